@@ -1,0 +1,258 @@
+//! Blocks: a canonical 116-byte header and a body of entries it commits to.
+//!
+//! Header layout (all integers big-endian, fixed width, so the encoding is unambiguous):
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 4 | version |
+//! | 4 | 8 | height |
+//! | 12 | 8 | timestamp (ms since the Unix epoch) |
+//! | 20 | 32 | previous block hash |
+//! | 52 | 32 | entries root (Merkle root of the body) |
+//! | 84 | 20 | beneficiary (the miner's address; zero when unused) |
+//! | 104 | 4 | difficulty (required leading zero bits of the hash) |
+//! | 108 | 8 | nonce |
+//!
+//! The nonce sits in the second 64-byte SHA-256 block, so a miner hashes the first 64 bytes
+//! once (the midstate) and then pays one compression per attempt (see [`crate::pow`]).
+
+use crate::hash::{sha256, BlockHash, Hash32};
+use crate::merkle;
+use crate::record::Record;
+
+/// Size of an encoded header in bytes.
+pub const HEADER_LEN: usize = 116;
+/// Byte offset of the nonce inside the encoded header.
+pub const NONCE_OFFSET: usize = 108;
+/// The header version this build writes and accepts.
+pub const HEADER_VERSION: u32 = 1;
+
+/// A block header. Its SHA-256 hash is the block's identity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Header {
+    pub version: u32,
+    pub height: u64,
+    pub timestamp_ms: u64,
+    pub prev_hash: BlockHash,
+    pub entries_root: Hash32,
+    #[serde(with = "address_hex")]
+    pub beneficiary: [u8; 20],
+    pub difficulty: u32,
+    pub nonce: u64,
+}
+
+impl Header {
+    /// The canonical encoding that is hashed.
+    pub fn encode(&self) -> [u8; HEADER_LEN] {
+        let mut out = [0u8; HEADER_LEN];
+        out[0..4].copy_from_slice(&self.version.to_be_bytes());
+        out[4..12].copy_from_slice(&self.height.to_be_bytes());
+        out[12..20].copy_from_slice(&self.timestamp_ms.to_be_bytes());
+        out[20..52].copy_from_slice(self.prev_hash.as_bytes());
+        out[52..84].copy_from_slice(self.entries_root.as_bytes());
+        out[84..104].copy_from_slice(&self.beneficiary);
+        out[104..108].copy_from_slice(&self.difficulty.to_be_bytes());
+        out[NONCE_OFFSET..HEADER_LEN].copy_from_slice(&self.nonce.to_be_bytes());
+        out
+    }
+
+    /// Reads a header back from its canonical encoding (the inverse of [`Header::encode`]).
+    pub fn decode(bytes: &[u8; HEADER_LEN]) -> Self {
+        let mut prev = [0u8; 32];
+        prev.copy_from_slice(&bytes[20..52]);
+        let mut root = [0u8; 32];
+        root.copy_from_slice(&bytes[52..84]);
+        let mut beneficiary = [0u8; 20];
+        beneficiary.copy_from_slice(&bytes[84..104]);
+        let mut u32_at = [0u8; 4];
+        let mut u64_at = [0u8; 8];
+        let mut read_u32 = |at: usize| {
+            u32_at.copy_from_slice(&bytes[at..at + 4]);
+            u32::from_be_bytes(u32_at)
+        };
+        let (version, difficulty) = (read_u32(0), read_u32(104));
+        let mut read_u64 = |at: usize| {
+            u64_at.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_be_bytes(u64_at)
+        };
+        Self {
+            version,
+            height: read_u64(4),
+            timestamp_ms: read_u64(12),
+            prev_hash: BlockHash::from_bytes(prev),
+            entries_root: Hash32::from_bytes(root),
+            beneficiary,
+            difficulty,
+            nonce: read_u64(NONCE_OFFSET),
+        }
+    }
+
+    /// SHA-256 of the encoded header.
+    pub fn hash(&self) -> BlockHash {
+        BlockHash::from_bytes(sha256(&self.encode()))
+    }
+}
+
+/// One entry of a block body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// An unsigned ledger record (no value moves).
+    Record(Record),
+}
+
+impl Entry {
+    /// The bytes the Merkle leaf hashes: a one-byte kind tag, then the entry's own encoding.
+    pub fn leaf_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Record(r) => {
+                let mut out = vec![0x01];
+                out.extend_from_slice(&r.canonical_bytes());
+                out
+            }
+        }
+    }
+}
+
+/// How a block was mined: kept beside the block for statistics, not part of its hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MiningStats {
+    /// Nonces tried before the winning one was found (all workers together).
+    pub attempts: u64,
+    /// Wall-clock milliseconds from start to finish.
+    pub elapsed_ms: u64,
+    /// How many workers searched (1 for the main thread).
+    pub workers: u32,
+}
+
+impl MiningStats {
+    /// Hashes per second, rounded down; `None` when no time was measured.
+    pub fn hash_rate(&self) -> Option<u64> {
+        if self.elapsed_ms == 0 {
+            return None;
+        }
+        let rate = u128::from(self.attempts) * 1000 / u128::from(self.elapsed_ms);
+        Some(u64::try_from(rate).unwrap_or(u64::MAX))
+    }
+}
+
+/// A block: header, body and (unhashed) mining statistics.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Block {
+    pub header: Header,
+    pub entries: Vec<Entry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<MiningStats>,
+}
+
+impl Block {
+    /// The block's hash (of its header).
+    pub fn hash(&self) -> BlockHash {
+        self.header.hash()
+    }
+
+    /// The Merkle root of the body as it is now (compare with `header.entries_root`).
+    pub fn computed_root(&self) -> Hash32 {
+        entries_root(&self.entries)
+    }
+
+    /// Builds an unmined block (nonce 0) on top of `parent`.
+    pub fn candidate(
+        parent: Option<&Block>,
+        timestamp_ms: u64,
+        difficulty: u32,
+        beneficiary: [u8; 20],
+        entries: Vec<Entry>,
+    ) -> Self {
+        let (height, prev_hash) = match parent {
+            Some(p) => (p.header.height.saturating_add(1), p.hash()),
+            None => (0, BlockHash::ZERO),
+        };
+        Self {
+            header: Header {
+                version: HEADER_VERSION,
+                height,
+                timestamp_ms,
+                prev_hash,
+                entries_root: entries_root(&entries),
+                beneficiary,
+                difficulty,
+                nonce: 0,
+            },
+            entries,
+            stats: None,
+        }
+    }
+}
+
+/// The Merkle root of a list of entries.
+pub fn entries_root(entries: &[Entry]) -> Hash32 {
+    merkle::root(
+        entries
+            .iter()
+            .map(|e| merkle::leaf_hash(&e.leaf_bytes()))
+            .collect(),
+    )
+}
+
+mod address_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8; 20], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("0x{}", hex::encode(bytes)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 20], D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        crate::hash::parse_hex_array::<20>(&s)
+            .map_err(|_| serde::de::Error::custom("an address is 0x followed by 40 hex digits"))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::amount::Wei;
+
+    pub fn record(n: u128) -> Entry {
+        Entry::Record(Record {
+            sender: "alice".into(),
+            receiver: "bob".into(),
+            amount: Wei::from_wei(n),
+            memo: format!("#{n}"),
+        })
+    }
+
+    #[test]
+    fn header_encoding_is_fixed_width_with_the_nonce_last() {
+        let mut b = Block::candidate(None, 1_700_000_000_000, 3, [7; 20], vec![record(1)]);
+        b.header.nonce = 0x0102_0304_0506_0708;
+        let bytes = b.header.encode();
+        assert_eq!(&bytes[NONCE_OFFSET..], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(&bytes[84..104], &[7; 20]);
+        assert_eq!(&bytes[104..108], &[0, 0, 0, 3]);
+    }
+
+    #[test]
+    fn decode_inverts_encode() {
+        let mut b = Block::candidate(None, 99, 3, [7; 20], vec![record(1)]);
+        b.header.nonce = 12345;
+        assert_eq!(Header::decode(&b.header.encode()), b.header);
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let b = Block::candidate(None, 5, 1, [0; 20], vec![record(2)]);
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(json.contains("\"kind\":\"record\""));
+        assert_eq!(serde_json::from_str::<Block>(&json).unwrap(), b);
+    }
+
+    #[test]
+    fn root_commits_to_every_entry() {
+        let a = entries_root(&[record(1), record(2)]);
+        assert_ne!(a, entries_root(&[record(1), record(3)]));
+        assert_ne!(a, entries_root(&[record(2), record(1)]));
+        assert_ne!(a, entries_root(&[record(1)]));
+    }
+}

@@ -1,0 +1,529 @@
+//! The persisted formats: the app's snapshot in key-value storage and the chain export file.
+//!
+//! Both carry a format version. Storage is reached through [`KeyValueStore`], which the app
+//! implements over localStorage and tests implement in memory. A value that cannot be read is
+//! never overwritten silently: [`load`] first copies it to a backup key.
+
+use core::fmt;
+
+use crate::block::Block;
+use crate::chain::{Chain, ChainParams, ValidationReport};
+use crate::record::Record;
+
+/// The storage key of the app's snapshot.
+pub const SNAPSHOT_KEY: &str = "blocklab.snapshot";
+/// Prefix of the keys that hold unreadable values kept for the user.
+pub const BACKUP_PREFIX: &str = "blocklab.backup.";
+/// The snapshot format this build writes.
+pub const SNAPSHOT_VERSION: u32 = 1;
+/// The `format` tag of an exported chain file.
+pub const CHAIN_FILE_FORMAT: &str = "blocklab-chain";
+/// The chain file version this build writes.
+pub const CHAIN_FILE_VERSION: u32 = 1;
+
+/// User settings kept with the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    /// Difficulty (leading zero bits) for the next block.
+    pub difficulty: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { difficulty: 12 }
+    }
+}
+
+/// Everything the app keeps across reloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub chain: Chain,
+    pub pending: Vec<Record>,
+    pub settings: Settings,
+}
+
+impl Snapshot {
+    /// A fresh snapshot with a new genesis block.
+    pub fn new(timestamp_ms: u64) -> Self {
+        Self {
+            chain: Chain::new(timestamp_ms),
+            pending: Vec::new(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SnapshotV1 {
+    version: u32,
+    blocks: Vec<Block>,
+    pending: Vec<Record>,
+    settings: Settings,
+}
+
+#[derive(serde::Deserialize)]
+struct VersionProbe {
+    version: Option<serde_json::Value>,
+}
+
+/// Why stored or imported data could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// Not JSON, or JSON of the wrong shape; the parser's message says where.
+    Malformed { detail: String },
+    /// Written by a newer (or unknown) version of the format.
+    UnsupportedVersion { got: String },
+    /// A file that is not a blocklab chain export.
+    WrongFormat { got: String },
+    /// The file has no blocks.
+    NoBlocks,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed { detail } => {
+                write!(f, "the data is not a readable blocklab file ({detail})")
+            }
+            Self::UnsupportedVersion { got } => {
+                write!(
+                    f,
+                    "format version {got} is not supported by this version of blocklab"
+                )
+            }
+            Self::WrongFormat { got } => {
+                write!(
+                    f,
+                    "this is not a blocklab chain file (its format is \"{got}\")"
+                )
+            }
+            Self::NoBlocks => f.write_str("the file holds no blocks"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+fn malformed(e: &serde_json::Error) -> FormatError {
+    FormatError::Malformed {
+        detail: e.to_string(),
+    }
+}
+
+fn check_version(text: &str, supported: u32) -> Result<(), FormatError> {
+    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    match probe.version {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(supported)) => Ok(()),
+        Some(v) => Err(FormatError::UnsupportedVersion { got: v.to_string() }),
+        None => Err(FormatError::Malformed {
+            detail: "missing field `version`".into(),
+        }),
+    }
+}
+
+/// Encodes a snapshot as JSON.
+pub fn encode_snapshot(s: &Snapshot) -> String {
+    let v1 = SnapshotV1 {
+        version: SNAPSHOT_VERSION,
+        blocks: s.chain.blocks().to_vec(),
+        pending: s.pending.clone(),
+        settings: s.settings.clone(),
+    };
+    // Serialising plain data with string keys cannot fail.
+    serde_json::to_string(&v1).unwrap_or_default()
+}
+
+/// Decodes a snapshot.
+///
+/// # Errors
+/// [`FormatError`] when the text is not a snapshot of a supported version.
+pub fn decode_snapshot(text: &str) -> Result<Snapshot, FormatError> {
+    check_version(text, SNAPSHOT_VERSION)?;
+    let v1: SnapshotV1 = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let chain = Chain::from_blocks(v1.blocks).ok_or(FormatError::NoBlocks)?;
+    Ok(Snapshot {
+        chain,
+        pending: v1.pending,
+        settings: v1.settings,
+    })
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ChainFile {
+    format: String,
+    version: u32,
+    blocks: Vec<Block>,
+}
+
+/// Encodes a chain as a pretty-printed export file.
+pub fn export_chain(chain: &Chain) -> String {
+    let file = ChainFile {
+        format: CHAIN_FILE_FORMAT.into(),
+        version: CHAIN_FILE_VERSION,
+        blocks: chain.blocks().to_vec(),
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}
+
+/// Why an imported chain file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// The file could not be read as a chain.
+    Format(FormatError),
+    /// The chain was read but does not validate; the report says which blocks and why.
+    Invalid(ValidationReport),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Format(e) => write!(f, "import refused: {e}"),
+            Self::Invalid(report) => {
+                let n = report.invalid_count();
+                write!(
+                    f,
+                    "import refused: the chain is invalid ({n} invalid block{})",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                if let Some(first) = report.first_invalid() {
+                    let reasons: Vec<String> =
+                        first.problems.iter().map(ToString::to_string).collect();
+                    write!(f, "; block #{}: {}", first.height, reasons.join("; "))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Reads an exported chain file and validates it. Nothing is returned unless every block is
+/// valid.
+///
+/// # Errors
+/// [`ImportError`] for unreadable files and invalid chains.
+pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportError> {
+    #[derive(serde::Deserialize)]
+    struct FormatProbe {
+        format: Option<serde_json::Value>,
+    }
+    let probe: FormatProbe =
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+    match probe.format {
+        Some(serde_json::Value::String(s)) if s == CHAIN_FILE_FORMAT => {}
+        Some(v) => {
+            return Err(ImportError::Format(FormatError::WrongFormat {
+                got: v.to_string().trim_matches('"').to_owned(),
+            }))
+        }
+        None => {
+            return Err(ImportError::Format(FormatError::Malformed {
+                detail: "missing field `format`".into(),
+            }))
+        }
+    }
+    check_version(text, CHAIN_FILE_VERSION).map_err(ImportError::Format)?;
+    let file: ChainFile =
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+    let chain =
+        Chain::from_blocks(file.blocks).ok_or(ImportError::Format(FormatError::NoBlocks))?;
+    let report = chain.validate(params);
+    if report.is_valid() {
+        Ok(chain)
+    } else {
+        Err(ImportError::Invalid(report))
+    }
+}
+
+/// Why a storage operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser refused the write because the storage quota is full.
+    QuotaExceeded,
+    /// Storage is not available at all (private mode, disabled, no window).
+    Unavailable { detail: String },
+    /// Any other failure reported by the platform.
+    Other { detail: String },
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::QuotaExceeded => f.write_str(
+                "browser storage is full: nothing was lost, but this change is not saved; export the chain or free space",
+            ),
+            Self::Unavailable { detail } => write!(f, "browser storage is not available ({detail}); changes will not be saved"),
+            Self::Other { detail } => write!(f, "saving failed ({detail})"),
+        }
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+/// A string key-value store (localStorage in the browser, a map in tests).
+pub trait KeyValueStore {
+    /// The value under `key`, if any.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the store cannot be read.
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    /// Stores `value` under `key`.
+    ///
+    /// # Errors
+    /// [`StorageError`], notably [`StorageError::QuotaExceeded`].
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    /// Removes `key`.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the store cannot be written.
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+}
+
+/// What [`load`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadOutcome {
+    /// Nothing stored yet.
+    Empty,
+    /// A readable snapshot.
+    Loaded(Snapshot),
+    /// The stored value could not be read. It was copied to `backup_key` (when that write
+    /// succeeded); the original key is left as it was.
+    Corrupt {
+        error: FormatError,
+        backup_key: Option<String>,
+        raw: String,
+    },
+}
+
+/// Loads the snapshot from `store`. A corrupt value is copied to
+/// `blocklab.backup.<timestamp_ms>` before anything else happens.
+///
+/// # Errors
+/// [`StorageError`] when the store cannot be read at all.
+pub fn load(store: &dyn KeyValueStore, timestamp_ms: u64) -> Result<LoadOutcome, StorageError> {
+    let Some(raw) = store.get(SNAPSHOT_KEY)? else {
+        return Ok(LoadOutcome::Empty);
+    };
+    match decode_snapshot(&raw) {
+        Ok(s) => Ok(LoadOutcome::Loaded(s)),
+        Err(error) => {
+            let key = format!("{BACKUP_PREFIX}{timestamp_ms}");
+            let backup_key = store.set(&key, &raw).ok().map(|()| key);
+            Ok(LoadOutcome::Corrupt {
+                error,
+                backup_key,
+                raw,
+            })
+        }
+    }
+}
+
+/// Saves the snapshot.
+///
+/// # Errors
+/// [`StorageError`]; on failure the stored value is the previous one.
+pub fn save(store: &dyn KeyValueStore, snapshot: &Snapshot) -> Result<(), StorageError> {
+    store.set(SNAPSHOT_KEY, &encode_snapshot(snapshot))
+}
+
+/// An in-memory [`KeyValueStore`] with an optional byte quota, for tests and for running
+/// without browser storage.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    map: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// Largest total of key and value lengths accepted; `None` for no limit.
+    pub quota: Option<usize>,
+}
+
+impl MemoryStore {
+    /// A store that refuses writes past `quota` bytes.
+    pub fn with_quota(quota: usize) -> Self {
+        Self {
+            quota: Some(quota),
+            ..Self::default()
+        }
+    }
+
+    /// Every key, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.map.borrow().keys().cloned().collect()
+    }
+}
+
+impl KeyValueStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let mut map = self.map.borrow_mut();
+        if let Some(quota) = self.quota {
+            let others: usize = map
+                .iter()
+                .filter(|(k, _)| *k != key)
+                .map(|(k, v)| k.len() + v.len())
+                .sum();
+            if others + key.len() + value.len() > quota {
+                return Err(StorageError::QuotaExceeded);
+            }
+        }
+        map.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::tests::mined_chain;
+    use crate::chain::BlockProblem;
+
+    fn snapshot() -> Snapshot {
+        Snapshot {
+            chain: mined_chain(2, 4),
+            pending: vec![Record::from_form("a", "b", "1.5", "x").unwrap()],
+            settings: Settings { difficulty: 9 },
+        }
+    }
+
+    #[test]
+    fn snapshot_round_trips_through_a_store() {
+        let store = MemoryStore::default();
+        assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Empty);
+        save(&store, &snapshot()).unwrap();
+        assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Loaded(snapshot()));
+    }
+
+    #[test]
+    fn a_corrupt_value_is_backed_up_and_left_in_place() {
+        let store = MemoryStore::default();
+        store.set(SNAPSHOT_KEY, "{not json").unwrap();
+        let LoadOutcome::Corrupt {
+            error,
+            backup_key,
+            raw,
+        } = load(&store, 77).unwrap()
+        else {
+            panic!("expected corrupt");
+        };
+        assert!(matches!(error, FormatError::Malformed { .. }));
+        assert_eq!(backup_key.as_deref(), Some("blocklab.backup.77"));
+        assert_eq!(raw, "{not json");
+        assert_eq!(
+            store.get("blocklab.backup.77").unwrap().as_deref(),
+            Some("{not json")
+        );
+        assert_eq!(
+            store.get(SNAPSHOT_KEY).unwrap().as_deref(),
+            Some("{not json")
+        );
+    }
+
+    #[test]
+    fn corrupt_shapes_are_each_reported() {
+        let store = MemoryStore::default();
+        for (text, want_version_error) in [
+            ("[]", false),
+            ("{\"version\":99,\"blocks\":[]}", true),
+            ("{\"version\":\"1\"}", true),
+            ("{\"version\":1,\"blocks\":[],\"pending\":[],\"settings\":{\"difficulty\":1}}", false),
+            ("{\"version\":1,\"blocks\":[{\"header\":1}],\"pending\":[],\"settings\":{\"difficulty\":1}}", false),
+        ] {
+            store.set(SNAPSHOT_KEY, text).unwrap();
+            match load(&store, 1).unwrap() {
+                LoadOutcome::Corrupt { error, .. } => {
+                    assert_eq!(matches!(error, FormatError::UnsupportedVersion { .. }), want_version_error, "{text}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_backup_is_reported_and_nothing_is_overwritten() {
+        let store = MemoryStore::with_quota(45);
+        store
+            .set(SNAPSHOT_KEY, "{corrupt but long enough}")
+            .unwrap();
+        let LoadOutcome::Corrupt { backup_key, .. } = load(&store, 1).unwrap() else {
+            panic!()
+        };
+        assert_eq!(backup_key, None);
+        assert_eq!(
+            store.get(SNAPSHOT_KEY).unwrap().as_deref(),
+            Some("{corrupt but long enough}")
+        );
+    }
+
+    #[test]
+    fn a_quota_failure_keeps_the_previous_value() {
+        let store = MemoryStore::default();
+        save(&store, &snapshot()).unwrap();
+        let before = store.get(SNAPSHOT_KEY).unwrap();
+        let limited =
+            MemoryStore::with_quota(before.as_ref().map_or(0, |s| s.len() + SNAPSHOT_KEY.len()));
+        limited
+            .set(SNAPSHOT_KEY, before.as_deref().unwrap())
+            .unwrap();
+        let mut bigger = snapshot();
+        bigger
+            .pending
+            .push(Record::from_form("c", "d", "2", "more").unwrap());
+        assert_eq!(save(&limited, &bigger), Err(StorageError::QuotaExceeded));
+        assert_eq!(limited.get(SNAPSHOT_KEY).unwrap(), before);
+    }
+
+    #[test]
+    fn export_then_import_round_trips() {
+        let chain = mined_chain(3, 5);
+        let text = export_chain(&chain);
+        assert_eq!(import_chain(&text, &ChainParams::default()), Ok(chain));
+    }
+
+    #[test]
+    fn import_refuses_malformed_and_invalid_files() {
+        let p = ChainParams::default();
+        assert!(matches!(
+            import_chain("hello", &p),
+            Err(ImportError::Format(FormatError::Malformed { .. }))
+        ));
+        assert!(matches!(
+            import_chain("{\"format\":\"x\",\"version\":1,\"blocks\":[]}", &p),
+            Err(ImportError::Format(FormatError::WrongFormat { .. }))
+        ));
+        assert!(matches!(
+            import_chain(
+                "{\"format\":\"blocklab-chain\",\"version\":2,\"blocks\":[]}",
+                &p
+            ),
+            Err(ImportError::Format(FormatError::UnsupportedVersion { .. }))
+        ));
+        assert_eq!(
+            import_chain(
+                "{\"format\":\"blocklab-chain\",\"version\":1,\"blocks\":[]}",
+                &p
+            ),
+            Err(ImportError::Format(FormatError::NoBlocks))
+        );
+        let mut chain = mined_chain(2, 8);
+        let mut b = chain.blocks()[1].clone();
+        b.header.timestamp_ms += 1;
+        chain.replace(1, b);
+        let err = import_chain(&export_chain(&chain), &p).unwrap_err();
+        let ImportError::Invalid(report) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(report.first_invalid().map(|v| v.height), Some(1));
+        assert!(matches!(
+            report.blocks[2].problems[..],
+            [BlockProblem::PrevHashMismatch { .. }]
+        ));
+        assert!(err.to_string().contains("block #1"));
+    }
+}
