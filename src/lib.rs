@@ -1,1 +1,11 @@
+//! blocklab's browser app: a thin Leptos (CSR) shell over [`blocklab_core`].
+//!
+//! - `app`: the root component and layout.
+//! - `state`: the app's signals and the named actions that change them (they call the core).
+//! - `components`: small views; they hold no domain logic.
+//! - `platform`: adapters for browser APIs (localStorage, files, clipboard, clock).
 
+pub mod app;
+pub mod components;
+pub mod platform;
+pub mod state;

@@ -1,0 +1,39 @@
+//! The storage banner (unreadable stored data) and general notices.
+
+use leptos::prelude::*;
+
+use super::use_state;
+use crate::state::actions;
+
+/// Shows what was wrong with stored data and what the user can do about it.
+#[component]
+pub fn StorageBanner() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.storage_problem.with(Option::is_some)>
+            <div class="banner danger" data-testid="storage-banner" role="alert">
+                <strong>"Your saved data could not be read. "</strong>
+                {move || state.storage_problem.get().map(|p| {
+                    let kept = match &p.backup_key {
+                        Some(k) => format!("It was kept unchanged under the storage key \"{k}\". A new chain was started."),
+                        None => "It could not be backed up (storage is full), so nothing will be saved until you download it or start over.".to_owned(),
+                    };
+                    view! { <span>{format!("Reason: {}. ", p.message)}</span><span>{kept}</span> }
+                })}
+                <div class="row">
+                    <button type="button" on:click=move |_| actions::download_unreadable(state)>"Download the unreadable data"</button>
+                    <button type="button" data-testid="dismiss-banner" on:click=move |_| actions::dismiss_storage_problem(state)>
+                        {move || if state.saving_blocked.get() { "Start over and save" } else { "Dismiss" }}
+                    </button>
+                </div>
+            </div>
+        </Show>
+        {move || state.save_error.get().map(|m| view! { <div class="banner warn" data-testid="notice" role="alert">{m}</div> })}
+        {move || state.notice.get().map(|m| view! {
+            <div class="banner warn" data-testid="notice" role="alert">
+                {m}
+                <button type="button" class="link" on:click=move |_| state.notice.set(None)>"dismiss"</button>
+            </div>
+        })}
+    }
+}

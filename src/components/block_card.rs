@@ -1,0 +1,127 @@
+//! One block: its header fields, records, hash and verdict; editable in tamper mode.
+
+use blocklab_core::{BlockProblem, Entry};
+use leptos::prelude::*;
+
+use super::hash_view::HashView;
+use super::use_state;
+use crate::platform::clock::format_utc;
+use crate::state::actions::{self, TamperField};
+use crate::state::mining;
+
+/// The card of the block at `index`.
+#[component]
+pub fn BlockCard(
+    /// Position of the block in the chain (its height when valid).
+    index: usize,
+) -> impl IntoView {
+    let state = use_state();
+    let block = Memo::new(move |_| state.chain.with(|c| c.blocks().get(index).cloned()));
+    let verdict = Memo::new(move |_| state.report.with(|r| r.blocks.get(index).cloned()));
+    let problems = move || verdict.with(|v| v.as_ref().map(|v| v.problems.clone()).unwrap_or_default());
+    let valid = move || problems().is_empty();
+    let hash = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.hash().to_hex()).unwrap_or_default()));
+    let prev = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.header.prev_hash.to_hex()).unwrap_or_default()));
+    let root = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.header.entries_root.to_hex()).unwrap_or_default()));
+    let header_field = move |f: fn(&blocklab_core::Header) -> String| {
+        move || block.with(|b| b.as_ref().map(|b| f(&b.header)).unwrap_or_default())
+    };
+    let record_count = Memo::new(move |_| block.with(|b| b.as_ref().map_or(0, |b| b.entries.len())));
+    let is_mining = move || state.mining.with(Option::is_some);
+    let not_genesis = index != 0;
+    let stats = move || {
+        block.with(|b| {
+            b.as_ref().and_then(|b| b.stats).map(|s| {
+                let rate = s.hash_rate().map_or_else(|| "n/a".to_owned(), |r| format!("{:.2} MH/s", r as f64 / 1e6));
+                format!("mined in {} ms, {} attempts, {rate}", s.elapsed_ms, s.attempts)
+            })
+        })
+    };
+
+    view! {
+        <article class="block" class:invalid=move || !valid() data-testid="block-card"
+            data-height=index.to_string()
+            data-valid=move || valid().to_string()
+            data-hash=move || hash.get()>
+            <header>
+                <h3>{if index == 0 { "Genesis block #0".to_owned() } else { format!("Block #{index}") }}</h3>
+                <span class="verdict" data-testid="block-verdict">{move || if valid() { "✔ valid" } else { "✘ invalid" }}</span>
+            </header>
+            <dl>
+                <dt>"Hash"</dt><dd><HashView full=hash testid="block-hash" copy_testid="copy-hash" /></dd>
+                <dt>"Previous"</dt><dd><HashView full=prev testid="block-prev" /></dd>
+                <dt>"Records root"</dt><dd><HashView full=root testid="block-root" /></dd>
+                <dt>"Time"</dt><dd data-testid="block-timestamp">{header_field(|h| format_utc(h.timestamp_ms))}</dd>
+                <dt>"Difficulty"</dt><dd data-testid="block-difficulty">{header_field(|h| format!("{} bits", h.difficulty))}</dd>
+                <dt>"Nonce"</dt><dd data-testid="block-nonce">{header_field(|h| h.nonce.to_string())}</dd>
+            </dl>
+            {move || stats().map(|s| view! { <p class="muted small">{s}</p> })}
+            <h4>{move || format!("Records ({})", record_count.get())}</h4>
+            <ul class="records">
+                {move || {
+                    let tamper = state.tamper.get();
+                    // Rebuilt when tamper mode toggles or the record count changes, not on edits,
+                    // so inputs keep focus while the user types.
+                    (0..record_count.get()).map(|r| record_row(state, block, index, r, tamper)).collect_view()
+                }}
+            </ul>
+            <ul class="problems">
+                {move || problems().into_iter().map(|p| view! {
+                    <li data-testid="block-problem" class=problem_class(&p)>{actions::capitalise(&p.to_string())}</li>
+                }).collect_view()}
+            </ul>
+            <Show when=move || state.tamper.get() && not_genesis>
+                <button type="button" data-testid="remine-button" disabled=is_mining
+                    on:click=move |_| mining::remine(state, index)>
+                    {move || format!("Re-mine block #{index}")}
+                </button>
+            </Show>
+        </article>
+    }
+}
+
+fn problem_class(p: &BlockProblem) -> &'static str {
+    match p {
+        BlockProblem::DescendsFromInvalid { .. } => "problem inherited",
+        _ => "problem",
+    }
+}
+
+fn record_row(
+    state: crate::state::AppState,
+    block: Memo<Option<blocklab_core::Block>>,
+    index: usize,
+    r: usize,
+    tamper: bool,
+) -> impl IntoView {
+    let record = block.with_untracked(|b| {
+        b.as_ref().and_then(|b| b.entries.get(r)).map(|Entry::Record(rec)| rec.clone())
+    });
+    let Some(rec) = record else { return ().into_any() };
+    if !tamper {
+        return view! {
+            <li data-testid="block-record">
+                <span class="party">{rec.sender}</span>" → "<span class="party">{rec.receiver}</span>" "
+                <span class="amount">{rec.amount.to_coins()}</span>
+                {(!rec.memo.is_empty()).then(|| view! { <span class="memo">{format!(" “{}”", rec.memo)}</span> })}
+            </li>
+        }
+        .into_any();
+    }
+    let error = RwSignal::new(None::<String>);
+    let edit = move |field: TamperField| {
+        move |ev: leptos::ev::Event| {
+            error.set(actions::tamper_record(state, index, r, field, &event_target_value(&ev)).err());
+        }
+    };
+    view! {
+        <li data-testid="block-record" class="tamper">
+            <input data-testid="tamper-sender" value=rec.sender on:input=edit(TamperField::Sender) aria-label="sender" />
+            <input data-testid="tamper-receiver" value=rec.receiver on:input=edit(TamperField::Receiver) aria-label="receiver" />
+            <input data-testid="tamper-amount" class="narrow" value=rec.amount.to_coins() on:input=edit(TamperField::Amount) aria-label="amount" />
+            <input data-testid="tamper-memo" value=rec.memo on:input=edit(TamperField::Memo) aria-label="memo" />
+            {move || error.get().map(|e| view! { <span class="error">{e}</span> })}
+        </li>
+    }
+    .into_any()
+}

@@ -1,0 +1,17 @@
+//! Small views. They read signals and call actions; no domain logic lives here.
+
+pub mod banner;
+pub mod block_card;
+pub mod chain_view;
+pub mod hash_view;
+pub mod mine_panel;
+pub mod record_form;
+pub mod toolbar;
+
+use crate::state::AppState;
+use leptos::prelude::*;
+
+/// The app state provided by [`crate::app::App`].
+pub fn use_state() -> AppState {
+    expect_context::<AppState>()
+}

@@ -1,0 +1,69 @@
+//! Chain tools: validate, tamper mode, export / import, new chain.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::use_state;
+use crate::platform::files;
+use crate::state::actions;
+
+/// The tools card.
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let state = use_state();
+    let confirming = RwSignal::new(false);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        // Clear the input so choosing the same file again fires another change.
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            match files::read_text(file).await {
+                Ok(text) => actions::import_chain_text(state, &text),
+                Err(e) => state.import_error.set(Some(format!("Import refused: {e}"))),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Chain tools"</h2>
+            <div class="row">
+                <button type="button" data-testid="validate-button" on:click=move |_| actions::validate(state)>"Validate chain"</button>
+                <label class="toggle">
+                    <input type="checkbox" data-testid="tamper-toggle" prop:checked=move || state.tamper.get()
+                        on:change=move |ev| state.tamper.set(event_target_checked(&ev)) />
+                    " Tamper mode"
+                </label>
+            </div>
+            {move || state.validation_summary.get().map(|s| {
+                let class = if s.starts_with("Chain valid") { "ok" } else { "error" };
+                view! { <p data-testid="validation-summary" class=class>{s}</p> }
+            })}
+            <Show when=move || state.tamper.get()>
+                <p class="muted small">"Tamper mode: edit any record in place. The block's records root and hash are recomputed as you type; "
+                    "the block and every block after it turn invalid. Re-mine them in order to repair the chain."</p>
+            </Show>
+            <div class="row">
+                <button type="button" data-testid="export-button" on:click=move |_| actions::export_chain(state)>"Export chain (JSON)"</button>
+                <label class="file">"Import chain: "
+                    <input type="file" accept=".json,application/json" data-testid="import-input" on:change=on_file />
+                </label>
+            </div>
+            {move || state.import_error.get().map(|e| view! { <p class="error" data-testid="import-error" role="alert">{e}</p> })}
+            {move || state.import_message.get().map(|m| view! { <p class="ok" data-testid="import-message">{m}</p> })}
+            <div class="row">
+                <button type="button" class="danger" data-testid="new-chain-button" on:click=move |_| confirming.set(true)>"New chain…"</button>
+            </div>
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="dialog" aria-label="Start a new chain?">
+                    <p>{move || format!(
+                        "Start a new chain? This removes all {} blocks and {} pending records. Export the chain first to keep it.",
+                        state.chain.with(|c| c.len()), state.pending.with(Vec::len))}</p>
+                    <button type="button" class="danger" data-testid="confirm-new-chain"
+                        on:click=move |_| { actions::new_chain(state); confirming.set(false); }>"Yes, start over"</button>
+                    <button type="button" data-testid="cancel-new-chain" on:click=move |_| confirming.set(false)>"Keep my chain"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}

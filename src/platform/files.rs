@@ -1,0 +1,47 @@
+//! Downloading text as a file, reading a chosen file, copying to the clipboard.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Offers `text` to the user as a download named `file_name`.
+///
+/// # Errors
+/// A message when the browser refuses to create the file.
+pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |e: JsValue| format!("could not create the download ({e:?})");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| "no document to download from".to_owned())?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "could not create a link".to_owned())?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Reads the text of a file the user picked.
+///
+/// # Errors
+/// A message when the file cannot be read as text.
+pub async fn read_text(file: web_sys::File) -> Result<String, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|e| format!("could not read the file ({e:?})"))?;
+    text.as_string().ok_or_else(|| "the file is not text".to_owned())
+}
+
+/// Copies `text` to the clipboard (best effort: browsers refuse outside secure contexts).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}

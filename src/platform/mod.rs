@@ -1,0 +1,6 @@
+//! Browser adapters. Everything that touches `web-sys` lives here, behind small functions and
+//! the core's [`blocklab_core::persist::KeyValueStore`] trait.
+
+pub mod clock;
+pub mod files;
+pub mod storage;

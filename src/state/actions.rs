@@ -1,0 +1,188 @@
+//! Named actions: the only code that changes [`AppState`]. Each calls the core, then updates
+//! signals.
+
+use blocklab_core::persist;
+use blocklab_core::pow::Difficulty;
+use blocklab_core::{Chain, Entry, Record, Wei};
+use leptos::prelude::*;
+
+use super::AppState;
+use crate::platform::{clock, files, storage::LocalStore};
+
+/// File name of a chain export.
+pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";
+
+/// Writes the snapshot now; a failure (quota, no storage) becomes the notice and the data
+/// stays in memory.
+pub fn save_now(state: AppState) {
+    let result = persist::save(&LocalStore, &state.snapshot());
+    state.save_error.set(result.err().map(|e| capitalise(&e.to_string())));
+}
+
+/// Adds a record from the form to the pending list.
+///
+/// Returns true when it was added (so the form can clear itself).
+pub fn add_record(state: AppState, sender: &str, receiver: &str, amount: &str, memo: &str) -> bool {
+    match Record::from_form(sender, receiver, amount, memo) {
+        Ok(record) => {
+            state.pending.update(|p| p.push(record));
+            state.form_error.set(None);
+            true
+        }
+        Err(e) => {
+            state.form_error.set(Some(capitalise(&e.to_string())));
+            false
+        }
+    }
+}
+
+/// Removes the pending record at `index`.
+pub fn remove_pending(state: AppState, index: usize) {
+    state.pending.update(|p| {
+        if index < p.len() {
+            p.remove(index);
+        }
+    });
+}
+
+/// Sets the difficulty from user text.
+///
+/// # Errors
+/// The message to show next to the input; the setting is unchanged.
+pub fn set_difficulty(state: AppState, text: &str) -> Result<(), String> {
+    let d = Difficulty::parse(text).map_err(|e| capitalise(&e.to_string()))?;
+    state.settings.update(|s| s.difficulty = d.bits());
+    Ok(())
+}
+
+/// Validates the whole chain and writes a summary (timed).
+pub fn validate(state: AppState) {
+    let start = clock::perf_ms();
+    let report = state.chain.with_untracked(|c| state.params.with_untracked(|p| c.validate(p)));
+    let ms = clock::perf_ms() - start;
+    let n = report.blocks.len();
+    let summary = if report.is_valid() {
+        format!("Chain valid: all {n} blocks checked in {ms:.1} ms")
+    } else {
+        let bad = report.invalid_count();
+        let first = report.first_invalid().map_or(0, |v| v.height);
+        format!("Chain invalid: {bad} of {n} blocks invalid, first at block #{first} (checked in {ms:.1} ms)")
+    };
+    state.validation_summary.set(Some(summary));
+}
+
+/// Which field of a record tamper mode edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TamperField {
+    Sender,
+    Receiver,
+    Amount,
+    Memo,
+}
+
+/// Edits a record of a past block in place (tamper mode). The header's entries root is
+/// recomputed, as a forger would do, so the block's hash changes live.
+///
+/// # Errors
+/// A message for an amount that does not parse; the block is unchanged.
+pub fn tamper_record(state: AppState, block: usize, record: usize, field: TamperField, text: &str) -> Result<(), String> {
+    let amount = match field {
+        TamperField::Amount => Some(Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?),
+        _ => None,
+    };
+    state.chain.update(|chain| {
+        let Some(mut b) = chain.blocks().get(block).cloned() else { return };
+        let Some(Entry::Record(r)) = b.entries.get_mut(record) else { return };
+        match field {
+            TamperField::Sender => r.sender = text.to_owned(),
+            TamperField::Receiver => r.receiver = text.to_owned(),
+            TamperField::Memo => r.memo = text.to_owned(),
+            TamperField::Amount => {
+                if let Some(a) = amount {
+                    r.amount = a;
+                }
+            }
+        }
+        b.header.entries_root = b.computed_root();
+        chain.replace(block, b);
+    });
+    state.validation_summary.set(None);
+    Ok(())
+}
+
+/// Downloads the chain as a JSON file.
+pub fn export_chain(state: AppState) {
+    let text = state.chain.with_untracked(persist::export_chain);
+    if let Err(e) = files::download_text(EXPORT_FILE_NAME, "application/json", &text) {
+        state.notice.set(Some(e));
+    }
+}
+
+/// Imports a chain file: it replaces the chain only when it reads and validates.
+pub fn import_chain_text(state: AppState, text: &str) {
+    let params = state.params.get_untracked();
+    match persist::import_chain(text, &params) {
+        Ok(chain) => {
+            cancel_mining(state);
+            let n = chain.len();
+            replace_chain(state, chain);
+            state.import_error.set(None);
+            state.import_message.set(Some(format!("Imported a valid chain of {n} blocks")));
+        }
+        Err(e) => {
+            state.import_message.set(None);
+            state.import_error.set(Some(capitalise(&e.to_string())));
+        }
+    }
+}
+
+/// Starts over with a new genesis block and no pending records.
+pub fn new_chain(state: AppState) {
+    cancel_mining(state);
+    replace_chain(state, Chain::new(clock::now_ms()));
+    state.pending.set(Vec::new());
+    state.import_message.set(None);
+    state.import_error.set(None);
+}
+
+fn replace_chain(state: AppState, chain: Chain) {
+    state.chain.set(chain);
+    state.chain_generation.update(|g| *g += 1);
+    state.validation_summary.set(None);
+    state.last_mined.set(None);
+}
+
+/// Stops any running mining.
+pub fn cancel_mining(state: AppState) {
+    if state.mining.get_untracked().is_some() {
+        state.mining_run.update(|r| *r += 1);
+        state.mining.set(None);
+    }
+}
+
+/// Downloads the unreadable stored value that was found at start-up.
+pub fn download_unreadable(state: AppState) {
+    if let Some(p) = state.storage_problem.get_untracked() {
+        if let Err(e) = files::download_text("blocklab-unreadable-storage.txt", "text/plain", &p.raw) {
+            state.notice.set(Some(e));
+        }
+    }
+}
+
+/// Hides the storage banner. When saving was blocked (the backup failed) this is the user's
+/// choice to start over: saving resumes and overwrites the unreadable value.
+pub fn dismiss_storage_problem(state: AppState) {
+    state.storage_problem.set(None);
+    if state.saving_blocked.get_untracked() {
+        state.saving_blocked.set(false);
+    }
+}
+
+/// Upper-cases the first letter of a core message for display.
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,156 @@
+//! The app's state: signals provided once at the root, changed only through the named actions
+//! in [`actions`] and [`mining`], which call the core.
+
+pub mod actions;
+pub mod mining;
+
+use blocklab_core::chain::ChainParams;
+use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};
+use blocklab_core::{Chain, Record, ValidationReport};
+use leptos::prelude::*;
+
+use crate::platform::{clock, storage::LocalStore};
+
+/// Progress of a running proof-of-work search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MiningProgress {
+    /// What is being mined.
+    pub target: MineTarget,
+    /// Nonces tried so far.
+    pub attempts: u64,
+    /// Expected attempts for the difficulty (2^bits).
+    pub expected: u128,
+    /// Hashes per second, measured over the search so far.
+    pub hash_rate: f64,
+    pub difficulty: u32,
+}
+
+/// What a mining run produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MineTarget {
+    /// A new block on the tip holding the first `included` pending records.
+    NewBlock { included: usize },
+    /// A fresh nonce for the block at `index` (tamper mode repair).
+    Remine { index: usize },
+}
+
+/// Stored data that could not be read, shown to the user until dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageProblem {
+    pub message: String,
+    /// Where the unreadable value was copied; `None` when that copy failed too.
+    pub backup_key: Option<String>,
+    /// The unreadable value itself, for download.
+    pub raw: String,
+}
+
+/// Every signal of the app. Cheap to copy; provided as context by [`crate::app::App`].
+#[derive(Debug, Clone, Copy)]
+pub struct AppState {
+    pub chain: RwSignal<Chain>,
+    /// Bumped whenever the chain is replaced as a whole (import, new chain), so views keyed by
+    /// height are rebuilt.
+    pub chain_generation: RwSignal<u64>,
+    pub pending: RwSignal<Vec<Record>>,
+    pub settings: RwSignal<Settings>,
+    pub params: RwSignal<ChainParams>,
+    /// The live validation report of `chain`.
+    pub report: Memo<ValidationReport>,
+    pub mining: RwSignal<Option<MiningProgress>>,
+    /// Identifies the current mining run; bumping it cancels the run.
+    pub mining_run: RwSignal<u64>,
+    pub tamper: RwSignal<bool>,
+    pub form_error: RwSignal<Option<String>>,
+    pub validation_summary: RwSignal<Option<String>>,
+    pub import_error: RwSignal<Option<String>>,
+    pub import_message: RwSignal<Option<String>>,
+    /// A general message: a save that failed, a block that was refused.
+    pub notice: RwSignal<Option<String>>,
+    /// Why the last save failed (quota, no storage); `None` after a successful save.
+    pub save_error: RwSignal<Option<String>>,
+    pub storage_problem: RwSignal<Option<StorageProblem>>,
+    /// While true nothing is written to storage (an unreadable value could not be backed up).
+    pub saving_blocked: RwSignal<bool>,
+    /// The last mining result, for the status line.
+    pub last_mined: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// Loads the snapshot from localStorage (backing up an unreadable one) and builds the
+    /// signals.
+    pub fn load() -> Self {
+        let now = clock::now_ms();
+        let mut storage_problem = None;
+        let mut notice = None;
+        let mut saving_blocked = false;
+        let snapshot = match persist::load(&LocalStore, now) {
+            Ok(LoadOutcome::Loaded(s)) => s,
+            Ok(LoadOutcome::Empty) => Snapshot::new(now),
+            Ok(LoadOutcome::Corrupt { error, backup_key, raw }) => {
+                saving_blocked = backup_key.is_none();
+                storage_problem = Some(StorageProblem { message: error.to_string(), backup_key, raw });
+                Snapshot::new(now)
+            }
+            Err(e) => {
+                notice = Some(e.to_string());
+                Snapshot::new(now)
+            }
+        };
+        Self::from_snapshot(snapshot, storage_problem, notice, saving_blocked)
+    }
+
+    /// Builds the signals around a snapshot (also used by browser tests).
+    pub fn from_snapshot(
+        snapshot: Snapshot,
+        storage_problem: Option<StorageProblem>,
+        notice: Option<String>,
+        saving_blocked: bool,
+    ) -> Self {
+        let chain = RwSignal::new(snapshot.chain);
+        let params = RwSignal::new(ChainParams::default());
+        let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.validate(p))));
+        Self {
+            chain,
+            chain_generation: RwSignal::new(0),
+            pending: RwSignal::new(snapshot.pending),
+            settings: RwSignal::new(snapshot.settings),
+            params,
+            report,
+            mining: RwSignal::new(None),
+            mining_run: RwSignal::new(0),
+            tamper: RwSignal::new(false),
+            form_error: RwSignal::new(None),
+            validation_summary: RwSignal::new(None),
+            import_error: RwSignal::new(None),
+            import_message: RwSignal::new(None),
+            notice: RwSignal::new(notice),
+            save_error: RwSignal::new(None),
+            storage_problem: RwSignal::new(storage_problem),
+            saving_blocked: RwSignal::new(saving_blocked),
+            last_mined: RwSignal::new(None),
+        }
+    }
+
+    /// The current snapshot of what is persisted.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            chain: self.chain.get_untracked(),
+            pending: self.pending.get_untracked(),
+            settings: self.settings.get_untracked(),
+        }
+    }
+
+    /// Saves whenever the chain, pending records or settings change (the one effect that
+    /// syncs with localStorage).
+    pub fn persist_on_change(self) {
+        Effect::new(move |_| {
+            self.chain.track();
+            self.pending.track();
+            self.settings.track();
+            if self.saving_blocked.get() {
+                return;
+            }
+            actions::save_now(self);
+        });
+    }
+}

@@ -1,0 +1,155 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the localStorage adapter, start-up
+//! with stored and corrupt data, and the app mounted and driven through its DOM.
+#![cfg(target_arch = "wasm32")]
+
+use blocklab::platform::storage::LocalStore;
+use blocklab_core::persist::{self, KeyValueStore, LoadOutcome, Snapshot, StorageError, SNAPSHOT_KEY};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn clear() {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.clear();
+    }
+}
+
+/// Lets Leptos run its scheduled effects (they run in later tasks).
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[wasm_bindgen_test]
+fn local_store_round_trips_and_removes() {
+    clear();
+    let store = LocalStore;
+    assert_eq!(store.get("k").unwrap(), None);
+    store.set("k", "v1").unwrap();
+    assert_eq!(store.get("k").unwrap().as_deref(), Some("v1"));
+    store.remove("k").unwrap();
+    assert_eq!(store.get("k").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_full_quota_is_reported_and_keeps_the_old_value() {
+    clear();
+    let store = LocalStore;
+    store.set("keep", "old").unwrap();
+    // localStorage holds about 5 million characters per origin; 6 million cannot fit.
+    let huge = "x".repeat(6_000_000);
+    assert_eq!(store.set("keep", &huge), Err(StorageError::QuotaExceeded));
+    assert_eq!(store.get("keep").unwrap().as_deref(), Some("old"));
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn corrupt_storage_is_backed_up_in_local_storage() {
+    clear();
+    let store = LocalStore;
+    store.set(SNAPSHOT_KEY, "{corrupt").unwrap();
+    let outcome = persist::load(&store, 1234).unwrap();
+    let LoadOutcome::Corrupt { backup_key, .. } = outcome else { panic!("expected corrupt: {outcome:?}") };
+    assert_eq!(backup_key.as_deref(), Some("blocklab.backup.1234"));
+    assert_eq!(store.get("blocklab.backup.1234").unwrap().as_deref(), Some("{corrupt"));
+    assert_eq!(store.get(SNAPSHOT_KEY).unwrap().as_deref(), Some("{corrupt"));
+    clear();
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).unwrap()
+}
+
+fn by_testid(id: &str) -> Vec<web_sys::HtmlElement> {
+    let list = document().query_selector_all(&format!("[data-testid='{id}']")).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+}
+
+fn type_into(id: &str, text: &str) {
+    let input: web_sys::HtmlInputElement = by_testid(id).remove(0).dyn_into().unwrap();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+fn mount_app() -> web_sys::HtmlElement {
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), blocklab::app::App);
+    handle.forget();
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
+    clear();
+    let host = mount_app();
+    tick().await;
+    assert_eq!(by_testid("block-card").len(), 1, "a new chain shows its genesis block");
+
+    // Bad input first: an amount that is not a number is refused with a message.
+    type_into("record-sender", "alice");
+    type_into("record-receiver", "bob");
+    type_into("record-amount", "abc");
+    by_testid("add-record")[0].click();
+    tick().await;
+    assert!(by_testid("form-error")[0].text_content().unwrap().contains("decimal number"));
+    assert_eq!(by_testid("pending-record").len(), 0);
+
+    type_into("record-amount", "1.5");
+    by_testid("add-record")[0].click();
+    tick().await;
+    assert!(by_testid("form-error").is_empty());
+    assert_eq!(by_testid("pending-record").len(), 1);
+
+    type_into("difficulty-input", "4");
+    tick().await;
+    by_testid("mine-button")[0].click();
+    for _ in 0..100 {
+        tick().await;
+        if by_testid("block-card").len() == 2 {
+            break;
+        }
+    }
+    let cards = by_testid("block-card");
+    assert_eq!(cards.len(), 2, "the mined block is shown");
+    assert_eq!(cards[1].get_attribute("data-valid").as_deref(), Some("true"));
+    assert!(cards[1].text_content().unwrap().contains("alice"));
+    assert_eq!(by_testid("pending-record").len(), 0);
+
+    // The snapshot in localStorage now holds both blocks.
+    let saved = LocalStore.get(SNAPSHOT_KEY).unwrap().unwrap();
+    let snapshot: Snapshot = persist::decode_snapshot(&saved).unwrap();
+    assert_eq!(snapshot.chain.len(), 2);
+    assert_eq!(cards[1].get_attribute("data-hash").unwrap(), snapshot.chain.tip().hash().to_hex());
+    host.remove();
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn the_app_reports_corrupt_storage_without_overwriting_the_backup() {
+    clear();
+    LocalStore.set(SNAPSHOT_KEY, "not json at all").unwrap();
+    let host = mount_app();
+    tick().await;
+    let banner = by_testid("storage-banner");
+    assert_eq!(banner.len(), 1);
+    let text = banner[0].text_content().unwrap();
+    assert!(text.contains("blocklab.backup."), "{text}");
+    let backup_key = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let mut found = false;
+    for i in 0..backup_key.length().unwrap() {
+        let k = backup_key.key(i).unwrap().unwrap();
+        if k.starts_with("blocklab.backup.") {
+            assert_eq!(backup_key.get_item(&k).unwrap().as_deref(), Some("not json at all"));
+            found = true;
+        }
+    }
+    assert!(found, "the unreadable value is kept under a backup key");
+    host.remove();
+    clear();
+}
