@@ -1,9 +1,12 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the localStorage adapter, start-up
 //! with stored and corrupt data, and the app mounted and driven through its DOM.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure is the test failing")]
 
 use blocklab::platform::storage::LocalStore;
-use blocklab_core::persist::{self, KeyValueStore, LoadOutcome, Snapshot, StorageError, SNAPSHOT_KEY};
+use blocklab_core::persist::{
+    self, KeyValueStore, LoadOutcome, Snapshot, StorageError, SNAPSHOT_KEY,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -54,10 +57,18 @@ fn corrupt_storage_is_backed_up_in_local_storage() {
     let store = LocalStore;
     store.set(SNAPSHOT_KEY, "{corrupt").unwrap();
     let outcome = persist::load(&store, 1234).unwrap();
-    let LoadOutcome::Corrupt { backup_key, .. } = outcome else { panic!("expected corrupt: {outcome:?}") };
+    let LoadOutcome::Corrupt { backup_key, .. } = outcome else {
+        panic!("expected corrupt: {outcome:?}")
+    };
     assert_eq!(backup_key.as_deref(), Some("blocklab.backup.1234"));
-    assert_eq!(store.get("blocklab.backup.1234").unwrap().as_deref(), Some("{corrupt"));
-    assert_eq!(store.get(SNAPSHOT_KEY).unwrap().as_deref(), Some("{corrupt"));
+    assert_eq!(
+        store.get("blocklab.backup.1234").unwrap().as_deref(),
+        Some("{corrupt")
+    );
+    assert_eq!(
+        store.get(SNAPSHOT_KEY).unwrap().as_deref(),
+        Some("{corrupt")
+    );
     clear();
 }
 
@@ -66,18 +77,29 @@ fn document() -> web_sys::Document {
 }
 
 fn by_testid(id: &str) -> Vec<web_sys::HtmlElement> {
-    let list = document().query_selector_all(&format!("[data-testid='{id}']")).unwrap();
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+    let list = document()
+        .query_selector_all(&format!("[data-testid='{id}']"))
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect()
 }
 
 fn type_into(id: &str, text: &str) {
     let input: web_sys::HtmlInputElement = by_testid(id).remove(0).dyn_into().unwrap();
     input.set_value(text);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
 }
 
 fn mount_app() -> web_sys::HtmlElement {
-    let host: web_sys::HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    let host: web_sys::HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), blocklab::app::App);
     handle.forget();
@@ -89,7 +111,11 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     clear();
     let host = mount_app();
     tick().await;
-    assert_eq!(by_testid("block-card").len(), 1, "a new chain shows its genesis block");
+    assert_eq!(
+        by_testid("block-card").len(),
+        1,
+        "a new chain shows its genesis block"
+    );
 
     // Bad input first: an amount that is not a number is refused with a message.
     type_into("record-sender", "alice");
@@ -97,7 +123,10 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     type_into("record-amount", "abc");
     by_testid("add-record")[0].click();
     tick().await;
-    assert!(by_testid("form-error")[0].text_content().unwrap().contains("decimal number"));
+    assert!(by_testid("form-error")[0]
+        .text_content()
+        .unwrap()
+        .contains("decimal number"));
     assert_eq!(by_testid("pending-record").len(), 0);
 
     type_into("record-amount", "1.5");
@@ -117,7 +146,10 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     }
     let cards = by_testid("block-card");
     assert_eq!(cards.len(), 2, "the mined block is shown");
-    assert_eq!(cards[1].get_attribute("data-valid").as_deref(), Some("true"));
+    assert_eq!(
+        cards[1].get_attribute("data-valid").as_deref(),
+        Some("true")
+    );
     assert!(cards[1].text_content().unwrap().contains("alice"));
     assert_eq!(by_testid("pending-record").len(), 0);
 
@@ -125,7 +157,10 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     let saved = LocalStore.get(SNAPSHOT_KEY).unwrap().unwrap();
     let snapshot: Snapshot = persist::decode_snapshot(&saved).unwrap();
     assert_eq!(snapshot.chain.len(), 2);
-    assert_eq!(cards[1].get_attribute("data-hash").unwrap(), snapshot.chain.tip().hash().to_hex());
+    assert_eq!(
+        cards[1].get_attribute("data-hash").unwrap(),
+        snapshot.chain.tip().hash().to_hex()
+    );
     host.remove();
     clear();
 }
@@ -145,7 +180,10 @@ async fn the_app_reports_corrupt_storage_without_overwriting_the_backup() {
     for i in 0..backup_key.length().unwrap() {
         let k = backup_key.key(i).unwrap().unwrap();
         if k.starts_with("blocklab.backup.") {
-            assert_eq!(backup_key.get_item(&k).unwrap().as_deref(), Some("not json at all"));
+            assert_eq!(
+                backup_key.get_item(&k).unwrap().as_deref(),
+                Some("not json at all")
+            );
             found = true;
         }
     }

@@ -18,22 +18,44 @@ pub fn BlockCard(
     let state = use_state();
     let block = Memo::new(move |_| state.chain.with(|c| c.blocks().get(index).cloned()));
     let verdict = Memo::new(move |_| state.report.with(|r| r.blocks.get(index).cloned()));
-    let problems = move || verdict.with(|v| v.as_ref().map(|v| v.problems.clone()).unwrap_or_default());
+    let problems =
+        move || verdict.with(|v| v.as_ref().map(|v| v.problems.clone()).unwrap_or_default());
     let valid = move || problems().is_empty();
-    let hash = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.hash().to_hex()).unwrap_or_default()));
-    let prev = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.header.prev_hash.to_hex()).unwrap_or_default()));
-    let root = Signal::derive(move || block.with(|b| b.as_ref().map(|b| b.header.entries_root.to_hex()).unwrap_or_default()));
+    let hash = Signal::derive(move || {
+        block.with(|b| b.as_ref().map(|b| b.hash().to_hex()).unwrap_or_default())
+    });
+    let prev = Signal::derive(move || {
+        block.with(|b| {
+            b.as_ref()
+                .map(|b| b.header.prev_hash.to_hex())
+                .unwrap_or_default()
+        })
+    });
+    let root = Signal::derive(move || {
+        block.with(|b| {
+            b.as_ref()
+                .map(|b| b.header.entries_root.to_hex())
+                .unwrap_or_default()
+        })
+    });
     let header_field = move |f: fn(&blocklab_core::Header) -> String| {
         move || block.with(|b| b.as_ref().map(|b| f(&b.header)).unwrap_or_default())
     };
-    let record_count = Memo::new(move |_| block.with(|b| b.as_ref().map_or(0, |b| b.entries.len())));
+    let record_count =
+        Memo::new(move |_| block.with(|b| b.as_ref().map_or(0, |b| b.entries.len())));
     let is_mining = move || state.mining.with(Option::is_some);
     let not_genesis = index != 0;
     let stats = move || {
         block.with(|b| {
             b.as_ref().and_then(|b| b.stats).map(|s| {
-                let rate = s.hash_rate().map_or_else(|| "n/a".to_owned(), |r| format!("{:.2} MH/s", r as f64 / 1e6));
-                format!("mined in {} ms, {} attempts, {rate}", s.elapsed_ms, s.attempts)
+                let rate = s.hash_rate().map_or_else(
+                    || "n/a".to_owned(),
+                    |r| format!("{:.2} MH/s", r as f64 / 1e6),
+                );
+                format!(
+                    "mined in {} ms, {} attempts, {rate}",
+                    s.elapsed_ms, s.attempts
+                )
             })
         })
     };
@@ -95,9 +117,13 @@ fn record_row(
     tamper: bool,
 ) -> impl IntoView {
     let record = block.with_untracked(|b| {
-        b.as_ref().and_then(|b| b.entries.get(r)).map(|Entry::Record(rec)| rec.clone())
+        b.as_ref()
+            .and_then(|b| b.entries.get(r))
+            .map(|Entry::Record(rec)| rec.clone())
     });
-    let Some(rec) = record else { return ().into_any() };
+    let Some(rec) = record else {
+        return ().into_any();
+    };
     if !tamper {
         return view! {
             <li data-testid="block-record">
@@ -111,7 +137,9 @@ fn record_row(
     let error = RwSignal::new(None::<String>);
     let edit = move |field: TamperField| {
         move |ev: leptos::ev::Event| {
-            error.set(actions::tamper_record(state, index, r, field, &event_target_value(&ev)).err());
+            error.set(
+                actions::tamper_record(state, index, r, field, &event_target_value(&ev)).err(),
+            );
         }
     };
     view! {

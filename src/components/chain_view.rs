@@ -11,10 +11,12 @@ pub fn ChainView() -> impl IntoView {
     let state = use_state();
     let summary = move || {
         let r = state.report.get();
+        let n = r.blocks.len();
+        let blocks = if n == 1 { "1 block".to_owned() } else { format!("{n} blocks") };
         if r.is_valid() {
-            format!("{} blocks, all valid", r.blocks.len())
+            format!("{blocks}, all valid")
         } else {
-            format!("{} blocks, {} invalid", r.blocks.len(), r.invalid_count())
+            format!("{blocks}, {} invalid", r.invalid_count())
         }
     };
     view! {

@@ -13,8 +13,15 @@ pub fn Toolbar() -> impl IntoView {
     let state = use_state();
     let confirming = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         // Clear the input so choosing the same file again fires another change.
         input.set_value("");
         leptos::task::spawn_local(async move {

@@ -36,7 +36,8 @@ pub async fn read_text(file: web_sys::File) -> Result<String, String> {
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
         .map_err(|e| format!("could not read the file ({e:?})"))?;
-    text.as_string().ok_or_else(|| "the file is not text".to_owned())
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
 }
 
 /// Copies `text` to the clipboard (best effort: browsers refuse outside secure contexts).

@@ -17,7 +17,9 @@ impl LocalStore {
         if available {
             Ok(gloo_storage::LocalStorage::raw())
         } else {
-            Err(StorageError::Unavailable { detail: "localStorage is disabled or missing".into() })
+            Err(StorageError::Unavailable {
+                detail: "localStorage is disabled or missing".into(),
+            })
         }
     }
 
@@ -35,12 +37,17 @@ impl LocalStore {
 fn map_error(e: &JsValue) -> StorageError {
     if let Some(dom) = e.dyn_ref::<web_sys::DomException>() {
         let name = dom.name();
-        if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || dom.code() == 22 {
+        if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || dom.code() == 22
+        {
             return StorageError::QuotaExceeded;
         }
-        return StorageError::Other { detail: format!("{name}: {}", dom.message()) };
+        return StorageError::Other {
+            detail: format!("{name}: {}", dom.message()),
+        };
     }
-    StorageError::Other { detail: format!("{e:?}") }
+    StorageError::Other {
+        detail: format!("{e:?}"),
+    }
 }
 
 impl KeyValueStore for LocalStore {
@@ -49,7 +56,9 @@ impl KeyValueStore for LocalStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        Self::storage()?.set_item(key, value).map_err(|e| map_error(&e))
+        Self::storage()?
+            .set_item(key, value)
+            .map_err(|e| map_error(&e))
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {

@@ -16,7 +16,9 @@ pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";
 /// stays in memory.
 pub fn save_now(state: AppState) {
     let result = persist::save(&LocalStore, &state.snapshot());
-    state.save_error.set(result.err().map(|e| capitalise(&e.to_string())));
+    state
+        .save_error
+        .set(result.err().map(|e| capitalise(&e.to_string())));
 }
 
 /// Adds a record from the form to the pending list.
@@ -58,7 +60,9 @@ pub fn set_difficulty(state: AppState, text: &str) -> Result<(), String> {
 /// Validates the whole chain and writes a summary (timed).
 pub fn validate(state: AppState) {
     let start = clock::perf_ms();
-    let report = state.chain.with_untracked(|c| state.params.with_untracked(|p| c.validate(p)));
+    let report = state
+        .chain
+        .with_untracked(|c| state.params.with_untracked(|p| c.validate(p)));
     let ms = clock::perf_ms() - start;
     let n = report.blocks.len();
     let summary = if report.is_valid() {
@@ -85,14 +89,26 @@ pub enum TamperField {
 ///
 /// # Errors
 /// A message for an amount that does not parse; the block is unchanged.
-pub fn tamper_record(state: AppState, block: usize, record: usize, field: TamperField, text: &str) -> Result<(), String> {
+pub fn tamper_record(
+    state: AppState,
+    block: usize,
+    record: usize,
+    field: TamperField,
+    text: &str,
+) -> Result<(), String> {
     let amount = match field {
-        TamperField::Amount => Some(Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?),
+        TamperField::Amount => {
+            Some(Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?)
+        }
         _ => None,
     };
     state.chain.update(|chain| {
-        let Some(mut b) = chain.blocks().get(block).cloned() else { return };
-        let Some(Entry::Record(r)) = b.entries.get_mut(record) else { return };
+        let Some(mut b) = chain.blocks().get(block).cloned() else {
+            return;
+        };
+        let Some(Entry::Record(r)) = b.entries.get_mut(record) else {
+            return;
+        };
         match field {
             TamperField::Sender => r.sender = text.to_owned(),
             TamperField::Receiver => r.receiver = text.to_owned(),
@@ -127,7 +143,9 @@ pub fn import_chain_text(state: AppState, text: &str) {
             let n = chain.len();
             replace_chain(state, chain);
             state.import_error.set(None);
-            state.import_message.set(Some(format!("Imported a valid chain of {n} blocks")));
+            state
+                .import_message
+                .set(Some(format!("Imported a valid chain of {n} blocks")));
         }
         Err(e) => {
             state.import_message.set(None);
@@ -163,7 +181,9 @@ pub fn cancel_mining(state: AppState) {
 /// Downloads the unreadable stored value that was found at start-up.
 pub fn download_unreadable(state: AppState) {
     if let Some(p) = state.storage_problem.get_untracked() {
-        if let Err(e) = files::download_text("blocklab-unreadable-storage.txt", "text/plain", &p.raw) {
+        if let Err(e) =
+            files::download_text("blocklab-unreadable-storage.txt", "text/plain", &p.raw)
+        {
             state.notice.set(Some(e));
         }
     }

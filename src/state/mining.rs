@@ -34,11 +34,17 @@ pub fn mine_new_block(state: AppState) {
     }
     let difficulty = state.settings.with_untracked(|s| s.difficulty);
     if Difficulty::new(difficulty).is_err() {
-        state.notice.set(Some(format!("Difficulty {difficulty} is out of range")));
+        state
+            .notice
+            .set(Some(format!("Difficulty {difficulty} is out of range")));
         return;
     }
     let entries: Vec<Entry> = state.pending.with_untracked(|p| {
-        p.iter().take(blocklab_core::chain::MAX_ENTRIES).cloned().map(Entry::Record).collect()
+        p.iter()
+            .take(blocklab_core::chain::MAX_ENTRIES)
+            .cloned()
+            .map(Entry::Record)
+            .collect()
     });
     let included = entries.len();
     let block = state.chain.with_untracked(|c| {
@@ -76,7 +82,13 @@ fn start(state: AppState, block: Block, target: MineTarget) {
     state.mining_run.set(id);
     let difficulty = block.header.difficulty;
     let expected = Difficulty::new(difficulty).map_or(u128::MAX, Difficulty::expected_attempts);
-    state.mining.set(Some(MiningProgress { target, attempts: 0, expected, hash_rate: 0.0, difficulty }));
+    state.mining.set(Some(MiningProgress {
+        target,
+        attempts: 0,
+        expected,
+        hash_rate: 0.0,
+        difficulty,
+    }));
     state.notice.set(None);
     let run = Run {
         id,
@@ -101,7 +113,9 @@ fn step(state: AppState, mut run: Run) {
     let slice_start = clock::perf_ms();
     loop {
         match run.job.search(run.next_nonce, BATCH) {
-            SearchOutcome::Found { nonce, attempts, .. } => {
+            SearchOutcome::Found {
+                nonce, attempts, ..
+            } => {
                 run.attempts += attempts;
                 finish(state, run, nonce);
                 return;
@@ -111,7 +125,9 @@ fn step(state: AppState, mut run: Run) {
                 run.next_nonce = run.next_nonce.saturating_add(BATCH);
                 if attempts < BATCH {
                     state.mining.set(None);
-                    state.notice.set(Some("The whole nonce space was searched without a valid hash".into()));
+                    state.notice.set(Some(
+                        "The whole nonce space was searched without a valid hash".into(),
+                    ));
                     return;
                 }
             }
@@ -137,7 +153,11 @@ fn finish(state: AppState, run: Run, nonce: u64) {
     let elapsed_ms = (clock::perf_ms() - run.started_perf).max(0.0) as u64;
     let mut block = run.block;
     block.header.nonce = nonce;
-    block.stats = Some(MiningStats { attempts: run.attempts, elapsed_ms, workers: 1 });
+    block.stats = Some(MiningStats {
+        attempts: run.attempts,
+        elapsed_ms,
+        workers: 1,
+    });
     let hash = block.hash();
     state.mining.set(None);
     match run.target {
@@ -165,7 +185,9 @@ fn finish(state: AppState, run: Run, nonce: u64) {
             state.chain.update(|c| {
                 c.replace(index, block);
             });
-            state.last_mined.set(Some(format!("Re-mined block #{index}: new hash {hash:#}")));
+            state
+                .last_mined
+                .set(Some(format!("Re-mined block #{index}: new hash {hash:#}")));
         }
     }
     state.validation_summary.set(None);

@@ -86,9 +86,17 @@ impl AppState {
         let snapshot = match persist::load(&LocalStore, now) {
             Ok(LoadOutcome::Loaded(s)) => s,
             Ok(LoadOutcome::Empty) => Snapshot::new(now),
-            Ok(LoadOutcome::Corrupt { error, backup_key, raw }) => {
+            Ok(LoadOutcome::Corrupt {
+                error,
+                backup_key,
+                raw,
+            }) => {
                 saving_blocked = backup_key.is_none();
-                storage_problem = Some(StorageProblem { message: error.to_string(), backup_key, raw });
+                storage_problem = Some(StorageProblem {
+                    message: error.to_string(),
+                    backup_key,
+                    raw,
+                });
                 Snapshot::new(now)
             }
             Err(e) => {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test layer (installing the pinned toolchain first):
+#   1. native unit, property and vector tests of the core; lints; the core-purity check
+#   2. wasm-bindgen-test in headless Chromium (storage adapter, app mounted and driven)
+#   3. end-to-end tests of the release build served from a sub-folder (Node + playwright-core)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true CHROMEDRIVER=/usr/bin/chromedriver
+
+step() { printf '\n\033[1;35m== %s\033[0m\n' "$*"; }
+
+step "core purity: blocklab-core has no web dependency"
+if cargo tree -p blocklab-core -e normal,build --prefix none --target all | grep -E '^(leptos|web-sys|wasm-bindgen|js-sys|gloo)' ; then
+  echo "blocklab-core depends on a web crate (listed above): keep the core pure" >&2
+  exit 1
+fi
+echo "ok"
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p blocklab --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "layer 1: native tests of the core and the app's pure helpers"
+cargo test --quiet --workspace
+
+step "layer 2: wasm-bindgen-test in headless Chromium"
+cargo test --quiet --target wasm32-unknown-unknown --test browser
+
+step "release build (trunk, offline)"
+bash scripts/build.sh
+
+step "layer 3: end-to-end tests in Chromium"
+(cd tests/e2e && npm test)
