@@ -26,7 +26,7 @@ step "layer 1: native tests of the core and the app's pure helpers"
 cargo test --quiet --workspace
 
 step "layer 2: wasm-bindgen-test in headless Chromium"
-cargo test --quiet --target wasm32-unknown-unknown --test browser
+cargo test --target wasm32-unknown-unknown --test browser
 
 step "release build (trunk, offline)"
 bash scripts/build.sh
