@@ -1,7 +1,12 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the localStorage adapter, start-up
 //! with stored and corrupt data, and the app mounted and driven through its DOM.
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure is the test failing")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure is the test failing"
+)]
 
 use blocklab::platform::storage::LocalStore;
 use blocklab_core::persist::{

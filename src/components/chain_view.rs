@@ -12,7 +12,11 @@ pub fn ChainView() -> impl IntoView {
     let summary = move || {
         let r = state.report.get();
         let n = r.blocks.len();
-        let blocks = if n == 1 { "1 block".to_owned() } else { format!("{n} blocks") };
+        let blocks = if n == 1 {
+            "1 block".to_owned()
+        } else {
+            format!("{n} blocks")
+        };
         if r.is_valid() {
             format!("{blocks}, all valid")
         } else {
