@@ -1,0 +1,103 @@
+// Shared set-up for the end-to-end tests: the static server, Debian Chromium through
+// playwright-core, a fresh browser context per test, and page objects.
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Starts the server and the browser once per test file. */
+export async function startSuite() {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Opens the site in a fresh context. Collects page errors, console errors, failed requests and
+ * HTTP errors in `problems`; `assertClean()` fails the test if there are any.
+ */
+export async function openApp(suite, { path = '' } = {}) {
+  const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => {
+    // A reload cancels requests still in flight (net::ERR_ABORTED); a missing file is a 404 below.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(suite.server.url + path);
+  const app = new LedgerPage(page);
+  await app.waitForApp();
+  return {
+    page,
+    context,
+    app,
+    problems,
+    assertClean() {
+      if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
+    },
+  };
+}
+
+/** Leading zero bits of a 0x-prefixed hex hash. */
+export function leadingZeroBits(hex) {
+  let bits = 0;
+  for (const ch of hex.slice(2)) {
+    const nibble = parseInt(ch, 16);
+    if (nibble === 0) { bits += 4; continue; }
+    return bits + Math.clz32(nibble) - 28;
+  }
+  return bits;
+}
+
+/** The ledger screen, addressed through its data-testid contract. */
+export class LedgerPage {
+  constructor(page) {
+    this.page = page;
+  }
+  id(testid) { return this.page.getByTestId(testid); }
+  async waitForApp() { await this.id('app-ready').waitFor({ state: 'attached', timeout: 30_000 }); }
+  async reload() { await this.page.reload(); await this.waitForApp(); }
+
+  async addRecord({ sender = 'alice', receiver = 'bob', amount = '1.5', memo = '' } = {}) {
+    await this.id('record-sender').fill(sender);
+    await this.id('record-receiver').fill(receiver);
+    await this.id('record-amount').fill(amount);
+    await this.id('record-memo').fill(memo);
+    await this.id('add-record').click();
+  }
+  async setDifficulty(bits) { await this.id('difficulty-input').fill(String(bits)); }
+  blocks() { return this.id('block-card'); }
+  block(height) { return this.page.locator(`[data-testid=block-card][data-height="${height}"]`); }
+  async blockCount() { return this.blocks().count(); }
+  async hashes() {
+    return this.blocks().evaluateAll((cards) => cards.map((c) => c.getAttribute('data-hash')));
+  }
+  /** Mines one block and waits until it is shown. */
+  async mine({ timeout = 60_000 } = {}) {
+    const before = await this.blockCount();
+    await this.id('mine-button').click();
+    await this.block(before).waitFor({ timeout });
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid=cancel-mine]'), null, { timeout });
+  }
+}

@@ -1,0 +1,222 @@
+// The proof-of-work ledger, driven like a user in Debian Chromium against the release build
+// served from a sub-folder.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { leadingZeroBits, openApp, startSuite } from './harness.mjs';
+
+let suite;
+before(async () => { suite = await startSuite(); });
+after(async () => { await suite?.close(); });
+
+async function withApp(fn) {
+  const session = await openApp(suite);
+  try {
+    await fn(session);
+    session.assertClean();
+  } finally {
+    await session.context.close();
+  }
+}
+
+describe('ledger', () => {
+  test('loads from a sub-folder with relative URLs and shows the genesis block', () => withApp(async ({ app }) => {
+    assert.equal(await app.blockCount(), 1);
+    const genesis = app.block(0);
+    assert.equal(await genesis.getAttribute('data-valid'), 'true');
+    assert.match(await genesis.getAttribute('data-hash'), /^0x[0-9a-f]{64}$/);
+    assert.match(await genesis.getByTestId('block-timestamp').innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // Every request stayed inside the sub-folder.
+    assert.ok(suite.server.requests.every((p) => p.startsWith('/blocklab/')), suite.server.requests.join(' '));
+  }));
+
+  test('adds a record, mines it with proof of work, and keeps it after a reload', () => withApp(async ({ app, page }) => {
+    await app.addRecord({ sender: 'alice', receiver: 'bob', amount: '1.5', memo: 'rent' });
+    const pending = app.id('pending-record');
+    assert.equal(await pending.count(), 1);
+    assert.match(await pending.first().innerText(), /alice.*bob.*1\.5.*rent/s);
+
+    await app.setDifficulty(8);
+    assert.equal(await app.id('expected-attempts').innerText(), '256');
+    await app.mine();
+    const block = app.block(1);
+    const hash = await block.getAttribute('data-hash');
+    assert.match(hash, /^0x[0-9a-f]{64}$/);
+    assert.ok(leadingZeroBits(hash) >= 8, `hash ${hash} has fewer than 8 leading zero bits`);
+    assert.equal(await block.getAttribute('data-valid'), 'true');
+    assert.match(await block.getByTestId('block-record').innerText(), /alice.*bob.*1\.5/s);
+    assert.equal(await block.getByTestId('block-difficulty').innerText(), '8 bits');
+    assert.equal(await block.getByTestId('block-prev').getAttribute('title'), await app.block(0).getAttribute('data-hash'));
+    assert.equal(await app.id('pending-record').count(), 0);
+
+    await app.reload();
+    assert.equal(await app.blockCount(), 2);
+    assert.equal(await app.block(1).getAttribute('data-hash'), hash);
+    assert.match(await app.block(1).getByTestId('block-record').innerText(), /alice.*bob.*1\.5.*rent/s);
+    assert.equal(await app.id('difficulty-input').inputValue(), '8');
+    void page;
+  }));
+
+  test('tampering breaks that block and every later one; re-mining repairs the chain', () => withApp(async ({ app }) => {
+    await app.setDifficulty(6);
+    for (let i = 1; i <= 3; i++) {
+      await app.addRecord({ sender: `s${i}`, receiver: `r${i}`, amount: `${i}` });
+      await app.mine();
+    }
+    const before = await app.hashes();
+    await app.id('tamper-toggle').check();
+    await app.block(1).getByTestId('tamper-amount').fill('1000');
+    // The hash changes live, block 1..3 turn red with their reasons, genesis stays valid.
+    await app.page.waitForFunction((old) => document.querySelector('[data-testid=block-card][data-height="1"]').getAttribute('data-hash') !== old, before[1]);
+    assert.equal(await app.block(0).getAttribute('data-valid'), 'true');
+    for (const h of [1, 2, 3]) assert.equal(await app.block(h).getAttribute('data-valid'), 'false', `block ${h}`);
+    const reasons = async (h) => (await app.block(h).getByTestId('block-problem').allInnerTexts()).join(' | ');
+    assert.match(await reasons(1), /proof of work/i);
+    assert.match(await reasons(2), /previous hash/i);
+    assert.match(await reasons(3), /builds on invalid block #1/i);
+
+    await app.id('validate-button').click();
+    assert.match(await app.id('validation-summary').innerText(), /invalid: 3 of 4 blocks invalid, first at block #1/i);
+
+    for (const h of [1, 2, 3]) {
+      await app.block(h).getByTestId('remine-button').click();
+      await app.page.waitForFunction((height) => {
+        const c = document.querySelector(`[data-testid=block-card][data-height="${height}"]`);
+        return c.getAttribute('data-valid') === 'true' && !document.querySelector('[data-testid=cancel-mine]');
+      }, h, { timeout: 60_000 });
+    }
+    for (const h of [0, 1, 2, 3]) assert.equal(await app.block(h).getAttribute('data-valid'), 'true');
+    await app.id('validate-button').click();
+    assert.match(await app.id('validation-summary').innerText(), /^Chain valid: all 4 blocks/);
+    await app.id('tamper-toggle').uncheck();
+    assert.match(await app.block(1).getByTestId('block-record').innerText(), /1000/);
+    await app.reload();
+    assert.equal(await app.block(3).getAttribute('data-valid'), 'true');
+  }));
+
+  test('exports the chain and imports it back; refuses malformed and tampered files', () => withApp(async ({ app, page }) => {
+    await app.setDifficulty(4);
+    await app.addRecord({ sender: 'carol', receiver: 'dave', amount: '2.25' });
+    await app.mine();
+    const hashes = await app.hashes();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), app.id('export-button').click()]);
+    assert.equal(download.suggestedFilename(), 'blocklab-chain.json');
+    const dir = await mkdtemp(join(tmpdir(), 'blocklab-e2e-'));
+    const exported = join(dir, 'chain.json');
+    await download.saveAs(exported);
+    const file = JSON.parse(await readFile(exported, 'utf8'));
+    assert.equal(file.format, 'blocklab-chain');
+    assert.equal(file.blocks.length, 2);
+
+    // A malformed file: refused, chain unchanged.
+    const malformed = join(dir, 'bad.json');
+    await writeFile(malformed, '{not json');
+    await app.id('import-input').setInputFiles(malformed);
+    await app.id('import-error').waitFor();
+    assert.match(await app.id('import-error').innerText(), /import refused/i);
+    assert.deepEqual(await app.hashes(), hashes);
+
+    // A readable but tampered chain: refused with the block and the reason.
+    file.blocks[1].entries[0].amount = '999';
+    const tampered = join(dir, 'tampered.json');
+    await writeFile(tampered, JSON.stringify(file));
+    await app.id('import-input').setInputFiles(tampered);
+    await page.waitForFunction(() => /invalid/.test(document.querySelector('[data-testid=import-error]')?.innerText || ''));
+    assert.match(await app.id('import-error').innerText(), /import refused: the chain is invalid.*block #1.*records do not match/is);
+    assert.deepEqual(await app.hashes(), hashes);
+
+    // New chain, then import the good export: the blocks come back.
+    await app.id('new-chain-button').click();
+    await app.id('confirm-new-chain').click();
+    assert.equal(await app.blockCount(), 1);
+    await app.id('import-input').setInputFiles(exported);
+    await app.id('import-message').waitFor();
+    assert.deepEqual(await app.hashes(), hashes);
+    await app.reload();
+    assert.deepEqual(await app.hashes(), hashes);
+  }));
+
+  test('bad input gets a clear message and adds nothing', () => withApp(async ({ app }) => {
+    const cases = [
+      [{ sender: '' }, /sender is empty/i],
+      [{ receiver: '   ' }, /receiver is empty/i],
+      [{ amount: 'abc' }, /decimal number/i],
+      [{ amount: '-1' }, /cannot be negative/i],
+      [{ amount: '0' }, /greater than zero/i],
+      [{ amount: '1e3' }, /decimal number/i],
+      [{ amount: '0.0000000000000000001' }, /at most 18 digits/i],
+      [{ amount: '999999999999999999999999' }, /too large/i],
+    ];
+    for (const [input, message] of cases) {
+      await app.addRecord(input);
+      assert.match(await app.id('form-error').innerText(), message, JSON.stringify(input));
+      assert.equal(await app.id('pending-record').count(), 0);
+    }
+    for (const bad of ['99', '65', '-1']) {
+      await app.id('difficulty-input').fill(bad);
+      assert.match(await app.id('difficulty-error').innerText(), /from 0 to 64/);
+      assert.ok(await app.id('mine-button').isDisabled(), `mine must be disabled for difficulty ${bad}`);
+    }
+    await app.setDifficulty(3);
+    assert.equal(await app.id('difficulty-error').count(), 0);
+    assert.equal(await app.blockCount(), 1);
+  }));
+
+  test('a corrupt stored value is kept under a backup key and reported', () => withApp(async ({ app, page }) => {
+    await page.evaluate(() => localStorage.setItem('blocklab.snapshot', '{corrupt'));
+    await app.reload();
+    const banner = app.id('storage-banner');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    const key = text.match(/blocklab\.backup\.\d+/)?.[0];
+    assert.ok(key, `banner names the backup key: ${text}`);
+    assert.equal(await page.evaluate((k) => localStorage.getItem(k), key), '{corrupt');
+    // The app still works on a fresh chain.
+    assert.equal(await app.blockCount(), 1);
+  }));
+
+  test('mining shows progress, never freezes the page, and can be cancelled', () => withApp(async ({ app, page }) => {
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await app.setDifficulty(30);
+    await app.id('mine-button').click();
+    await app.id('mining-attempts').waitFor();
+    const attempts = async () => Number(await app.id('mining-attempts').innerText());
+    const progress = async () => Number(await app.id('mining-progress').getAttribute('value'));
+    await page.waitForTimeout(700);
+    const a1 = await attempts();
+    const p1 = await progress();
+    await page.waitForTimeout(1200);
+    const a2 = await attempts();
+    assert.ok(a2 > a1 && a1 > 0, `attempts grow: ${a1} -> ${a2}`);
+    assert.ok(await progress() > p1, 'the progress bar moves');
+    assert.ok(await app.id('mine-button').isDisabled());
+    await app.id('cancel-mine').click();
+    await app.id('cancel-mine').waitFor({ state: 'detached' });
+    assert.ok(await app.id('mine-button').isEnabled());
+    await page.waitForTimeout(300);
+    assert.equal(await app.blockCount(), 1, 'a cancelled run adds no block');
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    assert.ok(longTasks.every((d) => d < 100), `long tasks while mining: ${longTasks}`);
+  }));
+
+  test('new chain asks for confirmation', () => withApp(async ({ app }) => {
+    await app.setDifficulty(2);
+    await app.mine();
+    await app.id('new-chain-button').click();
+    await app.id('cancel-new-chain').click();
+    assert.equal(await app.blockCount(), 2);
+    await app.id('new-chain-button').click();
+    await app.id('confirm-new-chain').click();
+    assert.equal(await app.blockCount(), 1);
+    await app.reload();
+    assert.equal(await app.blockCount(), 1);
+  }));
+});
