@@ -5,6 +5,7 @@
 //! versioned persistence format. No web dependency, no clock, no randomness and no I/O: the app
 //! passes in timestamps and a [`persist::KeyValueStore`].
 
+pub mod address;
 pub mod amount;
 pub mod block;
 pub mod chain;
@@ -13,6 +14,7 @@ pub mod merkle;
 pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod wallet;
 
 pub use amount::{AmountError, Wei};
 pub use block::{Block, Entry, Header, MiningStats};

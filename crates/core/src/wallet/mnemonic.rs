@@ -1,0 +1,242 @@
+//! BIP-39 mnemonics (English word list) through the `bip39` crate.
+
+use core::fmt;
+
+use bip39::Language;
+use zeroize::{Zeroize, Zeroizing};
+
+/// Word counts BIP-39 allows.
+pub const WORD_COUNTS: [usize; 5] = [12, 15, 18, 21, 24];
+
+/// A checked BIP-39 mnemonic. Its `Debug` output never shows the words.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Mnemonic(bip39::Mnemonic);
+
+impl fmt::Debug for Mnemonic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Mnemonic({} words, redacted)", self.word_count())
+    }
+}
+
+/// A 64-byte BIP-39 seed, wiped from memory when dropped.
+#[derive(Clone, Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct Seed(pub [u8; 64]);
+
+impl fmt::Debug for Seed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Seed(redacted)")
+    }
+}
+
+/// Why a mnemonic was refused. Each case has its own message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MnemonicError {
+    /// Not 12, 15, 18, 21 or 24 words.
+    WrongWordCount { got: usize },
+    /// A word is not in the English BIP-39 list (position counts from 1).
+    UnknownWord {
+        position: usize,
+        word: String,
+        suggestion: Option<&'static str>,
+    },
+    /// Every word is known but the checksum does not match: a word is wrong or out of order.
+    BadChecksum,
+    /// Entropy for a new mnemonic must be 16, 20, 24, 28 or 32 bytes.
+    BadEntropyLength { got: usize },
+}
+
+impl fmt::Display for MnemonicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WrongWordCount { got } => write!(
+                f,
+                "a recovery phrase has 12, 15, 18, 21 or 24 words, this has {got}"
+            ),
+            Self::UnknownWord { position, word, suggestion } => {
+                write!(f, "word {position} (\"{word}\") is not in the BIP-39 English word list")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean \"{s}\"?"),
+                    None => Ok(()),
+                }
+            }
+            Self::BadChecksum => f.write_str(
+                "every word is valid but the checksum does not match: a word is wrong or the order is changed",
+            ),
+            Self::BadEntropyLength { got } => {
+                write!(f, "entropy must be 16, 20, 24, 28 or 32 bytes, not {got}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MnemonicError {}
+
+/// The English word list.
+pub fn word_list() -> &'static [&'static str; 2048] {
+    Language::English.word_list()
+}
+
+/// The closest word of the list to `word`: same first four letters (BIP-39 words are unique by
+/// their first four), else the smallest edit distance (at most 2).
+pub fn suggest(word: &str) -> Option<&'static str> {
+    let word = word.to_lowercase();
+    let list = word_list();
+    if word.chars().count() >= 4 {
+        let prefix: String = word.chars().take(4).collect();
+        if let Some(w) = list.iter().find(|w| w.starts_with(&prefix)) {
+            return Some(w);
+        }
+    }
+    list.iter()
+        .map(|w| (edit_distance(&word, w), *w))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, w)| w)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Mnemonic {
+    /// Builds the mnemonic of the given entropy (16/20/24/28/32 bytes → 12/15/18/21/24 words).
+    ///
+    /// # Errors
+    /// [`MnemonicError::BadEntropyLength`].
+    pub fn from_entropy(entropy: &[u8]) -> Result<Self, MnemonicError> {
+        if ![16, 20, 24, 28, 32].contains(&entropy.len()) {
+            return Err(MnemonicError::BadEntropyLength { got: entropy.len() });
+        }
+        bip39::Mnemonic::from_entropy_in(Language::English, entropy)
+            .map(Self)
+            .map_err(|_| MnemonicError::BadEntropyLength { got: entropy.len() })
+    }
+
+    /// Parses user input: NFKD-normalised, any white space between words, case-insensitive.
+    ///
+    /// # Errors
+    /// [`MnemonicError`]: word count, then unknown words (with a suggestion), then checksum.
+    pub fn parse(phrase: &str) -> Result<Self, MnemonicError> {
+        let mut normalized = std::borrow::Cow::Borrowed(phrase);
+        bip39::Mnemonic::normalize_utf8_cow(&mut normalized);
+        let lower = Zeroizing::new(normalized.to_lowercase());
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        if !WORD_COUNTS.contains(&words.len()) {
+            return Err(MnemonicError::WrongWordCount { got: words.len() });
+        }
+        for (i, w) in words.iter().enumerate() {
+            if Language::English.find_word(w).is_none() {
+                return Err(MnemonicError::UnknownWord {
+                    position: i + 1,
+                    word: (*w).to_owned(),
+                    suggestion: suggest(w),
+                });
+            }
+        }
+        let joined = Zeroizing::new(words.join(" "));
+        bip39::Mnemonic::parse_in_normalized(Language::English, &joined)
+            .map(Self)
+            .map_err(|e| match e {
+                bip39::Error::BadWordCount(n) => MnemonicError::WrongWordCount { got: n },
+                _ => MnemonicError::BadChecksum,
+            })
+    }
+
+    /// The words separated by single spaces (secret: wiped on drop).
+    pub fn phrase(&self) -> Zeroizing<String> {
+        Zeroizing::new(self.0.words().collect::<Vec<_>>().join(" "))
+    }
+
+    /// The words (secret).
+    pub fn words(&self) -> Vec<&'static str> {
+        self.0.words().collect()
+    }
+
+    /// Number of words.
+    pub fn word_count(&self) -> usize {
+        self.0.word_count()
+    }
+
+    /// The entropy the words encode (secret).
+    pub fn entropy(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.0.to_entropy())
+    }
+
+    /// The BIP-39 seed: PBKDF2-HMAC-SHA512(NFKD(words), "mnemonic" + NFKD(passphrase), 2048).
+    pub fn to_seed(&self, passphrase: &str) -> Seed {
+        Seed(self.0.to_seed(passphrase))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+    #[test]
+    fn each_mistake_has_its_own_error() {
+        assert!(Mnemonic::parse(ABANDON).is_ok());
+        assert!(Mnemonic::parse(&format!(
+            "  {}  ",
+            ABANDON.to_uppercase().replace(' ', "\n")
+        ))
+        .is_ok());
+        assert_eq!(
+            Mnemonic::parse("abandon abandon abandon"),
+            Err(MnemonicError::WrongWordCount { got: 3 })
+        );
+        assert_eq!(
+            Mnemonic::parse(&ABANDON.replacen("about", "abuot", 1)),
+            Err(MnemonicError::UnknownWord {
+                position: 12,
+                word: "abuot".into(),
+                suggestion: Some("about")
+            })
+        );
+        assert_eq!(
+            Mnemonic::parse(&ABANDON.replacen("abandon", "abandonn", 1)),
+            Err(MnemonicError::UnknownWord {
+                position: 1,
+                word: "abandonn".into(),
+                suggestion: Some("abandon")
+            })
+        );
+        assert_eq!(
+            Mnemonic::parse(&ABANDON.replacen("about", "abandon", 1)),
+            Err(MnemonicError::BadChecksum)
+        );
+        assert_eq!(
+            Mnemonic::from_entropy(&[0; 15]),
+            Err(MnemonicError::BadEntropyLength { got: 15 })
+        );
+    }
+
+    #[test]
+    fn entropy_lengths_give_word_counts() {
+        for (bytes, words) in [(16, 12), (20, 15), (24, 18), (28, 21), (32, 24)] {
+            let m = Mnemonic::from_entropy(&vec![7u8; bytes]).unwrap();
+            assert_eq!(m.word_count(), words);
+            assert_eq!(Mnemonic::parse(&m.phrase()), Ok(m.clone()));
+            assert_eq!(m.entropy().as_slice(), &vec![7u8; bytes][..]);
+        }
+    }
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let m = Mnemonic::parse(ABANDON).unwrap();
+        let shown = format!("{m:?} {:?}", m.to_seed(""));
+        assert!(!shown.contains("abandon"), "{shown}");
+        assert_eq!(shown, "Mnemonic(12 words, redacted) Seed(redacted)");
+    }
+}
