@@ -10,6 +10,7 @@ pub mod amount;
 pub mod block;
 pub mod chain;
 pub mod hash;
+pub mod identicon;
 pub mod merkle;
 pub mod persist;
 pub mod pow;

@@ -6,6 +6,7 @@ pub mod hd;
 pub mod keystore;
 pub mod message;
 pub mod mnemonic;
+pub mod vault;
 
 pub use hd::{Account, DerivationPath, HdError, PathPreset};
 pub use keystore::{KeystoreError, ScryptParams};
