@@ -1,12 +1,18 @@
-//! The root component: loads state, provides it, and lays out the ledger.
+//! The root component: loads state, provides it, and shows the screen the route names.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::components::banner::StorageBanner;
 use crate::components::chain_view::ChainView;
 use crate::components::mine_panel::MinePanel;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
+use crate::components::wallet::WalletPage;
+use crate::platform::route::{use_route, Route};
+use crate::state::wallet::WalletState;
 use crate::state::AppState;
 
 /// The whole app.
@@ -15,13 +21,35 @@ pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
     state.persist_on_change();
+    let wallet = WalletState::load();
+    provide_context(wallet);
+    watch_activity(wallet);
+    let route = use_route();
     view! {
         <header class="top">
-            <h1>"blocklab" <span class="muted small">" · proof-of-work ledger"</span></h1>
+            <h1>"blocklab"</h1>
+            <nav>
+                {Route::ALL.into_iter().map(|r| view! {
+                    <a href=r.href() class:active=move || route.get() == r data-testid=format!("nav-{}", r.label().to_lowercase())>{r.label()}</a>
+                }).collect_view()}
+            </nav>
             <p class="muted small">"Everything runs in this browser tab; nothing is sent anywhere."</p>
         </header>
         <StorageBanner />
-        <main class="layout" data-testid="app-ready">
+        <main data-testid="app-ready">
+            {move || match route.get() {
+                Route::Ledger => view! { <Ledger /> }.into_any(),
+                Route::Wallet => view! { <WalletPage /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// The proof-of-work ledger screen.
+#[component]
+fn Ledger() -> impl IntoView {
+    view! {
+        <div class="layout">
             <aside class="side">
                 <RecordForm />
                 <PendingList />
@@ -29,6 +57,20 @@ pub fn App() -> impl IntoView {
                 <Toolbar />
             </aside>
             <ChainView />
-        </main>
+        </div>
     }
+}
+
+/// Tracks user activity and locks the wallet when idle (checked every few seconds).
+fn watch_activity(wallet: WalletState) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let on_activity = Closure::<dyn Fn()>::new(move || wallet.touch());
+        for event in ["pointerdown", "keydown"] {
+            let _ = document
+                .add_event_listener_with_callback(event, on_activity.as_ref().unchecked_ref());
+        }
+        // Lives as long as the page.
+        on_activity.forget();
+    }
+    let _ = set_interval_with_handle(move || wallet.check_idle(), Duration::from_secs(5));
 }

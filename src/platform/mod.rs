@@ -3,5 +3,6 @@
 
 pub mod clock;
 pub mod files;
+pub mod random;
 pub mod route;
 pub mod storage;

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod mining;
+pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
 use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};

@@ -1,0 +1,221 @@
+//! Accounts: addresses with identicons and QR codes, adding and naming accounts, and the
+//! password-protected secrets panel.
+
+use blocklab_core::identicon::Blockies;
+use blocklab_core::wallet::hd;
+use blocklab_core::wallet::vault::KeySource;
+use blocklab_core::wallet::Mnemonic;
+use leptos::prelude::*;
+
+use super::onboard::PresetChooser;
+use super::use_wallet;
+use crate::platform::files::copy_to_clipboard;
+
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(132, 132)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A value with a copy button.
+#[component]
+fn Copyable(value: String, testid: &'static str) -> impl IntoView {
+    let v = value.clone();
+    view! {
+        <span class="hash"><code data-testid=testid>{value}</code>
+            <button type="button" class="copy" on:click=move |_| copy_to_clipboard(&v)>"copy"</button></span>
+    }
+}
+
+/// Every account of the wallet (addresses readable while locked).
+#[component]
+pub fn AccountList() -> impl IntoView {
+    let w = use_wallet();
+    let entries = move || {
+        w.file
+            .with(|f| f.as_ref().map(|f| f.accounts.clone()).unwrap_or_default())
+    };
+    view! {
+        <section class="card">
+            <h2>"Accounts " {move || if w.unlocked.with(Option::is_some) { "(unlocked)" } else { "(locked)" }}</h2>
+            <div class="accounts">
+                {move || entries().into_iter().enumerate().map(|(i, e)| {
+                    let address = e.address.to_checksum();
+                    let icon = Blockies::of(&e.address).svg(40);
+                    let qr = qr_svg(&address);
+                    let source = match &e.source {
+                        KeySource::Derived { path } => path.clone(),
+                        KeySource::Imported { .. } => "imported key".to_owned(),
+                    };
+                    let keys = move || w.unlocked.with(|u| u.as_ref().and_then(|u| u.accounts.get(i)).map(|a| (a.public_key_compressed(), a.public_key_uncompressed())));
+                    let name = RwSignal::new(e.name.clone());
+                    view! {
+                        <article class="account" data-testid="account-card" data-address=address.clone()
+                            class:selected=move || w.selected.get() == i on:click=move |_| w.selected.set(i)>
+                            <div class="row">
+                                <span class="identicon" data-testid="account-identicon" inner_html=icon></span>
+                                <input class="name" data-testid="account-name" prop:value=name aria-label="account name"
+                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                    on:change=move |_| w.rename(i, &name.get_untracked()) />
+                            </div>
+                            <dl>
+                                <dt>"Address"</dt><dd><Copyable value=address.clone() testid="account-address" /></dd>
+                                <dt>"Path"</dt><dd data-testid="account-path">{source}</dd>
+                                {move || keys().map(|(c, u)| view! {
+                                    <dt>"Public key (compressed)"</dt><dd><Copyable value=c testid="account-pubkey-compressed" /></dd>
+                                    <dt>"Public key (uncompressed)"</dt><dd><Copyable value=u testid="account-pubkey-uncompressed" /></dd>
+                                })}
+                            </dl>
+                            <details><summary>"QR code"</summary><div class="qr" data-testid="account-qr" inner_html=qr></div></details>
+                        </article>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// Add the next account (preset path) or a custom path.
+#[component]
+pub fn AddAccount() -> impl IntoView {
+    let w = use_wallet();
+    let custom = RwSignal::new(String::new());
+    let has_phrase = move || {
+        w.unlocked
+            .with(|u| u.as_ref().is_some_and(|u| u.secrets.mnemonic.is_some()))
+    };
+    view! {
+        <Show when=has_phrase>
+            <section class="card">
+                <h2>"Add an account"</h2>
+                <PresetChooser />
+                <label>"Or a custom path"
+                    <input data-testid="custom-path" placeholder="m/44'/60'/0'/0/5" prop:value=custom on:input=move |ev| custom.set(event_target_value(&ev)) />
+                </label>
+                <button type="button" data-testid="add-account" on:click=move |_| { w.add_account(&custom.get_untracked()); custom.set(String::new()); }>"Add account"</button>
+            </section>
+        </Show>
+    }
+}
+
+/// Lock, auto-lock, and the secrets behind a re-entered password.
+#[component]
+pub fn SecurityPanel() -> impl IntoView {
+    let w = use_wallet();
+    let password = RwSignal::new(String::new());
+    let revealed = RwSignal::new(None::<Vec<(String, String)>>);
+    let exported = RwSignal::new(None::<String>);
+    let auto_lock = RwSignal::new(
+        w.file
+            .with_untracked(|f| f.as_ref().map_or(5, |f| f.auto_lock_minutes))
+            .to_string(),
+    );
+    let confirm_delete = RwSignal::new(false);
+    let take_password = move || {
+        let p = password.get_untracked();
+        password.set(String::new());
+        p
+    };
+    let reveal = move |_| {
+        let Some((phrase, passphrase)) = w.reveal(&take_password()) else {
+            return;
+        };
+        let Ok(m) = Mnemonic::parse(&phrase) else {
+            return;
+        };
+        let seed = m.to_seed(&passphrase);
+        let i = w.selected.get_untracked();
+        let account = w
+            .unlocked
+            .with_untracked(|u| u.as_ref().and_then(|u| u.accounts.get(i).cloned()));
+        let mut steps = vec![
+            (
+                "Entropy (random bits)".to_owned(),
+                format!("0x{}", hex::encode(m.entropy().as_slice())),
+            ),
+            (
+                "Recovery phrase (BIP-39 words of the entropy + checksum)".to_owned(),
+                phrase.to_string(),
+            ),
+            (
+                "Seed (PBKDF2-HMAC-SHA512 of phrase and passphrase, 2048 rounds)".to_owned(),
+                format!("0x{}", hex::encode(seed.0)),
+            ),
+            (
+                "Master key (BIP-32 HMAC-SHA512 of the seed)".to_owned(),
+                hd::master_xprv(&seed.0)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        if let Some(a) = account {
+            steps.push((
+                format!("Account key at {}", a.path.clone().unwrap_or_default()),
+                format!("0x{}", hex::encode(a.private_key_bytes().as_slice())),
+            ));
+            steps.push((
+                "Public key (secp256k1 point of the key)".to_owned(),
+                a.public_key_uncompressed(),
+            ));
+            steps.push((
+                "Address (last 20 bytes of keccak256 of the public key, EIP-55 case)".to_owned(),
+                a.address.to_checksum(),
+            ));
+        }
+        revealed.set(Some(steps));
+    };
+    view! {
+        <section class="card">
+            <h2>"Security"</h2>
+            <div class="row">
+                <button type="button" data-testid="lock-button" on:click=move |_| { revealed.set(None); exported.set(None); w.lock(); }>"Lock now"</button>
+                <label class="inline">"Auto-lock after "
+                    <input class="narrow" type="number" min="0" max="1440" data-testid="auto-lock-minutes" prop:value=auto_lock
+                        on:input=move |ev| auto_lock.set(event_target_value(&ev))
+                        on:change=move |_| w.set_auto_lock(&auto_lock.get_untracked()) />
+                    " minutes idle (0: never)"</label>
+            </div>
+            <p class="error small"><strong>"Danger zone. "</strong>"Whoever sees the phrase or a private key controls the funds. Re-enter the password to continue."</p>
+            <label>"Password"
+                <input type="password" data-testid="secret-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <div class="row">
+                <button type="button" class="danger" data-testid="reveal-button" on:click=reveal>"Reveal recovery phrase"</button>
+                <button type="button" class="danger" data-testid="export-key-button" on:click=move |_| {
+                    exported.set(w.export_private_key(w.selected.get_untracked(), &take_password()).map(|k| k.to_string()));
+                }>"Show private key"</button>
+                <button type="button" data-testid="export-keystore-button" on:click=move |_| w.export_keystore(w.selected.get_untracked(), &take_password())>"Download keystore"</button>
+            </div>
+            {move || exported.get().map(|k| view! {
+                <p>"Private key of the selected account: " <code data-testid="exported-key">{k}</code>
+                   <button type="button" on:click=move |_| exported.set(None)>"hide"</button></p>
+            })}
+            {move || revealed.get().map(|steps| view! {
+                <div class="reveal" data-testid="revealed">
+                    <p class="muted small">"From randomness to address, with your own values:"</p>
+                    <ol>
+                        {steps.into_iter().enumerate().map(|(i, (label, value))| view! {
+                            <li><span>{label}</span><br/><code data-testid=if i == 1 { "revealed-phrase" } else { "revealed-step" }>{value}</code></li>
+                        }).collect_view()}
+                    </ol>
+                    <button type="button" on:click=move |_| revealed.set(None)>"hide"</button>
+                </div>
+            })}
+            <div class="row">
+                <button type="button" class="danger" data-testid="delete-wallet" on:click=move |_| confirm_delete.set(true)>"Remove wallet from this browser…"</button>
+            </div>
+            <Show when=move || confirm_delete.get()>
+                <div class="confirm">
+                    <p>"Remove the wallet? Without the recovery phrase or exported keystores it is gone. Enter the password above, then confirm."</p>
+                    <button type="button" class="danger" data-testid="confirm-delete-wallet" on:click=move |_| { w.delete(&take_password()); confirm_delete.set(false); }>"Remove"</button>
+                    <button type="button" on:click=move |_| confirm_delete.set(false)>"Keep"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}
