@@ -6,3 +6,4 @@ pub mod files;
 pub mod random;
 pub mod route;
 pub mod storage;
+pub mod text;

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use zeroize::Zeroizing;
 
 use super::actions::capitalise;
+use crate::platform::text::nfkd;
 use crate::platform::{clock, files, random, storage::LocalStore};
 
 /// What the key derivation parameters are for keys blocklab writes.
@@ -190,7 +191,7 @@ impl WalletState {
             }
             let secrets = Secrets {
                 mnemonic: Some(phrase.to_string()),
-                passphrase: passphrase.to_owned(),
+                passphrase: nfkd(passphrase),
                 imported: vec![],
             };
             self.create_from(secrets, password)
@@ -205,10 +206,10 @@ impl WalletState {
     /// Imports a recovery phrase as a new wallet.
     pub fn import_phrase(self, phrase: &str, passphrase: &str, password: &str) {
         let r = (|| {
-            let m = Mnemonic::parse(phrase).map_err(err)?;
+            let m = Mnemonic::parse(&nfkd(phrase)).map_err(err)?;
             let secrets = Secrets {
                 mnemonic: Some(m.phrase().to_string()),
-                passphrase: passphrase.to_owned(),
+                passphrase: nfkd(passphrase),
                 imported: vec![],
             };
             self.create_from(secrets, password)

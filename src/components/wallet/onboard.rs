@@ -133,7 +133,7 @@ pub fn ImportPhrase() -> impl IntoView {
         if p.trim().is_empty() {
             return None;
         }
-        Some(match Mnemonic::parse(&p) {
+        Some(match Mnemonic::parse(&crate::platform::text::nfkd(&p)) {
             Ok(m) => (
                 true,
                 format!("Valid {}-word recovery phrase", m.word_count()),

@@ -1,4 +1,8 @@
 //! BIP-39 mnemonics (English word list) through the `bip39` crate.
+//!
+//! Text must already be NFKD-normalised (BIP-39 requires it for the phrase and passphrase). The
+//! app normalises with the browser's `String.prototype.normalize("NFKD")`, which keeps the large
+//! Unicode tables out of the WebAssembly bundle; the English word list itself is ASCII.
 
 use core::fmt;
 
@@ -122,14 +126,12 @@ impl Mnemonic {
             .map_err(|_| MnemonicError::BadEntropyLength { got: entropy.len() })
     }
 
-    /// Parses user input: NFKD-normalised, any white space between words, case-insensitive.
+    /// Parses NFKD-normalised user input: any white space between words, case-insensitive.
     ///
     /// # Errors
     /// [`MnemonicError`]: word count, then unknown words (with a suggestion), then checksum.
     pub fn parse(phrase: &str) -> Result<Self, MnemonicError> {
-        let mut normalized = std::borrow::Cow::Borrowed(phrase);
-        bip39::Mnemonic::normalize_utf8_cow(&mut normalized);
-        let lower = Zeroizing::new(normalized.to_lowercase());
+        let lower = Zeroizing::new(phrase.to_lowercase());
         let words: Vec<&str> = lower.split_whitespace().collect();
         if !WORD_COUNTS.contains(&words.len()) {
             return Err(MnemonicError::WrongWordCount { got: words.len() });
@@ -169,12 +171,14 @@ impl Mnemonic {
 
     /// The entropy the words encode (secret).
     pub fn entropy(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(self.0.to_entropy())
+        let (bytes, len) = self.0.to_entropy_array();
+        Zeroizing::new(bytes.get(..len).unwrap_or_default().to_vec())
     }
 
-    /// The BIP-39 seed: PBKDF2-HMAC-SHA512(NFKD(words), "mnemonic" + NFKD(passphrase), 2048).
+    /// The BIP-39 seed: PBKDF2-HMAC-SHA512(words, "mnemonic" + passphrase, 2048), with the
+    /// passphrase already NFKD-normalised.
     pub fn to_seed(&self, passphrase: &str) -> Seed {
-        Seed(self.0.to_seed(passphrase))
+        Seed(self.0.to_seed_normalized(passphrase))
     }
 }
 
