@@ -92,9 +92,10 @@ fn by_testid(id: &str) -> Vec<web_sys::HtmlElement> {
 }
 
 fn type_into(id: &str, text: &str) {
-    let input: web_sys::HtmlInputElement = by_testid(id).remove(0).dyn_into().unwrap();
-    input.set_value(text);
-    input
+    // Inputs and text areas alike: set `value`, then fire `input` as typing does.
+    let field = by_testid(id).remove(0);
+    js_sys::Reflect::set(&field, &"value".into(), &text.into()).unwrap();
+    field
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
 }
@@ -193,6 +194,54 @@ async fn the_app_reports_corrupt_storage_without_overwriting_the_backup() {
         }
     }
     assert!(found, "the unreadable value is kept under a backup key");
+    host.remove();
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn the_browser_rng_gives_distinct_unpredictable_bytes() {
+    let a: [u8; 32] = blocklab::platform::random::bytes().unwrap();
+    let b: [u8; 32] = blocklab::platform::random::bytes().unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0u8; 32]);
+    // Roughly balanced bits over 4 KiB (a stuck or constant source fails this).
+    let mut big = vec![0u8; 4096];
+    blocklab::platform::random::fill(&mut big).unwrap();
+    let ones: u32 = big.iter().map(|b| b.count_ones()).sum();
+    assert!((15_000..=17_800).contains(&ones), "{ones} one-bits of 32768");
+}
+
+#[wasm_bindgen_test]
+fn nfkd_is_done_by_the_browser() {
+    // "ﬁ" (U+FB01) decomposes to "fi" under NFKD; "é" to "e" + U+0301.
+    assert_eq!(blocklab::platform::text::nfkd("\u{fb01}"), "fi");
+    assert_eq!(blocklab::platform::text::nfkd("\u{e9}"), "e\u{301}");
+}
+
+#[wasm_bindgen_test]
+async fn a_wallet_is_stored_only_encrypted() {
+    clear();
+    let host = mount_app();
+    tick().await;
+    let phrase = "test test test test test test test test test test test junk";
+    web_sys::window().unwrap().location().set_hash("#/wallet").unwrap();
+    tick().await;
+    type_into("import-phrase", phrase);
+    type_into("import-password", "password123");
+    type_into("import-password-confirm", "password123");
+    by_testid("import-wallet")[0].click();
+    for _ in 0..100 {
+        tick().await;
+        if !by_testid("lock-button").is_empty() {
+            break;
+        }
+    }
+    assert_eq!(by_testid("account-card").len(), 1, "the imported wallet is unlocked");
+    let stored = LocalStore.get("blocklab.wallet").unwrap().unwrap();
+    assert!(stored.contains("\"kdf\":\"scrypt\""), "{stored}");
+    assert!(!stored.contains("test test"), "the phrase is stored in plaintext");
+    assert!(!stored.contains("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
+    web_sys::window().unwrap().location().set_hash("").unwrap();
     host.remove();
     clear();
 }
