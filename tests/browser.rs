@@ -208,7 +208,10 @@ fn the_browser_rng_gives_distinct_unpredictable_bytes() {
     let mut big = vec![0u8; 4096];
     blocklab::platform::random::fill(&mut big).unwrap();
     let ones: u32 = big.iter().map(|b| b.count_ones()).sum();
-    assert!((15_000..=17_800).contains(&ones), "{ones} one-bits of 32768");
+    assert!(
+        (15_000..=17_800).contains(&ones),
+        "{ones} one-bits of 32768"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -224,7 +227,11 @@ async fn a_wallet_is_stored_only_encrypted() {
     let host = mount_app();
     tick().await;
     let phrase = "test test test test test test test test test test test junk";
-    web_sys::window().unwrap().location().set_hash("#/wallet").unwrap();
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/wallet")
+        .unwrap();
     tick().await;
     type_into("import-phrase", phrase);
     type_into("import-password", "password123");
@@ -236,10 +243,17 @@ async fn a_wallet_is_stored_only_encrypted() {
             break;
         }
     }
-    assert_eq!(by_testid("account-card").len(), 1, "the imported wallet is unlocked");
+    assert_eq!(
+        by_testid("account-card").len(),
+        1,
+        "the imported wallet is unlocked"
+    );
     let stored = LocalStore.get("blocklab.wallet").unwrap().unwrap();
     assert!(stored.contains("\"kdf\":\"scrypt\""), "{stored}");
-    assert!(!stored.contains("test test"), "the phrase is stored in plaintext");
+    assert!(
+        !stored.contains("test test"),
+        "the phrase is stored in plaintext"
+    );
     assert!(!stored.contains("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
     web_sys::window().unwrap().location().set_hash("").unwrap();
     host.remove();
