@@ -308,18 +308,7 @@ impl WalletState {
     }
 
     fn open_with(self, file: &WalletFile, secrets: Secrets) -> Result<(), String> {
-        let seed = secrets
-            .mnemonic
-            .as_ref()
-            .map(|_| secrets.seed())
-            .transpose()
-            .map_err(err)?;
-        let accounts = file
-            .accounts
-            .iter()
-            .map(|e| secrets.account(e, seed.as_ref()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(err)?;
+        let accounts = secrets.accounts(&file.accounts).map_err(err)?;
         self.unlocked.set(Some(Unlocked { secrets, accounts }));
         self.touch();
         Ok(())

@@ -181,14 +181,42 @@ impl Account {
     /// # Errors
     /// [`HdError::Derivation`] in the (astronomically unlikely) case BIP-32 gives no key.
     pub fn derive(seed: &Seed, path: &DerivationPath) -> Result<Self, HdError> {
-        let mut key = XPrv::new(&seed.0).map_err(|_| HdError::Derivation)?;
-        for child in &path.0 {
-            key = key.derive_child(*child).map_err(|_| HdError::Derivation)?;
+        Self::derive_many(seed, std::slice::from_ref(path))?
+            .pop()
+            .ok_or(HdError::Derivation)
+    }
+
+    /// Derives several accounts, reusing the keys of a shared path prefix (each BIP-32 level
+    /// costs an elliptic-curve multiplication, so ten BIP-44 accounts need 14 instead of 50).
+    ///
+    /// # Errors
+    /// [`HdError::Derivation`] in the (astronomically unlikely) case BIP-32 gives no key.
+    pub fn derive_many(seed: &Seed, paths: &[DerivationPath]) -> Result<Vec<Self>, HdError> {
+        let master = XPrv::new(&seed.0).map_err(|_| HdError::Derivation)?;
+        let mut chain: Vec<(ChildNumber, XPrv)> = Vec::new();
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let common = chain
+                .iter()
+                .zip(&path.0)
+                .take_while(|((c, _), p)| c == *p)
+                .count();
+            chain.truncate(common);
+            for child in &path.0[common..] {
+                let next = chain
+                    .last()
+                    .map_or(&master, |(_, k)| k)
+                    .derive_child(*child)
+                    .map_err(|_| HdError::Derivation)?;
+                chain.push((*child, next));
+            }
+            let key = chain.last().map_or(&master, |(_, k)| k);
+            out.push(Self::from_signing_key(
+                key.private_key().clone(),
+                Some(path.to_string()),
+            ));
         }
-        Ok(Self::from_signing_key(
-            key.private_key().clone(),
-            Some(path.to_string()),
-        ))
+        Ok(out)
     }
 
     /// An account from a raw private key in hex (imported keys).
@@ -356,6 +384,37 @@ mod tests {
             "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
         );
         assert!(!format!("{a:?}").contains("ac0974"));
+    }
+
+    #[test]
+    fn derive_many_equals_one_by_one() {
+        let seed = Mnemonic::parse("test test test test test test test test test test test junk")
+            .unwrap()
+            .to_seed("");
+        let paths: Vec<DerivationPath> = [
+            "m/44'/60'/0'/0/0",
+            "m/44'/60'/0'/0/1",
+            "m/44'/60'/1'/0/0",
+            "m",
+            "m/44'/60'/0'/0/1",
+            "m/0/1/2",
+        ]
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .collect();
+        let many = Account::derive_many(&seed, &paths).unwrap();
+        for (p, a) in paths.iter().zip(&many) {
+            let mut key = XPrv::new(&seed.0).unwrap();
+            for c in &p.0 {
+                key = key.derive_child(*c).unwrap();
+            }
+            assert_eq!(
+                a.private_key_bytes().as_slice(),
+                key.private_key().to_bytes().as_slice(),
+                "{p}"
+            );
+            assert_eq!(a.path.as_deref(), Some(p.to_string().as_str()));
+        }
     }
 
     #[test]

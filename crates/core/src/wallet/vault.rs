@@ -262,6 +262,43 @@ impl Secrets {
     }
 }
 
+impl Secrets {
+    /// The key pairs of every entry, in order; derived paths share their common prefixes.
+    ///
+    /// # Errors
+    /// As [`Secrets::account`].
+    pub fn accounts(&self, entries: &[AccountEntry]) -> Result<Vec<Account>, WalletError> {
+        let paths = entries
+            .iter()
+            .filter_map(|e| match &e.source {
+                KeySource::Derived { path } => Some(path.parse::<DerivationPath>()),
+                KeySource::Imported { .. } => None,
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut derived = if paths.is_empty() {
+            Vec::new()
+        } else {
+            Account::derive_many(&self.seed()?, &paths)?
+        }
+        .into_iter();
+        entries
+            .iter()
+            .map(|entry| {
+                let account = match &entry.source {
+                    KeySource::Derived { .. } => derived.next().ok_or(WalletError::NoMnemonic)?,
+                    KeySource::Imported { .. } => self.account(entry, None)?,
+                };
+                if account.address != entry.address {
+                    return Err(WalletError::Inconsistent {
+                        detail: format!("{} derives to {}", entry.name, account.address),
+                    });
+                }
+                Ok(account)
+            })
+            .collect()
+    }
+}
+
 /// Parses a stored wallet file.
 ///
 /// # Errors

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): builds the release site and measures it in headless Chromium next to
+# peer libraries in the same page. Prints tables of medians; writes bench-results/*.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+for b in tests/e2e/bench/*.bench.mjs; do
+  node "$b"
+done
