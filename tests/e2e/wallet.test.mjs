@@ -2,7 +2,8 @@
 // export and import, sign and verify, and no secret in localStorage in plaintext.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { Wallet } from 'ethers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, startSuite } from './harness.mjs';
@@ -137,7 +138,7 @@ describe('wallet', () => {
     assert.ok(!stored.toLowerCase().includes(DEV_KEY_0), 'private key stored in plaintext');
   }));
 
-  test('exports a keystore and imports it into a new wallet; a wrong keystore password is refused', () => withWallet(async ({ page, context }) => {
+  test('exports a keystore that ethers opens and imports it into a new wallet; imports an ethers keystore; a wrong keystore password is refused', () => withWallet(async ({ page, context }) => {
     await importPhrase(page);
     await id(page, 'secret-password').fill(PASSWORD);
     const [download] = await Promise.all([page.waitForEvent('download'), id(page, 'export-keystore-button').click()]);
@@ -166,6 +167,28 @@ describe('wallet', () => {
     assert.ok(!stored.toLowerCase().includes(DEV_KEY_0), 'private key stored in plaintext');
     await other.close();
     void context;
+
+    // An independent implementation (ethers 6, as MetaMask-compatible wallets use) opens ours...
+    const ours = await Wallet.fromEncryptedJson(await readFile(file, 'utf8'), PASSWORD);
+    assert.equal(ours.address, DEV_ADDRESSES[0]);
+    assert.equal(ours.privateKey, `0x${DEV_KEY_0}`);
+    // ...and the app opens theirs, written with the capitalised `Crypto` key some wallets use.
+    const theirs = JSON.parse(await new Wallet(`0x${DEV_KEY_0}`).encrypt('their password', { scrypt: { N: 1 << 14 } }));
+    theirs.Crypto = theirs.crypto;
+    delete theirs.crypto;
+    const theirFile = join(dir, 'ethers-keystore.json');
+    await writeFile(theirFile, JSON.stringify(theirs));
+    const third = await suite.browser.newContext();
+    const page3 = await third.newPage();
+    await page3.goto(suite.server.url + '#/wallet');
+    await page3.getByTestId('app-ready').waitFor();
+    await id(page3, 'import-key-password').fill('another password');
+    await id(page3, 'import-keystore-file').setInputFiles(theirFile);
+    await id(page3, 'import-keystore-password').fill('their password');
+    await id(page3, 'import-keystore-button').click();
+    await id(page3, 'lock-button').waitFor({ timeout: 20_000 });
+    assert.deepEqual(await addresses(page3), DEV_ADDRESSES.slice(0, 1));
+    await third.close();
   }));
 
   test('imports a private key; shows it again only with the password', () => withWallet(async ({ page }) => {
