@@ -39,6 +39,27 @@ async function importPhrase(page, phrase = DEV_PHRASE, password = PASSWORD) {
   await id(page, 'lock-button').waitFor({ timeout: 20_000 });
 }
 
+/** Runs `fn` with the wallet page of a new, empty browser profile. */
+async function inFreshProfile(fn) {
+  const context = await suite.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(suite.server.url + '#/wallet');
+    await page.getByTestId('app-ready').waitFor();
+    await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Fills the keystore import form (new wallet password, file, the file's password) and submits. */
+async function chooseKeystore(page, file, filePassword) {
+  await id(page, 'import-key-password').fill('another password');
+  await id(page, 'import-keystore-file').setInputFiles(file);
+  await id(page, 'import-keystore-password').fill(filePassword);
+  await id(page, 'import-keystore-button').click();
+}
+
 describe('wallet', () => {
   test('creates a wallet, reloads, refuses a wrong password and unlocks to the same addresses', () => withWallet(async ({ page, app }) => {
     await id(page, 'create-words').selectOption('12');
@@ -138,7 +159,7 @@ describe('wallet', () => {
     assert.ok(!stored.toLowerCase().includes(DEV_KEY_0), 'private key stored in plaintext');
   }));
 
-  test('exports a keystore that ethers opens and imports it into a new wallet; imports an ethers keystore; a wrong keystore password is refused', () => withWallet(async ({ page, context }) => {
+  test('exports a keystore that ethers opens and imports it into a new wallet; imports an ethers keystore; a wrong keystore password is refused', () => withWallet(async ({ page }) => {
     await importPhrase(page);
     await id(page, 'secret-password').fill(PASSWORD);
     const [download] = await Promise.all([page.waitForEvent('download'), id(page, 'export-keystore-button').click()]);
@@ -147,26 +168,19 @@ describe('wallet', () => {
     await download.saveAs(file);
     assert.match(download.suggestedFilename(), /^keystore-f39fd6e5.*\.json$/);
 
-    // A second, empty browser profile imports it.
-    const other = await suite.browser.newContext();
-    const page2 = await other.newPage();
-    await page2.goto(suite.server.url + '#/wallet');
-    await page2.getByTestId('app-ready').waitFor();
-    await id(page2, 'import-key-password').fill('another password');
-    await id(page2, 'import-keystore-file').setInputFiles(file);
-    await id(page2, 'import-keystore-password').fill('wrong');
-    await id(page2, 'import-keystore-button').click();
-    await id(page2, 'wallet-error').waitFor({ timeout: 20_000 });
-    assert.match(await id(page2, 'wallet-error').innerText(), /wrong password/i);
-    assert.equal(await id(page2, 'account-card').count(), 0);
-    await id(page2, 'import-keystore-password').fill(PASSWORD);
-    await id(page2, 'import-keystore-button').click();
-    await id(page2, 'lock-button').waitFor({ timeout: 20_000 });
-    assert.deepEqual(await addresses(page2), DEV_ADDRESSES.slice(0, 1));
-    const stored = await storageValues(page2);
-    assert.ok(!stored.toLowerCase().includes(DEV_KEY_0), 'private key stored in plaintext');
-    await other.close();
-    void context;
+    // A second, empty browser profile imports it; a wrong keystore password is refused first.
+    await inFreshProfile(async (page2) => {
+      await chooseKeystore(page2, file, 'wrong');
+      await id(page2, 'wallet-error').waitFor({ timeout: 20_000 });
+      assert.match(await id(page2, 'wallet-error').innerText(), /wrong password/i);
+      assert.equal(await id(page2, 'account-card').count(), 0);
+      await id(page2, 'import-keystore-password').fill(PASSWORD);
+      await id(page2, 'import-keystore-button').click();
+      await id(page2, 'lock-button').waitFor({ timeout: 20_000 });
+      assert.deepEqual(await addresses(page2), DEV_ADDRESSES.slice(0, 1));
+      const stored = await storageValues(page2);
+      assert.ok(!stored.toLowerCase().includes(DEV_KEY_0), 'private key stored in plaintext');
+    });
 
     // An independent implementation (ethers 6, as MetaMask-compatible wallets use) opens ours...
     const ours = await Wallet.fromEncryptedJson(await readFile(file, 'utf8'), PASSWORD);
@@ -178,17 +192,11 @@ describe('wallet', () => {
     delete theirs.crypto;
     const theirFile = join(dir, 'ethers-keystore.json');
     await writeFile(theirFile, JSON.stringify(theirs));
-    const third = await suite.browser.newContext();
-    const page3 = await third.newPage();
-    await page3.goto(suite.server.url + '#/wallet');
-    await page3.getByTestId('app-ready').waitFor();
-    await id(page3, 'import-key-password').fill('another password');
-    await id(page3, 'import-keystore-file').setInputFiles(theirFile);
-    await id(page3, 'import-keystore-password').fill('their password');
-    await id(page3, 'import-keystore-button').click();
-    await id(page3, 'lock-button').waitFor({ timeout: 20_000 });
-    assert.deepEqual(await addresses(page3), DEV_ADDRESSES.slice(0, 1));
-    await third.close();
+    await inFreshProfile(async (page3) => {
+      await chooseKeystore(page3, theirFile, 'their password');
+      await id(page3, 'lock-button').waitFor({ timeout: 20_000 });
+      assert.deepEqual(await addresses(page3), DEV_ADDRESSES.slice(0, 1));
+    });
   }));
 
   test('imports a private key; shows it again only with the password', () => withWallet(async ({ page }) => {
