@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { Wallet } from 'ethers';
+import { Wallet, encryptKeystoreJson } from 'ethers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, startSuite } from './harness.mjs';
@@ -186,12 +186,11 @@ describe('wallet', () => {
     const ours = await Wallet.fromEncryptedJson(await readFile(file, 'utf8'), PASSWORD);
     assert.equal(ours.address, DEV_ADDRESSES[0]);
     assert.equal(ours.privateKey, `0x${DEV_KEY_0}`);
-    // ...and the app opens theirs, written with the capitalised `Crypto` key some wallets use.
-    const theirs = JSON.parse(await new Wallet(`0x${DEV_KEY_0}`).encrypt('their password', { scrypt: { N: 1 << 14 } }));
-    theirs.Crypto = theirs.crypto;
-    delete theirs.crypto;
+    // ...and the app opens theirs (ethers writes the capitalised `Crypto` key, geth `crypto`).
+    const theirs = await encryptKeystoreJson(new Wallet(`0x${DEV_KEY_0}`), 'their password', { scrypt: { N: 1 << 14 } });
+    assert.ok('Crypto' in JSON.parse(theirs), 'ethers writes `Crypto`');
     const theirFile = join(dir, 'ethers-keystore.json');
-    await writeFile(theirFile, JSON.stringify(theirs));
+    await writeFile(theirFile, theirs);
     await inFreshProfile(async (page3) => {
       await chooseKeystore(page3, theirFile, 'their password');
       await id(page3, 'lock-button').waitFor({ timeout: 20_000 });
