@@ -15,11 +15,13 @@ pub mod merkle;
 pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod tx;
 pub mod wallet;
 
 pub use amount::{AmountError, Wei};
 pub use block::{Block, Entry, Header, MiningStats};
 pub use chain::{BlockProblem, BlockVerdict, Chain, ChainParams, ValidationReport};
-pub use hash::{BlockHash, Hash32, ParseHashError};
+pub use hash::{BlockHash, Hash32, ParseHashError, TxHash};
 pub use pow::{Difficulty, MiningJob, SearchOutcome};
 pub use record::{Record, RecordError};
+pub use tx::{Recovered, SignedTx, Transaction, TxError, TxRequest};
