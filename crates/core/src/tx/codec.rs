@@ -21,6 +21,13 @@ impl ListWriter {
         self
     }
 
+    /// Appends an item that is already RLP (tests build malformed transactions with it).
+    #[cfg(test)]
+    pub(crate) fn put_encoded(&mut self, item: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(item);
+        self
+    }
+
     pub(crate) fn put_to(&mut self, to: Option<&Address>) -> &mut Self {
         match to {
             Some(address) => self.put(address.as_bytes().as_slice()),

@@ -331,3 +331,6 @@ impl Transaction {
         Recovered::from_signer(signed, signer.signing_key())
     }
 }
+
+#[cfg(test)]
+mod tests;
