@@ -115,6 +115,11 @@ hash_newtype!(
     /// A generic 32-byte digest, such as a Merkle root.
     Hash32
 );
+hash_newtype!(
+    /// keccak256 of a signed Ethereum transaction's raw bytes (the typed envelope for EIP-2718
+    /// transactions): the hash wallets and explorers show. See [`crate::tx::SignedTx::hash`].
+    TxHash
+);
 
 /// SHA-256 of `data` (one call into the `sha2` crate).
 pub fn sha256(data: &[u8]) -> [u8; 32] {

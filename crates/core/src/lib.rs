@@ -1,8 +1,9 @@
 //! blocklab-core: the pure domain of blocklab.
 //!
 //! Blocks with a canonical 116-byte header, SHA-256 proof of work (with a midstate miner),
-//! whole-chain validation that reports every problem, amounts as integer base units, and the
-//! versioned persistence format. No web dependency, no clock, no randomness and no I/O: the app
+//! whole-chain validation that reports every problem, amounts as integer base units, the
+//! versioned persistence format, an Ethereum-compatible wallet and Ethereum transactions
+//! ([`tx`]). No web dependency, no clock, no randomness and no I/O: the app
 //! passes in timestamps and a [`persist::KeyValueStore`].
 
 pub mod address;
@@ -15,11 +16,13 @@ pub mod merkle;
 pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod tx;
 pub mod wallet;
 
 pub use amount::{AmountError, Wei};
 pub use block::{Block, Entry, Header, MiningStats};
 pub use chain::{BlockProblem, BlockVerdict, Chain, ChainParams, ValidationReport};
-pub use hash::{BlockHash, Hash32, ParseHashError};
+pub use hash::{BlockHash, Hash32, ParseHashError, TxHash};
 pub use pow::{Difficulty, MiningJob, SearchOutcome};
 pub use record::{Record, RecordError};
+pub use tx::{Recovered, SignedTx, Transaction, TxError, TxRequest};
