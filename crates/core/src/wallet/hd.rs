@@ -4,7 +4,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use bip32::{ChildNumber, ExtendedKey, Prefix, XPrv, XPub};
+use bip32::{ChildNumber, ExtendedKey, Prefix, PrivateKey as _, PublicKey as _, XPrv, XPub};
 use k256::ecdsa::SigningKey;
 use k256::elliptic_curve::sec1::ToSec1Point;
 use zeroize::Zeroizing;
@@ -186,23 +186,41 @@ impl Account {
             .ok_or(HdError::Derivation)
     }
 
-    /// Derives several accounts, reusing the keys of a shared path prefix (each BIP-32 level
-    /// costs an elliptic-curve multiplication, so ten BIP-44 accounts need 14 instead of 50).
+    /// Derives several accounts, reusing the keys of a shared path prefix.
+    ///
+    /// Every elliptic-curve multiplication counts in the browser: a plain BIP-32 step costs
+    /// one (two for a non-hardened step: the parent's public key for the HMAC and again for the
+    /// fingerprint). Here the keys of a shared prefix are derived once, and a non-hardened last
+    /// step takes the tweak from the parent's public key computed once for all its children, so
+    /// ten BIP-44 accounts cost 16 multiplications instead of 35 (addresses included).
     ///
     /// # Errors
     /// [`HdError::Derivation`] in the (astronomically unlikely) case BIP-32 gives no key.
     pub fn derive_many(seed: &Seed, paths: &[DerivationPath]) -> Result<Vec<Self>, HdError> {
         let master = XPrv::new(&seed.0).map_err(|_| HdError::Derivation)?;
+        // The keys along the current path's prefix (every step but the last).
         let mut chain: Vec<(ChildNumber, XPrv)> = Vec::new();
+        // The public key of `chain[..len]`'s last key, for the `len` it was computed at.
+        let mut parent_pub: Option<(usize, XPub)> = None;
         let mut out = Vec::with_capacity(paths.len());
         for path in paths {
+            let Some((last, prefix)) = path.0.split_last() else {
+                out.push(Self::from_signing_key(
+                    master.private_key().clone(),
+                    Some(path.to_string()),
+                ));
+                continue;
+            };
             let common = chain
                 .iter()
-                .zip(&path.0)
+                .zip(prefix)
                 .take_while(|((c, _), p)| c == *p)
                 .count();
             chain.truncate(common);
-            for child in &path.0[common..] {
+            if parent_pub.as_ref().is_some_and(|(len, _)| *len > common) {
+                parent_pub = None;
+            }
+            for child in &prefix[common..] {
                 let next = chain
                     .last()
                     .map_or(&master, |(_, k)| k)
@@ -210,11 +228,28 @@ impl Account {
                     .map_err(|_| HdError::Derivation)?;
                 chain.push((*child, next));
             }
-            let key = chain.last().map_or(&master, |(_, k)| k);
-            out.push(Self::from_signing_key(
-                key.private_key().clone(),
-                Some(path.to_string()),
-            ));
+            let parent = chain.last().map_or(&master, |(_, k)| k);
+            let key = if last.is_hardened() {
+                parent
+                    .derive_child(*last)
+                    .map_err(|_| HdError::Derivation)?
+                    .private_key()
+                    .clone()
+            } else {
+                let xpub = match &parent_pub {
+                    Some((len, xpub)) if *len == prefix.len() => xpub,
+                    _ => &parent_pub.insert((prefix.len(), parent.public_key())).1,
+                };
+                let (tweak, _) = xpub
+                    .public_key()
+                    .derive_tweak(&parent.attrs().chain_code, *last)
+                    .map_err(|_| HdError::Derivation)?;
+                parent
+                    .private_key()
+                    .derive_child(tweak)
+                    .map_err(|_| HdError::Derivation)?
+            };
+            out.push(Self::from_signing_key(key, Some(path.to_string())));
         }
         Ok(out)
     }
@@ -394,8 +429,15 @@ mod tests {
         let paths: Vec<DerivationPath> = [
             "m/44'/60'/0'/0/0",
             "m/44'/60'/0'/0/1",
+            // Same prefix length, another parent: the cached parent public key must not apply.
+            "m/44'/60'/0'/1/0",
+            "m/44'/60'/0'/1/1",
+            "m/44'/60'/0'/0/2",
+            "m/44'/60'/0'/0/3'",
             "m/44'/60'/1'/0/0",
             "m",
+            "m/7",
+            "m/8",
             "m/44'/60'/0'/0/1",
             "m/0/1/2",
         ]
