@@ -6,20 +6,29 @@
 
 use core::fmt;
 
+use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{Chain, ChainParams, ValidationReport};
+use crate::mempool::Mempool;
 use crate::record::Record;
+use crate::tx::SignedTx;
 
 /// The storage key of the app's snapshot.
 pub const SNAPSHOT_KEY: &str = "blocklab.snapshot";
 /// Prefix of the keys that hold unreadable values kept for the user.
 pub const BACKUP_PREFIX: &str = "blocklab.backup.";
-/// The snapshot format this build writes.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format this build writes. Version 2 added the mempool; version 1 snapshots
+/// (blocks of records only) are still read, with an empty mempool.
+pub const SNAPSHOT_VERSION: u32 = 2;
+/// Snapshot versions this build reads.
+const SNAPSHOT_VERSIONS: [u32; 2] = [1, 2];
 /// The `format` tag of an exported chain file.
 pub const CHAIN_FILE_FORMAT: &str = "blocklab-chain";
-/// The chain file version this build writes.
-pub const CHAIN_FILE_VERSION: u32 = 1;
+/// The chain file version this build writes. Version 2 may hold transaction, coinbase and
+/// allocation entries; version 1 files (records only) import unchanged.
+pub const CHAIN_FILE_VERSION: u32 = 2;
+/// Chain file versions this build reads.
+const CHAIN_FILE_VERSIONS: [u32; 2] = [1, 2];
 
 /// User settings kept with the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,26 +47,40 @@ impl Default for Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub chain: Chain,
+    /// Unsigned records waiting for a block.
     pub pending: Vec<Record>,
+    /// Signed transactions waiting for a block.
+    pub mempool: Mempool,
     pub settings: Settings,
 }
 
 impl Snapshot {
-    /// A fresh snapshot with a new genesis block.
+    /// A fresh snapshot with a new genesis block (funding the development accounts).
     pub fn new(timestamp_ms: u64) -> Self {
         Self {
             chain: Chain::new(timestamp_ms),
             pending: Vec::new(),
+            mempool: Mempool::new(),
             settings: Settings::default(),
         }
     }
 }
 
+/// A waiting transaction as stored: the sender it claims and the raw signed bytes (hex).
 #[derive(serde::Serialize, serde::Deserialize)]
-struct SnapshotV1 {
+struct StoredTx {
+    from: Address,
+    raw: SignedTx,
+}
+
+/// Versions 1 and 2 share this shape; version 1 has no `mempool`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SnapshotFile {
     version: u32,
     blocks: Vec<Block>,
     pending: Vec<Record>,
+    #[serde(default)]
+    mempool: Vec<StoredTx>,
     settings: Settings,
 }
 
@@ -110,10 +133,15 @@ fn malformed(e: &serde_json::Error) -> FormatError {
     }
 }
 
-fn check_version(text: &str, supported: u32) -> Result<(), FormatError> {
+fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
     let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
     match probe.version {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(supported)) => Ok(()),
+        Some(serde_json::Value::Number(n))
+            if n.as_u64()
+                .is_some_and(|v| supported.iter().any(|s| u64::from(*s) == v)) =>
+        {
+            Ok(())
+        }
         Some(v) => Err(FormatError::UnsupportedVersion { got: v.to_string() }),
         None => Err(FormatError::Malformed {
             detail: "missing field `version`".into(),
@@ -121,30 +149,50 @@ fn check_version(text: &str, supported: u32) -> Result<(), FormatError> {
     }
 }
 
-/// Encodes a snapshot as JSON.
+/// Encodes a snapshot as JSON (the current version).
 pub fn encode_snapshot(s: &Snapshot) -> String {
-    let v1 = SnapshotV1 {
+    let file = SnapshotFile {
         version: SNAPSHOT_VERSION,
         blocks: s.chain.blocks().to_vec(),
         pending: s.pending.clone(),
+        mempool: s
+            .mempool
+            .iter()
+            .map(|(tx, _)| StoredTx {
+                from: tx.sender(),
+                raw: tx.signed().clone(),
+            })
+            .collect(),
         settings: s.settings.clone(),
     };
     // Serialising plain data with string keys cannot fail.
-    serde_json::to_string(&v1).unwrap_or_default()
+    serde_json::to_string(&file).unwrap_or_default()
 }
 
-/// Decodes a snapshot.
+/// Decodes a snapshot of version 1 or 2. Stored transactions are recovered again and re-admitted
+/// against the chain's state; one whose signer is not its stored sender, or that is no longer
+/// valid (mined meanwhile, now unaffordable), is dropped.
 ///
 /// # Errors
 /// [`FormatError`] when the text is not a snapshot of a supported version.
 pub fn decode_snapshot(text: &str) -> Result<Snapshot, FormatError> {
-    check_version(text, SNAPSHOT_VERSION)?;
-    let v1: SnapshotV1 = serde_json::from_str(text).map_err(|e| malformed(&e))?;
-    let chain = Chain::from_blocks(v1.blocks).ok_or(FormatError::NoBlocks)?;
+    check_version(text, &SNAPSHOT_VERSIONS)?;
+    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let chain = Chain::from_blocks(file.blocks).ok_or(FormatError::NoBlocks)?;
+    let mut mempool = Mempool::new();
+    for stored in file.mempool {
+        if let Ok(tx) = stored.raw.recover() {
+            if tx.sender() == stored.from {
+                // A stale transaction is dropped, as a node drops it on restart.
+                let _ = mempool.add(tx, chain.state(), chain.params());
+            }
+        }
+    }
     Ok(Snapshot {
         chain,
-        pending: v1.pending,
-        settings: v1.settings,
+        pending: file.pending,
+        mempool,
+        settings: file.settings,
     })
 }
 
@@ -198,8 +246,8 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Reads an exported chain file and validates it. Nothing is returned unless every block is
-/// valid.
+/// Reads an exported chain file (version 1 or 2) and validates it. Nothing is returned unless
+/// every block is valid.
 ///
 /// # Errors
 /// [`ImportError`] for unreadable files and invalid chains.
@@ -223,11 +271,11 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
             }))
         }
     }
-    check_version(text, CHAIN_FILE_VERSION).map_err(ImportError::Format)?;
+    check_version(text, &CHAIN_FILE_VERSIONS).map_err(ImportError::Format)?;
     let file: ChainFile =
         serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
-    let chain =
-        Chain::from_blocks(file.blocks).ok_or(ImportError::Format(FormatError::NoBlocks))?;
+    let chain = Chain::from_blocks_with(file.blocks, params)
+        .ok_or(ImportError::Format(FormatError::NoBlocks))?;
     let report = chain.validate(params);
     if report.is_valid() {
         Ok(chain)
@@ -282,6 +330,10 @@ pub trait KeyValueStore {
 
 /// What [`load`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per page load; the snapshot is moved into the app state right away"
+)]
 pub enum LoadOutcome {
     /// Nothing stored yet.
     Empty,
@@ -388,6 +440,7 @@ mod tests {
         Snapshot {
             chain: mined_chain(2, 4),
             pending: vec![Record::from_form("a", "b", "1.5", "x").unwrap()],
+            mempool: Mempool::new(),
             settings: Settings { difficulty: 9 },
         }
     }
@@ -499,7 +552,7 @@ mod tests {
         ));
         assert!(matches!(
             import_chain(
-                "{\"format\":\"blocklab-chain\",\"version\":2,\"blocks\":[]}",
+                "{\"format\":\"blocklab-chain\",\"version\":3,\"blocks\":[]}",
                 &p
             ),
             Err(ImportError::Format(FormatError::UnsupportedVersion { .. }))
