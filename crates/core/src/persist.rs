@@ -579,4 +579,96 @@ mod tests {
         ));
         assert!(err.to_string().contains("block #1"));
     }
+
+    /// A snapshot written by the first slice (version 1: records only, empty genesis).
+    const V1_SNAPSHOT: &str = r##"{"blocks":[{"entries":[],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":0,"entries_root":"0x0000000000000000000000000000000000000000000000000000000000000000","height":0,"nonce":0,"prev_hash":"0x0000000000000000000000000000000000000000000000000000000000000000","timestamp_ms":1700000000000,"version":1}},{"entries":[{"amount":"1","kind":"record","memo":"#1","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x29adbecb341b727efc090c1f2e01f9e3dc768535e046580ee1012b016eb90f16","height":1,"nonce":41,"prev_hash":"0x0a8bfd1089573d3c6380d9292566bd8a0750d15fc045149a22486cbd247c48ab","timestamp_ms":1700000001000,"version":1}},{"entries":[{"amount":"2","kind":"record","memo":"#2","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x343e86f5206ac8adc1b06d1f7c6651830017abd5da45d4d311aa80c9c31ce4cc","height":2,"nonce":5,"prev_hash":"0x0937880958e2c2e0cef24a44d1bc4e37f13a07274660bd908a411d4dd12f796b","timestamp_ms":1700000001001,"version":1}}],"pending":[{"amount":"1500000000000000000","memo":"rent","receiver":"bob","sender":"alice"}],"settings":{"difficulty":9},"version":1}"##;
+    /// A chain file exported by the first slice (version 1).
+    const V1_CHAIN_FILE: &str = r##"{"blocks":[{"entries":[],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":0,"entries_root":"0x0000000000000000000000000000000000000000000000000000000000000000","height":0,"nonce":0,"prev_hash":"0x0000000000000000000000000000000000000000000000000000000000000000","timestamp_ms":1700000000000,"version":1}},{"entries":[{"amount":"1","kind":"record","memo":"#1","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x29adbecb341b727efc090c1f2e01f9e3dc768535e046580ee1012b016eb90f16","height":1,"nonce":41,"prev_hash":"0x0a8bfd1089573d3c6380d9292566bd8a0750d15fc045149a22486cbd247c48ab","timestamp_ms":1700000001000,"version":1}},{"entries":[{"amount":"2","kind":"record","memo":"#2","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x343e86f5206ac8adc1b06d1f7c6651830017abd5da45d4d311aa80c9c31ce4cc","height":2,"nonce":5,"prev_hash":"0x0937880958e2c2e0cef24a44d1bc4e37f13a07274660bd908a411d4dd12f796b","timestamp_ms":1700000001001,"version":1}}],"format":"blocklab-chain","version":1}"##;
+
+    #[test]
+    fn a_version_1_snapshot_migrates() {
+        let s = decode_snapshot(V1_SNAPSHOT).unwrap();
+        assert_eq!(s.chain.len(), 3);
+        assert!(s.chain.validate(&ChainParams::default()).is_valid());
+        assert_eq!(s.chain.valid_len(), 3);
+        assert_eq!(s.pending.len(), 1);
+        assert_eq!(s.pending[0].memo, "rent");
+        assert!(s.mempool.is_empty());
+        assert_eq!(s.settings.difficulty, 9);
+        // Saved again, it is version 2 and reads back the same.
+        let again = encode_snapshot(&s);
+        assert!(again.contains("\"version\":2"));
+        assert_eq!(decode_snapshot(&again).unwrap(), s);
+        let store = MemoryStore::default();
+        store.set(SNAPSHOT_KEY, V1_SNAPSHOT).unwrap();
+        assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Loaded(s));
+    }
+
+    #[test]
+    fn a_version_1_chain_file_still_imports() {
+        let chain = import_chain(V1_CHAIN_FILE, &ChainParams::default()).unwrap();
+        assert_eq!(chain.len(), 3);
+        let text = export_chain(&chain);
+        assert!(text.contains("\"version\": 2"));
+        assert_eq!(import_chain(&text, &ChainParams::default()), Ok(chain));
+    }
+
+    #[test]
+    fn a_version_2_snapshot_keeps_the_mempool() {
+        use crate::state::tests::{dev, eth, test_chain, transfer};
+        let chain = test_chain();
+        let mut mempool = Mempool::new();
+        let pending = transfer(0, 2, dev(1), eth("1"));
+        let queued = transfer(1, 3, dev(2), eth("1"));
+        mempool
+            .add(pending.clone(), chain.state(), chain.params())
+            .unwrap();
+        mempool
+            .add(queued.clone(), chain.state(), chain.params())
+            .unwrap();
+        let s = Snapshot {
+            chain,
+            pending: Vec::new(),
+            mempool,
+            settings: Settings::default(),
+        };
+        let text = encode_snapshot(&s);
+        let back = decode_snapshot(&text).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.mempool.len(), 2);
+        assert_eq!(
+            back.mempool.get(&queued.hash()).map(|(_, st)| st),
+            Some(crate::mempool::TxStatus::Queued)
+        );
+        // A stored transaction whose signer is not its stored sender is dropped.
+        let lying = text.replace(
+            &format!("\"from\":\"{}\"", dev(0)),
+            &format!("\"from\":\"{}\"", dev(5)),
+        );
+        assert_ne!(lying, text);
+        let back = decode_snapshot(&lying).unwrap();
+        assert_eq!(back.mempool.len(), 1);
+        assert!(!back.mempool.contains(&pending.hash()));
+    }
+
+    #[test]
+    fn a_chain_with_transactions_exports_and_imports() {
+        use crate::block::Entry;
+        use crate::state::tests::test_chain;
+        let chain = test_chain();
+        let text = export_chain(&chain);
+        assert!(text.contains("\"kind\": \"tx\""));
+        assert!(text.contains("\"kind\": \"coinbase\""));
+        assert!(text.contains("\"kind\": \"alloc\""));
+        let imported = import_chain(&text, &ChainParams::default()).unwrap();
+        assert_eq!(imported.state(), chain.state());
+        // Importing under another chain id: every transaction is refused, by name.
+        let other = ChainParams {
+            chain_id: 1,
+            ..ChainParams::default()
+        };
+        let err = import_chain(&text, &other).unwrap_err();
+        assert!(err.to_string().contains("wrong chain id"), "{err}");
+        assert!(matches!(chain.blocks()[1].entries[1], Entry::Tx { .. }));
+    }
 }
