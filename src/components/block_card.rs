@@ -119,7 +119,10 @@ fn record_row(
     let record = block.with_untracked(|b| {
         b.as_ref()
             .and_then(|b| b.entries.get(r))
-            .map(|Entry::Record(rec)| rec.clone())
+            .and_then(|e| match e {
+                Entry::Record(rec) => Some(rec.clone()),
+                _ => None,
+            })
     });
     let Some(rec) = record else {
         return ().into_any();

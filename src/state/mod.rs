@@ -145,6 +145,8 @@ impl AppState {
         Snapshot {
             chain: self.chain.get_untracked(),
             pending: self.pending.get_untracked(),
+            // The app has no mempool view yet: nothing to keep.
+            mempool: Default::default(),
             settings: self.settings.get_untracked(),
         }
     }

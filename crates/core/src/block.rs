@@ -16,9 +16,12 @@
 //! The nonce sits in the second 64-byte SHA-256 block, so a miner hashes the first 64 bytes
 //! once (the midstate) and then pays one compression per attempt (see [`crate::pow`]).
 
+use crate::address::Address;
+use crate::amount::Wei;
 use crate::hash::{sha256, BlockHash, Hash32};
 use crate::merkle;
 use crate::record::Record;
+use crate::tx::SignedTx;
 
 /// Size of an encoded header in bytes.
 pub const HEADER_LEN: usize = 116;
@@ -93,25 +96,64 @@ impl Header {
     }
 }
 
-/// One entry of a block body.
+/// One entry of a block body. Serialised with a `kind` tag (`record`, `tx`, `coinbase`,
+/// `alloc`), so chains stored before transactions existed still read unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "most entries are transactions: boxing them would cost an allocation each and save nothing"
+)]
 pub enum Entry {
     /// An unsigned ledger record (no value moves).
     Record(Record),
+    /// A signed Ethereum transaction and the sender it claims (what an explorer shows).
+    /// Validation recovers the signer and compares it with `from`, so a transaction edited
+    /// after signing is reported as such instead of as a confusing balance error.
+    Tx { from: Address, raw: SignedTx },
+    /// The miner's reward: block reward plus the priority fees of the block's transactions.
+    /// At most one, first in a block after genesis, paid to the header's beneficiary.
+    Coinbase { to: Address, amount: Wei },
+    /// Genesis-only pre-funding of an account (the header root commits to it).
+    Alloc { to: Address, amount: Wei },
 }
 
+/// Leaf tags: one byte before each entry's own encoding, so two kinds never share bytes.
+const TAG_RECORD: u8 = 0x01;
+const TAG_TX: u8 = 0x02;
+const TAG_COINBASE: u8 = 0x03;
+const TAG_ALLOC: u8 = 0x04;
+
 impl Entry {
-    /// The bytes the Merkle leaf hashes: a one-byte kind tag, then the entry's own encoding.
+    /// The bytes the Merkle leaf hashes: a one-byte kind tag, then the entry's own encoding:
+    /// a record's length-prefixed fields; for a transaction the 20-byte `from` then the raw
+    /// signed bytes; for a coinbase or an allocation the 20-byte address then the amount as a
+    /// 16-byte big-endian integer.
     pub fn leaf_bytes(&self) -> Vec<u8> {
         match self {
             Self::Record(r) => {
-                let mut out = vec![0x01];
+                let mut out = vec![TAG_RECORD];
                 out.extend_from_slice(&r.canonical_bytes());
                 out
             }
+            Self::Tx { from, raw } => {
+                let mut out = vec![TAG_TX];
+                out.extend_from_slice(from.as_bytes());
+                out.extend_from_slice(&raw.raw());
+                out
+            }
+            Self::Coinbase { to, amount } => value_leaf(TAG_COINBASE, to, *amount),
+            Self::Alloc { to, amount } => value_leaf(TAG_ALLOC, to, *amount),
         }
     }
+}
+
+fn value_leaf(tag: u8, to: &Address, amount: Wei) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 20 + 16);
+    out.push(tag);
+    out.extend_from_slice(to.as_bytes());
+    out.extend_from_slice(&amount.as_wei().to_be_bytes());
+    out
 }
 
 /// How a block was mined: kept beside the block for statistics, not part of its hash.

@@ -2,19 +2,50 @@
 
 use core::fmt;
 
+use crate::address::Address;
+use crate::amount::Wei;
 use crate::block::{Block, Entry, HEADER_VERSION};
-use crate::hash::{BlockHash, Hash32};
+use crate::genesis::{dev_allocations, genesis_block};
+use crate::hash::{BlockHash, Hash32, TxHash};
 use crate::pow::{self, MAX_DIFFICULTY};
 use crate::record::RecordError;
+use crate::state::{BlockOutcome, SenderCache, State, TxRuleError};
 
 /// Most entries one block may carry.
 pub const MAX_ENTRIES: usize = 1000;
 
+/// The lab chain's default chain id (the usual local development id).
+pub const LAB_CHAIN_ID: u64 = 1337;
+
 /// Rules a chain is validated under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainParams {
     /// Lowest difficulty a block after genesis may state.
     pub min_difficulty: u32,
+    /// The EIP-155 chain id transactions must be signed for.
+    pub chain_id: u64,
+    /// New coins the coinbase of each block may pay the miner (besides priority fees).
+    pub block_reward: Wei,
+    /// The base fee per gas, fixed on the lab chain and burned (EIP-1559).
+    pub base_fee: u128,
+    /// Most gas the transactions of one block may use.
+    pub block_gas_limit: u64,
+    /// Most call data bytes one transaction may carry.
+    pub max_tx_data: usize,
+}
+
+impl Default for ChainParams {
+    /// The lab chain: id 1337, 2 ETH reward, 1 gwei base fee, 30M gas blocks, 4 KiB data.
+    fn default() -> Self {
+        Self {
+            min_difficulty: 0,
+            chain_id: LAB_CHAIN_ID,
+            block_reward: Wei::from_wei(2_000_000_000_000_000_000),
+            base_fee: 1_000_000_000,
+            block_gas_limit: 30_000_000,
+            max_tx_data: 4096,
+        }
+    }
 }
 
 /// One reason a block is invalid, with the values that disagree.
@@ -44,6 +75,29 @@ pub enum BlockProblem {
     TooManyEntries { got: usize, max: usize },
     /// An entry breaks the record rules.
     InvalidRecord { index: usize, error: RecordError },
+    /// A transaction breaks the rules (signature, sender, chain id, nonce, balance, fees).
+    InvalidTransaction {
+        index: usize,
+        hash: TxHash,
+        error: TxRuleError,
+    },
+    /// The coinbase pays another amount than block reward plus priority fees.
+    BadCoinbase { expected: Wei, got: Wei },
+    /// The coinbase pays someone else than the header's beneficiary.
+    CoinbaseNotToBeneficiary { to: Address, beneficiary: Address },
+    /// A coinbase that is not the first entry, a second one, or one in genesis.
+    CoinbaseMisplaced { index: usize },
+    /// An allocation outside the genesis block.
+    AllocOutsideGenesis { index: usize },
+    /// Genesis allocations that add up beyond what a balance can hold.
+    AllocOverflow { index: usize },
+    /// The transaction's gas limit does not fit in what is left of the block gas limit.
+    BlockGasLimitExceeded {
+        index: usize,
+        used: u64,
+        gas_limit: u64,
+        limit: u64,
+    },
     /// The block itself is fine, but an earlier block is invalid.
     DescendsFromInvalid { height: u64 },
 }
@@ -83,6 +137,42 @@ impl fmt::Display for BlockProblem {
                 write!(f, "the block holds {got} records, at most {max} are allowed")
             }
             Self::InvalidRecord { index, error } => write!(f, "record {}: {error}", index + 1),
+            Self::InvalidTransaction { index, hash, error } => {
+                write!(f, "transaction {} ({hash:#}): {error}", index + 1)
+            }
+            Self::BadCoinbase { expected, got } => write!(
+                f,
+                "bad coinbase amount: expected {expected} ETH (block reward + priority fees), got {got} ETH"
+            ),
+            Self::CoinbaseNotToBeneficiary { to, beneficiary } => write!(
+                f,
+                "the coinbase pays {to}, not the block's beneficiary {beneficiary}"
+            ),
+            Self::CoinbaseMisplaced { index } => write!(
+                f,
+                "entry {}: a coinbase may only be the first entry of a block after genesis",
+                index + 1
+            ),
+            Self::AllocOutsideGenesis { index } => write!(
+                f,
+                "entry {}: only the genesis block may allocate funds",
+                index + 1
+            ),
+            Self::AllocOverflow { index } => write!(
+                f,
+                "entry {}: the allocations add up to more than a balance can hold",
+                index + 1
+            ),
+            Self::BlockGasLimitExceeded {
+                index,
+                used,
+                gas_limit,
+                limit,
+            } => write!(
+                f,
+                "transaction {}: its gas limit {gas_limit} does not fit the block ({used} of {limit} gas already used)",
+                index + 1
+            ),
             Self::DescendsFromInvalid { height } => {
                 write!(f, "builds on invalid block #{height}")
             }
@@ -211,6 +301,8 @@ pub fn check_block(
                     problems.push(BlockProblem::InvalidRecord { index, error });
                 }
             }
+            // Value-moving entries are judged by the state pass (`State::apply_block`).
+            Entry::Tx { .. } | Entry::Coinbase { .. } | Entry::Alloc { .. } => {}
         }
     }
     problems
@@ -231,27 +323,102 @@ impl fmt::Display for AppendError {
 
 impl std::error::Error for AppendError {}
 
-/// A chain of blocks from genesis. It may hold invalid blocks (tamper mode edits them in place);
-/// [`Chain::validate`] says which.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chain {
-    blocks: Vec<Block>,
+/// What the chain knows about its valid prefix, derived from the blocks and never stored:
+/// rebuilt on load, on replacement (tamper mode), on reorganisation and when the params change;
+/// extended on append.
+#[derive(Debug, Clone)]
+struct Tip {
+    params: ChainParams,
+    /// How many blocks from genesis are valid (structure and state).
+    valid_len: usize,
+    /// The state after those blocks.
+    state: State,
+    /// What applying each of those blocks did (receipts for the explorer).
+    outcomes: Vec<BlockOutcome>,
+    /// Senders recovered so far, reused by every later validation.
+    senders: SenderCache,
 }
 
+/// A chain of blocks from genesis. It may hold invalid blocks (tamper mode edits them in place);
+/// [`Chain::validate`] says which. The chain caches the state at the end of its valid prefix
+/// ([`Chain::state`]) and the senders it has recovered.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    blocks: Vec<Block>,
+    tip: Tip,
+}
+
+/// Two chains are equal when their blocks are: everything else is derived from them.
+impl PartialEq for Chain {
+    fn eq(&self, other: &Self) -> bool {
+        self.blocks == other.blocks
+    }
+}
+
+impl Eq for Chain {}
+
 impl Chain {
-    /// A new chain holding only a genesis block stamped `timestamp_ms`.
+    /// A new lab chain: a genesis block stamped `timestamp_ms` that funds the public
+    /// development accounts ([`crate::genesis::dev_allocations`]), under the default params.
     pub fn new(timestamp_ms: u64) -> Self {
-        Self {
-            blocks: vec![Block::candidate(None, timestamp_ms, 0, [0; 20], Vec::new())],
-        }
+        Self::from_genesis(
+            genesis_block(timestamp_ms, &dev_allocations()),
+            &ChainParams::default(),
+        )
     }
 
-    /// Wraps stored blocks as they are, valid or not; `None` when there are none.
+    /// A chain holding only `genesis` (see [`crate::genesis::genesis_block`]).
+    pub fn from_genesis(genesis: Block, params: &ChainParams) -> Self {
+        Self::build(vec![genesis], *params)
+    }
+
+    /// Wraps stored blocks as they are, valid or not, under the default params; `None` when
+    /// there are none.
     pub fn from_blocks(blocks: Vec<Block>) -> Option<Self> {
+        Self::from_blocks_with(blocks, &ChainParams::default())
+    }
+
+    /// [`Self::from_blocks`] under `params`.
+    pub fn from_blocks_with(blocks: Vec<Block>, params: &ChainParams) -> Option<Self> {
         if blocks.is_empty() {
             None
         } else {
-            Some(Self { blocks })
+            Some(Self::build(blocks, *params))
+        }
+    }
+
+    fn build(blocks: Vec<Block>, params: ChainParams) -> Self {
+        let mut chain = Self {
+            blocks,
+            tip: Tip {
+                params,
+                valid_len: 0,
+                state: State::new(),
+                outcomes: Vec::new(),
+                senders: SenderCache::new(),
+            },
+        };
+        chain.rebuild();
+        chain
+    }
+
+    /// Recomputes the valid prefix and its state from genesis (the sender cache is kept).
+    fn rebuild(&mut self) {
+        let tip = &mut self.tip;
+        tip.state = State::new();
+        tip.outcomes.clear();
+        tip.valid_len = 0;
+        let mut parent: Option<&Block> = None;
+        for (i, block) in self.blocks.iter().enumerate() {
+            if !check_block(block, i as u64, parent, &tip.params).is_empty() {
+                break;
+            }
+            match tip.state.apply_block(block, &tip.params, &mut tip.senders) {
+                Ok(outcome) => tip.outcomes.push(outcome),
+                Err(_) => break,
+            }
+            tip.valid_len += 1;
+            parent = Some(block);
         }
     }
 
@@ -262,7 +429,7 @@ impl Chain {
 
     /// The last block.
     pub fn tip(&self) -> &Block {
-        // A chain is never empty: `new` and `from_blocks` guarantee a genesis block.
+        // A chain is never empty: every constructor guarantees a genesis block.
         &self.blocks[self.blocks.len() - 1]
     }
 
@@ -276,12 +443,70 @@ impl Chain {
         false
     }
 
-    /// Appends a block after checking it against the tip.
+    /// The params the cached state was computed under.
+    pub fn params(&self) -> &ChainParams {
+        &self.tip.params
+    }
+
+    /// Recomputes the cached state under other params (no-op when they are the same).
+    pub fn set_params(&mut self, params: &ChainParams) {
+        if self.tip.params != *params {
+            self.tip.params = *params;
+            self.rebuild();
+        }
+    }
+
+    /// The balances and nonces after the valid prefix of the chain (the whole chain when it is
+    /// valid): what the wallet and the mempool check against.
+    pub fn state(&self) -> &State {
+        &self.tip.state
+    }
+
+    /// How many blocks from genesis are valid; equal to [`Self::len`] for a valid chain.
+    pub fn valid_len(&self) -> usize {
+        self.tip.valid_len
+    }
+
+    /// What applying the block at `height` did (receipts, gas, coinbase), for blocks of the
+    /// valid prefix.
+    pub fn outcome(&self, height: usize) -> Option<&BlockOutcome> {
+        self.tip.outcomes.get(height)
+    }
+
+    /// The senders recovered so far (with a count of recoveries).
+    pub fn sender_cache(&self) -> &SenderCache {
+        &self.tip.senders
+    }
+
+    /// Appends a block after checking it against the tip: structure, and, when the chain is
+    /// valid, every state rule (transactions, coinbase). On a chain that already holds an
+    /// invalid block only the structure is checked (the state there is undefined; the block is
+    /// reported as building on the invalid one).
     ///
     /// # Errors
     /// [`AppendError`] with every problem; the chain is unchanged.
     pub fn append(&mut self, block: Block, params: &ChainParams) -> Result<(), AppendError> {
-        let problems = check_block(&block, self.blocks.len() as u64, Some(self.tip()), params);
+        self.set_params(params);
+        let mut problems = check_block(&block, self.blocks.len() as u64, Some(self.tip()), params);
+        let all_valid = self.tip.valid_len == self.blocks.len();
+        if all_valid {
+            let tip = &mut self.tip;
+            if problems.is_empty() {
+                match tip.state.apply_block(&block, params, &mut tip.senders) {
+                    Ok(outcome) => {
+                        tip.outcomes.push(outcome);
+                        tip.valid_len += 1;
+                    }
+                    Err(state_problems) => problems = state_problems,
+                }
+            } else if let Err(state_problems) =
+                tip.state
+                    .clone()
+                    .apply_block(&block, params, &mut tip.senders)
+            {
+                problems.extend(state_problems);
+            }
+        }
         if !problems.is_empty() {
             return Err(AppendError { problems });
         }
@@ -289,33 +514,89 @@ impl Chain {
         Ok(())
     }
 
-    /// Replaces the block at `index` (tamper mode, re-mining). Returns false when out of range.
+    /// Replaces the block at `index` (tamper mode, re-mining) and recomputes the cached state.
+    /// Returns false when out of range.
     pub fn replace(&mut self, index: usize, block: Block) -> bool {
         match self.blocks.get_mut(index) {
             Some(slot) => {
                 *slot = block;
+                self.rebuild();
                 true
             }
             None => false,
         }
     }
 
-    /// Validates every block: links, hashes, proof of work, heights, timestamps, records.
-    /// A block with no problem of its own after an invalid one is reported as descending from
-    /// the first invalid block.
+    /// Switches to another branch: keeps the first `keep` blocks (at least genesis) and
+    /// appends `new_blocks` with every check of [`Self::append`]. Returns the blocks taken off
+    /// (give them and `new_blocks` to [`crate::mempool::Mempool::on_reorg`]). Which branch is
+    /// better (more work) is the caller's decision.
+    ///
+    /// # Errors
+    /// [`AppendError`] for the first new block refused; the chain is unchanged.
+    pub fn reorg(
+        &mut self,
+        keep: usize,
+        new_blocks: Vec<Block>,
+        params: &ChainParams,
+    ) -> Result<Vec<Block>, AppendError> {
+        let keep = keep.clamp(1, self.blocks.len());
+        let mut next = Self {
+            blocks: self.blocks[..keep].to_vec(),
+            tip: Tip {
+                params: *params,
+                valid_len: 0,
+                state: State::new(),
+                outcomes: Vec::new(),
+                senders: self.tip.senders.clone(),
+            },
+        };
+        next.rebuild();
+        for block in new_blocks {
+            next.append(block, params)?;
+        }
+        let removed = self.blocks.split_off(keep);
+        *self = next;
+        Ok(removed)
+    }
+
+    /// Validates every block: links, hashes, proof of work, heights, timestamps, records, and
+    /// the state pass (signatures, senders, chain ids, nonces, balances, fees, coinbase). A block
+    /// with no problem of its own after an invalid one is reported as descending from the first
+    /// invalid block (its transactions cannot be judged: the state before it is undefined).
+    /// Senders already recovered by this chain are not recovered again.
     pub fn validate(&self, params: &ChainParams) -> ValidationReport {
+        let mut senders = self.tip.senders.clone();
+        self.validate_with(params, &mut senders)
+    }
+
+    /// [`Self::validate`] with a caller-owned sender cache (kept between validations).
+    pub fn validate_with(
+        &self,
+        params: &ChainParams,
+        senders: &mut SenderCache,
+    ) -> ValidationReport {
+        let mut state = State::new();
         let mut first_invalid: Option<u64> = None;
         let mut parent: Option<&Block> = None;
         let mut blocks = Vec::with_capacity(self.blocks.len());
         for (i, block) in self.blocks.iter().enumerate() {
             let position = i as u64;
             let mut problems = check_block(block, position, parent, params);
-            if problems.is_empty() {
-                if let Some(height) = first_invalid {
-                    problems.push(BlockProblem::DescendsFromInvalid { height });
+            match first_invalid {
+                None => {
+                    if let Err(state_problems) = state.apply_block(block, params, senders) {
+                        problems.extend(state_problems);
+                    }
+                    if !problems.is_empty() {
+                        first_invalid = Some(position);
+                    }
                 }
-            } else if first_invalid.is_none() {
-                first_invalid = Some(position);
+                Some(height) => {
+                    if problems.is_empty() {
+                        problems.push(BlockProblem::DescendsFromInvalid { height });
+                    }
+                }
             }
             blocks.push(BlockVerdict {
                 height: position,
@@ -379,7 +660,9 @@ pub(crate) mod tests {
     fn tampered_record_breaks_that_block_and_all_later_ones() {
         let mut chain = mined_chain(4, 8);
         let mut b = chain.blocks()[2].clone();
-        let Entry::Record(r) = &mut b.entries[0];
+        let Entry::Record(r) = &mut b.entries[0] else {
+            panic!("a record")
+        };
         r.sender = "mallory".into();
         chain.replace(2, b);
         let report = chain.validate(&ChainParams::default());
@@ -480,7 +763,10 @@ pub(crate) mod tests {
             check(&|b| b.header.prev_hash = BlockHash::ZERO)[..],
             [BlockProblem::PrevHashMismatch { .. }]
         ));
-        let strict = ChainParams { min_difficulty: 4 };
+        let strict = ChainParams {
+            min_difficulty: 4,
+            ..ChainParams::default()
+        };
         assert!(check_block(&good, 2, Some(parent), &strict).contains(
             &BlockProblem::DifficultyOutOfRange {
                 got: 0,
@@ -489,7 +775,9 @@ pub(crate) mod tests {
             }
         ));
         let mut bad_record = good.clone();
-        let Entry::Record(r) = &mut bad_record.entries[0];
+        let Entry::Record(r) = &mut bad_record.entries[0] else {
+            panic!("a record")
+        };
         r.receiver = String::new();
         bad_record.header.entries_root = bad_record.computed_root();
         assert!(check_block(&bad_record, 2, Some(parent), &params).contains(
@@ -560,7 +848,9 @@ pub(crate) mod tests {
             fn changing_any_record_field_breaks_the_block(field in 0usize..4, k in 1usize..4, mask in 1u128..u128::MAX, ch in proptest::char::any()) {
                 let mut chain = mined_chain(3, 6);
                 let mut b = chain.blocks()[k].clone();
-                let Entry::Record(r) = &mut b.entries[0];
+                let Entry::Record(r) = &mut b.entries[0] else {
+            panic!("a record")
+        };
                 match field {
                     0 => r.amount = crate::amount::Wei::from_wei(r.amount.as_wei() ^ mask),
                     1 => r.sender.push(ch),

@@ -2,27 +2,34 @@
 //!
 //! Blocks with a canonical 116-byte header, SHA-256 proof of work (with a midstate miner),
 //! whole-chain validation that reports every problem, amounts as integer base units, the
-//! versioned persistence format, an Ethereum-compatible wallet and Ethereum transactions
-//! ([`tx`]). No web dependency, no clock, no randomness and no I/O: the app
-//! passes in timestamps and a [`persist::KeyValueStore`].
+//! versioned persistence format, an Ethereum-compatible wallet, Ethereum transactions
+//! ([`tx`]), account state and the transaction rules ([`state`]) and the [`mempool`]. No web
+//! dependency, no clock, no randomness and no I/O: the app passes in timestamps and a
+//! [`persist::KeyValueStore`].
 
 pub mod address;
 pub mod amount;
 pub mod block;
 pub mod chain;
+pub mod genesis;
 pub mod hash;
 pub mod identicon;
+pub mod mempool;
 pub mod merkle;
 pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod state;
 pub mod tx;
 pub mod wallet;
 
 pub use amount::{AmountError, Wei};
 pub use block::{Block, Entry, Header, MiningStats};
 pub use chain::{BlockProblem, BlockVerdict, Chain, ChainParams, ValidationReport};
+pub use genesis::{dev_allocations, genesis_block};
 pub use hash::{BlockHash, Hash32, ParseHashError, TxHash};
+pub use mempool::{AddOutcome, Mempool, MempoolError};
 pub use pow::{Difficulty, MiningJob, SearchOutcome};
 pub use record::{Record, RecordError};
+pub use state::{AccountState, SenderCache, State, TxRuleError};
 pub use tx::{Recovered, SignedTx, Transaction, TxError, TxRequest};

@@ -6,20 +6,29 @@
 
 use core::fmt;
 
+use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{Chain, ChainParams, ValidationReport};
+use crate::mempool::Mempool;
 use crate::record::Record;
+use crate::tx::SignedTx;
 
 /// The storage key of the app's snapshot.
 pub const SNAPSHOT_KEY: &str = "blocklab.snapshot";
 /// Prefix of the keys that hold unreadable values kept for the user.
 pub const BACKUP_PREFIX: &str = "blocklab.backup.";
-/// The snapshot format this build writes.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format this build writes. Version 2 added the mempool; version 1 snapshots
+/// (blocks of records only) are still read, with an empty mempool.
+pub const SNAPSHOT_VERSION: u32 = 2;
+/// Snapshot versions this build reads.
+const SNAPSHOT_VERSIONS: [u32; 2] = [1, 2];
 /// The `format` tag of an exported chain file.
 pub const CHAIN_FILE_FORMAT: &str = "blocklab-chain";
-/// The chain file version this build writes.
-pub const CHAIN_FILE_VERSION: u32 = 1;
+/// The chain file version this build writes. Version 2 may hold transaction, coinbase and
+/// allocation entries; version 1 files (records only) import unchanged.
+pub const CHAIN_FILE_VERSION: u32 = 2;
+/// Chain file versions this build reads.
+const CHAIN_FILE_VERSIONS: [u32; 2] = [1, 2];
 
 /// User settings kept with the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,26 +47,40 @@ impl Default for Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub chain: Chain,
+    /// Unsigned records waiting for a block.
     pub pending: Vec<Record>,
+    /// Signed transactions waiting for a block.
+    pub mempool: Mempool,
     pub settings: Settings,
 }
 
 impl Snapshot {
-    /// A fresh snapshot with a new genesis block.
+    /// A fresh snapshot with a new genesis block (funding the development accounts).
     pub fn new(timestamp_ms: u64) -> Self {
         Self {
             chain: Chain::new(timestamp_ms),
             pending: Vec::new(),
+            mempool: Mempool::new(),
             settings: Settings::default(),
         }
     }
 }
 
+/// A waiting transaction as stored: the sender it claims and the raw signed bytes (hex).
 #[derive(serde::Serialize, serde::Deserialize)]
-struct SnapshotV1 {
+struct StoredTx {
+    from: Address,
+    raw: SignedTx,
+}
+
+/// Versions 1 and 2 share this shape; version 1 has no `mempool`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SnapshotFile {
     version: u32,
     blocks: Vec<Block>,
     pending: Vec<Record>,
+    #[serde(default)]
+    mempool: Vec<StoredTx>,
     settings: Settings,
 }
 
@@ -110,10 +133,15 @@ fn malformed(e: &serde_json::Error) -> FormatError {
     }
 }
 
-fn check_version(text: &str, supported: u32) -> Result<(), FormatError> {
+fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
     let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
     match probe.version {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(supported)) => Ok(()),
+        Some(serde_json::Value::Number(n))
+            if n.as_u64()
+                .is_some_and(|v| supported.iter().any(|s| u64::from(*s) == v)) =>
+        {
+            Ok(())
+        }
         Some(v) => Err(FormatError::UnsupportedVersion { got: v.to_string() }),
         None => Err(FormatError::Malformed {
             detail: "missing field `version`".into(),
@@ -121,30 +149,50 @@ fn check_version(text: &str, supported: u32) -> Result<(), FormatError> {
     }
 }
 
-/// Encodes a snapshot as JSON.
+/// Encodes a snapshot as JSON (the current version).
 pub fn encode_snapshot(s: &Snapshot) -> String {
-    let v1 = SnapshotV1 {
+    let file = SnapshotFile {
         version: SNAPSHOT_VERSION,
         blocks: s.chain.blocks().to_vec(),
         pending: s.pending.clone(),
+        mempool: s
+            .mempool
+            .iter()
+            .map(|(tx, _)| StoredTx {
+                from: tx.sender(),
+                raw: tx.signed().clone(),
+            })
+            .collect(),
         settings: s.settings.clone(),
     };
     // Serialising plain data with string keys cannot fail.
-    serde_json::to_string(&v1).unwrap_or_default()
+    serde_json::to_string(&file).unwrap_or_default()
 }
 
-/// Decodes a snapshot.
+/// Decodes a snapshot of version 1 or 2. Stored transactions are recovered again and re-admitted
+/// against the chain's state; one whose signer is not its stored sender, or that is no longer
+/// valid (mined meanwhile, now unaffordable), is dropped.
 ///
 /// # Errors
 /// [`FormatError`] when the text is not a snapshot of a supported version.
 pub fn decode_snapshot(text: &str) -> Result<Snapshot, FormatError> {
-    check_version(text, SNAPSHOT_VERSION)?;
-    let v1: SnapshotV1 = serde_json::from_str(text).map_err(|e| malformed(&e))?;
-    let chain = Chain::from_blocks(v1.blocks).ok_or(FormatError::NoBlocks)?;
+    check_version(text, &SNAPSHOT_VERSIONS)?;
+    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let chain = Chain::from_blocks(file.blocks).ok_or(FormatError::NoBlocks)?;
+    let mut mempool = Mempool::new();
+    for stored in file.mempool {
+        if let Ok(tx) = stored.raw.recover() {
+            if tx.sender() == stored.from {
+                // A stale transaction is dropped, as a node drops it on restart.
+                let _ = mempool.add(tx, chain.state(), chain.params());
+            }
+        }
+    }
     Ok(Snapshot {
         chain,
-        pending: v1.pending,
-        settings: v1.settings,
+        pending: file.pending,
+        mempool,
+        settings: file.settings,
     })
 }
 
@@ -198,8 +246,8 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Reads an exported chain file and validates it. Nothing is returned unless every block is
-/// valid.
+/// Reads an exported chain file (version 1 or 2) and validates it. Nothing is returned unless
+/// every block is valid.
 ///
 /// # Errors
 /// [`ImportError`] for unreadable files and invalid chains.
@@ -223,11 +271,11 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
             }))
         }
     }
-    check_version(text, CHAIN_FILE_VERSION).map_err(ImportError::Format)?;
+    check_version(text, &CHAIN_FILE_VERSIONS).map_err(ImportError::Format)?;
     let file: ChainFile =
         serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
-    let chain =
-        Chain::from_blocks(file.blocks).ok_or(ImportError::Format(FormatError::NoBlocks))?;
+    let chain = Chain::from_blocks_with(file.blocks, params)
+        .ok_or(ImportError::Format(FormatError::NoBlocks))?;
     let report = chain.validate(params);
     if report.is_valid() {
         Ok(chain)
@@ -282,6 +330,10 @@ pub trait KeyValueStore {
 
 /// What [`load`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per page load; the snapshot is moved into the app state right away"
+)]
 pub enum LoadOutcome {
     /// Nothing stored yet.
     Empty,
@@ -388,6 +440,7 @@ mod tests {
         Snapshot {
             chain: mined_chain(2, 4),
             pending: vec![Record::from_form("a", "b", "1.5", "x").unwrap()],
+            mempool: Mempool::new(),
             settings: Settings { difficulty: 9 },
         }
     }
@@ -499,7 +552,7 @@ mod tests {
         ));
         assert!(matches!(
             import_chain(
-                "{\"format\":\"blocklab-chain\",\"version\":2,\"blocks\":[]}",
+                "{\"format\":\"blocklab-chain\",\"version\":3,\"blocks\":[]}",
                 &p
             ),
             Err(ImportError::Format(FormatError::UnsupportedVersion { .. }))
@@ -525,5 +578,97 @@ mod tests {
             [BlockProblem::PrevHashMismatch { .. }]
         ));
         assert!(err.to_string().contains("block #1"));
+    }
+
+    /// A snapshot written by the first slice (version 1: records only, empty genesis).
+    const V1_SNAPSHOT: &str = r##"{"blocks":[{"entries":[],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":0,"entries_root":"0x0000000000000000000000000000000000000000000000000000000000000000","height":0,"nonce":0,"prev_hash":"0x0000000000000000000000000000000000000000000000000000000000000000","timestamp_ms":1700000000000,"version":1}},{"entries":[{"amount":"1","kind":"record","memo":"#1","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x29adbecb341b727efc090c1f2e01f9e3dc768535e046580ee1012b016eb90f16","height":1,"nonce":41,"prev_hash":"0x0a8bfd1089573d3c6380d9292566bd8a0750d15fc045149a22486cbd247c48ab","timestamp_ms":1700000001000,"version":1}},{"entries":[{"amount":"2","kind":"record","memo":"#2","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x343e86f5206ac8adc1b06d1f7c6651830017abd5da45d4d311aa80c9c31ce4cc","height":2,"nonce":5,"prev_hash":"0x0937880958e2c2e0cef24a44d1bc4e37f13a07274660bd908a411d4dd12f796b","timestamp_ms":1700000001001,"version":1}}],"pending":[{"amount":"1500000000000000000","memo":"rent","receiver":"bob","sender":"alice"}],"settings":{"difficulty":9},"version":1}"##;
+    /// A chain file exported by the first slice (version 1).
+    const V1_CHAIN_FILE: &str = r##"{"blocks":[{"entries":[],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":0,"entries_root":"0x0000000000000000000000000000000000000000000000000000000000000000","height":0,"nonce":0,"prev_hash":"0x0000000000000000000000000000000000000000000000000000000000000000","timestamp_ms":1700000000000,"version":1}},{"entries":[{"amount":"1","kind":"record","memo":"#1","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x29adbecb341b727efc090c1f2e01f9e3dc768535e046580ee1012b016eb90f16","height":1,"nonce":41,"prev_hash":"0x0a8bfd1089573d3c6380d9292566bd8a0750d15fc045149a22486cbd247c48ab","timestamp_ms":1700000001000,"version":1}},{"entries":[{"amount":"2","kind":"record","memo":"#2","receiver":"bob","sender":"alice"}],"header":{"beneficiary":"0x0000000000000000000000000000000000000000","difficulty":4,"entries_root":"0x343e86f5206ac8adc1b06d1f7c6651830017abd5da45d4d311aa80c9c31ce4cc","height":2,"nonce":5,"prev_hash":"0x0937880958e2c2e0cef24a44d1bc4e37f13a07274660bd908a411d4dd12f796b","timestamp_ms":1700000001001,"version":1}}],"format":"blocklab-chain","version":1}"##;
+
+    #[test]
+    fn a_version_1_snapshot_migrates() {
+        let s = decode_snapshot(V1_SNAPSHOT).unwrap();
+        assert_eq!(s.chain.len(), 3);
+        assert!(s.chain.validate(&ChainParams::default()).is_valid());
+        assert_eq!(s.chain.valid_len(), 3);
+        assert_eq!(s.pending.len(), 1);
+        assert_eq!(s.pending[0].memo, "rent");
+        assert!(s.mempool.is_empty());
+        assert_eq!(s.settings.difficulty, 9);
+        // Saved again, it is version 2 and reads back the same.
+        let again = encode_snapshot(&s);
+        assert!(again.contains("\"version\":2"));
+        assert_eq!(decode_snapshot(&again).unwrap(), s);
+        let store = MemoryStore::default();
+        store.set(SNAPSHOT_KEY, V1_SNAPSHOT).unwrap();
+        assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Loaded(s));
+    }
+
+    #[test]
+    fn a_version_1_chain_file_still_imports() {
+        let chain = import_chain(V1_CHAIN_FILE, &ChainParams::default()).unwrap();
+        assert_eq!(chain.len(), 3);
+        let text = export_chain(&chain);
+        assert!(text.contains("\"version\": 2"));
+        assert_eq!(import_chain(&text, &ChainParams::default()), Ok(chain));
+    }
+
+    #[test]
+    fn a_version_2_snapshot_keeps_the_mempool() {
+        use crate::state::tests::{dev, eth, test_chain, transfer};
+        let chain = test_chain();
+        let mut mempool = Mempool::new();
+        let pending = transfer(0, 2, dev(1), eth("1"));
+        let queued = transfer(1, 3, dev(2), eth("1"));
+        mempool
+            .add(pending.clone(), chain.state(), chain.params())
+            .unwrap();
+        mempool
+            .add(queued.clone(), chain.state(), chain.params())
+            .unwrap();
+        let s = Snapshot {
+            chain,
+            pending: Vec::new(),
+            mempool,
+            settings: Settings::default(),
+        };
+        let text = encode_snapshot(&s);
+        let back = decode_snapshot(&text).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.mempool.len(), 2);
+        assert_eq!(
+            back.mempool.get(&queued.hash()).map(|(_, st)| st),
+            Some(crate::mempool::TxStatus::Queued)
+        );
+        // A stored transaction whose signer is not its stored sender is dropped.
+        let lying = text.replace(
+            &format!("\"from\":\"{}\"", dev(0)),
+            &format!("\"from\":\"{}\"", dev(5)),
+        );
+        assert_ne!(lying, text);
+        let back = decode_snapshot(&lying).unwrap();
+        assert_eq!(back.mempool.len(), 1);
+        assert!(!back.mempool.contains(&pending.hash()));
+    }
+
+    #[test]
+    fn a_chain_with_transactions_exports_and_imports() {
+        use crate::block::Entry;
+        use crate::state::tests::test_chain;
+        let chain = test_chain();
+        let text = export_chain(&chain);
+        assert!(text.contains("\"kind\": \"tx\""));
+        assert!(text.contains("\"kind\": \"coinbase\""));
+        assert!(text.contains("\"kind\": \"alloc\""));
+        let imported = import_chain(&text, &ChainParams::default()).unwrap();
+        assert_eq!(imported.state(), chain.state());
+        // Importing under another chain id: every transaction is refused, by name.
+        let other = ChainParams {
+            chain_id: 1,
+            ..ChainParams::default()
+        };
+        let err = import_chain(&text, &other).unwrap_err();
+        assert!(err.to_string().contains("wrong chain id"), "{err}");
+        assert!(matches!(chain.blocks()[1].entries[1], Entry::Tx { .. }));
     }
 }

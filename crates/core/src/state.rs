@@ -1,0 +1,594 @@
+//! Account state (balance and nonce per address) and the one set of transaction rules.
+//!
+//! [`check_tx`] is the single function that decides whether a signed transaction is valid for
+//! a sender's account under the chain's [`ChainParams`]; the mempool (on admission) and block
+//! validation (through [`State::apply_tx`]) both call it, so the two can never disagree.
+//! [`State::apply_block`] applies a whole block transactionally: a block with any problem
+//! leaves the state untouched.
+//!
+//! Money model (EIP-1559 without an EVM): a transfer uses exactly its intrinsic gas; the sender
+//! pays `value + gas_used * effective_gas_price`; the base-fee part is burned; the priority part
+//! goes to the miner through the block's coinbase, together with the block reward.
+
+use core::fmt;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::address::Address;
+use crate::amount::Wei;
+use crate::block::{Block, Entry};
+use crate::chain::{BlockProblem, ChainParams};
+use crate::hash::TxHash;
+use crate::tx::{Recovered, SignedTx, TxError};
+
+/// One account: its balance and the nonce its next transaction must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AccountState {
+    pub balance: Wei,
+    pub nonce: u64,
+}
+
+/// Where the coins came from and where they went (for the conservation check and the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Supply {
+    /// Pre-funded by the genesis block's allocations.
+    pub allocated: Wei,
+    /// Created as block rewards (paid through coinbase entries).
+    pub minted: Wei,
+    /// Burned as base fees.
+    pub burned: Wei,
+}
+
+/// The balances and nonces after applying blocks from genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct State {
+    accounts: BTreeMap<Address, AccountState>,
+    supply: Supply,
+}
+
+/// Why a transaction is not valid against a state. `Display` is the sentence the user reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxRuleError {
+    /// The signature is malformed or no sender can be recovered from it.
+    BadSignature(TxError),
+    /// The block names a sender the signature does not belong to.
+    SenderMismatch {
+        claimed: Address,
+        recovered: Address,
+    },
+    /// Pre-EIP-155 legacy: no chain id is signed in, so it could be replayed anywhere.
+    NotReplayProtected,
+    /// Signed for another chain.
+    WrongChainId { signed: u64, chain: u64 },
+    /// No recipient: a contract creation, which needs an EVM the lab does not have.
+    ContractCreation,
+    /// More call data than the lab accepts.
+    DataTooLarge { len: usize, max: usize },
+    /// The gas limit cannot pay the intrinsic gas.
+    GasLimitBelowIntrinsic { gas_limit: u64, intrinsic: u64 },
+    /// The gas limit is above what a whole block may use.
+    GasLimitAboveBlockLimit { gas_limit: u64, block_limit: u64 },
+    /// The most the sender pays per gas is below the base fee.
+    FeeBelowBaseFee { max_fee: u128, base_fee: u128 },
+    /// An EIP-1559 tip above the fee cap.
+    TipAboveMaxFee { tip: u128, max_fee: u128 },
+    /// The value or the maximum cost does not fit the lab's `u128` balances
+    /// ([`TxError::ValueTooLarge`], [`TxError::CostOverflow`], [`TxError::CostTooLarge`]).
+    Amount(TxError),
+    /// The nonce was already used: a replay, or a transaction already mined.
+    NonceTooLow { expected: u64, got: u64 },
+    /// The nonce leaves a gap (the mempool queues it; a block may not contain it).
+    NonceTooHigh { expected: u64, got: u64 },
+    /// The account has used every nonce (EIP-2681).
+    NonceExhausted,
+    /// The balance does not cover `value + gas_limit * max fee per gas`.
+    InsufficientFunds { balance: Wei, needs: Wei },
+    /// Crediting the recipient would overflow its balance.
+    BalanceOverflow { address: Address },
+    /// Fee arithmetic overflowed.
+    FeeOverflow,
+}
+
+impl fmt::Display for TxRuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadSignature(e) => write!(f, "bad signature: {e}"),
+            Self::SenderMismatch { claimed, recovered } => write!(
+                f,
+                "the signature does not match the sender {claimed} (it recovers to {recovered}): the transaction was changed after it was signed"
+            ),
+            Self::NotReplayProtected => f.write_str(
+                "the transaction is not replay protected (pre-EIP-155, no chain id); this chain refuses it",
+            ),
+            Self::WrongChainId { signed, chain } => {
+                write!(f, "wrong chain id: signed for {signed}, this chain is {chain}")
+            }
+            Self::ContractCreation => f.write_str(
+                "contract creation is not supported on this chain (there is no EVM); give a recipient",
+            ),
+            Self::DataTooLarge { len, max } => {
+                write!(f, "the data is {len} bytes, at most {max} are allowed")
+            }
+            Self::GasLimitBelowIntrinsic {
+                gas_limit,
+                intrinsic,
+            } => write!(
+                f,
+                "gas limit {gas_limit} is below the {intrinsic} gas this transaction needs"
+            ),
+            Self::GasLimitAboveBlockLimit {
+                gas_limit,
+                block_limit,
+            } => write!(
+                f,
+                "gas limit {gas_limit} is above the block gas limit of {block_limit}"
+            ),
+            Self::FeeBelowBaseFee { max_fee, base_fee } => write!(
+                f,
+                "fee too low: {max_fee} wei per gas is below the base fee of {base_fee} wei per gas"
+            ),
+            Self::TipAboveMaxFee { tip, max_fee } => write!(
+                f,
+                "the priority fee ({tip} wei per gas) is above the maximum fee ({max_fee} wei per gas)"
+            ),
+            Self::Amount(e) => e.fmt(f),
+            Self::NonceTooLow { expected, got } => write!(
+                f,
+                "nonce too low / already used (replay): nonce {got}, the sender's next nonce is {expected}"
+            ),
+            Self::NonceTooHigh { expected, got } => write!(
+                f,
+                "nonce too high: nonce {got}, the sender's next nonce is {expected} (a gap)"
+            ),
+            Self::NonceExhausted => f.write_str("the sender has used every nonce"),
+            Self::InsufficientFunds { balance, needs } => write!(
+                f,
+                "insufficient funds: balance {balance} ETH, needs {needs} ETH (value + gas limit × max fee)"
+            ),
+            Self::BalanceOverflow { address } => {
+                write!(f, "the balance of {address} would overflow")
+            }
+            Self::FeeOverflow => f.write_str("the fee is larger than a balance can hold"),
+        }
+    }
+}
+
+impl std::error::Error for TxRuleError {}
+
+/// What a valid transaction costs, as [`check_tx`] computed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxCost {
+    pub value: Wei,
+    /// Gas used: the intrinsic gas (there is no EVM).
+    pub gas_used: u64,
+    /// Price per gas actually paid (EIP-1559 `min(max_fee, base + tip)`, or the legacy price).
+    pub effective_gas_price: u128,
+    /// `gas_used * effective_gas_price`: what the sender pays besides the value.
+    pub fee: Wei,
+    /// `gas_used * (effective_gas_price - base_fee)`: the miner's share.
+    pub priority_fee: Wei,
+    /// `gas_used * base_fee`: burned.
+    pub burned: Wei,
+    /// `value + gas_limit * max fee`: what the balance must cover.
+    pub max_cost: Wei,
+}
+
+/// What applying one transaction did (what an explorer shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub hash: TxHash,
+    pub from: Address,
+    pub to: Address,
+    pub nonce: u64,
+    pub cost: TxCost,
+}
+
+/// What applying a block did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BlockOutcome {
+    /// One receipt per transaction, in block order.
+    pub receipts: Vec<Receipt>,
+    /// Gas used by all transactions.
+    pub gas_used: u64,
+    /// The coinbase paid (reward plus priority fees), if the block has one.
+    pub coinbase: Option<Wei>,
+}
+
+fn saturating_add(a: Wei, b: Wei) -> Wei {
+    Wei::from_wei(a.as_wei().saturating_add(b.as_wei()))
+}
+
+fn mul(gas: u64, price: u128) -> Result<Wei, TxRuleError> {
+    u128::from(gas)
+        .checked_mul(price)
+        .map(Wei::from_wei)
+        .ok_or(TxRuleError::FeeOverflow)
+}
+
+/// The rules of a transaction with no account involved (chain, format, gas, fees, sizes).
+fn check_static(tx: &SignedTx, params: &ChainParams) -> Result<TxCost, TxRuleError> {
+    let t = tx.tx();
+    let Some(signed) = tx.chain_id() else {
+        return Err(TxRuleError::NotReplayProtected);
+    };
+    if signed != params.chain_id {
+        return Err(TxRuleError::WrongChainId {
+            signed,
+            chain: params.chain_id,
+        });
+    }
+    if t.to().is_none() {
+        return Err(TxRuleError::ContractCreation);
+    }
+    if t.data().len() > params.max_tx_data {
+        return Err(TxRuleError::DataTooLarge {
+            len: t.data().len(),
+            max: params.max_tx_data,
+        });
+    }
+    let (gas_limit, intrinsic) = (t.gas_limit(), t.intrinsic_gas());
+    if gas_limit < intrinsic {
+        return Err(TxRuleError::GasLimitBelowIntrinsic {
+            gas_limit,
+            intrinsic,
+        });
+    }
+    if gas_limit > params.block_gas_limit {
+        return Err(TxRuleError::GasLimitAboveBlockLimit {
+            gas_limit,
+            block_limit: params.block_gas_limit,
+        });
+    }
+    let price = t
+        .effective_gas_price(params.base_fee)
+        .map_err(|e| match e {
+            TxError::FeeBelowBaseFee { max_fee, base_fee } => {
+                TxRuleError::FeeBelowBaseFee { max_fee, base_fee }
+            }
+            TxError::PriorityFeeAboveMaxFee {
+                priority_fee,
+                max_fee,
+            } => TxRuleError::TipAboveMaxFee {
+                tip: priority_fee,
+                max_fee,
+            },
+            other => TxRuleError::Amount(other),
+        })?;
+    let value = t.value_wei().map_err(TxRuleError::Amount)?;
+    let max_cost = t.max_cost_wei().map_err(TxRuleError::Amount)?;
+    let gas_used = intrinsic;
+    Ok(TxCost {
+        value,
+        gas_used,
+        effective_gas_price: price,
+        fee: mul(gas_used, price)?,
+        priority_fee: mul(gas_used, price.saturating_sub(params.base_fee))?,
+        burned: mul(gas_used, params.base_fee)?,
+        max_cost,
+    })
+}
+
+/// The transaction rules, in one place: chain id (replay-protected only), a recipient, data
+/// size, gas limit (at least the intrinsic gas, at most the block gas limit), fee at least the
+/// base fee, value and cost within `u128`, nonce equal to the account's next nonce, balance
+/// covering `value + gas_limit * max fee`. The sender must already be recovered (see
+/// [`SenderCache`]). A nonce above the next one is reported last ([`TxRuleError::NonceTooHigh`]),
+/// after every other rule passed, so the mempool can queue it.
+///
+/// # Errors
+/// The first broken rule, as a [`TxRuleError`].
+pub fn check_tx(
+    tx: &SignedTx,
+    account: AccountState,
+    params: &ChainParams,
+) -> Result<TxCost, TxRuleError> {
+    let cost = check_static(tx, params)?;
+    let got = tx.tx().nonce();
+    if got < account.nonce {
+        return Err(TxRuleError::NonceTooLow {
+            expected: account.nonce,
+            got,
+        });
+    }
+    if account.balance < cost.max_cost {
+        return Err(TxRuleError::InsufficientFunds {
+            balance: account.balance,
+            needs: cost.max_cost,
+        });
+    }
+    if got > account.nonce {
+        return Err(TxRuleError::NonceTooHigh {
+            expected: account.nonce,
+            got,
+        });
+    }
+    if got == u64::MAX {
+        return Err(TxRuleError::NonceExhausted);
+    }
+    Ok(cost)
+}
+
+/// Recovered senders by transaction hash, so a transaction already verified is never recovered
+/// again. Sound because the hash is keccak256 of the raw signed bytes: any change to a field or
+/// to the signature changes the key.
+#[derive(Debug, Clone, Default)]
+pub struct SenderCache {
+    senders: HashMap<TxHash, Result<Address, TxError>>,
+    recoveries: u64,
+}
+
+impl SenderCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The sender of `tx`, recovered only if this transaction was never seen.
+    ///
+    /// # Errors
+    /// The [`TxError`] recovery gave (cached too).
+    pub fn sender(&mut self, tx: &SignedTx) -> Result<Address, TxError> {
+        let hash = tx.hash();
+        if let Some(known) = self.senders.get(&hash) {
+            return known.clone();
+        }
+        self.recoveries += 1;
+        let result = tx.recover_sender();
+        self.senders.insert(hash, result.clone());
+        result
+    }
+
+    /// Records a sender already known (a transaction signed or recovered elsewhere).
+    pub fn remember(&mut self, tx: &Recovered) {
+        self.senders.insert(tx.hash(), Ok(tx.sender()));
+    }
+
+    /// How many recoveries this cache has run.
+    pub fn recoveries(&self) -> u64 {
+        self.recoveries
+    }
+
+    /// Number of transactions cached.
+    pub fn len(&self) -> usize {
+        self.senders.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.senders.is_empty()
+    }
+}
+
+impl State {
+    /// An empty state (before genesis).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The account at `address` (zero balance and nonce when never touched).
+    pub fn account(&self, address: &Address) -> AccountState {
+        self.accounts.get(address).copied().unwrap_or_default()
+    }
+
+    /// The balance at `address`.
+    pub fn balance(&self, address: &Address) -> Wei {
+        self.account(address).balance
+    }
+
+    /// The next nonce of `address`.
+    pub fn nonce(&self, address: &Address) -> u64 {
+        self.account(address).nonce
+    }
+
+    /// Every touched account, ordered by address.
+    pub fn accounts(&self) -> &BTreeMap<Address, AccountState> {
+        &self.accounts
+    }
+
+    /// Allocated, minted and burned totals.
+    pub fn supply(&self) -> Supply {
+        self.supply
+    }
+
+    /// The sum of all balances (`None` if it overflows, which conservation rules out).
+    pub fn total_balance(&self) -> Option<Wei> {
+        self.accounts
+            .values()
+            .try_fold(Wei::ZERO, |acc, a| acc.checked_add(a.balance))
+    }
+
+    /// [`check_tx`] against this state.
+    ///
+    /// # Errors
+    /// See [`check_tx`].
+    pub fn check_tx(
+        &self,
+        sender: &Address,
+        tx: &SignedTx,
+        params: &ChainParams,
+    ) -> Result<TxCost, TxRuleError> {
+        check_tx(tx, self.account(sender), params)
+    }
+
+    fn credit(&mut self, to: &Address, amount: Wei) -> Result<(), TxRuleError> {
+        let account = self.accounts.entry(*to).or_default();
+        account.balance = account
+            .balance
+            .checked_add(amount)
+            .ok_or(TxRuleError::BalanceOverflow { address: *to })?;
+        Ok(())
+    }
+
+    /// Checks `tx` from `sender` with [`check_tx`] and applies it: the sender pays value and
+    /// fee and its nonce advances, the recipient gets the value, the base fee is burned. The
+    /// priority fee is not credited here: the block's coinbase pays it to the miner. Nothing
+    /// changes on error.
+    ///
+    /// # Errors
+    /// Any [`TxRuleError`].
+    pub fn apply_tx(
+        &mut self,
+        sender: &Address,
+        tx: &SignedTx,
+        params: &ChainParams,
+    ) -> Result<Receipt, TxRuleError> {
+        let before = self.account(sender);
+        let cost = check_tx(tx, before, params)?;
+        let to = tx.tx().to().copied().ok_or(TxRuleError::ContractCreation)?;
+        let debit = cost
+            .value
+            .checked_add(cost.fee)
+            .ok_or(TxRuleError::FeeOverflow)?;
+        let balance = before
+            .balance
+            .checked_sub(debit)
+            .ok_or(TxRuleError::InsufficientFunds {
+                balance: before.balance,
+                needs: debit,
+            })?;
+        let nonce = before
+            .nonce
+            .checked_add(1)
+            .ok_or(TxRuleError::NonceExhausted)?;
+        let burned = self
+            .supply
+            .burned
+            .checked_add(cost.burned)
+            .ok_or(TxRuleError::FeeOverflow)?;
+        let recipient = if to == *sender {
+            AccountState { balance, nonce }
+        } else {
+            self.account(&to)
+        };
+        let recipient_balance = recipient
+            .balance
+            .checked_add(cost.value)
+            .ok_or(TxRuleError::BalanceOverflow { address: to })?;
+        // Every check is done: mutate.
+        self.accounts
+            .insert(*sender, AccountState { balance, nonce });
+        self.accounts.entry(to).or_default().balance = recipient_balance;
+        self.supply.burned = burned;
+        Ok(Receipt {
+            hash: tx.hash(),
+            from: *sender,
+            to,
+            nonce: before.nonce,
+            cost,
+        })
+    }
+
+    /// Applies a whole block: genesis allocations, transactions (each checked by [`check_tx`]
+    /// against the state left by the ones before it, and its `from` compared with the recovered
+    /// signer), the block gas limit and the coinbase (first entry, to the beneficiary, exactly
+    /// the block reward plus the priority fees). Every problem is reported; on any problem the
+    /// state is left unchanged.
+    ///
+    /// # Errors
+    /// Every [`BlockProblem`] of the state pass.
+    pub fn apply_block(
+        &mut self,
+        block: &Block,
+        params: &ChainParams,
+        senders: &mut SenderCache,
+    ) -> Result<BlockOutcome, Vec<BlockProblem>> {
+        let mut next = self.clone();
+        let mut problems = Vec::new();
+        let mut outcome = BlockOutcome::default();
+        let height = block.header.height;
+        let beneficiary = Address::from_bytes(block.header.beneficiary);
+        let mut coinbase: Option<Wei> = None;
+        let mut tips = Wei::ZERO;
+        for (index, entry) in block.entries.iter().enumerate() {
+            match entry {
+                Entry::Record(_) => {}
+                Entry::Alloc { to, amount } => {
+                    if height != 0 {
+                        problems.push(BlockProblem::AllocOutsideGenesis { index });
+                        continue;
+                    }
+                    let allocated = next.supply.allocated.checked_add(*amount);
+                    match (next.credit(to, *amount), allocated) {
+                        (Ok(()), Some(total)) => next.supply.allocated = total,
+                        _ => problems.push(BlockProblem::AllocOverflow { index }),
+                    }
+                }
+                Entry::Coinbase { to, amount } => {
+                    if height == 0 || index != 0 {
+                        problems.push(BlockProblem::CoinbaseMisplaced { index });
+                        continue;
+                    }
+                    if *to != beneficiary {
+                        problems.push(BlockProblem::CoinbaseNotToBeneficiary {
+                            to: *to,
+                            beneficiary,
+                        });
+                    }
+                    coinbase = Some(*amount);
+                }
+                Entry::Tx { from, raw } => {
+                    let gas_limit = raw.tx().gas_limit();
+                    let room = params.block_gas_limit.saturating_sub(outcome.gas_used);
+                    let result = match senders.sender(raw) {
+                        Err(e) => Err(TxRuleError::BadSignature(e)),
+                        Ok(recovered) if recovered != *from => Err(TxRuleError::SenderMismatch {
+                            claimed: *from,
+                            recovered,
+                        }),
+                        Ok(_) if gas_limit > room && gas_limit <= params.block_gas_limit => {
+                            problems.push(BlockProblem::BlockGasLimitExceeded {
+                                index,
+                                used: outcome.gas_used,
+                                gas_limit,
+                                limit: params.block_gas_limit,
+                            });
+                            continue;
+                        }
+                        Ok(_) => next.apply_tx(from, raw, params),
+                    };
+                    match result {
+                        Ok(receipt) => {
+                            outcome.gas_used =
+                                outcome.gas_used.saturating_add(receipt.cost.gas_used);
+                            tips = saturating_add(tips, receipt.cost.priority_fee);
+                            outcome.receipts.push(receipt);
+                        }
+                        Err(error) => problems.push(BlockProblem::InvalidTransaction {
+                            index,
+                            hash: raw.hash(),
+                            error,
+                        }),
+                    }
+                }
+            }
+        }
+        let tx_problems = problems
+            .iter()
+            .any(|p| matches!(p, BlockProblem::InvalidTransaction { .. }));
+        outcome.coinbase = coinbase;
+        match coinbase {
+            // Its amount cannot be judged while a transaction is invalid (its tip is unknown).
+            Some(_) if tx_problems => {}
+            // No coinbase: reward and priority fees are forfeited (counted as burned).
+            None => next.supply.burned = saturating_add(next.supply.burned, tips),
+            Some(got) => {
+                let expected = saturating_add(tips, params.block_reward);
+                let minted = next.supply.minted.checked_add(params.block_reward);
+                if expected != got || minted.is_none() || next.credit(&beneficiary, got).is_err() {
+                    problems.push(BlockProblem::BadCoinbase { expected, got });
+                } else if let Some(minted) = minted {
+                    next.supply.minted = minted;
+                }
+            }
+        }
+        if problems.is_empty() {
+            *self = next;
+            Ok(outcome)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+pub(crate) mod tests;
