@@ -78,7 +78,7 @@ pub fn BlockCard(
                 <dt>"Nonce"</dt><dd data-testid="block-nonce">{header_field(|h| h.nonce.to_string())}</dd>
             </dl>
             {move || stats().map(|s| view! { <p class="muted small">{s}</p> })}
-            <h4>{move || format!("Records ({})", record_count.get())}</h4>
+            <h4>{move || format!("Entries ({})", record_count.get())}</h4>
             <ul class="records">
                 {move || {
                     let tamper = state.tamper.get();
@@ -125,7 +125,7 @@ fn record_row(
             })
     });
     let Some(rec) = record else {
-        return ().into_any();
+        return other_entry_row(block, r).into_any();
     };
     if !tamper {
         return view! {
@@ -155,4 +155,40 @@ fn record_row(
         </li>
     }
     .into_any()
+}
+
+/// A row for an entry that is not an editable record: a genesis allocation, the miner's
+/// coinbase, or a signed transaction (its claimed sender, recipient and value).
+fn other_entry_row(block: Memo<Option<blocklab_core::Block>>, r: usize) -> impl IntoView {
+    let text = block.with_untracked(|b| {
+        b.as_ref().and_then(|b| b.entries.get(r)).map(|e| match e {
+            Entry::Record(rec) => format!(
+                "{} → {} {}",
+                rec.sender,
+                rec.receiver,
+                rec.amount.to_coins()
+            ),
+            Entry::Alloc { to, amount } => {
+                format!(
+                    "genesis allocation: {to:#} receives {} ETH",
+                    amount.to_coins()
+                )
+            }
+            Entry::Coinbase { to, amount } => {
+                format!("coinbase: {to:#} receives {} ETH", amount.to_coins())
+            }
+            Entry::Tx { from, raw } => {
+                let to = raw
+                    .tx()
+                    .to()
+                    .map_or_else(|| "(contract creation)".to_owned(), |a| format!("{a:#}"));
+                let value = raw.tx().value_wei().map_or_else(
+                    |_| "an out-of-range value".to_owned(),
+                    |w| format!("{} ETH", w.to_coins()),
+                );
+                format!("transaction {:#}: {from:#} → {to}, {value}", raw.hash())
+            }
+        })
+    });
+    view! { <li data-testid="block-entry">{text}</li> }
 }
