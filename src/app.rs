@@ -10,8 +10,10 @@ use crate::components::chain_view::ChainView;
 use crate::components::mine_panel::MinePanel;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
+use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
 use crate::platform::route::{use_route, Route};
+use crate::state::tx::TxState;
 use crate::state::wallet::WalletState;
 use crate::state::AppState;
 
@@ -24,6 +26,7 @@ pub fn App() -> impl IntoView {
     let wallet = WalletState::load();
     provide_context(wallet);
     watch_activity(wallet);
+    provide_context(TxState::new());
     let route = use_route();
     view! {
         <header class="top">
@@ -40,6 +43,7 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
                 Route::Wallet => view! { <WalletPage /> }.into_any(),
+                Route::Transactions => view! { <TxPage /> }.into_any(),
             }}
         </main>
     }

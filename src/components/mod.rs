@@ -7,6 +7,7 @@ pub mod hash_view;
 pub mod mine_panel;
 pub mod record_form;
 pub mod toolbar;
+pub mod tx;
 pub mod wallet;
 
 use crate::state::AppState;

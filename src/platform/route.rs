@@ -1,4 +1,4 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`): they survive a reload on any static host,
+//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`): they survive a reload on any static host,
 //! including a GitHub Pages sub-folder, because the server only ever sees `index.html`.
 
 use leptos::prelude::*;
@@ -9,16 +9,18 @@ use wasm_bindgen::{closure::Closure, JsCast};
 pub enum Route {
     Ledger,
     Wallet,
+    Transactions,
 }
 
 impl Route {
     /// Every route, in navigation order.
-    pub const ALL: [Route; 2] = [Route::Ledger, Route::Wallet];
+    pub const ALL: [Route; 3] = [Route::Ledger, Route::Wallet, Route::Transactions];
 
     /// Parses `location.hash` (`#/wallet`); anything unknown is the ledger.
     pub fn parse(hash: &str) -> Self {
         match hash.trim_start_matches('#').trim_start_matches('/') {
             "wallet" => Self::Wallet,
+            "tx" => Self::Transactions,
             _ => Self::Ledger,
         }
     }
@@ -28,6 +30,7 @@ impl Route {
         match self {
             Self::Ledger => "#/ledger",
             Self::Wallet => "#/wallet",
+            Self::Transactions => "#/tx",
         }
     }
 
@@ -36,6 +39,7 @@ impl Route {
         match self {
             Self::Ledger => "Ledger",
             Self::Wallet => "Wallet",
+            Self::Transactions => "Transactions",
         }
     }
 }
@@ -68,6 +72,7 @@ mod tests {
     fn parses_routes_and_defaults_to_the_ledger() {
         assert_eq!(Route::parse("#/wallet"), Route::Wallet);
         assert_eq!(Route::parse("#wallet"), Route::Wallet);
+        assert_eq!(Route::parse("#/tx"), Route::Transactions);
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod mining;
+pub mod tx;
 pub mod wallet;
 
 use blocklab_core::chain::ChainParams;

@@ -7,7 +7,8 @@ use core::str::FromStr;
 
 /// Decimal places of one whole coin (ether): 1 coin = 10^18 wei.
 pub const DECIMALS: u32 = 18;
-const WEI_PER_COIN: u128 = 1_000_000_000_000_000_000;
+/// Decimal places of one gwei in wei: 1 gwei = 10^9 wei (the unit fees are usually quoted in).
+pub const GWEI_DECIMALS: u32 = 9;
 
 /// An amount in base units (wei).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -73,53 +74,81 @@ impl Wei {
     /// # Errors
     /// [`AmountError`] for empty, negative, non-decimal, over-precise or too large input.
     pub fn parse_coins(text: &str) -> Result<Self, AmountError> {
-        let s = text.trim();
-        if s.is_empty() {
-            return Err(AmountError::Empty);
-        }
-        if s.starts_with('-') {
-            return Err(AmountError::Negative);
-        }
-        let s = s.strip_prefix('+').unwrap_or(s);
-        let (whole, frac) = match s.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (s, ""),
-        };
-        let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-        if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
-            return Err(AmountError::NotANumber);
-        }
-        let frac = frac.trim_end_matches('0');
-        if frac.len() > DECIMALS as usize {
-            return Err(AmountError::TooManyDecimals { max: DECIMALS });
-        }
-        let mut wei: u128 = 0;
-        for b in whole.bytes() {
-            wei = wei
-                .checked_mul(10)
-                .and_then(|w| w.checked_add(u128::from(b - b'0')))
-                .ok_or(AmountError::Overflow)?;
-        }
-        wei = wei.checked_mul(WEI_PER_COIN).ok_or(AmountError::Overflow)?;
-        let mut frac_wei: u128 = 0;
-        for (i, b) in frac.bytes().enumerate() {
-            let place = 10u128.pow(DECIMALS - 1 - i as u32);
-            frac_wei += u128::from(b - b'0') * place;
-        }
-        wei.checked_add(frac_wei)
-            .map(Self)
-            .ok_or(AmountError::Overflow)
+        parse_units(text, DECIMALS).map(Self)
     }
 
     /// Formats as a decimal coin amount without trailing zeros: `1.5`, `0.000000000000000001`, `12`.
     pub fn to_coins(self) -> String {
-        let whole = self.0 / WEI_PER_COIN;
-        let frac = self.0 % WEI_PER_COIN;
-        if frac == 0 {
-            return whole.to_string();
-        }
-        let digits = format!("{frac:018}");
-        format!("{whole}.{}", digits.trim_end_matches('0'))
+        format_units(self.0, DECIMALS)
+    }
+}
+
+/// Parses a decimal amount of a unit that has `decimals` places of base units into base units:
+/// `parse_units("1.5", GWEI_DECIMALS)` is 1,500,000,000 (wei), `parse_units("2", 0)` is 2.
+/// Digit by digit with checked arithmetic; a leading `+` and surrounding spaces are allowed,
+/// trailing zeros after the point are ignored.
+///
+/// # Errors
+/// [`AmountError`] for empty, negative, non-decimal, over-precise (more than `decimals`
+/// significant digits after the point) or too large (more than `u128::MAX`) input.
+pub fn parse_units(text: &str, decimals: u32) -> Result<u128, AmountError> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    if s.starts_with('-') {
+        return Err(AmountError::Negative);
+    }
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
+        return Err(AmountError::NotANumber);
+    }
+    let frac = frac.trim_end_matches('0');
+    let places = usize::try_from(decimals).unwrap_or(usize::MAX);
+    if frac.len() > places {
+        return Err(AmountError::TooManyDecimals { max: decimals });
+    }
+    let mut value: u128 = 0;
+    for b in whole.bytes().chain(frac.bytes()) {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(b - b'0')))
+            .ok_or(AmountError::Overflow)?;
+    }
+    // Scale the digits read so far up to `decimals` places.
+    if value == 0 {
+        return Ok(0);
+    }
+    u32::try_from(places - frac.len())
+        .ok()
+        .and_then(|zeros| 10u128.checked_pow(zeros))
+        .and_then(|scale| value.checked_mul(scale))
+        .ok_or(AmountError::Overflow)
+}
+
+/// Formats base units as a decimal amount of a unit with `decimals` places, without trailing
+/// zeros: `format_units(1_500_000_000, GWEI_DECIMALS)` is `"1.5"`, `format_units(7, 0)` is `"7"`.
+/// `decimals` is a unit's constant ([`DECIMALS`], [`GWEI_DECIMALS`]), not user input.
+pub fn format_units(value: u128, decimals: u32) -> String {
+    let places = usize::try_from(decimals).unwrap_or(usize::MAX);
+    let digits = value.to_string();
+    if places == 0 {
+        return digits;
+    }
+    // At least one digit before the point.
+    let digits = if digits.len() <= places {
+        format!("{}{digits}", "0".repeat(places + 1 - digits.len()))
+    } else {
+        digits
+    };
+    let (whole, frac) = digits.split_at(digits.len() - places);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        whole.to_owned()
+    } else {
+        format!("{whole}.{frac}")
     }
 }
 
@@ -163,6 +192,8 @@ impl<'de> serde::Deserialize<'de> for Wei {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    const WEI_PER_COIN: u128 = 1_000_000_000_000_000_000;
 
     #[test]
     fn parses_decimal_coins() {
@@ -212,6 +243,59 @@ mod tests {
     }
 
     #[test]
+    fn parses_and_formats_other_units() {
+        assert_eq!(parse_units("1", GWEI_DECIMALS), Ok(1_000_000_000));
+        assert_eq!(parse_units("2.5", GWEI_DECIMALS), Ok(2_500_000_000));
+        assert_eq!(parse_units("0.000000001", GWEI_DECIMALS), Ok(1));
+        assert_eq!(parse_units("0.1000000000", GWEI_DECIMALS), Ok(100_000_000));
+        assert_eq!(parse_units(" +7 ", 0), Ok(7));
+        assert_eq!(parse_units("7.0", 0), Ok(7));
+        assert_eq!(
+            parse_units("0.0000000001", GWEI_DECIMALS),
+            Err(AmountError::TooManyDecimals { max: 9 })
+        );
+        assert_eq!(
+            parse_units("7.5", 0),
+            Err(AmountError::TooManyDecimals { max: 0 })
+        );
+        assert_eq!(parse_units("-1", GWEI_DECIMALS), Err(AmountError::Negative));
+        assert_eq!(
+            parse_units("1.2.3", GWEI_DECIMALS),
+            Err(AmountError::NotANumber)
+        );
+        assert_eq!(
+            parse_units("1 000", GWEI_DECIMALS),
+            Err(AmountError::NotANumber)
+        );
+        assert_eq!(parse_units("", GWEI_DECIMALS), Err(AmountError::Empty));
+        // u128::MAX wei is 340282366920938463463374607431.768211455 gwei.
+        assert_eq!(
+            parse_units("340282366920938463463374607431.768211455", GWEI_DECIMALS),
+            Ok(u128::MAX)
+        );
+        assert_eq!(
+            parse_units("340282366920938463463374607431.768211456", GWEI_DECIMALS),
+            Err(AmountError::Overflow)
+        );
+        // Overflowing when the whole part is scaled up, not while its digits are read.
+        assert_eq!(
+            parse_units("340282366920938463463374607432", GWEI_DECIMALS),
+            Err(AmountError::Overflow)
+        );
+        assert_eq!(parse_units("1", 39), Err(AmountError::Overflow));
+        assert_eq!(parse_units("0.0", 60), Ok(0));
+        assert_eq!(format_units(2_000_000_000, GWEI_DECIMALS), "2");
+        assert_eq!(format_units(1_500_000_000, GWEI_DECIMALS), "1.5");
+        assert_eq!(format_units(1, GWEI_DECIMALS), "0.000000001");
+        assert_eq!(format_units(0, GWEI_DECIMALS), "0");
+        assert_eq!(format_units(1234, 0), "1234");
+        assert_eq!(
+            format_units(u128::MAX, 40),
+            "0.0340282366920938463463374607431768211455"
+        );
+    }
+
+    #[test]
     fn serde_is_a_wei_string() {
         let json = serde_json::to_string(&Wei(15)).unwrap();
         assert_eq!(json, "\"15\"");
@@ -227,8 +311,14 @@ mod tests {
         }
 
         #[test]
-        fn parse_never_panics(s in "\\PC{0,50}") {
+        fn parse_never_panics(s in "\\PC{0,50}", decimals in 0u32..60) {
             let _ = Wei::parse_coins(&s);
+            let _ = parse_units(&s, decimals);
+        }
+
+        #[test]
+        fn units_format_then_parse_round_trips(value in any::<u128>(), decimals in 0u32..60) {
+            prop_assert_eq!(parse_units(&format_units(value, decimals), decimals), Ok(value));
         }
     }
 }

@@ -1,0 +1,41 @@
+//! The transactions screen: sign a transfer with an unlocked wallet account, and verify any raw
+//! signed transaction. The views read [`TxState`] and call its actions and the pure functions
+//! of [`crate::state::tx`]; no transaction logic lives here.
+
+mod send;
+mod verify;
+
+use leptos::prelude::*;
+
+use crate::state::tx::{Row, TxState};
+
+/// The transactions state provided by [`crate::app::App`].
+pub fn use_tx() -> TxState {
+    expect_context::<TxState>()
+}
+
+/// Labelled values; each value carries the `data-testid` `{prefix}-{key}`.
+#[component]
+fn Rows(rows: Vec<Row>, prefix: &'static str) -> impl IntoView {
+    view! {
+        <dl class="tx-fields">
+            {rows.into_iter().map(|r| view! {
+                <dt>{r.label}</dt>
+                <dd><code data-testid=format!("{prefix}-{}", r.key)>{r.value}</code></dd>
+            }).collect_view()}
+        </dl>
+    }
+}
+
+/// The whole transactions screen.
+#[component]
+pub fn TxPage() -> impl IntoView {
+    view! {
+        <div class="tx-page">
+            <div class="tx-grid">
+                <send::SendTx />
+                <verify::VerifyTx />
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,83 @@
+//! The verify tool: any raw signed transaction, decoded field by field, its sender recovered.
+
+use leptos::prelude::*;
+
+use super::{use_tx, Rows};
+use crate::state::tx::{verify, Decoded, Verification};
+
+/// Paste a raw transaction; it is decoded as it is typed.
+#[component]
+pub fn VerifyTx() -> impl IntoView {
+    let t = use_tx();
+    let result = Memo::new(move |_| {
+        t.verify_input
+            .with(|raw| t.expected_sender.with(|expected| verify(raw, expected)))
+    });
+    view! {
+        <section class="card" id="verify-tx" data-testid="verify-tx">
+            <h2>"Verify a transaction"</h2>
+            <p class="muted small">
+                "Paste a raw signed transaction (the hex that eth_sendRawTransaction takes) made here or by any Ethereum wallet. "
+                "It is decoded field by field and its sender is recovered from the signature; nothing is sent anywhere."
+            </p>
+            <label>"Raw signed transaction (hex)"
+                <textarea data-testid="verify-tx-raw" rows="5" spellcheck="false"
+                    prop:value=t.verify_input on:input=move |ev| t.verify_input.set(event_target_value(&ev))></textarea>
+            </label>
+            <label>"Expected sender (optional)"
+                <input data-testid="verify-tx-expected" spellcheck="false" placeholder="0x…"
+                    prop:value=t.expected_sender on:input=move |ev| t.expected_sender.set(event_target_value(&ev)) />
+            </label>
+            {move || match result.get() {
+                Verification::Empty => view! {
+                    <p class="muted small" data-testid="verify-tx-empty">"Nothing to verify yet."</p>
+                }.into_any(),
+                Verification::Invalid(message) => view! {
+                    <div class="verdict-box error" data-testid="verify-tx-error" role="alert">
+                        <p><strong>"✘ Not a transaction this lab can read"</strong></p>
+                        <p data-testid="verify-tx-error-message">{message}</p>
+                    </div>
+                }.into_any(),
+                Verification::Decoded(d) => view! { <DecodedView d=*d /> }.into_any(),
+            }}
+            <p class="muted small pending-note" data-testid="verify-tx-state-pending">
+                "Checked against this chain's state (nonce, balance): available once transactions are mined on the lab chain"
+            </p>
+        </section>
+    }
+}
+
+/// The verdict, then every field.
+#[component]
+fn DecodedView(d: Decoded) -> impl IntoView {
+    let valid = d.sender.is_ok();
+    let good = valid && d.expected.as_ref().is_none_or(|e| e.matches);
+    view! {
+        <div class=if good { "verdict-box ok" } else { "verdict-box error" } data-testid="verify-tx-verdict"
+            data-valid=valid.to_string()>
+            {match d.sender {
+                Ok(s) => view! {
+                    <p><strong>"✔ Valid signature"</strong></p>
+                    <p>"Recovered sender: " <code data-testid="verify-tx-sender">{s.address}</code></p>
+                    <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{s.public_key}</code></p>
+                }.into_any(),
+                Err(m) => view! {
+                    <p><strong>"✘ Invalid signature: "</strong><span data-testid="verify-tx-signature-error">{m}</span></p>
+                }.into_any(),
+            }}
+            <p class=if d.chain.on_lab_chain { "small" } else { "small warn-text" } data-testid="verify-tx-chain"
+                data-lab-chain=d.chain.on_lab_chain.to_string() data-replay-protected=d.chain.replay_protected.to_string()>
+                {d.chain.text}
+            </p>
+            {d.expected.map(|e| view! {
+                <p data-testid="verify-tx-expected-verdict" data-match=e.matches.to_string()><strong>{e.text}</strong></p>
+            })}
+        </div>
+        <h3>"Fields"</h3>
+        <Rows rows=d.fields prefix="verify-tx" />
+        <h3>"Signature"</h3>
+        <Rows rows=d.signature prefix="verify-tx" />
+        <h3>"Hashes"</h3>
+        <Rows rows=d.hashes prefix="verify-tx" />
+    }
+}

@@ -1,0 +1,728 @@
+//! The transactions screen's state and actions: decode and verify any raw signed transaction,
+//! and sign a transfer with an unlocked wallet account. Every format and rule lives in the core
+//! (`blocklab_core::tx`, `amount`, `address`); this module parses the form's text through it and
+//! turns the core's values into the labelled rows the screen shows.
+
+use blocklab_core::address::Address;
+use blocklab_core::amount::{format_units, parse_units, Wei, GWEI_DECIMALS};
+use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest, TxSignature, U256};
+use leptos::prelude::*;
+
+use super::actions::capitalise;
+use super::wallet::WalletState;
+
+/// The lab chain's id: what the send form signs for by default and what verified transactions
+/// are compared with. The one place the app names it; it becomes the core's
+/// `ChainParams.chain_id` (default 1337, the usual development-chain id) once that exists.
+pub const LAB_CHAIN_ID: u64 = 1337;
+
+fn err(e: impl ToString) -> String {
+    capitalise(&e.to_string())
+}
+
+fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+fn u256_hex(value: U256) -> String {
+    let bytes: [u8; 32] = value.to_be_bytes();
+    hex0x(&bytes)
+}
+
+/// A fee per gas in wei and in gwei, e.g. `2000000000 wei (2 gwei)`.
+fn fee_text(wei: u128) -> String {
+    format!("{wei} wei ({} gwei)", format_units(wei, GWEI_DECIMALS))
+}
+
+/// One labelled value of a transaction. The screen renders `value` with the `data-testid`
+/// `{prefix}-{key}`, so the same rows serve the verify tool and the send form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub label: &'static str,
+    pub key: &'static str,
+    pub value: String,
+}
+
+fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
+    Row {
+        label,
+        key,
+        value: value.into(),
+    }
+}
+
+/// The fields of an unsigned transaction, in the order they are signed.
+pub fn field_rows(tx: &Transaction) -> Vec<Row> {
+    let kind = match tx {
+        Transaction::Legacy(t) if t.chain_id.is_some() => "Legacy with EIP-155 replay protection",
+        Transaction::Legacy(_) => "Legacy, pre-EIP-155 (no chain id)",
+        Transaction::Eip1559(_) => "EIP-1559 (type 2)",
+    };
+    let mut rows = vec![
+        row("Type", "type", kind),
+        row(
+            "Chain id",
+            "chain-id",
+            tx.chain_id().map_or_else(
+                || "none (valid on every chain)".to_owned(),
+                |id| id.to_string(),
+            ),
+        ),
+        row("Nonce", "nonce", tx.nonce().to_string()),
+        row("Gas limit", "gas-limit", tx.gas_limit().to_string()),
+    ];
+    match tx {
+        Transaction::Legacy(t) => rows.push(row("Gas price", "gas-price", fee_text(t.gas_price))),
+        Transaction::Eip1559(t) => {
+            rows.push(row(
+                "Max fee per gas",
+                "max-fee",
+                fee_text(t.max_fee_per_gas),
+            ));
+            rows.push(row(
+                "Priority fee per gas",
+                "priority-fee",
+                fee_text(t.max_priority_fee_per_gas),
+            ));
+        }
+    }
+    rows.push(row(
+        "To",
+        "to",
+        tx.to().map_or_else(
+            || "none: creates a contract".to_owned(),
+            Address::to_checksum,
+        ),
+    ));
+    let value = tx.value();
+    rows.push(row(
+        "Value",
+        "value",
+        match tx.value_wei() {
+            Ok(wei) => format!("{value} wei ({} ETH)", wei.to_coins()),
+            Err(e) => format!("{value} wei ({})", e),
+        },
+    ));
+    let data = tx.data();
+    rows.push(row(
+        "Data",
+        "data",
+        if data.is_empty() {
+            "0x (none)".to_owned()
+        } else {
+            format!("{} ({} bytes)", hex0x(data), data.len())
+        },
+    ));
+    if let Some(text) = std::str::from_utf8(data).ok().filter(|t| !t.is_empty()) {
+        rows.push(row("Data as UTF-8 text", "data-text", text));
+    }
+    if let Transaction::Eip1559(t) = tx {
+        rows.push(row(
+            "Access list",
+            "access-list",
+            format!("{} entries", t.access_list.len()),
+        ));
+    }
+    rows
+}
+
+/// The signature's values: `v` (legacy) or `yParity` (type 2), `r`, `s`.
+fn signature_rows(tx: &Transaction, sig: &TxSignature) -> Vec<Row> {
+    let parity = u8::from(sig.y_parity());
+    let v = match tx {
+        Transaction::Legacy(t) => row(
+            "v",
+            "v",
+            format!(
+                "{} (y parity {parity}{})",
+                sig.legacy_v(t.chain_id),
+                if t.chain_id.is_some() {
+                    ", v = chain id × 2 + 35 + parity"
+                } else {
+                    ", v = 27 + parity"
+                }
+            ),
+        ),
+        Transaction::Eip1559(_) => row("yParity", "v", parity.to_string()),
+    };
+    vec![
+        v,
+        row("r", "r", u256_hex(sig.r())),
+        row("s", "s", u256_hex(sig.s())),
+    ]
+}
+
+/// The recovered sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    /// EIP-55 checksummed.
+    pub address: String,
+    /// Uncompressed, `0x04…` (65 bytes).
+    pub public_key: String,
+}
+
+/// Whether the transaction is bound to a chain, and to this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainVerdict {
+    pub replay_protected: bool,
+    /// Whether the lab chain would accept it as far as the chain id goes.
+    pub on_lab_chain: bool,
+    pub text: String,
+}
+
+/// The comparison with the sender the user expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedVerdict {
+    pub matches: bool,
+    pub text: String,
+}
+
+/// A raw transaction decoded field by field, with its sender recovered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub fields: Vec<Row>,
+    pub signature: Vec<Row>,
+    /// Signing hash, transaction hash, raw length.
+    pub hashes: Vec<Row>,
+    /// The sender, or why no sender can be recovered (the signature is then invalid).
+    pub sender: Result<Sender, String>,
+    pub chain: ChainVerdict,
+    /// `None` when no expected sender was entered.
+    pub expected: Option<ExpectedVerdict>,
+}
+
+/// What the verify tool shows for its input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Nothing entered yet.
+    Empty,
+    /// The input is not a transaction this lab reads; the core's reason.
+    Invalid(String),
+    Decoded(Box<Decoded>),
+}
+
+fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
+    match signed.chain_id() {
+        None => ChainVerdict {
+            replay_protected: false,
+            on_lab_chain: true,
+            text: format!(
+                "Not replay-protected (pre-EIP-155): no chain id is signed, so anyone can replay it on any chain, this lab chain ({LAB_CHAIN_ID}) included"
+            ),
+        },
+        Some(id) => match signed.ensure_chain_id(LAB_CHAIN_ID) {
+            Ok(()) => ChainVerdict {
+                replay_protected: true,
+                on_lab_chain: true,
+                text: format!(
+                    "Replay-protected: signed for chain id {id}, this lab chain; it cannot be replayed on another chain"
+                ),
+            },
+            Err(e) => ChainVerdict {
+                replay_protected: true,
+                on_lab_chain: false,
+                text: format!(
+                    "Replay-protected: signed for chain id {id}, not this lab chain ({LAB_CHAIN_ID}). {}",
+                    err(e)
+                ),
+            },
+        },
+    }
+}
+
+fn expected_verdict(expected: &str, sender: &Result<Sender, String>) -> Option<ExpectedVerdict> {
+    let expected = expected.trim();
+    if expected.is_empty() {
+        return None;
+    }
+    Some(match (expected.parse::<Address>(), sender) {
+        (Err(e), _) => ExpectedVerdict {
+            matches: false,
+            text: format!("The expected sender is not a valid address: {e}"),
+        },
+        (Ok(_), Err(_)) => ExpectedVerdict {
+            matches: false,
+            text: "No sender could be recovered to compare with".to_owned(),
+        },
+        (Ok(a), Ok(s)) if a.to_checksum() == s.address => ExpectedVerdict {
+            matches: true,
+            text: format!("Match: the transaction was signed by {a}"),
+        },
+        (Ok(a), Ok(s)) => ExpectedVerdict {
+            matches: false,
+            text: format!(
+                "Mismatch: signed by {}, not by {a}. Either another key signed it or its bytes were changed after signing",
+                s.address
+            ),
+        },
+    })
+}
+
+/// Decodes a raw signed transaction (hex, `0x` optional, spaces around ignored), recovers its
+/// sender and compares it with `expected` (an address; empty for none). Never panics: bad
+/// input gives [`Verification::Invalid`] with the core's reason.
+pub fn verify(raw: &str, expected: &str) -> Verification {
+    if raw.trim().is_empty() {
+        return Verification::Empty;
+    }
+    let signed = match SignedTx::from_raw_hex(raw) {
+        Ok(s) => s,
+        Err(e) => return Verification::Invalid(err(e)),
+    };
+    let tx = signed.tx();
+    let raw_len = signed.raw().len();
+    let hashes = vec![
+        row("Signing hash", "signing-hash", hex0x(&tx.signing_hash())),
+        row("Transaction hash", "hash", signed.hash().to_hex()),
+        row("Raw length", "raw-length", format!("{raw_len} bytes")),
+    ];
+    let fields = field_rows(tx);
+    let signature = signature_rows(tx, signed.signature());
+    let chain = chain_verdict(&signed);
+    let sender = signed
+        .recover()
+        .map(|r| Sender {
+            address: r.sender().to_checksum(),
+            public_key: hex0x(r.public_key()),
+        })
+        .map_err(err);
+    Verification::Decoded(Box::new(Decoded {
+        fields,
+        signature,
+        hashes,
+        expected: expected_verdict(expected, &sender),
+        sender,
+        chain,
+    }))
+}
+
+/// The transaction format the send form signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeKind {
+    Eip1559,
+    Legacy,
+}
+
+/// How the send form's data field is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// A note, sent as its UTF-8 bytes.
+    Text,
+    /// `0x` and hex digits: call data.
+    Hex,
+}
+
+/// The send form as typed. Amounts and fees stay text until [`build`] parses them in the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendForm {
+    /// Index of the account in the unlocked wallet.
+    pub from: usize,
+    pub to: String,
+    /// ETH, decimal.
+    pub amount: String,
+    pub data: String,
+    pub data_kind: DataKind,
+    pub fee_kind: FeeKind,
+    /// gwei, decimal (EIP-1559).
+    pub priority_fee: String,
+    /// gwei, decimal (EIP-1559).
+    pub max_fee: String,
+    /// gwei, decimal (legacy).
+    pub gas_price: String,
+    /// Empty: the default of [`TxRequest::gas_limit`].
+    pub gas_limit: String,
+    pub nonce: String,
+    pub chain_id: String,
+}
+
+impl Default for SendForm {
+    /// EIP-1559 with a 1 gwei tip and a 2 gwei fee cap (legacy: 2 gwei), nonce 0, the lab chain.
+    fn default() -> Self {
+        Self {
+            from: 0,
+            to: String::new(),
+            amount: String::new(),
+            data: String::new(),
+            data_kind: DataKind::Text,
+            fee_kind: FeeKind::Eip1559,
+            priority_fee: "1".to_owned(),
+            max_fee: "2".to_owned(),
+            gas_price: "2".to_owned(),
+            gas_limit: String::new(),
+            nonce: "0".to_owned(),
+            chain_id: LAB_CHAIN_ID.to_string(),
+        }
+    }
+}
+
+/// Why one field of the send form was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's key (`to`, `amount`, `max-fee`, …): the screen's `data-testid` suffix.
+    pub field: &'static str,
+    pub label: &'static str,
+    pub message: String,
+}
+
+fn field_error(field: &'static str, label: &'static str, e: impl ToString) -> FieldError {
+    FieldError {
+        field,
+        label,
+        message: err(e),
+    }
+}
+
+fn parse_whole<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("Enter the {what}"));
+    }
+    t.parse()
+        .map_err(|_| format!("The {what} is a whole number such as 0, 1, 2 (no sign, no point)"))
+}
+
+/// The data field's bytes.
+///
+/// # Errors
+/// Hex that is not `0x` and an even number of hex digits.
+pub fn form_data(form: &SendForm) -> Result<Vec<u8>, String> {
+    match form.data_kind {
+        DataKind::Text => Ok(form.data.as_bytes().to_vec()),
+        DataKind::Hex => {
+            let t = form.data.trim();
+            let digits = t
+                .strip_prefix("0x")
+                .or_else(|| t.strip_prefix("0X"))
+                .unwrap_or(t);
+            hex::decode(digits).map_err(|_| {
+                "Data in hex is 0x followed by an even number of hex digits".to_owned()
+            })
+        }
+    }
+}
+
+/// The gas limit used when the field is empty: the intrinsic gas of the form's data
+/// (21000 for a plain transfer). `None` while the data is not readable.
+pub fn default_gas_limit(form: &SendForm) -> Option<u64> {
+    let data = form_data(form).ok()?;
+    TxRequest::transfer(0, 0, Address::ZERO, Wei::ZERO)
+        .with_data(data)
+        .gas_limit()
+        .ok()
+}
+
+/// Builds the unsigned transaction the form describes. Every field is checked, and every
+/// problem is reported, each with the core's message.
+///
+/// # Errors
+/// One [`FieldError`] per refused field.
+pub fn build(form: &SendForm) -> Result<Transaction, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut check = |r: Result<(), FieldError>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
+    let to = form.to.trim().parse::<Address>();
+    let value = Wei::parse_coins(&form.amount);
+    let data = form_data(form);
+    check(
+        to.as_ref()
+            .map(drop)
+            .map_err(|e| field_error("to", "To", e)),
+    );
+    check(
+        value
+            .as_ref()
+            .map(drop)
+            .map_err(|e| field_error("amount", "Amount", e)),
+    );
+    check(
+        data.as_ref()
+            .map(drop)
+            .map_err(|e| field_error("data", "Data", e)),
+    );
+    let gwei = |text: &str| parse_units(text, GWEI_DECIMALS);
+    let fees = match form.fee_kind {
+        FeeKind::Eip1559 => {
+            let tip = gwei(&form.priority_fee);
+            let max = gwei(&form.max_fee);
+            let pair = tip.clone().ok().zip(max.clone().ok());
+            check(
+                tip.map(drop)
+                    .map_err(|e| field_error("priority-fee", "Priority fee", e)),
+            );
+            check(
+                max.map(drop)
+                    .map_err(|e| field_error("max-fee", "Max fee", e)),
+            );
+            pair
+        }
+        FeeKind::Legacy => {
+            let price = gwei(&form.gas_price);
+            let pair = price.clone().ok().map(|p| (p, p));
+            check(
+                price
+                    .map(drop)
+                    .map_err(|e| field_error("gas-price", "Gas price", e)),
+            );
+            pair
+        }
+    };
+    let gas_limit = if form.gas_limit.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_whole::<u64>(&form.gas_limit, "gas limit").map(Some)
+    };
+    let nonce = parse_whole::<u64>(&form.nonce, "nonce");
+    let chain_id = parse_whole::<u64>(&form.chain_id, "chain id");
+    check(
+        gas_limit
+            .as_ref()
+            .map(drop)
+            .map_err(|e| field_error("gas-limit", "Gas limit", e)),
+    );
+    check(
+        nonce
+            .as_ref()
+            .map(drop)
+            .map_err(|e| field_error("nonce", "Nonce", e)),
+    );
+    check(
+        chain_id
+            .as_ref()
+            .map(drop)
+            .map_err(|e| field_error("chain-id", "Chain id", e)),
+    );
+    let (Ok(to), Ok(value), Ok(data), Some((tip, max_fee)), Ok(gas_limit), Ok(nonce), Ok(chain_id)) =
+        (to, value, data, fees, gas_limit, nonce, chain_id)
+    else {
+        return Err(errors);
+    };
+    let mut request = TxRequest::transfer(chain_id, nonce, to, value).with_data(data);
+    if let Some(limit) = gas_limit {
+        request = request.with_gas_limit(limit);
+    }
+    let tx = match form.fee_kind {
+        FeeKind::Eip1559 => request.eip1559(tip, max_fee),
+        FeeKind::Legacy => request.legacy(max_fee),
+    };
+    tx.map_err(|e| {
+        let (field, label) = match e {
+            TxError::PriorityFeeAboveMaxFee { .. } => ("priority-fee", "Priority fee"),
+            TxError::GasLimitBelowIntrinsic { .. } => ("gas-limit", "Gas limit"),
+            _ => ("form", "Transaction"),
+        };
+        vec![field_error(field, label, e)]
+    })
+}
+
+/// A transfer signed by the send form, with everything the screen shows about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The signed transaction itself (what a later `submit` hands to the mempool).
+    pub tx: SignedTx,
+    /// The signer's address (not part of the signed bytes: it is recovered from the signature).
+    pub from: String,
+    pub fields: Vec<Row>,
+    /// The bytes that are hashed for signing, hex.
+    pub payload: String,
+    pub signing_hash: String,
+    pub signature: Vec<Row>,
+    pub raw: String,
+    pub hash: String,
+}
+
+impl Signed {
+    fn new(tx: SignedTx, from: Address) -> Self {
+        let unsigned = tx.tx();
+        Self {
+            from: from.to_checksum(),
+            fields: field_rows(unsigned),
+            payload: hex0x(&unsigned.signing_payload()),
+            signing_hash: hex0x(&unsigned.signing_hash()),
+            signature: signature_rows(unsigned, tx.signature()),
+            raw: tx.raw_hex(),
+            hash: tx.hash().to_hex(),
+            tx,
+        }
+    }
+}
+
+/// The transactions screen's signals. Provided once by [`crate::app::App`], so the form and
+/// the verify input survive a visit to the wallet screen (to unlock, say).
+#[derive(Debug, Clone, Copy)]
+pub struct TxState {
+    /// The verify tool's raw transaction text.
+    pub verify_input: RwSignal<String>,
+    /// The verify tool's optional expected sender.
+    pub expected_sender: RwSignal<String>,
+    pub form: RwSignal<SendForm>,
+    /// The last signed transfer; cleared whenever the form changes, so it never shows a
+    /// signature of other fields.
+    pub signed: RwSignal<Option<Signed>>,
+    /// Why the last signing attempt was refused.
+    pub errors: RwSignal<Vec<FieldError>>,
+}
+
+impl TxState {
+    /// Empty verify tool, the default form.
+    pub fn new() -> Self {
+        Self {
+            verify_input: RwSignal::new(String::new()),
+            expected_sender: RwSignal::new(String::new()),
+            form: RwSignal::new(SendForm::default()),
+            signed: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Changes the form; drops a signature made from the previous fields.
+    pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
+        self.form.update(change);
+        self.signed.set(None);
+    }
+
+    /// Signs the form's transfer with the chosen account of the unlocked wallet. Shows the
+    /// result, or every refused field (and no signature).
+    pub fn sign(self, wallet: WalletState) {
+        let form = self.form.get_untracked();
+        let result = build(&form).and_then(|tx| {
+            wallet
+                .unlocked
+                .with_untracked(|u| {
+                    let account = u.as_ref()?.accounts.get(form.from)?;
+                    Some(
+                        tx.sign(account)
+                            .map(|signed| Signed::new(signed, account.address)),
+                    )
+                })
+                .ok_or_else(|| {
+                    vec![field_error(
+                        "from",
+                        "From",
+                        "unlock your wallet to sign (no unlocked account is chosen)",
+                    )]
+                })?
+                .map_err(|e| vec![field_error("form", "Transaction", e)])
+        });
+        match result {
+            Ok(signed) => {
+                self.errors.set(Vec::new());
+                self.signed.set(Some(signed));
+            }
+            Err(errors) => {
+                self.signed.set(None);
+                self.errors.set(errors);
+            }
+        }
+    }
+
+    /// Puts a raw transaction into the verify tool.
+    pub fn open_in_verify(self, raw: &str) {
+        self.verify_input.set(raw.to_owned());
+        self.expected_sender.set(String::new());
+    }
+}
+
+impl Default for TxState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EIP155_RAW: &str = "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83";
+
+    fn value_of<'a>(rows: &'a [Row], key: &str) -> &'a str {
+        rows.iter()
+            .find(|r| r.key == key)
+            .map(|r| r.value.as_str())
+            .unwrap_or("")
+    }
+
+    #[test]
+    fn verifies_the_eip155_example() {
+        let Verification::Decoded(d) = verify(
+            &format!("  {}  ", &EIP155_RAW[2..]),
+            "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f",
+        ) else {
+            panic!("not decoded");
+        };
+        assert_eq!(
+            d.sender.as_ref().map(|s| s.address.as_str()),
+            Ok("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")
+        );
+        assert_eq!(
+            value_of(&d.hashes, "hash"),
+            "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788"
+        );
+        assert_eq!(
+            value_of(&d.fields, "gas-price"),
+            "20000000000 wei (20 gwei)"
+        );
+        assert_eq!(
+            value_of(&d.fields, "value"),
+            "1000000000000000000 wei (1 ETH)"
+        );
+        assert!(value_of(&d.signature, "v").starts_with("37 "));
+        assert!(d.chain.replay_protected && !d.chain.on_lab_chain);
+        assert_eq!(d.expected.map(|e| e.matches), Some(true));
+    }
+
+    #[test]
+    fn refuses_bad_input_with_the_core_message() {
+        assert_eq!(verify("  ", ""), Verification::Empty);
+        assert_eq!(
+            verify("hello", ""),
+            Verification::Invalid(err(TxError::NotHex))
+        );
+        assert!(matches!(
+            verify(&format!("{EIP155_RAW}00"), ""),
+            Verification::Invalid(m) if m.contains("unexpected byte")
+        ));
+    }
+
+    #[test]
+    fn builds_what_the_form_says_and_names_every_bad_field() {
+        let form = SendForm {
+            to: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8".into(),
+            amount: "1.5".into(),
+            ..SendForm::default()
+        };
+        let Ok(Transaction::Eip1559(tx)) = build(&form) else {
+            panic!("not built");
+        };
+        assert_eq!(
+            (
+                tx.chain_id,
+                tx.max_priority_fee_per_gas,
+                tx.max_fee_per_gas,
+                tx.gas_limit
+            ),
+            (LAB_CHAIN_ID, 1_000_000_000, 2_000_000_000, 21_000)
+        );
+        let bad = SendForm {
+            to: "0x70997970c51812dc3A010C7d01b50e0d17dc79C8".into(),
+            amount: "1.2.3".into(),
+            max_fee: "0.5".into(),
+            nonce: "-1".into(),
+            ..SendForm::default()
+        };
+        let fields: Vec<_> = build(&bad).unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["to", "amount", "nonce"]);
+        let tip_above_cap = SendForm {
+            max_fee: "0.5".into(),
+            ..form
+        };
+        let fields: Vec<_> = build(&tip_above_cap)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["priority-fee"]);
+    }
+}
