@@ -11,10 +11,9 @@ use leptos::prelude::*;
 use super::actions::capitalise;
 use super::wallet::WalletState;
 
-/// The lab chain's id: what the send form signs for by default and what verified transactions
-/// are compared with. The one place the app names it; it becomes the core's
-/// `ChainParams.chain_id` (default 1337, the usual development-chain id) once that exists.
-pub const LAB_CHAIN_ID: u64 = 1337;
+/// The lab chain's id (the core's `ChainParams::default().chain_id`): what the send form signs
+/// for by default and what verified transactions are compared with.
+pub use blocklab_core::chain::LAB_CHAIN_ID;
 
 fn err(e: impl ToString) -> String {
     capitalise(&e.to_string())
