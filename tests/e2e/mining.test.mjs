@@ -21,6 +21,7 @@ async function openInstrumented({ removeWorker = false } = {}) {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
     window.__workerMessages = [];
+    window.__workers = [];
     if (remove) {
       delete window.Worker;
       return;
@@ -29,6 +30,7 @@ async function openInstrumented({ removeWorker = false } = {}) {
     window.Worker = class extends Native {
       constructor(...args) {
         super(...args);
+        window.__workers.push(this);
         this.addEventListener('message', (e) => {
           let type = 'unreadable';
           try { type = JSON.parse(e.data).type; } catch { /* counted as unreadable */ }
@@ -39,17 +41,20 @@ async function openInstrumented({ removeWorker = false } = {}) {
   }, removeWorker);
   const page = await context.newPage();
   const problems = [];
+  const warnings = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
     if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
   });
   await page.goto(suite.server.url);
   const app = new LedgerPage(page);
   await app.waitForApp();
-  return { context, page, app, problems };
+  return { context, page, app, problems, warnings };
 }
 
 async function withInstrumented(options, fn) {
+  // (warnings are expected in some tests and asserted there; errors and panics fail every test)
   const session = await openInstrumented(options);
   try {
     await fn(session);
@@ -63,7 +68,7 @@ const longTasksSince = (page, t0) => page.evaluate((since) => window.__longTasks
 const now = (page) => page.evaluate(() => performance.now());
 
 describe('mining in web workers', () => {
-  test('2 workers: progress and hash rate, cancel within 100 ms, then mine to completion', () => withInstrumented({}, async ({ page, app }) => {
+  test('2 workers: progress and hash rate, cancel within 100 ms, then mine to completion', () => withInstrumented({}, async ({ page, app, warnings }) => {
     await app.id('workers-input').fill('2');
     await app.addRecord({ sender: 'miner', receiver: 'pool', amount: '3' });
     await app.setDifficulty(34); // far more work than this test waits for
@@ -116,6 +121,18 @@ describe('mining in web workers', () => {
     assert.equal(await app.blockCount(), 1, 'a cancelled run adds no block');
     assert.equal(await app.id('mining-attempts').count(), 0, 'no progress shown after cancel');
 
+    // Malformed messages both ways are ignored with a warning; the workers keep working.
+    await page.evaluate(() => {
+      for (const w of window.__workers) {
+        w.postMessage('not json');
+        w.postMessage('{"v":1,"type":"start","job":9,"header":"zz","difficulty":1,"start":0,"end":5}');
+        w.postMessage('{"v":2,"type":"stop","job":1}');
+        w.dispatchEvent(new MessageEvent('message', { data: '{"v":1,"type":"found","job":"x"}' }));
+        w.dispatchEvent(new MessageEvent('message', { data: 42 }));
+      }
+    });
+    await page.waitForTimeout(200);
+
     // Mine again, to completion.
     await app.setDifficulty(22);
     await app.mine({ timeout: 120_000 });
@@ -127,6 +144,13 @@ describe('mining in web workers', () => {
     assert.equal(await stats.getAttribute('data-workers'), '2');
     assert.ok(Number(await stats.getAttribute('data-attempts')) > 0);
     assert.match(await app.id('mining-result').innerText(), /on 2 workers/);
+
+    const ignored = warnings.filter((w) => /^(miner|worker pool):/.test(w));
+    assert.ok(ignored.some((w) => /miner: ignored a message: malformed/.test(w)), `worker warned: ${ignored}`);
+    assert.ok(ignored.some((w) => /miner: refused start of job 9/.test(w)), `worker refused a bad header: ${ignored}`);
+    assert.ok(ignored.some((w) => /protocol version 2/.test(w)), `worker refused version 2: ${ignored}`);
+    assert.ok(ignored.some((w) => /worker pool: malformed miner message/.test(w)), `page warned: ${ignored}`);
+    assert.ok(ignored.some((w) => /worker pool: ignored a worker message that is not a string/.test(w)), `page warned: ${ignored}`);
 
     const longTasks = await longTasksSince(page, mineStart);
     assert.deepEqual(longTasks.filter((t) => t.duration > 50), [], 'no long task over 50 ms while mining');
