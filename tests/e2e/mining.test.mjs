@@ -13,9 +13,9 @@ after(async () => { await suite?.close(); });
  * Opens the app with an init script that (a) logs every message the page receives from a
  * worker, with its time, and (b) records long tasks. `removeWorker` deletes `window.Worker`.
  */
-async function openInstrumented({ removeWorker = false } = {}) {
+async function openInstrumented({ removeWorker = false, silentWorker = false } = {}) {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript((remove) => {
+  await context.addInitScript(([remove, silent]) => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
@@ -27,6 +27,13 @@ async function openInstrumented({ removeWorker = false } = {}) {
       return;
     }
     const Native = window.Worker;
+    if (silent) {
+      // A worker that loads but never says Ready.
+      window.Worker = class extends Native {
+        constructor() { super(URL.createObjectURL(new Blob(['// silent'], { type: 'text/javascript' }))); }
+      };
+      return;
+    }
     window.Worker = class extends Native {
       constructor(...args) {
         super(...args);
@@ -38,7 +45,7 @@ async function openInstrumented({ removeWorker = false } = {}) {
         });
       }
     };
-  }, removeWorker);
+  }, [removeWorker, silentWorker]);
   const page = await context.newPage();
   const problems = [];
   const warnings = [];
@@ -120,6 +127,8 @@ describe('mining in web workers', () => {
     assert.ok(stopped.every((m) => m.at - clickAt < 100), `workers stopped within 100 ms: ${stopped.map((m) => (m.at - clickAt).toFixed(1))}`);
     assert.equal(await app.blockCount(), 1, 'a cancelled run adds no block');
     assert.equal(await app.id('mining-attempts').count(), 0, 'no progress shown after cancel');
+    console.log(`# cancel: UI idle after ${idleMs.toFixed(1)} ms; workers stopped after ${stopped.map((m) => (m.at - clickAt).toFixed(1)).join(', ')} ms; ` +
+      `last progress message ${Math.max(...messages.filter((m) => m.type === 'progress').map((m) => m.at)) - clickAt} ms after the click; ${rate.toFixed(0)} H/s shown`);
 
     // Malformed messages both ways are ignored with a warning; the workers keep working.
     await page.evaluate(() => {
@@ -154,6 +163,7 @@ describe('mining in web workers', () => {
 
     const longTasks = await longTasksSince(page, mineStart);
     assert.deepEqual(longTasks.filter((t) => t.duration > 50), [], 'no long task over 50 ms while mining');
+    console.log(`# long tasks while mining: ${longTasks.length}`);
 
     // The worker count is a persisted setting.
     await app.reload();
@@ -191,5 +201,17 @@ describe('mining in web workers', () => {
     await app.id('cancel-mine').click();
     await app.id('mining-status').waitFor({ state: 'detached', timeout: 1000 });
     assert.equal(await app.blockCount(), 2);
+  }));
+
+  test('workers that never say Ready: after 2 s it mines on the main thread and says so', () => withInstrumented({ silentWorker: true }, async ({ page, app }) => {
+    await app.setDifficulty(10);
+    const t0 = await now(page);
+    await app.id('mine-button').click();
+    assert.match(await app.id('mining-backend').innerText(), /^starting \d+ web workers…$/);
+    await app.block(1).waitFor({ timeout: 30_000 });
+    const waited = (await now(page)) - t0;
+    assert.ok(waited >= 1900, `fell back after the 2 s Ready timeout (${waited.toFixed(0)} ms)`);
+    assert.match(await app.id('workers-unavailable').innerText(), /did not start within 2 s.*main thread/);
+    assert.equal(await app.block(1).getAttribute('data-valid'), 'true');
   }));
 });

@@ -11,6 +11,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS || 5));
+// BENCH_LABEL names a variant build served from DIST (e.g. a miner built without simd128):
+// results go to bench-results/mining-<label>.json.
+const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS || 2000);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -184,7 +187,7 @@ const ratios = {
 };
 
 const mhs = (x) => (x / 1e6).toFixed(3);
-console.log(`\nMining hash rate, Chromium ${browserVersion}, ${new Date().toISOString()}, median of ${RUNS} runs (${WINDOW_MS} ms windows), MH/s`);
+console.log(`\nMining hash rate${LABEL ? ` (${LABEL.slice(1)})` : ''}, Chromium ${browserVersion}, ${new Date().toISOString()}, median of ${RUNS} runs (${WINDOW_MS} ms windows), MH/s`);
 console.log('| measurement | median | min | max |');
 console.log('|---|---:|---:|---:|');
 for (const [name, x] of Object.entries(results)) console.log(`| ${name} | ${mhs(x.median)} | ${mhs(x.min)} | ${mhs(x.max)} |`);
@@ -196,7 +199,7 @@ console.log(`\nMain thread while 2 workers mine through the UI for 4 s (UI showe
   `longest event-loop gap ${mainThread.maxEventLoopGapMs.toFixed(1)} ms`);
 
 await mkdir(new URL('../../../bench-results/', import.meta.url), { recursive: true });
-await writeFile(new URL('../../../bench-results/mining.json', import.meta.url), JSON.stringify({
-  browser: browserVersion, date: new Date().toISOString(), runs: RUNS, window_ms: WINDOW_MS, unit: 'hashes per second',
+await writeFile(new URL(`../../../bench-results/mining${LABEL}.json`, import.meta.url), JSON.stringify({
+  variant: LABEL.slice(1) || 'release build', browser: browserVersion, date: new Date().toISOString(), runs: RUNS, window_ms: WINDOW_MS, unit: 'hashes per second',
   results, ratios, main_thread_while_2_workers_mine: { ...mainThread, ui_hash_rate: uiRate },
 }, null, 2));
