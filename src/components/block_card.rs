@@ -52,10 +52,14 @@ pub fn BlockCard(
                     || "n/a".to_owned(),
                     |r| format!("{:.2} MH/s", r as f64 / 1e6),
                 );
-                format!(
-                    "mined in {} ms, {} attempts, {rate}",
-                    s.elapsed_ms, s.attempts
-                )
+                let text = format!(
+                    "mined in {} ms, {} attempts, {rate}, {} {}",
+                    s.elapsed_ms,
+                    s.attempts,
+                    s.workers,
+                    if s.workers == 1 { "worker" } else { "workers" }
+                );
+                (text, s)
             })
         })
     };
@@ -77,7 +81,9 @@ pub fn BlockCard(
                 <dt>"Difficulty"</dt><dd data-testid="block-difficulty">{header_field(|h| format!("{} bits", h.difficulty))}</dd>
                 <dt>"Nonce"</dt><dd data-testid="block-nonce">{header_field(|h| h.nonce.to_string())}</dd>
             </dl>
-            {move || stats().map(|s| view! { <p class="muted small">{s}</p> })}
+            {move || stats().map(|(text, s)| view! {
+                <p class="muted small" data-testid="block-stats" data-attempts=s.attempts.to_string() data-workers=s.workers.to_string()>{text}</p>
+            })}
             <h4>{move || format!("Entries ({})", record_count.get())}</h4>
             <ul class="records">
                 {move || {

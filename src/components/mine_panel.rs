@@ -4,7 +4,8 @@ use blocklab_core::pow::{Difficulty, MAX_DIFFICULTY};
 use leptos::prelude::*;
 
 use super::use_state;
-use crate::state::{actions, mining, MineTarget};
+use crate::platform::workers::default_workers;
+use crate::state::{actions, mining, MineTarget, MiningBackend};
 
 /// Highest difficulty the slider offers; the number input accepts up to [`MAX_DIFFICULTY`].
 const SLIDER_MAX: u32 = 32;
@@ -51,6 +52,17 @@ pub fn MinePanel() -> impl IntoView {
     let expected = move || Difficulty::new(bits()).map_or(0, Difficulty::expected_attempts);
     let is_mining = move || state.mining.with(Option::is_some);
     let progress = move || state.mining.get();
+    let cores = default_workers();
+    let workers_text = RwSignal::new(
+        state
+            .settings
+            .with_untracked(|s| s.workers.map(|n| n.to_string()).unwrap_or_default()),
+    );
+    let workers_error = RwSignal::new(None::<String>);
+    let on_workers = move |value: String| {
+        workers_error.set(actions::set_workers(state, &value).err());
+        workers_text.set(value);
+    };
     view! {
         <section class="card">
             <h2>"Mine a block"</h2>
@@ -67,13 +79,26 @@ pub fn MinePanel() -> impl IntoView {
                 </div>
             </label>
             {move || error.get().map(|e| view! { <p class="error" data-testid="difficulty-error" role="alert">{e}</p> })}
+            <label>"Web workers (1 to 16; empty: one per core, " {cores} " here)"
+                <input type="number" min="1" max="16" class="narrow" data-testid="workers-input"
+                    placeholder=cores.to_string()
+                    prop:value=move || workers_text.get()
+                    disabled=is_mining
+                    on:input=move |ev| on_workers(event_target_value(&ev)) />
+            </label>
+            {move || workers_error.get().map(|e| view! { <p class="error" data-testid="workers-error" role="alert">{e}</p> })}
+            {move || state.workers_unavailable.get().map(|why| view! {
+                <p class="warning" data-testid="workers-unavailable" role="status">
+                    "Web workers are unavailable (" {why} "): mining runs on the main thread in 8 ms slices."
+                </p>
+            })}
             <p class="muted">
                 "Expected attempts: 2" <sup>{bits}</sup> " = "
                 <span data-testid="expected-attempts">{move || group_digits(expected())}</span>
             </p>
             <div class="row">
                 <button type="button" class="primary" data-testid="mine-button"
-                    disabled=move || is_mining() || error.with(Option::is_some)
+                    disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some)
                     on:click=move |_| mining::mine_new_block(state)>
                     {move || format!("Mine block #{} with {} pending", state.chain.with(|c| c.len()), state.pending.with(|p| p.len()))}
                 </button>
@@ -89,12 +114,31 @@ pub fn MinePanel() -> impl IntoView {
                 let expected = p.expected.max(1);
                 let remaining = expected.saturating_sub(u128::from(p.attempts)) as f64;
                 let eta = if p.hash_rate > 0.0 { format_eta(remaining / p.hash_rate) } else { "measuring…".into() };
+                let backend = match p.backend {
+                    MiningBackend::StartingWorkers { requested } => format!("starting {requested} web workers…"),
+                    MiningBackend::Workers { count: 1 } => "1 web worker".to_owned(),
+                    MiningBackend::Workers { count } => format!("{count} web workers"),
+                    MiningBackend::MainThread => "the main thread".to_owned(),
+                };
+                let workers = match p.backend {
+                    MiningBackend::Workers { count } => count.to_string(),
+                    MiningBackend::StartingWorkers { .. } => "0".to_owned(),
+                    MiningBackend::MainThread => "main".to_owned(),
+                };
+                let per_worker = p.per_worker.iter().enumerate().map(|(i, w)| view! {
+                    <li data-testid="worker-rate" data-attempts=w.attempts.to_string()>
+                        {format!("#{}: {:.2} MH/s, {} attempts", i + 1, w.rate / 1e6, group_digits(u128::from(w.attempts)))}
+                    </li>
+                }).collect_view();
                 view! {
-                    <div class="progress" data-testid="mining-status">
+                    <div class="progress" data-testid="mining-status" data-backend=workers>
                         <progress data-testid="mining-progress" max=expected.to_string() value=p.attempts.min(u64::try_from(expected).unwrap_or(u64::MAX)).to_string()></progress>
-                        <p>{label} ": " <span data-testid="mining-attempts">{p.attempts}</span> " attempts of about "
+                        <p>{label} " on " <span data-testid="mining-backend">{backend}</span> ": "
+                            <span data-testid="mining-attempts">{p.attempts}</span> " attempts of about "
                             {group_digits(expected)} " expected · "
-                            {format!("{:.2} MH/s", p.hash_rate / 1e6)} " · ETA " {eta}</p>
+                            <span data-testid="hash-rate" data-rate=format!("{:.0}", p.hash_rate)>{format!("{:.2} MH/s", p.hash_rate / 1e6)}</span>
+                            " · ETA " <span data-testid="mining-eta">{eta}</span></p>
+                        <ul class="muted small worker-rates">{per_worker}</ul>
                     </div>
                 }
             })}

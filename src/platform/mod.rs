@@ -3,7 +3,9 @@
 
 pub mod clock;
 pub mod files;
+pub mod miner_protocol;
 pub mod random;
 pub mod route;
 pub mod storage;
 pub mod text;
+pub mod workers;

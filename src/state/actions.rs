@@ -1,7 +1,7 @@
 //! Named actions: the only code that changes [`AppState`]. Each calls the core, then updates
 //! signals.
 
-use blocklab_core::persist;
+use blocklab_core::persist::{self, MAX_MINING_WORKERS};
 use blocklab_core::pow::Difficulty;
 use blocklab_core::{Chain, Entry, Record, Wei};
 use leptos::prelude::*;
@@ -54,6 +54,28 @@ pub fn remove_pending(state: AppState, index: usize) {
 pub fn set_difficulty(state: AppState, text: &str) -> Result<(), String> {
     let d = Difficulty::parse(text).map_err(|e| capitalise(&e.to_string()))?;
     state.settings.update(|s| s.difficulty = d.bits());
+    Ok(())
+}
+
+/// Sets how many web workers mine (`""` means one per core); takes effect on the next search.
+///
+/// # Errors
+/// The sentence to show when `text` is not a whole number from 1 to 16.
+pub fn set_workers(state: AppState, text: &str) -> Result<(), String> {
+    let t = text.trim();
+    let workers = if t.is_empty() {
+        None
+    } else {
+        Some(
+            t.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_MINING_WORKERS).contains(n))
+                .ok_or_else(|| {
+                    format!("Workers must be a whole number from 1 to {MAX_MINING_WORKERS}")
+                })?,
+        )
+    };
+    state.settings.update(|s| s.workers = workers);
     Ok(())
 }
 
@@ -174,6 +196,7 @@ fn replace_chain(state: AppState, chain: Chain) {
 pub fn cancel_mining(state: AppState) {
     if state.mining.get_untracked().is_some() {
         state.mining_run.update(|r| *r += 1);
+        super::mining::stop_miners();
         state.mining.set(None);
     }
 }

@@ -1,31 +1,29 @@
-//! Proof of work on the main thread, in slices of a few milliseconds so the page stays
-//! responsive. (Web workers are a later step; this is also their fallback.)
+//! Proof of work: builds the candidate block, runs the search on the web-worker pool
+//! ([`crate::platform::workers`]) and, where workers cannot run, on the main thread in slices
+//! of a few milliseconds ([`MainThreadMiner`], the fallback), then appends or replaces the
+//! mined block.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use blocklab_core::chain::ChainParams;
-use blocklab_core::pow::{Difficulty, MiningJob, SearchOutcome};
-use blocklab_core::{Block, Entry, MiningStats};
+use blocklab_core::persist::MAX_MINING_WORKERS;
+use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
+use blocklab_core::{Block, Entry, Header, MiningStats};
 use leptos::prelude::*;
 
 use super::actions::capitalise;
-use super::{AppState, MineTarget, MiningProgress};
+use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
+use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
 
-/// Time one slice may take before yielding to the browser.
+/// Time one main-thread slice may take before yielding to the browser.
 const SLICE_MS: f64 = 8.0;
-/// Nonces tried between clock reads.
+/// Nonces tried between clock reads on the main thread.
 const BATCH: u64 = 1024;
-
-struct Run {
-    id: u64,
-    block: Block,
-    job: MiningJob,
-    target: MineTarget,
-    next_nonce: u64,
-    attempts: u64,
-    started_perf: f64,
-}
+/// Least time between two main-thread progress reports.
+const EMIT_MS: f64 = 100.0;
 
 /// Starts mining a new block on the tip with every pending record (up to the block limit).
 pub fn mine_new_block(state: AppState) {
@@ -77,88 +75,134 @@ pub fn remine(state: AppState, index: usize) {
     }
 }
 
+/// Stops whatever search runs (workers and main thread); their reports stop at once.
+pub fn stop_miners() {
+    workers::pool().stop();
+    main_thread().stop();
+}
+
+/// How many workers the user asked for (default: one per core).
+pub fn requested_workers(state: AppState) -> u32 {
+    state
+        .settings
+        .with_untracked(|s| s.workers)
+        .unwrap_or_else(workers::default_workers)
+        .clamp(1, MAX_MINING_WORKERS)
+}
+
+/// One search: what is mined and since when.
+struct Run {
+    id: u64,
+    block: Block,
+    target: MineTarget,
+    started_perf: f64,
+}
+
 fn start(state: AppState, block: Block, target: MineTarget) {
     let id = state.mining_run.get_untracked() + 1;
     state.mining_run.set(id);
     let difficulty = block.header.difficulty;
     let expected = Difficulty::new(difficulty).map_or(u128::MAX, Difficulty::expected_attempts);
+    let use_workers = state.workers_unavailable.with_untracked(Option::is_none);
+    let requested = requested_workers(state);
     state.mining.set(Some(MiningProgress {
         target,
         attempts: 0,
         expected,
         hash_rate: 0.0,
         difficulty,
+        backend: if use_workers {
+            MiningBackend::StartingWorkers { requested }
+        } else {
+            MiningBackend::MainThread
+        },
+        per_worker: Vec::new(),
     }));
     state.notice.set(None);
-    let run = Run {
+    let run = Rc::new(Run {
         id,
-        job: MiningJob::new(&block.header),
         block,
         target,
-        next_nonce: 0,
-        attempts: 0,
         started_perf: clock::perf_ms(),
-    };
-    schedule(state, run);
+    });
+    launch(state, run, use_workers, requested);
 }
 
-fn schedule(state: AppState, run: Run) {
-    set_timeout(move || step(state, run), Duration::ZERO);
+fn launch(state: AppState, run: Rc<Run>, use_workers: bool, requested: u32) {
+    let header = run.block.header.clone();
+    let r = Rc::clone(&run);
+    let sink: EventSink = Rc::new(move |event| on_event(state, &r, event));
+    if use_workers {
+        workers::pool().start(&header, requested, sink);
+    } else {
+        main_thread().start(&header, 1, sink);
+    }
 }
 
-fn step(state: AppState, mut run: Run) {
+fn on_event(state: AppState, run: &Rc<Run>, event: MinerEvent) {
     if state.mining_run.get_untracked() != run.id {
         return; // cancelled or superseded
     }
-    let slice_start = clock::perf_ms();
-    loop {
-        match run.job.search(run.next_nonce, BATCH) {
-            SearchOutcome::Found {
-                nonce, attempts, ..
-            } => {
-                run.attempts += attempts;
-                finish(state, run, nonce);
-                return;
-            }
-            SearchOutcome::Exhausted { attempts } => {
-                run.attempts += attempts;
-                run.next_nonce = run.next_nonce.saturating_add(BATCH);
-                if attempts < BATCH {
-                    state.mining.set(None);
-                    state.notice.set(Some(
-                        "The whole nonce space was searched without a valid hash".into(),
-                    ));
-                    return;
+    match event {
+        MinerEvent::Running { workers } => state.mining.update(|m| {
+            if let Some(m) = m {
+                if m.backend != MiningBackend::MainThread {
+                    m.backend = MiningBackend::Workers { count: workers };
                 }
             }
+        }),
+        MinerEvent::Progress { workers } => {
+            let attempts = workers.iter().map(|w| w.attempts).sum();
+            let rate = workers.iter().map(|w| w.rate).sum();
+            state.mining.update(|m| {
+                if let Some(m) = m {
+                    m.attempts = attempts;
+                    m.hash_rate = rate;
+                    m.per_worker = workers;
+                }
+            });
         }
-        if clock::perf_ms() - slice_start >= SLICE_MS {
-            break;
+        MinerEvent::Found { nonce, attempts } => finish(state, run, nonce, attempts),
+        MinerEvent::Exhausted { .. } => {
+            state.mining.set(None);
+            state.notice.set(Some(
+                "The whole nonce space was searched without a valid hash".into(),
+            ));
+        }
+        MinerEvent::Unavailable { reason } => {
+            web_sys::console::warn_1(&format!("mining on the main thread: {reason}").into());
+            state.workers_unavailable.set(Some(reason));
+            state.mining.update(|m| {
+                if let Some(m) = m {
+                    m.backend = MiningBackend::MainThread;
+                }
+            });
+            launch(state, Rc::clone(run), false, 1);
         }
     }
-    let elapsed_s = (clock::perf_ms() - run.started_perf) / 1000.0;
-    let attempts = run.attempts;
-    state.mining.update(|m| {
-        if let Some(m) = m {
-            m.attempts = attempts;
-            if elapsed_s > 0.0 {
-                m.hash_rate = attempts as f64 / elapsed_s;
-            }
-        }
-    });
-    schedule(state, run);
 }
 
-fn finish(state: AppState, run: Run, nonce: u64) {
+fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
     let elapsed_ms = (clock::perf_ms() - run.started_perf).max(0.0) as u64;
-    let mut block = run.block;
+    let mut block = run.block.clone();
     block.header.nonce = nonce;
-    block.stats = Some(MiningStats {
-        attempts: run.attempts,
-        elapsed_ms,
-        workers: 1,
-    });
     let hash = block.hash();
+    if !meets(&hash, block.header.difficulty) {
+        // The pool verifies finds; this guards the contract.
+        web_sys::console::warn_1(&format!("ignored an invalid nonce {nonce}").into());
+        return;
+    }
+    let workers = state
+        .mining
+        .with_untracked(|m| match m.as_ref().map(|m| m.backend) {
+            Some(MiningBackend::Workers { count }) => count,
+            _ => 1,
+        });
+    block.stats = Some(MiningStats {
+        attempts,
+        elapsed_ms,
+        workers,
+    });
     state.mining.set(None);
     match run.target {
         MineTarget::NewBlock { included } => {
@@ -171,8 +215,8 @@ fn finish(state: AppState, run: Run, nonce: u64) {
                         p.drain(..included.min(p.len()));
                     });
                     state.last_mined.set(Some(format!(
-                        "Mined block with hash {hash:#} after {} attempts in {elapsed_ms} ms",
-                        run.attempts
+                        "Mined block with hash {hash:#} after {attempts} attempts in {elapsed_ms} ms on {}",
+                        workers_label(workers, state)
                     )));
                 }
                 Err(e) => state.notice.set(Some(format!(
@@ -191,4 +235,121 @@ fn finish(state: AppState, run: Run, nonce: u64) {
         }
     }
     state.validation_summary.set(None);
+}
+
+fn workers_label(workers: u32, state: AppState) -> String {
+    if state.workers_unavailable.with_untracked(Option::is_some) {
+        "the main thread".into()
+    } else if workers == 1 {
+        "1 worker".into()
+    } else {
+        format!("{workers} workers")
+    }
+}
+
+thread_local! {
+    static MAIN_THREAD: MainThreadMiner = MainThreadMiner::default();
+}
+
+fn main_thread() -> MainThreadMiner {
+    MAIN_THREAD.with(MainThreadMiner::clone)
+}
+
+/// The fallback: [`MiningJob::search`] on the main thread in batches, yielding to the browser
+/// every [`SLICE_MS`] through `setTimeout`, so the page stays responsive.
+#[derive(Clone, Default)]
+pub struct MainThreadMiner {
+    /// Bumped by every start and stop; a slice of an older search ends itself.
+    generation: Rc<Cell<u64>>,
+}
+
+struct Slices {
+    generation: u64,
+    job: MiningJob,
+    next_nonce: u64,
+    attempts: u64,
+    started_perf: f64,
+    last_emit: f64,
+    sink: EventSink,
+}
+
+impl Miner for MainThreadMiner {
+    fn start(&self, header: &Header, _workers: u32, sink: EventSink) {
+        let generation = self.generation.get() + 1;
+        self.generation.set(generation);
+        sink(MinerEvent::Running { workers: 1 });
+        let now = clock::perf_ms();
+        let run = Slices {
+            generation,
+            job: MiningJob::new(header),
+            next_nonce: 0,
+            attempts: 0,
+            started_perf: now,
+            last_emit: now,
+            sink,
+        };
+        self.schedule(run);
+    }
+
+    fn stop(&self) {
+        self.generation.set(self.generation.get() + 1);
+    }
+}
+
+impl MainThreadMiner {
+    fn schedule(&self, run: Slices) {
+        let this = self.clone();
+        set_timeout(move || this.step(run), Duration::ZERO);
+    }
+
+    fn step(&self, mut run: Slices) {
+        if self.generation.get() != run.generation {
+            return; // stopped or superseded
+        }
+        let slice_start = clock::perf_ms();
+        loop {
+            match run.job.search(run.next_nonce, BATCH) {
+                SearchOutcome::Found {
+                    nonce, attempts, ..
+                } => {
+                    run.attempts += attempts;
+                    (run.sink)(MinerEvent::Found {
+                        nonce,
+                        attempts: run.attempts,
+                    });
+                    return;
+                }
+                SearchOutcome::Exhausted { attempts } => {
+                    run.attempts += attempts;
+                    run.next_nonce = run.next_nonce.saturating_add(BATCH);
+                    if attempts < BATCH {
+                        (run.sink)(MinerEvent::Exhausted {
+                            attempts: run.attempts,
+                        });
+                        return;
+                    }
+                }
+            }
+            if clock::perf_ms() - slice_start >= SLICE_MS {
+                break;
+            }
+        }
+        let now = clock::perf_ms();
+        if now - run.last_emit >= EMIT_MS {
+            run.last_emit = now;
+            let elapsed_s = (now - run.started_perf) / 1000.0;
+            let rate = if elapsed_s > 0.0 {
+                run.attempts as f64 / elapsed_s
+            } else {
+                0.0
+            };
+            (run.sink)(MinerEvent::Progress {
+                workers: vec![WorkerStat {
+                    attempts: run.attempts,
+                    rate,
+                }],
+            });
+        }
+        self.schedule(run);
+    }
 }

@@ -11,6 +11,7 @@ use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};
 use blocklab_core::{Chain, Record, ValidationReport};
 use leptos::prelude::*;
 
+use crate::platform::workers::WorkerStat;
 use crate::platform::{clock, storage::LocalStore};
 
 /// Progress of a running proof-of-work search.
@@ -22,9 +23,24 @@ pub struct MiningProgress {
     pub attempts: u64,
     /// Expected attempts for the difficulty (2^bits).
     pub expected: u128,
-    /// Hashes per second, measured over the search so far.
+    /// Hashes per second of all workers together.
     pub hash_rate: f64,
     pub difficulty: u32,
+    /// Where the search runs.
+    pub backend: MiningBackend,
+    /// Attempts and hash rate of each worker (one entry on the main thread).
+    pub per_worker: Vec<WorkerStat>,
+}
+
+/// Where a search runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MiningBackend {
+    /// Web workers are starting (they have not all said Ready yet).
+    StartingWorkers { requested: u32 },
+    /// This many web workers search.
+    Workers { count: u32 },
+    /// The main thread, in slices of a few milliseconds (no workers here).
+    MainThread,
 }
 
 /// What a mining run produces.
@@ -75,6 +91,9 @@ pub struct AppState {
     pub saving_blocked: RwSignal<bool>,
     /// The last mining result, for the status line.
     pub last_mined: RwSignal<Option<String>>,
+    /// Why web workers cannot mine on this page (then the main thread does); `None` while
+    /// they can (or have not been tried).
+    pub workers_unavailable: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -138,6 +157,7 @@ impl AppState {
             storage_problem: RwSignal::new(storage_problem),
             saving_blocked: RwSignal::new(saving_blocked),
             last_mined: RwSignal::new(None),
+            workers_unavailable: RwSignal::new(None),
         }
     }
 

@@ -35,11 +35,21 @@ const CHAIN_FILE_VERSIONS: [u32; 2] = [1, 2];
 pub struct Settings {
     /// Difficulty (leading zero bits) for the next block.
     pub difficulty: u32,
+    /// How many web workers mine (1 to [`MAX_MINING_WORKERS`]); `None` means one per logical
+    /// core (`navigator.hardwareConcurrency`). Absent in snapshots written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
 }
+
+/// The most web workers a user may ask for.
+pub const MAX_MINING_WORKERS: u32 = 16;
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { difficulty: 12 }
+        Self {
+            difficulty: 12,
+            workers: None,
+        }
     }
 }
 
@@ -441,7 +451,10 @@ mod tests {
             chain: mined_chain(2, 4),
             pending: vec![Record::from_form("a", "b", "1.5", "x").unwrap()],
             mempool: Mempool::new(),
-            settings: Settings { difficulty: 9 },
+            settings: Settings {
+                difficulty: 9,
+                workers: Some(3),
+            },
         }
     }
 
@@ -451,6 +464,20 @@ mod tests {
         assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Empty);
         save(&store, &snapshot()).unwrap();
         assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Loaded(snapshot()));
+    }
+
+    #[test]
+    fn a_snapshot_written_before_the_workers_setting_still_loads() {
+        let store = MemoryStore::default();
+        save(&store, &snapshot()).unwrap();
+        let text = store.get(SNAPSHOT_KEY).unwrap().unwrap();
+        assert!(text.contains(",\"workers\":3"), "{text}");
+        store
+            .set(SNAPSHOT_KEY, &text.replace(",\"workers\":3", ""))
+            .unwrap();
+        let mut want = snapshot();
+        want.settings.workers = None;
+        assert_eq!(load(&store, 1).unwrap(), LoadOutcome::Loaded(want));
     }
 
     #[test]

@@ -345,6 +345,76 @@ mod tests {
         }
     }
 
+    #[test]
+    fn difficulty_zero_and_maximum_agree_with_the_plain_miner() {
+        for bits in [0, MAX_DIFFICULTY] {
+            let h = header(bits, 9, 3);
+            let job = MiningJob::new(&h);
+            for (start, count) in [(0, 300), (u64::MAX - 2, 10), (7, 0)] {
+                assert_eq!(
+                    job.search(start, count),
+                    search_plain(&h, start, count),
+                    "bits {bits} start {start}"
+                );
+            }
+        }
+        assert_eq!(
+            MiningJob::new(&header(0, 9, 3)).search(7, 0),
+            SearchOutcome::Exhausted { attempts: 0 }
+        );
+    }
+
+    /// Which worker's slice holds `nonce`.
+    fn owners(nonce: u64, workers: u32) -> Vec<u32> {
+        (0..workers)
+            .filter(|&i| {
+                let (s, e) = nonce_slice(i, workers);
+                (s..e).contains(&nonce)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn slice_edges_belong_to_exactly_one_worker() {
+        for workers in 1..=16u32 {
+            for i in 0..workers {
+                let (s, e) = nonce_slice(i, workers);
+                assert_eq!(owners(s, workers), vec![i]);
+                assert_eq!(owners(e - 1, workers), vec![i]);
+            }
+            // The searched space is 0..u64::MAX (see `MiningJob::search`).
+            assert!(owners(u64::MAX, workers).is_empty());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn midstate_miner_matches_plain_miner_on_random_headers(
+            bytes in proptest::collection::vec(any::<u8>(), HEADER_LEN),
+            bits in 0u32..=12,
+            start in any::<u64>(),
+        ) {
+            let mut raw = [0u8; HEADER_LEN];
+            raw.copy_from_slice(&bytes);
+            let mut h = Header::decode(&raw);
+            h.difficulty = bits;
+            let job = MiningJob::new(&h);
+            let fast = job.search(start, 1 << 13);
+            prop_assert_eq!(fast, search_plain(&h, start, 1 << 13));
+            if let SearchOutcome::Found { nonce, hash, .. } = fast {
+                h.nonce = nonce;
+                prop_assert_eq!(h.hash(), hash);
+                prop_assert!(meets(&hash, bits));
+            }
+        }
+
+        #[test]
+        fn every_nonce_belongs_to_exactly_one_slice(nonce in 0..u64::MAX, workers in 1u32..=16) {
+            prop_assert_eq!(owners(nonce, workers).len(), 1);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]

@@ -1,0 +1,205 @@
+// Mining benchmarks: the app's miner worker (1 and 2 workers, driven through its message
+// protocol) in headless Chromium, the same midstate loop run natively (crates/core example
+// `pow_rate`, portable and CPU-dispatched SHA-256), and in the same page crypto-js (the loop
+// browser blockchain demos use) and @noble/hashes sha256 of the same 116-byte header. Also the
+// page's longest task while 2 workers mine through the real UI. Prints a markdown table of
+// medians with min/max and ratios; writes bench-results/mining.json.
+// Run through `bash scripts/bench.sh` (builds the release site first).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { startSuite } from '../harness.mjs';
+
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS || 5));
+// BENCH_LABEL names a variant build served from DIST (e.g. a miner built without simd128):
+// results go to bench-results/mining-<label>.json.
+const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS || 2000);
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], runs: s.length, samples };
+}
+
+// 1. Native: the same `MiningJob::search` loop, release build, on this CPU.
+function native(soft) {
+  const env = { ...process.env, BENCH_RUNS: String(RUNS) };
+  if (soft) env.RUSTFLAGS = `${process.env.RUSTFLAGS || ''} --cfg sha2_backend="soft"`.trim();
+  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'blocklab-core', '--example', 'pow_rate'], { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+console.error('native: portable SHA-256 (sha2 soft backend)…');
+const nativeSoft = native(true);
+console.error('native: default SHA-256 (CPU dispatch, SHA-NI where present)…');
+const nativeDefault = native(false);
+
+// 2. The browser.
+const suite = await startSuite();
+const context = await suite.browser.newContext();
+const page = await context.newPage();
+// Peer libraries are served from node_modules under a path the page can import.
+await page.route('**/__peers/**', (route) => {
+  const rel = new URL(route.request().url()).pathname.split('/__peers/')[1];
+  route.fulfill({ path: here(`../node_modules/${rel}`), contentType: 'text/javascript' });
+});
+await page.goto(suite.server.url);
+await page.getByTestId('app-ready').waitFor();
+await page.addScriptTag({ path: here('../node_modules/crypto-js/crypto-js.js') });
+
+const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
+  const { sha256 } = await import('/__peers/@noble/hashes/sha2.js');
+  // A header at difficulty 64 (never met in a window): 116 bytes, difficulty at 104..108.
+  const header = new Uint8Array(116).fill(7);
+  new DataView(header.buffer).setUint32(104, 64);
+  const headerHex = Array.from(header, (b) => b.toString(16).padStart(2, '0')).join('');
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  async function workersRate(n) {
+    const workers = await Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => {
+      const w = new Worker('./miner_loader.js');
+      w.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
+      w.onmessage = (e) => { if (JSON.parse(e.data).type === 'ready') resolve(w); };
+    })));
+    const progress = workers.map(() => []);
+    workers.forEach((w, i) => {
+      w.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === 'progress') progress[i].push(m); };
+    });
+    const max = (1n << 64n) - 1n;
+    const size = max / BigInt(n);
+    workers.forEach((w, i) => {
+      const start = BigInt(i) * size;
+      const end = i === n - 1 ? max : start + size;
+      w.postMessage(`{"v":1,"type":"start","job":1,"header":"${headerHex}","difficulty":64,"start":${start},"end":${end}}`);
+    });
+    await sleep(400); // warm-up: compile tiers, first progress
+    const first = progress.map((p) => p[p.length - 1]);
+    await sleep(WINDOW_MS);
+    const last = progress.map((p) => p[p.length - 1]);
+    workers.forEach((w) => w.terminate());
+    return first.reduce((sum, f, i) => {
+      if (!f || !last[i] || last[i] === f) throw new Error('a worker reported no progress');
+      return sum + (last[i].attempts - f.attempts) / ((last[i].elapsed_ms - f.elapsed_ms) / 1000);
+    }, 0);
+  }
+
+  function loopRate(step) {
+    const t0 = performance.now();
+    let n = 0;
+    while (performance.now() - t0 < WINDOW_MS / 2) {
+      for (let i = 0; i < 1000; i++) step(n++);
+    }
+    return n / ((performance.now() - t0) / 1000);
+  }
+
+  // crypto-js, as browser blockchain demos mine: SHA256(index + prevHash + timestamp + data + nonce).
+  const C = window.CryptoJS;
+  const prevHash = '0'.repeat(64);
+  const timestamp = 1764000000000;
+  const data = JSON.stringify([{ sender: 'alice', receiver: 'bob', amount: '1.5', memo: 'rent' }]);
+  let sink = 0;
+  const cryptoJsStep = (nonce) => {
+    const h = C.SHA256(1 + prevHash + timestamp + data + nonce).toString();
+    if (h.startsWith('0000000000000000')) sink++;
+  };
+  // @noble/hashes: sha256 of the same 116-byte header with the nonce in its last 8 bytes.
+  const nobleHeader = header.slice();
+  const dv = new DataView(nobleHeader.buffer);
+  const nobleStep = (nonce) => {
+    dv.setUint32(108, Math.floor(nonce / 0x100000000));
+    dv.setUint32(112, nonce >>> 0);
+    const h = sha256(nobleHeader);
+    if (h[0] === 0 && h[1] === 0 && h[2] === 0 && h[3] === 0) sink++;
+  };
+
+  const out = { worker1: [], worker2: [], cryptojs: [], noble: [] };
+  loopRate(cryptoJsStep); loopRate(nobleStep); // warm-up
+  for (let r = 0; r < RUNS; r++) {
+    out.worker1.push(await workersRate(1));
+    out.worker2.push(await workersRate(2));
+    out.cryptojs.push(loopRate(cryptoJsStep));
+    out.noble.push(loopRate(nobleStep));
+  }
+  out.sink = sink;
+  return out;
+}, { RUNS, WINDOW_MS });
+
+// 3. The page's longest task while 2 workers mine through the real UI.
+const uiContext = await suite.browser.newContext();
+await uiContext.addInitScript(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+});
+const ui = await uiContext.newPage();
+await ui.goto(suite.server.url);
+await ui.getByTestId('app-ready').waitFor();
+await ui.getByTestId('workers-input').fill('2');
+await ui.getByTestId('difficulty-input').fill('40');
+const mineStart = await ui.evaluate(() => performance.now());
+// Event-loop gaps: the longest stretch between two zero-delay tasks (tasks under 50 ms, which
+// the Long Tasks API does not report, show up here).
+await ui.evaluate(() => {
+  window.__maxGap = 0;
+  let last = performance.now();
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => {
+    const t = performance.now();
+    window.__maxGap = Math.max(window.__maxGap, t - last);
+    last = t;
+    if (!window.__stopGap) setTimeout(() => ch.port2.postMessage(0), 4);
+  };
+  ch.port2.postMessage(0);
+});
+await ui.getByTestId('mine-button').click();
+await ui.waitForFunction(() => document.querySelector('[data-testid=mining-status]')?.getAttribute('data-backend') === '2');
+await ui.waitForTimeout(4000);
+const mainThread = await ui.evaluate((since) => {
+  window.__stopGap = true;
+  const tasks = window.__longTasks.filter((t) => t.start >= since);
+  return { longTasks: tasks, longestLongTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0), maxEventLoopGapMs: window.__maxGap };
+}, mineStart);
+const uiRate = Number(await ui.getByTestId('hash-rate').getAttribute('data-rate'));
+await ui.getByTestId('cancel-mine').click();
+await uiContext.close();
+
+const browserVersion = suite.browser.version();
+await context.close();
+await suite.close();
+
+const results = {
+  blocklab_worker_1: stats(browserResults.worker1),
+  blocklab_workers_2: stats(browserResults.worker2),
+  native_portable_sha256: { median: nativeSoft.median, min: nativeSoft.min, max: nativeSoft.max, runs: nativeSoft.runs },
+  native_cpu_dispatch_sha256: { median: nativeDefault.median, min: nativeDefault.min, max: nativeDefault.max, runs: nativeDefault.runs },
+  cryptojs_demo_loop: stats(browserResults.cryptojs),
+  noble_hashes_sha256_header: stats(browserResults.noble),
+};
+const r = (a, b) => results[a].median / results[b].median;
+const ratios = {
+  worker1_vs_native_portable: r('blocklab_worker_1', 'native_portable_sha256'),
+  worker1_vs_native_cpu_dispatch: r('blocklab_worker_1', 'native_cpu_dispatch_sha256'),
+  worker1_vs_cryptojs: r('blocklab_worker_1', 'cryptojs_demo_loop'),
+  worker1_vs_noble: r('blocklab_worker_1', 'noble_hashes_sha256_header'),
+  workers2_vs_worker1: r('blocklab_workers_2', 'blocklab_worker_1'),
+};
+
+const mhs = (x) => (x / 1e6).toFixed(3);
+console.log(`\nMining hash rate${LABEL ? ` (${LABEL.slice(1)})` : ''}, Chromium ${browserVersion}, ${new Date().toISOString()}, median of ${RUNS} runs (${WINDOW_MS} ms windows), MH/s`);
+console.log('| measurement | median | min | max |');
+console.log('|---|---:|---:|---:|');
+for (const [name, x] of Object.entries(results)) console.log(`| ${name} | ${mhs(x.median)} | ${mhs(x.min)} | ${mhs(x.max)} |`);
+console.log('\n| ratio (medians) | value |');
+console.log('|---|---:|');
+for (const [name, v] of Object.entries(ratios)) console.log(`| ${name} | ${v.toFixed(2)}x |`);
+console.log(`\nMain thread while 2 workers mine through the UI for 4 s (UI showed ${mhs(uiRate)} MH/s): ` +
+  `${mainThread.longTasks.length} long tasks (> 50 ms), longest ${mainThread.longestLongTaskMs.toFixed(1)} ms; ` +
+  `longest event-loop gap ${mainThread.maxEventLoopGapMs.toFixed(1)} ms`);
+
+await mkdir(new URL('../../../bench-results/', import.meta.url), { recursive: true });
+await writeFile(new URL(`../../../bench-results/mining${LABEL}.json`, import.meta.url), JSON.stringify({
+  variant: LABEL.slice(1) || 'release build', browser: browserVersion, date: new Date().toISOString(), runs: RUNS, window_ms: WINDOW_MS, unit: 'hashes per second',
+  results, ratios, main_thread_while_2_workers_mine: { ...mainThread, ui_hash_rate: uiRate },
+}, null, 2));
