@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::components::banner::StorageBanner;
+use crate::components::beneficiary::BeneficiaryChooser;
 use crate::components::chain_view::ChainView;
 use crate::components::mine_panel::MinePanel;
 use crate::components::record_form::{PendingList, RecordForm};
@@ -58,6 +59,7 @@ fn Ledger() -> impl IntoView {
                 <RecordForm />
                 <PendingList />
                 <MinePanel />
+                <BeneficiaryChooser />
                 <Toolbar />
             </aside>
             <ChainView />

@@ -131,7 +131,16 @@ fn record_row(
             })
     });
     let Some(rec) = record else {
-        return other_entry_row(block, r).into_any();
+        let is_tx = block.with_untracked(|b| {
+            matches!(
+                b.as_ref().and_then(|b| b.entries.get(r)),
+                Some(Entry::Tx { .. })
+            )
+        });
+        if tamper && is_tx {
+            return tx_tamper_row(state, block, index, r).into_any();
+        }
+        return other_entry_row(state, block, index, r).into_any();
     };
     if !tamper {
         return view! {
@@ -163,38 +172,106 @@ fn record_row(
     .into_any()
 }
 
-/// A row for an entry that is not an editable record: a genesis allocation, the miner's
-/// coinbase, or a signed transaction (its claimed sender, recipient and value).
-fn other_entry_row(block: Memo<Option<blocklab_core::Block>>, r: usize) -> impl IntoView {
-    let text = block.with_untracked(|b| {
-        b.as_ref().and_then(|b| b.entries.get(r)).map(|e| match e {
-            Entry::Record(rec) => format!(
-                "{} → {} {}",
-                rec.sender,
-                rec.receiver,
-                rec.amount.to_coins()
-            ),
-            Entry::Alloc { to, amount } => {
-                format!(
-                    "genesis allocation: {to:#} receives {} ETH",
-                    amount.to_coins()
-                )
-            }
-            Entry::Coinbase { to, amount } => {
-                format!("coinbase: {to:#} receives {} ETH", amount.to_coins())
-            }
-            Entry::Tx { from, raw } => {
-                let to = raw
-                    .tx()
-                    .to()
-                    .map_or_else(|| "(contract creation)".to_owned(), |a| format!("{a:#}"));
-                let value = raw.tx().value_wei().map_or_else(
-                    |_| "an out-of-range value".to_owned(),
-                    |w| format!("{} ETH", w.to_coins()),
-                );
-                format!("transaction {:#}: {from:#} → {to}, {value}", raw.hash())
-            }
-        })
+/// A signed transaction in tamper mode: its value is editable. The transaction is re-encoded
+/// with its old signature, so the signature no longer matches the sender.
+fn tx_tamper_row(
+    state: crate::state::AppState,
+    block: Memo<Option<blocklab_core::Block>>,
+    index: usize,
+    r: usize,
+) -> impl IntoView {
+    let value = block.with_untracked(|b| match b.as_ref().and_then(|b| b.entries.get(r)) {
+        Some(Entry::Tx { raw, .. }) => raw
+            .tx()
+            .value_wei()
+            .map(|w| w.to_coins())
+            .unwrap_or_default(),
+        _ => String::new(),
     });
-    view! { <li data-testid="block-entry">{text}</li> }
+    let summary = entry_text(state, block, index, r);
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <li data-testid="block-entry" data-kind="tx" class="tamper">
+            <span>{summary}</span>
+            <label class="inline">" value (ETH) "
+                <input data-testid="tamper-tx-value" class="narrow" value=value aria-label="transaction value"
+                    on:input=move |ev| error.set(actions::tamper_tx_value(state, index, r, &event_target_value(&ev)).err()) />
+            </label>
+            {move || error.get().map(|e| view! { <span class="error">{e}</span> })}
+            <p class="muted small">"Changing a signed amount keeps the old signature, which then recovers another address: the block is invalid, and re-mining cannot repair it (only the sender's key can sign the new amount)."</p>
+        </li>
+    }
+}
+
+/// The text of an entry that is not an editable record.
+fn entry_text(
+    state: crate::state::AppState,
+    block: Memo<Option<blocklab_core::Block>>,
+    index: usize,
+    r: usize,
+) -> String {
+    block
+        .with_untracked(|b| {
+            b.as_ref().and_then(|b| b.entries.get(r)).map(|e| match e {
+                Entry::Record(rec) => format!(
+                    "{} → {} {}",
+                    rec.sender,
+                    rec.receiver,
+                    rec.amount.to_coins()
+                ),
+                Entry::Alloc { to, amount } => {
+                    format!(
+                        "genesis allocation: {to:#} receives {} ETH",
+                        amount.to_coins()
+                    )
+                }
+                Entry::Coinbase { to, amount } => {
+                    format!(
+                        "coinbase: {to:#} receives {} ETH (block reward + priority fees)",
+                        amount.to_coins()
+                    )
+                }
+                Entry::Tx { from, raw } => {
+                    let to = raw
+                        .tx()
+                        .to()
+                        .map_or_else(|| "(contract creation)".to_owned(), |a| format!("{a:#}"));
+                    let value = raw.tx().value_wei().map_or_else(
+                        |_| "an out-of-range value".to_owned(),
+                        |w| format!("{} ETH", w.to_coins()),
+                    );
+                    let hash = raw.hash();
+                    // The fee is known once the block is applied (valid prefix only).
+                    let fee = state.chain.with_untracked(|c| {
+                        c.outcome(index)
+                            .and_then(|o| o.receipts.iter().find(|x| x.hash == hash))
+                            .map(|x| format!(", fee {} ETH", x.cost.fee))
+                    });
+                    format!(
+                        "transaction {hash:#}: {from:#} → {to}, {value}{}, nonce {}",
+                        fee.unwrap_or_default(),
+                        raw.tx().nonce()
+                    )
+                }
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// A row for an entry that is not an editable record: a genesis allocation, the miner's
+/// coinbase, or a signed transaction (hash, claimed sender → recipient, value, fee, nonce).
+fn other_entry_row(
+    state: crate::state::AppState,
+    block: Memo<Option<blocklab_core::Block>>,
+    index: usize,
+    r: usize,
+) -> impl IntoView {
+    let (kind, hash) = block.with_untracked(|b| match b.as_ref().and_then(|b| b.entries.get(r)) {
+        Some(Entry::Tx { raw, .. }) => ("tx", raw.hash().to_hex()),
+        Some(Entry::Coinbase { .. }) => ("coinbase", String::new()),
+        Some(Entry::Alloc { .. }) => ("alloc", String::new()),
+        _ => ("record", String::new()),
+    });
+    let text = entry_text(state, block, index, r);
+    view! { <li data-testid="block-entry" data-kind=kind data-hash=hash>{text}</li> }
 }

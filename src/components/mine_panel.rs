@@ -100,7 +100,7 @@ pub fn MinePanel() -> impl IntoView {
                 <button type="button" class="primary" data-testid="mine-button"
                     disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some)
                     on:click=move |_| mining::mine_new_block(state)>
-                    {move || format!("Mine block #{} with {} pending", state.chain.with(|c| c.len()), state.pending.with(|p| p.len()))}
+                    {move || format!("Mine block #{} with {} pending records and {} waiting transactions", state.chain.with(|c| c.len()), state.pending.with(|p| p.len()), state.mempool.with(|m| m.len()))}
                 </button>
                 <Show when=is_mining>
                     <button type="button" data-testid="cancel-mine" on:click=move |_| actions::cancel_mining(state)>"Cancel"</button>

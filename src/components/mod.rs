@@ -1,6 +1,8 @@
 //! Small views. They read signals and call actions; no domain logic lives here.
 
+pub mod balances;
 pub mod banner;
+pub mod beneficiary;
 pub mod block_card;
 pub mod chain_view;
 pub mod hash_view;

@@ -48,7 +48,8 @@ pub fn Toolbar() -> impl IntoView {
             })}
             <Show when=move || state.tamper.get()>
                 <p class="muted small">"Tamper mode: edit any record in place. The block's records root and hash are recomputed as you type; "
-                    "the block and every block after it turn invalid. Re-mine them in order to repair the chain."</p>
+                    "the block and every block after it turn invalid. Re-mine them in order to repair the chain. "
+                    "A signed transaction's value can be edited too, but re-mining does not repair that: the old signature no longer matches the sender (it was changed after signing)."</p>
             </Show>
             <div class="row">
                 <button type="button" data-testid="export-button" on:click=move |_| actions::export_chain(state)>"Export chain (JSON)"</button>

@@ -1,12 +1,13 @@
 //! Named actions: the only code that changes [`AppState`]. Each calls the core, then updates
 //! signals.
 
+use blocklab_core::address::Address;
 use blocklab_core::persist::{self, MAX_MINING_WORKERS};
 use blocklab_core::pow::Difficulty;
-use blocklab_core::{Chain, Entry, Record, Wei};
+use blocklab_core::{Block, Chain, Entry, Record, Wei};
 use leptos::prelude::*;
 
-use super::AppState;
+use super::{currency, AppState};
 use crate::platform::{clock, files, storage::LocalStore};
 
 /// File name of a chain export.
@@ -148,6 +149,64 @@ pub fn tamper_record(
     Ok(())
 }
 
+/// Edits the value of a signed transaction of a past block in place (tamper mode), keeping
+/// its old signature (the core's `SignedTx::from_parts`). The entries root is recomputed, so
+/// the block's hash changes; the signature no longer recovers the claimed sender, which no
+/// re-mining can repair.
+///
+/// # Errors
+/// A message for an amount that does not parse; the block is unchanged.
+pub fn tamper_tx_value(
+    state: AppState,
+    block: usize,
+    entry: usize,
+    text: &str,
+) -> Result<(), String> {
+    let value = Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?;
+    state.chain.update(|chain| {
+        let Some(mut b) = chain.blocks().get(block).cloned() else {
+            return;
+        };
+        let Some(Entry::Tx { raw, .. }) = b.entries.get_mut(entry) else {
+            return;
+        };
+        *raw = currency::with_value(raw, value);
+        b.header.entries_root = b.computed_root();
+        chain.replace(block, b);
+    });
+    state.validation_summary.set(None);
+    Ok(())
+}
+
+/// Sets who the coinbase of the next mined block pays, from user text (an address; the
+/// EIP-55 checksum is checked, all lower case is accepted). Empty text pays nobody.
+///
+/// # Errors
+/// The message to show next to the input; the setting is unchanged.
+pub fn set_beneficiary(state: AppState, text: &str) -> Result<(), String> {
+    let text = text.trim();
+    let beneficiary = if text.is_empty() {
+        None
+    } else {
+        Some(
+            text.parse::<Address>()
+                .map_err(|e| capitalise(&e.to_string()))?,
+        )
+    };
+    state.settings.update(|s| s.beneficiary = beneficiary);
+    Ok(())
+}
+
+/// After a mined `block` joined the chain: its transactions leave the mempool and what
+/// waited behind them is reclassified against the new state.
+pub fn block_mined(state: AppState, block: &Block) {
+    state.mempool.update(|pool| {
+        state
+            .chain
+            .with_untracked(|c| currency::after_mined(pool, block, c.state()));
+    });
+}
+
 /// Downloads the chain as a JSON file.
 pub fn export_chain(state: AppState) {
     let text = state.chain.with_untracked(persist::export_chain);
@@ -163,11 +222,12 @@ pub fn import_chain_text(state: AppState, text: &str) {
         Ok(chain) => {
             cancel_mining(state);
             let n = chain.len();
-            replace_chain(state, chain);
+            let returned = replace_chain(state, chain);
             state.import_error.set(None);
-            state
-                .import_message
-                .set(Some(format!("Imported a valid chain of {n} blocks")));
+            state.import_message.set(Some(format!(
+                "Imported a valid chain of {n} blocks{}",
+                returned_text(returned)
+            )));
         }
         Err(e) => {
             state.import_message.set(None);
@@ -179,17 +239,37 @@ pub fn import_chain_text(state: AppState, text: &str) {
 /// Starts over with a new genesis block and no pending records.
 pub fn new_chain(state: AppState) {
     cancel_mining(state);
-    replace_chain(state, Chain::new(clock::now_ms()));
+    let returned = replace_chain(state, Chain::new(clock::now_ms()));
     state.pending.set(Vec::new());
-    state.import_message.set(None);
+    state
+        .import_message
+        .set((returned > 0).then(|| format!("New chain started{}", returned_text(returned))));
     state.import_error.set(None);
 }
 
-fn replace_chain(state: AppState, chain: Chain) {
+fn returned_text(returned: usize) -> String {
+    match returned {
+        0 => String::new(),
+        1 => "; 1 transaction of the dropped blocks went back to the mempool".to_owned(),
+        n => format!("; {n} transactions of the dropped blocks went back to the mempool"),
+    }
+}
+
+/// Replaces the chain; the transactions of the blocks it drops go back to the mempool where
+/// still valid (returns how many), and those it includes leave it.
+fn replace_chain(state: AppState, chain: Chain) -> usize {
+    let params = state.params.get_untracked();
+    let mut returned = 0;
+    state.mempool.update(|pool| {
+        state.chain.with_untracked(|old| {
+            returned = currency::reorg_mempool(pool, old, &chain, &params);
+        });
+    });
     state.chain.set(chain);
     state.chain_generation.update(|g| *g += 1);
     state.validation_summary.set(None);
     state.last_mined.set(None);
+    returned
 }
 
 /// Stops any running mining.

@@ -7,13 +7,15 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use blocklab_core::address::Address;
 use blocklab_core::chain::ChainParams;
 use blocklab_core::persist::MAX_MINING_WORKERS;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
-use blocklab_core::{Block, Entry, Header, MiningStats};
+use blocklab_core::{Block, Header, MiningStats};
 use leptos::prelude::*;
 
-use super::actions::capitalise;
+use super::actions::{self, capitalise};
+use super::currency::candidate_block;
 use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
@@ -25,7 +27,9 @@ const BATCH: u64 = 1024;
 /// Least time between two main-thread progress reports.
 const EMIT_MS: f64 = 100.0;
 
-/// Starts mining a new block on the tip with every pending record (up to the block limit).
+/// Starts mining a new block on the tip: a coinbase to the beneficiary and the best
+/// transactions of the mempool (the core's `mempool::build_block`), then every pending record
+/// that still fits (see [`super::currency::candidate_block`]).
 pub fn mine_new_block(state: AppState) {
     if state.mining.get_untracked().is_some() {
         return;
@@ -37,18 +41,25 @@ pub fn mine_new_block(state: AppState) {
             .set(Some(format!("Difficulty {difficulty} is out of range")));
         return;
     }
-    let entries: Vec<Entry> = state.pending.with_untracked(|p| {
-        p.iter()
-            .take(blocklab_core::chain::MAX_ENTRIES)
-            .cloned()
-            .map(Entry::Record)
-            .collect()
-    });
-    let included = entries.len();
-    let block = state.chain.with_untracked(|c| {
-        let tip = c.tip();
-        let now = clock::now_ms().max(tip.header.timestamp_ms);
-        Block::candidate(Some(tip), now, difficulty, [0; 20], entries)
+    let beneficiary = state
+        .settings
+        .with_untracked(|s| s.beneficiary)
+        .unwrap_or(Address::ZERO);
+    let params = state.params.get_untracked();
+    let (block, included) = state.chain.with_untracked(|c| {
+        state.mempool.with_untracked(|pool| {
+            state.pending.with_untracked(|records| {
+                candidate_block(
+                    c,
+                    pool,
+                    records,
+                    &params,
+                    beneficiary,
+                    clock::now_ms(),
+                    difficulty,
+                )
+            })
+        })
     });
     start(state, block, MineTarget::NewBlock { included });
 }
@@ -208,9 +219,11 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
         MineTarget::NewBlock { included } => {
             let params: ChainParams = state.params.get_untracked();
             let mut result = Ok(());
+            let mined = block.clone();
             state.chain.update(|c| result = c.append(block, &params));
             match result {
                 Ok(()) => {
+                    actions::block_mined(state, &mined);
                     state.pending.update(|p| {
                         p.drain(..included.min(p.len()));
                     });

@@ -2,13 +2,15 @@
 //! in [`actions`] and [`mining`], which call the core.
 
 pub mod actions;
+pub mod currency;
 pub mod mining;
 pub mod tx;
 pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
 use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};
-use blocklab_core::{Chain, Record, ValidationReport};
+use blocklab_core::state::State;
+use blocklab_core::{Chain, Mempool, Record, ValidationReport};
 use leptos::prelude::*;
 
 use crate::platform::workers::WorkerStat;
@@ -70,6 +72,11 @@ pub struct AppState {
     /// height are rebuilt.
     pub chain_generation: RwSignal<u64>,
     pub pending: RwSignal<Vec<Record>>,
+    /// Signed transactions waiting for a block (the core's mempool; persisted in the
+    /// snapshot and re-checked against the chain's state on load).
+    pub mempool: RwSignal<Mempool>,
+    /// The balances and nonces at the end of the chain's valid prefix (`Chain::state`).
+    pub tip_state: Memo<State>,
     pub settings: RwSignal<Settings>,
     pub params: RwSignal<ChainParams>,
     /// The live validation report of `chain`.
@@ -138,10 +145,13 @@ impl AppState {
         let chain = RwSignal::new(snapshot.chain);
         let params = RwSignal::new(ChainParams::default());
         let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.validate(p))));
+        let tip_state = Memo::new(move |_| chain.with(|c| c.state().clone()));
         Self {
             chain,
             chain_generation: RwSignal::new(0),
             pending: RwSignal::new(snapshot.pending),
+            mempool: RwSignal::new(snapshot.mempool),
+            tip_state,
             settings: RwSignal::new(snapshot.settings),
             params,
             report,
@@ -166,18 +176,18 @@ impl AppState {
         Snapshot {
             chain: self.chain.get_untracked(),
             pending: self.pending.get_untracked(),
-            // The app has no mempool view yet: nothing to keep.
-            mempool: Default::default(),
+            mempool: self.mempool.get_untracked(),
             settings: self.settings.get_untracked(),
         }
     }
 
-    /// Saves whenever the chain, pending records or settings change (the one effect that
-    /// syncs with localStorage).
+    /// Saves whenever the chain, pending records, mempool or settings change (the one effect
+    /// that syncs with localStorage).
     pub fn persist_on_change(self) {
         Effect::new(move |_| {
             self.chain.track();
             self.pending.track();
+            self.mempool.track();
             self.settings.track();
             if self.saving_blocked.get() {
                 return;

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::actions::capitalise;
 use super::wallet::WalletState;
+use super::{currency, AppState};
 
 /// The lab chain's id (the core's `ChainParams::default().chain_id`): what the send form signs
 /// for by default and what verified transactions are compared with.
@@ -330,12 +331,17 @@ pub struct SendForm {
     pub gas_price: String,
     /// Empty: the default of [`TxRequest::gas_limit`].
     pub gas_limit: String,
+    /// Used only when `nonce_auto` is off.
     pub nonce: String,
+    /// Sign with the sender's next nonce (the chain's, past its pending transactions in the
+    /// mempool) instead of `nonce`. Typing a nonce turns it off.
+    pub nonce_auto: bool,
     pub chain_id: String,
 }
 
 impl Default for SendForm {
-    /// EIP-1559 with a 1 gwei tip and a 2 gwei fee cap (legacy: 2 gwei), nonce 0, the lab chain.
+    /// EIP-1559 with a 1 gwei tip and a 2 gwei fee cap (legacy: 2 gwei), the sender's next
+    /// nonce, the lab chain.
     fn default() -> Self {
         Self {
             from: 0,
@@ -349,6 +355,7 @@ impl Default for SendForm {
             gas_price: "2".to_owned(),
             gas_limit: String::new(),
             nonce: "0".to_owned(),
+            nonce_auto: true,
             chain_id: LAB_CHAIN_ID.to_string(),
         }
     }
@@ -562,6 +569,10 @@ pub struct TxState {
     pub signed: RwSignal<Option<Signed>>,
     /// Why the last signing attempt was refused.
     pub errors: RwSignal<Vec<FieldError>>,
+    /// What the mempool said to the last submitted signed transfer (`Err`: refused).
+    pub submitted: RwSignal<Option<Result<String, String>>>,
+    /// What the mempool said to the verify tool's transaction.
+    pub verify_submitted: RwSignal<Option<Result<String, String>>>,
 }
 
 impl TxState {
@@ -573,6 +584,8 @@ impl TxState {
             form: RwSignal::new(SendForm::default()),
             signed: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
+            submitted: RwSignal::new(None),
+            verify_submitted: RwSignal::new(None),
         }
     }
 
@@ -580,12 +593,32 @@ impl TxState {
     pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
         self.form.update(change);
         self.signed.set(None);
+        self.submitted.set(None);
     }
 
-    /// Signs the form's transfer with the chosen account of the unlocked wallet. Shows the
-    /// result, or every refused field (and no signature).
-    pub fn sign(self, wallet: WalletState) {
-        let form = self.form.get_untracked();
+    /// Sets the nonce by hand (turns the automatic next nonce off).
+    pub fn set_nonce(self, text: String) {
+        self.edit(|f| {
+            f.nonce = text;
+            f.nonce_auto = false;
+        });
+    }
+
+    /// Goes back to the sender's next nonce.
+    pub fn use_next_nonce(self) {
+        self.edit(|f| f.nonce_auto = true);
+    }
+
+    /// Signs the form's transfer with the chosen account of the unlocked wallet, with the
+    /// sender's next nonce unless one was typed. Shows the result, or every refused field
+    /// (and no signature).
+    pub fn sign(self, wallet: WalletState, app: AppState) {
+        let mut form = self.form.get_untracked();
+        if form.nonce_auto {
+            if let Some(next) = sender_next_nonce(wallet, app, form.from) {
+                form.nonce = next.to_string();
+            }
+        }
         let result = build(&form).and_then(|tx| {
             wallet
                 .unlocked
@@ -617,11 +650,59 @@ impl TxState {
         }
     }
 
+    /// Sends the signed transfer to the mempool (checked against the tip's state) and shows
+    /// the outcome or the refusal.
+    pub fn submit(self, app: AppState) {
+        let Some(signed) = self.signed.get_untracked() else {
+            return;
+        };
+        self.submitted.set(Some(submit_to(app, signed.tx)));
+    }
+
+    /// Sends the verify tool's raw transaction to the mempool.
+    pub fn submit_verified(self, app: AppState) {
+        let result = self
+            .verify_input
+            .with_untracked(|raw| SignedTx::from_raw_hex(raw))
+            .map_err(|e| format!("Refused: {}", err(e)))
+            .and_then(|tx| submit_to(app, tx));
+        self.verify_submitted.set(Some(result));
+    }
+
     /// Puts a raw transaction into the verify tool.
     pub fn open_in_verify(self, raw: &str) {
         self.verify_input.set(raw.to_owned());
         self.expected_sender.set(String::new());
+        self.verify_submitted.set(None);
     }
+}
+
+fn submit_to(app: AppState, tx: SignedTx) -> Result<String, String> {
+    let params = app.params.get_untracked();
+    let mut result = Err(String::new());
+    app.mempool.update(|pool| {
+        result = app
+            .chain
+            .with_untracked(|chain| currency::submit(pool, tx, chain, &params));
+    });
+    result
+}
+
+/// The address of the unlocked account at `index`.
+pub fn unlocked_address(wallet: WalletState, index: usize) -> Option<Address> {
+    wallet
+        .unlocked
+        .with(|u| u.as_ref()?.accounts.get(index).map(|a| a.address))
+}
+
+/// The nonce the unlocked account at `index` signs next: the chain's, past its pending
+/// transactions in the mempool.
+pub fn sender_next_nonce(wallet: WalletState, app: AppState, index: usize) -> Option<u64> {
+    let address = unlocked_address(wallet, index)?;
+    Some(
+        app.mempool
+            .with(|pool| app.chain.with(|c| pool.next_nonce(&address, c.state()))),
+    )
 }
 
 impl Default for TxState {

@@ -86,7 +86,11 @@ describe('verify transaction', () => {
     assert.equal(await chain.getAttribute('data-lab-chain'), 'false');
     assert.match(await chain.innerText(), /chain id 1, not this lab chain \(1337\)/);
     assert.equal(await tx.id('verify-tx-expected-verdict').getAttribute('data-match'), 'true');
-    assert.match(await tx.text('verify-tx-state-pending'), /available once transactions are mined/);
+    // Against this chain's state: the core's rule refuses it for its chain id.
+    assert.equal(await tx.id('verify-tx-state-included').getAttribute('data-check'), 'pass');
+    assert.equal(await tx.id('verify-tx-state-chain-id').getAttribute('data-check'), 'fail');
+    assert.match(await tx.text('verify-tx-state-balance'), /Balance 0 ETH does not cover the maximum cost of 1\.00042 ETH/);
+    assert.match(await tx.text('verify-tx-state-verdict'), /wrong chain id: signed for 1, this chain is 1337/i);
   }));
 
   test('a tampered value recovers another sender (mismatch verdict); bad input gets the core\'s error', () => withPage('#/tx', async ({ page }) => {

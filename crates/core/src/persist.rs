@@ -39,6 +39,10 @@ pub struct Settings {
     /// core (`navigator.hardwareConcurrency`). Absent in snapshots written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
+    /// Who the coinbase of the next mined block pays; `None` pays the zero address (nobody).
+    /// Absent in snapshots written before it existed.
+    #[serde(default)]
+    pub beneficiary: Option<Address>,
 }
 
 /// The most web workers a user may ask for.
@@ -49,6 +53,7 @@ impl Default for Settings {
         Self {
             difficulty: 12,
             workers: None,
+            beneficiary: None,
         }
     }
 }
@@ -454,6 +459,7 @@ mod tests {
             settings: Settings {
                 difficulty: 9,
                 workers: Some(3),
+                beneficiary: Some(crate::genesis::DEV_ADDRESSES[2]),
             },
         }
     }
@@ -622,6 +628,10 @@ mod tests {
         assert_eq!(s.pending[0].memo, "rent");
         assert!(s.mempool.is_empty());
         assert_eq!(s.settings.difficulty, 9);
+        assert_eq!(
+            s.settings.beneficiary, None,
+            "absent before beneficiaries existed"
+        );
         // Saved again, it is version 2 and reads back the same.
         let again = encode_snapshot(&s);
         assert!(again.contains("\"version\":2"));

@@ -1,12 +1,17 @@
-//! The transactions screen: sign a transfer with an unlocked wallet account, and verify any raw
-//! signed transaction. The views read [`TxState`] and call its actions and the pure functions
-//! of [`crate::state::tx`]; no transaction logic lives here.
+//! The transactions screen: sign a transfer with an unlocked wallet account and submit it to the
+//! mempool, verify any raw signed transaction (also against this chain's state), watch the
+//! mempool, the balances and the miner's beneficiary. The views read [`TxState`] and call its
+//! actions and the pure functions of [`crate::state::tx`] and [`crate::state::currency`]; no
+//! transaction logic lives here.
 
+mod mempool;
 mod send;
 mod verify;
 
 use leptos::prelude::*;
 
+use crate::components::balances::Balances;
+use crate::components::beneficiary::BeneficiaryChooser;
 use crate::state::tx::{Row, TxState};
 
 /// The transactions state provided by [`crate::app::App`].
@@ -35,6 +40,11 @@ pub fn TxPage() -> impl IntoView {
             <div class="tx-grid">
                 <send::SendTx />
                 <verify::VerifyTx />
+            </div>
+            <mempool::MempoolView />
+            <div class="tx-grid">
+                <Balances />
+                <BeneficiaryChooser />
             </div>
         </div>
     }

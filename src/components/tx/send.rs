@@ -4,9 +4,12 @@
 use leptos::prelude::*;
 
 use super::{use_tx, Rows};
+use crate::components::use_state;
 use crate::components::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
-use crate::state::tx::{default_gas_limit, DataKind, FeeKind, SendForm};
+use crate::state::tx::{
+    default_gas_limit, sender_next_nonce, unlocked_address, DataKind, FeeKind, SendForm,
+};
 
 /// The refusal of one field, if the last signing attempt refused it.
 #[component]
@@ -60,6 +63,12 @@ pub fn SendTx() -> impl IntoView {
     view! {
         <section class="card" data-testid="send-tx">
             <h2>"Send: sign a transfer"</h2>
+            <p class="warn-text small" data-testid="dev-keys-note">
+                "The lab chain's genesis gives 10,000 ETH to each of the 10 development accounts of the phrase "
+                <code>"test test test test test test test test test test test junk"</code>
+                ". Import that phrase on the Wallet screen to spend from them. Their keys are PUBLIC: "
+                "anyone can take what they hold; never send real funds to them on any real network."
+            </p>
             <Show when=unlocked fallback=|| view! {
                 <p data-testid="send-locked">
                     <a href="#/wallet" data-testid="send-unlock-link">"Unlock your wallet to sign"</a>
@@ -78,6 +87,26 @@ pub fn SendTx() -> impl IntoView {
 fn SendFormView() -> impl IntoView {
     let t = use_tx();
     let w = use_wallet();
+    let app = use_state();
+    let from = move || t.form.with(|f| f.from);
+    let next_nonce = move || sender_next_nonce(w, app, from());
+    let sender_line = move || {
+        let address = unlocked_address(w, from())?;
+        let account = app.tip_state.with(|s| s.account(&address));
+        let waiting = app
+            .mempool
+            .with(|p| p.iter().filter(|(tx, _)| tx.sender() == address).count());
+        Some((account, waiting))
+    };
+    let nonce_value = move || {
+        t.form.with(|f| {
+            if f.nonce_auto {
+                next_nonce().map_or_else(|| f.nonce.clone(), |n| n.to_string())
+            } else {
+                f.nonce.clone()
+            }
+        })
+    };
     let accounts = move || {
         w.file
             .with(|f| f.as_ref().map(|f| f.accounts.clone()).unwrap_or_default())
@@ -102,6 +131,13 @@ fn SendFormView() -> impl IntoView {
                 }).collect_view()}
             </select>
         </label>
+        {move || sender_line().map(|(account, waiting)| view! {
+            <p class="small" data-testid="send-sender-state">
+                "Balance: " <strong data-testid="send-balance" data-wei=account.balance.as_wei().to_string()>{format!("{} ETH", account.balance)}</strong>
+                " · nonce on chain: " <span data-testid="send-chain-nonce">{account.nonce}</span>
+                {(waiting > 0).then(|| format!(" · {waiting} waiting in the mempool"))}
+            </p>
+        })}
         <FieldError field="from" />
         <TextField label="To (address; the EIP-55 mixed case is checked, all lower case is accepted)" field="to"
             get=|f| &f.to set=|f| &mut f.to />
@@ -153,12 +189,26 @@ fn SendFormView() -> impl IntoView {
         </label>
         <p class="muted small note" data-testid="send-gas-hint">{gas_hint}</p>
         <FieldError field="gas-limit" />
-        <TextField label="Nonce" field="nonce" get=|f| &f.nonce set=|f| &mut f.nonce
-            note="Editable for experiments; it will be filled in from the account's state once the lab chain holds transactions." />
+        <label>"Nonce"
+            <input data-testid="send-nonce" spellcheck="false" autocomplete="off"
+                prop:value=nonce_value
+                on:input=move |ev| t.set_nonce(event_target_value(&ev)) />
+        </label>
+        <p class="muted small note" data-testid="send-nonce-hint">
+            {move || if t.form.with(|f| f.nonce_auto) {
+                "The sender's next nonce: its nonce on chain, past its transactions pending in the mempool. Editable for experiments (a gap waits as queued; a used nonce is refused as a replay)."
+            } else {
+                "Typed by hand. "
+            }}
+            <Show when=move || !t.form.with(|f| f.nonce_auto)>
+                <button type="button" class="link" data-testid="send-nonce-auto" on:click=move |_| t.use_next_nonce()>"Use the next nonce"</button>
+            </Show>
+        </p>
+        <FieldError field="nonce" />
         <TextField label="Chain id" field="chain-id" get=|f| &f.chain_id set=|f| &mut f.chain_id
             note="The default is this lab chain's id. A replay-protected transaction is valid only on the chain it names." />
         <FieldError field="form" />
-        <button type="button" class="primary" data-testid="send-sign" on:click=move |_| t.sign(w)>"Sign"</button>
+        <button type="button" class="primary" data-testid="send-sign" on:click=move |_| t.sign(w, app)>"Sign"</button>
     }
 }
 
@@ -166,6 +216,7 @@ fn SendFormView() -> impl IntoView {
 #[component]
 fn SignedView() -> impl IntoView {
     let t = use_tx();
+    let app = use_state();
     move || {
         t.signed.get().map(|s| {
             let raw = s.raw.clone();
@@ -194,7 +245,12 @@ fn SignedView() -> impl IntoView {
                         t.open_in_verify(&raw);
                         scroll_to("verify-tx");
                     }>"Open in Verify →"</button>
-                    <p class="muted small">"Sending it to the lab chain's mempool comes with the mempool."</p>
+                    <h3>"5. Send it to the lab chain's mempool"</h3>
+                    <button type="button" class="primary" data-testid="send-submit" on:click=move |_| t.submit(app)>"Submit to the mempool"</button>
+                    {move || t.submitted.get().map(|r| match r {
+                        Ok(m) => view! { <p class="ok" data-testid="send-submit-result" data-ok="true">{m}</p> }.into_any(),
+                        Err(m) => view! { <p class="error" data-testid="send-submit-result" data-ok="false" role="alert">{m}</p> }.into_any(),
+                    })}
                 </div>
             }
         })

@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
+use blocklab_core::SignedTx;
+
 use super::{use_tx, Rows};
+use crate::components::use_state;
+use crate::state::currency::{state_checks, Check};
 use crate::state::tx::{verify, Decoded, Verification};
 
 /// Paste a raw transaction; it is decoded as it is typed.
@@ -22,7 +26,7 @@ pub fn VerifyTx() -> impl IntoView {
             </p>
             <label>"Raw signed transaction (hex)"
                 <textarea data-testid="verify-tx-raw" rows="5" spellcheck="false"
-                    prop:value=t.verify_input on:input=move |ev| t.verify_input.set(event_target_value(&ev))></textarea>
+                    prop:value=t.verify_input on:input=move |ev| { t.verify_input.set(event_target_value(&ev)); t.verify_submitted.set(None); }></textarea>
             </label>
             <label>"Expected sender (optional)"
                 <input data-testid="verify-tx-expected" spellcheck="false" placeholder="0x…"
@@ -40,10 +44,51 @@ pub fn VerifyTx() -> impl IntoView {
                 }.into_any(),
                 Verification::Decoded(d) => view! { <DecodedView d=*d /> }.into_any(),
             }}
-            <p class="muted small pending-note" data-testid="verify-tx-state-pending">
-                "Checked against this chain's state (nonce, balance): available once transactions are mined on the lab chain"
-            </p>
+            <StateChecks />
         </section>
+    }
+}
+
+/// The pasted transaction against this chain: included or waiting, nonce, balance, chain id,
+/// and the core's verdict; and a button that submits it to the mempool.
+#[component]
+fn StateChecks() -> impl IntoView {
+    let t = use_tx();
+    let app = use_state();
+    let checks = Memo::new(move |_| {
+        let tx = t
+            .verify_input
+            .with(|raw| SignedTx::from_raw_hex(raw).ok())?;
+        let params = app.params.get();
+        Some(
+            app.mempool
+                .with(|pool| app.chain.with(|c| state_checks(&tx, c, pool, &params))),
+        )
+    });
+    move || {
+        checks.get().map(|checks| view! {
+            <div class="state-checks" data-testid="verify-tx-state">
+                <h3>"Against this chain's state"</h3>
+                <ul>
+                    {checks.into_iter().map(|c| {
+                        let (class, mark) = match c.check {
+                            Check::Pass => ("ok", "✔ "),
+                            Check::Note => ("muted", "• "),
+                            Check::Fail => ("error", "✘ "),
+                        };
+                        view! {
+                            <li class=class data-testid=format!("verify-tx-state-{}", c.key)
+                                data-check=format!("{:?}", c.check).to_lowercase()>{mark}{c.text}</li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <button type="button" data-testid="verify-tx-submit" on:click=move |_| t.submit_verified(app)>"Submit to the mempool"</button>
+                {move || t.verify_submitted.get().map(|r| match r {
+                    Ok(m) => view! { <p class="ok" data-testid="verify-tx-submit-result" data-ok="true">{m}</p> }.into_any(),
+                    Err(m) => view! { <p class="error" data-testid="verify-tx-submit-result" data-ok="false" role="alert">{m}</p> }.into_any(),
+                })}
+            </div>
+        })
     }
 }
 

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 use super::onboard::PresetChooser;
 use super::use_wallet;
+use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
+use crate::state::currency::dev_index;
 
 fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
@@ -36,6 +38,7 @@ fn Copyable(value: String, testid: &'static str) -> impl IntoView {
 #[component]
 pub fn AccountList() -> impl IntoView {
     let w = use_wallet();
+    let app = use_state();
     let entries = move || {
         w.file
             .with(|f| f.as_ref().map(|f| f.accounts.clone()).unwrap_or_default())
@@ -54,6 +57,9 @@ pub fn AccountList() -> impl IntoView {
                     };
                     let keys = move || w.unlocked.with(|u| u.as_ref().and_then(|u| u.accounts.get(i)).map(|a| (a.public_key_compressed(), a.public_key_uncompressed())));
                     let name = RwSignal::new(e.name.clone());
+                    let account_address = e.address;
+                    let on_chain = move || app.tip_state.with(|s| s.account(&account_address));
+                    let dev = dev_index(&e.address);
                     view! {
                         <article class="account" data-testid="account-card" data-address=address.clone()
                             class:selected=move || w.selected.get() == i on:click=move |_| w.selected.set(i)>
@@ -65,6 +71,9 @@ pub fn AccountList() -> impl IntoView {
                             </div>
                             <dl>
                                 <dt>"Address"</dt><dd><Copyable value=address.clone() testid="account-address" /></dd>
+                                <dt>"Balance"</dt><dd><span data-testid="account-balance" data-wei=move || on_chain().balance.as_wei().to_string()>{move || format!("{} ETH", on_chain().balance)}</span>
+                                    {dev.map(|i| view! { <span class="warn-text small" data-testid="account-dev">{format!(" dev account #{i}: a PUBLIC test key, funded by the lab's genesis")}</span> })}</dd>
+                                <dt>"Nonce"</dt><dd data-testid="account-nonce">{move || on_chain().nonce}</dd>
                                 <dt>"Path"</dt><dd data-testid="account-path">{source}</dd>
                                 {move || keys().map(|(c, u)| view! {
                                     <dt>"Public key (compressed)"</dt><dd><Copyable value=c testid="account-pubkey-compressed" /></dd>

@@ -1,0 +1,79 @@
+//! Balances: every wallet account and development account with its balance, nonce and
+//! transactions (with confirmations), updated as blocks are mined.
+
+use leptos::prelude::*;
+
+use super::use_state;
+use crate::components::wallet::use_wallet;
+use crate::state::currency::{account_history, account_rows, Direction};
+
+/// The balances panel.
+#[component]
+pub fn Balances() -> impl IntoView {
+    let app = use_state();
+    let w = use_wallet();
+    let rows = Memo::new(move |_| {
+        let wallet: Vec<_> = w.file.with(|f| {
+            f.as_ref()
+                .map(|f| {
+                    f.accounts
+                        .iter()
+                        .map(|a| (a.name.clone(), a.address))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        app.mempool
+            .with(|pool| app.tip_state.with(|s| account_rows(s, pool, &wallet)))
+    });
+    view! {
+        <section class="card" data-testid="balances">
+            <h2>"Balances"</h2>
+            <p class="muted small">
+                "At the tip of the chain's valid prefix. Dev accounts are the public development keys (phrase "
+                <code>"test … junk"</code>"): anyone can spend from them."
+            </p>
+            <table class="balances">
+                <thead><tr><th>"Account"</th><th>"Balance (ETH)"</th><th>"Nonce"</th></tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|r| {
+                        let address = r.address;
+                        let history = move || app.chain.with(|c| account_history(c, &address));
+                        view! {
+                            <tr data-testid="balance-row" data-address=address.to_checksum() data-dev=r.dev.to_string()>
+                                <td>
+                                    <span>{r.label}</span>{r.dev.then(|| view! { <span class="tag warn-text" title="a public test key">" public dev key"</span> })}
+                                    <br/><code class="small">{address.to_checksum()}</code>
+                                    <details>
+                                        <summary>"Transactions"</summary>
+                                        <ul class="history small">
+                                            {move || history().into_iter().map(|h| {
+                                                let what = match h.direction {
+                                                    Direction::Sent => format!("sent {} ETH to {} (fee {} ETH)", h.value, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default(), h.fee),
+                                                    Direction::Received => format!("received {} ETH from {}", h.value, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default()),
+                                                    Direction::SelfTransfer => format!("sent {} ETH to itself (fee {} ETH)", h.value, h.fee),
+                                                    Direction::Reward => format!("mining reward {} ETH", h.value),
+                                                    Direction::Allocation => format!("genesis allocation {} ETH", h.value),
+                                                };
+                                                view! {
+                                                    <li data-testid="account-tx" data-hash=h.hash.map(|x| x.to_hex()).unwrap_or_default()
+                                                        data-confirmations=h.confirmations.to_string()>
+                                                        {format!("block #{} · {} confirmation{} · {what}", h.height, h.confirmations, if h.confirmations == 1 { "" } else { "s" })}
+                                                        {h.hash.map(|x| view! { <code>{format!(" {x:#}")}</code> })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </details>
+                                </td>
+                                <td data-testid="balance-eth" data-wei=r.balance.as_wei().to_string()>{r.balance.to_coins()}</td>
+                                <td><span data-testid="balance-nonce">{r.nonce}</span>
+                                    {(r.waiting > 0).then(|| view! { <span class="muted small" data-testid="balance-waiting">{format!(" (+{} waiting)", r.waiting)}</span> })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

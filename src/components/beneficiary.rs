@@ -1,0 +1,69 @@
+//! The miner's beneficiary: who the coinbase of the next mined block pays.
+
+use blocklab_core::genesis::DEV_ADDRESSES;
+use leptos::prelude::*;
+
+use super::use_state;
+use crate::components::wallet::use_wallet;
+use crate::state::actions;
+
+/// Pick a wallet or development account, or paste an address (EIP-55 checked).
+#[component]
+pub fn BeneficiaryChooser() -> impl IntoView {
+    let app = use_state();
+    let w = use_wallet();
+    let current = move || {
+        app.settings
+            .with(|s| s.beneficiary.map(|a| a.to_checksum()).unwrap_or_default())
+    };
+    let text = RwSignal::new(current());
+    let error = RwSignal::new(None::<String>);
+    let choose = move |value: String| {
+        error.set(actions::set_beneficiary(app, &value).err());
+        text.set(value);
+    };
+    let choices = move || {
+        let mut out: Vec<(String, String)> = w.file.with(|f| {
+            f.as_ref()
+                .map(|f| {
+                    f.accounts
+                        .iter()
+                        .map(|a| (format!("{} (wallet)", a.name), a.address.to_checksum()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        for (i, a) in DEV_ADDRESSES.iter().enumerate() {
+            let a = a.to_checksum();
+            if !out.iter().any(|(_, x)| *x == a) {
+                out.push((format!("dev #{i} (public key)"), a));
+            }
+        }
+        out
+    };
+    view! {
+        <section class="card" data-testid="beneficiary">
+            <h2>"Miner's beneficiary"</h2>
+            <p class="muted small">"The coinbase of each mined block pays this address the block reward plus the transactions' priority fees."</p>
+            <label>"Choose an account"
+                <select data-testid="beneficiary-select" on:change=move |ev| choose(event_target_value(&ev))>
+                    <option value="" selected=move || current().is_empty()>"nobody (the zero address)"</option>
+                    {move || choices().into_iter().map(|(label, address)| {
+                        let a = address.clone();
+                        view! { <option value=address.clone() selected=move || current() == a>{format!("{label} {address}")}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Or paste an address"
+                <input data-testid="beneficiary-input" spellcheck="false" autocomplete="off" placeholder="0x…"
+                    prop:value=move || text.get()
+                    on:input=move |ev| choose(event_target_value(&ev)) />
+            </label>
+            {move || error.get().map(|e| view! { <p class="error small" data-testid="beneficiary-error" role="alert">{e}</p> })}
+            <p class="small">"Now: " <code data-testid="beneficiary-current">{move || {
+                let c = current();
+                if c.is_empty() { "nobody (0x0000…0000)".to_owned() } else { c }
+            }}</code></p>
+        </section>
+    }
+}

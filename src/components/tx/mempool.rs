@@ -1,0 +1,72 @@
+//! The mempool: pending and queued transactions in the order the miner takes them.
+
+use blocklab_core::mempool::TxStatus;
+use leptos::prelude::*;
+
+use crate::components::use_state;
+use crate::state::currency::pool_rows;
+use crate::state::mining;
+
+/// Every waiting transaction, updated live; a transaction leaves when a block includes it.
+#[component]
+pub fn MempoolView() -> impl IntoView {
+    let app = use_state();
+    let rows = Memo::new(move |_| {
+        let base_fee = app.params.with(|p| p.base_fee);
+        app.mempool.with(|pool| pool_rows(pool, base_fee))
+    });
+    let is_mining = move || app.mining.with(Option::is_some);
+    view! {
+        <section class="card" id="mempool" data-testid="mempool">
+            <h2>"Mempool " <span class="muted small" data-testid="mempool-count">{move || {
+                let n = rows.with(Vec::len);
+                if n == 1 { "1 transaction".to_owned() } else { format!("{n} transactions") }
+            }}</span></h2>
+            <p class="muted small">
+                "Signed transactions waiting for a block, in inclusion order: the highest tip first, nonce order per sender. "
+                "Pending ones can be mined now; queued ones wait for a missing earlier nonce. "
+                "To replace one, sign the same nonce again with both fees at least 10% higher."
+            </p>
+            <Show when=move || !rows.with(Vec::is_empty)
+                fallback=|| view! { <p class="muted" data-testid="mempool-empty">"The mempool is empty."</p> }>
+                <table class="mempool">
+                    <thead><tr><th>"#"</th><th>"Hash"</th><th>"From → to"</th><th>"Value"</th><th>"Nonce"</th><th>"Tip / max fee"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|r| {
+                            let status = match r.status { TxStatus::Pending => "pending", TxStatus::Queued => "queued" };
+                            let (hash, hint) = (r.hash.clone(), r.replace_hint.clone());
+                            view! {
+                                <tr data-testid="mempool-row" data-hash=hash data-status=status title=hint>
+                                    <td>{r.position}</td>
+                                    <td><code data-testid="mempool-hash" title=r.hash.clone()>{short(&r.hash)}</code></td>
+                                    <td><code data-testid="mempool-from">{r.from}</code>" → "<code data-testid="mempool-to">{r.to}</code></td>
+                                    <td data-testid="mempool-value">{r.value}</td>
+                                    <td data-testid="mempool-nonce">{r.nonce}</td>
+                                    <td data-testid="mempool-tip">{r.tip}" / "{r.max_fee}</td>
+                                    <td data-testid="mempool-status">{status}
+                                        <br/><span class="muted small" data-testid="mempool-replace-hint">{r.replace_hint}</span></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <div class="row">
+                <button type="button" data-testid="mempool-mine" disabled=is_mining
+                    on:click=move |_| mining::mine_new_block(app)>
+                    {move || format!("Mine block #{} now (difficulty {} bits)", app.chain.with(|c| c.len()), app.settings.with(|s| s.difficulty))}
+                </button>
+                <a href="#/ledger" class="small">"Difficulty and the chain: Ledger screen"</a>
+            </div>
+            {move || app.mining.with(Option::is_some).then(|| view! { <p class="muted small" data-testid="mempool-mining">"Mining…"</p> })}
+        </section>
+    }
+}
+
+/// `0x1234…abcd`.
+fn short(hash: &str) -> String {
+    match (hash.get(..6), hash.get(hash.len().saturating_sub(4)..)) {
+        (Some(a), Some(b)) if hash.len() > 12 => format!("{a}…{b}"),
+        _ => hash.to_owned(),
+    }
+}
