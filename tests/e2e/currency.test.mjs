@@ -183,4 +183,59 @@ describe('currency', () => {
       await session.context.close();
     }
   });
+  test('a nonce gap is queued, a replacement needs +10% fees, a wrong chain id is refused, a new chain returns mined transactions', async () => {
+    const session = await openApp(suite, { path: '#/tx' });
+    const { page, app } = session;
+    const c = new CurrencyPage(page, app);
+    try {
+      await c.importDevWallet();
+      await c.go('#/tx');
+      await c.id('send-sign').waitFor();
+      // Nonce 2 while the next is 0: queued behind the gap.
+      await c.id('send-nonce').fill('2');
+      const queued = await c.send(TO, '1');
+      assert.match(await c.text('send-submit-result'), /^Queued/);
+      assert.equal(await page.locator(`[data-testid=mempool-row][data-hash="${queued.hash}"]`).getAttribute('data-status'), 'queued');
+      // Back to the next nonce (0): pending, listed before the queued one.
+      await c.id('send-nonce-auto').click();
+      assert.equal(await c.id('send-nonce').inputValue(), '0');
+      const first = await c.send(TO, '1');
+      assert.match(await c.text('send-submit-result'), /^Pending/);
+      assert.deepEqual(await c.id('mempool-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), ['pending', 'queued']);
+      // Same nonce, same fees: underpriced; +10% in both fees: replaced.
+      await c.id('send-nonce').fill('0');
+      await c.send(TO, '1.25');
+      assert.equal(await c.id('send-submit-result').getAttribute('data-ok'), 'false');
+      assert.match(await c.text('send-submit-result'), /Replacement underpriced: a transaction with nonce 0 is already waiting; a replacement needs a max fee of at least 2200000000 and a priority fee of at least 1100000000 wei per gas/);
+      await c.id('send-priority-fee').fill('1.1');
+      await c.id('send-max-fee').fill('2.2');
+      const replacement = await c.send(TO, '1.25');
+      assert.match(await c.text('send-submit-result'), /^Replaced/);
+      assert.equal(await c.id('mempool-row').count(), 2);
+      assert.equal(await page.locator(`[data-testid=mempool-row][data-hash="${first.hash}"]`).count(), 0);
+      assert.equal(await c.id('mempool-row').first().getAttribute('data-hash'), replacement.hash);
+      // Signed for chain 1: refused by the chain id rule.
+      await c.id('send-chain-id').fill('1');
+      await c.send(TO, '1');
+      assert.match(await c.text('send-submit-result'), /Refused: Wrong chain id: signed for 1, this chain is 1337/);
+      assert.equal(await c.id('mempool-row').count(), 2);
+
+      // Mine the replacement, then start a new chain: it goes back to the mempool.
+      await c.go('#/ledger');
+      await app.setDifficulty(4);
+      await app.mine();
+      assert.equal(await app.block(1).locator(`[data-testid=block-entry][data-hash="${replacement.hash}"]`).count(), 1);
+      await c.id('new-chain-button').click();
+      await c.id('confirm-new-chain').click();
+      assert.match(await c.text('import-message'), /1 transaction of the dropped blocks went back to the mempool/);
+      assert.equal(await app.blockCount(), 1);
+      await c.go('#/tx');
+      assert.deepEqual(await c.id('mempool-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-hash'), r.getAttribute('data-status')])),
+        [[replacement.hash, 'pending'], [queued.hash, 'queued']]);
+      assert.equal(await c.nonce(FROM), '0');
+      session.assertClean();
+    } finally {
+      await session.context.close();
+    }
+  });
 });
