@@ -2,9 +2,12 @@
 //! Trunk's `window.wasmBindings`, timed there with `performance.now()` next to peer libraries in
 //! the same page. They do the same work as the app's own actions.
 
+use blocklab_core::persist;
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{self, EncryptionRandomness};
+use blocklab_core::wallet::message;
 use blocklab_core::wallet::Mnemonic;
+use blocklab_core::{Chain, Entry, SenderCache, SignedTx, ValidationReport};
 use wasm_bindgen::prelude::*;
 
 use crate::state::wallet::SCRYPT;
@@ -61,4 +64,240 @@ pub fn bench_unlock_keystore(json: &str, password: &str) -> Result<String, JsErr
     keystore::decrypt_private_key(&v, password)
         .map(|a| a.address.to_checksum())
         .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A private key held for the signature benchmarks (parsed once, outside the timed loops).
+#[wasm_bindgen]
+pub struct BenchSigner {
+    account: Account,
+}
+
+fn digest_at(bytes: &[u8], i: usize) -> Result<[u8; 32], JsError> {
+    bytes
+        .get(i * 32..(i + 1) * 32)
+        .and_then(|d| d.try_into().ok())
+        .ok_or_else(|| JsError::new("truncated input"))
+}
+
+#[wasm_bindgen]
+impl BenchSigner {
+    /// Parses a private key (hex).
+    ///
+    /// # Errors
+    /// An invalid key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(private_key_hex: &str) -> Result<BenchSigner, JsError> {
+        Account::from_private_key_hex(private_key_hex)
+            .map(|account| Self { account })
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The key's checksummed address.
+    pub fn address(&self) -> String {
+        self.account.address.to_checksum()
+    }
+
+    /// The uncompressed public key (hex, as the wallet shows it).
+    pub fn public_key(&self) -> String {
+        self.account.public_key_uncompressed()
+    }
+
+    /// Signs each 32-byte digest of `digests` (concatenated) with RFC 6979 (low-s): returns
+    /// r ‖ s ‖ recovery id (65 bytes each), the core's `sign_digest` as transactions use it.
+    ///
+    /// # Errors
+    /// Truncated input or a signing failure.
+    pub fn sign_digests(&self, digests: &[u8]) -> Result<Vec<u8>, JsError> {
+        let n = digests.len() / 32;
+        let mut out = Vec::with_capacity(n * 65);
+        for i in 0..n {
+            let (sig, parity) =
+                message::sign_digest(self.account.signing_key(), &digest_at(digests, i)?)
+                    .map_err(|e| JsError::new(&e.to_string()))?;
+            out.extend_from_slice(&sig.to_bytes());
+            out.push(parity);
+        }
+        Ok(out)
+    }
+
+    /// Verifies 65-byte signatures (as [`Self::sign_digests`] returns) of `digests` against this
+    /// key; returns how many are valid.
+    ///
+    /// # Errors
+    /// Truncated input.
+    pub fn verify_digests(&self, digests: &[u8], signatures: &[u8]) -> Result<u32, JsError> {
+        let key = self.account.signing_key().verifying_key();
+        let mut valid = 0;
+        for i in 0..digests.len() / 32 {
+            let (r, s, _) = signature_at(signatures, i)?;
+            if message::verify_digest(key, &digest_at(digests, i)?, &r, &s) {
+                valid += 1;
+            }
+        }
+        Ok(valid)
+    }
+}
+
+fn signature_at(bytes: &[u8], i: usize) -> Result<([u8; 32], [u8; 32], u8), JsError> {
+    let sig = bytes
+        .get(i * 65..(i + 1) * 65)
+        .ok_or_else(|| JsError::new("truncated signatures"))?;
+    let r = sig[..32].try_into().map_err(|_| JsError::new("bad r"))?;
+    let s = sig[32..64].try_into().map_err(|_| JsError::new("bad s"))?;
+    Ok((r, s, sig[64]))
+}
+
+/// Recovers the signer's address of each (digest, 65-byte signature) pair: 20 bytes each. This
+/// is the work of recovering a transaction's sender (public key recovery, then keccak256).
+///
+/// # Errors
+/// Truncated input or an unrecoverable signature.
+#[wasm_bindgen]
+pub fn bench_recover_addresses(digests: &[u8], signatures: &[u8]) -> Result<Vec<u8>, JsError> {
+    let n = digests.len() / 32;
+    let mut out = Vec::with_capacity(n * 20);
+    for i in 0..n {
+        let (r, s, parity) = signature_at(signatures, i)?;
+        let address = message::recover_digest_address(&digest_at(digests, i)?, &r, &s, parity)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        out.extend_from_slice(address.as_bytes());
+    }
+    Ok(out)
+}
+
+/// A chain loaded from a snapshot the way the app loads it, for the chain benchmarks.
+#[wasm_bindgen]
+pub struct BenchChain {
+    chain: Chain,
+}
+
+fn invalid(report: &ValidationReport) -> JsError {
+    match report.first_invalid() {
+        Some(v) => JsError::new(&format!(
+            "block {} is invalid: {}",
+            v.height,
+            v.problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        None => JsError::new("invalid chain"),
+    }
+}
+
+#[wasm_bindgen]
+impl BenchChain {
+    /// Decodes a snapshot (`blocklab.snapshot` JSON) with the core's `decode_snapshot`, as the
+    /// app does on start: parse, then rebuild the state, recovering every sender once.
+    ///
+    /// # Errors
+    /// A snapshot that does not decode, or a chain that is not entirely valid.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> Result<BenchChain, JsError> {
+        let snapshot = persist::decode_snapshot(json).map_err(|e| JsError::new(&e.to_string()))?;
+        let chain = snapshot.chain;
+        if chain.valid_len() != chain.len() {
+            return Err(JsError::new(&format!(
+                "only {} of {} blocks are valid",
+                chain.valid_len(),
+                chain.len()
+            )));
+        }
+        Ok(Self { chain })
+    }
+
+    /// Number of blocks, genesis included.
+    pub fn blocks(&self) -> usize {
+        self.chain.len()
+    }
+
+    /// Number of signed transactions.
+    pub fn transactions(&self) -> usize {
+        self.chain
+            .blocks()
+            .iter()
+            .flat_map(|b| &b.entries)
+            .filter(|e| matches!(e, Entry::Tx { .. }))
+            .count()
+    }
+
+    /// Senders the chain's own cache has recovered (all of them, once, on load).
+    pub fn cached_recoveries(&self) -> f64 {
+        self.chain.sender_cache().recoveries() as f64
+    }
+
+    /// Full validation with an empty sender cache (every signature recovered); returns the
+    /// number of recoveries.
+    ///
+    /// # Errors
+    /// The first invalid block.
+    pub fn validate_cold(&self) -> Result<f64, JsError> {
+        let mut senders = SenderCache::new();
+        let report = self.chain.validate_with(self.chain.params(), &mut senders);
+        if !report.is_valid() {
+            return Err(invalid(&report));
+        }
+        Ok(senders.recoveries() as f64)
+    }
+
+    /// Full validation as the app runs it (`Chain::validate`: the chain's sender cache, filled
+    /// on load); returns the number of recoveries it needed (0 when the cache works).
+    ///
+    /// # Errors
+    /// The first invalid block.
+    pub fn validate_warm(&self) -> Result<f64, JsError> {
+        let mut senders = self.chain.sender_cache().clone();
+        let before = senders.recoveries();
+        let report = self.chain.validate_with(self.chain.params(), &mut senders);
+        if !report.is_valid() {
+            return Err(invalid(&report));
+        }
+        Ok((senders.recoveries() - before) as f64)
+    }
+
+    /// Every transaction's signing digest (32 bytes each, concatenated), in chain order.
+    pub fn digests(&self) -> Vec<u8> {
+        self.txs().flat_map(|tx| tx.tx().signing_hash()).collect()
+    }
+
+    /// Every transaction's signature as r ‖ s ‖ y-parity (65 bytes each), in chain order.
+    pub fn signatures(&self) -> Vec<u8> {
+        self.txs()
+            .flat_map(|tx| {
+                let sig = tx.signature();
+                let mut out = sig.r().to_be_bytes::<32>().to_vec();
+                out.extend_from_slice(&sig.s().to_be_bytes::<32>());
+                out.push(u8::from(sig.y_parity()));
+                out
+            })
+            .collect()
+    }
+
+    /// Every transaction's claimed sender (20 bytes each), in chain order.
+    pub fn senders(&self) -> Vec<u8> {
+        self.chain
+            .blocks()
+            .iter()
+            .flat_map(|b| &b.entries)
+            .filter_map(|e| match e {
+                Entry::Tx { from, .. } => Some(*from.as_bytes()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+}
+
+impl BenchChain {
+    fn txs(&self) -> impl Iterator<Item = &SignedTx> {
+        self.chain
+            .blocks()
+            .iter()
+            .flat_map(|b| &b.entries)
+            .filter_map(|e| match e {
+                Entry::Tx { raw, .. } => Some(raw),
+                _ => None,
+            })
+    }
 }

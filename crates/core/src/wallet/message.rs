@@ -123,6 +123,30 @@ pub fn recover_digest(
         .map_err(|_| SignatureError::RecoveryFailed)
 }
 
+/// Whether (r, s) is a valid low-s signature of `digest` by `key` (the check a verifier that
+/// knows the public key makes; Ethereum itself recovers instead).
+pub fn verify_digest(key: &VerifyingKey, digest: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    match Signature::from_scalars(*r, *s) {
+        Ok(sig) if sig.normalize_s() == sig => key.verify_prehash(digest, &sig).is_ok(),
+        _ => false,
+    }
+}
+
+/// The address whose key signed `digest` (see [`recover_digest`]).
+///
+/// # Errors
+/// [`SignatureError`] as [`recover_digest`].
+pub fn recover_digest_address(
+    digest: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    parity: u8,
+) -> Result<Address, SignatureError> {
+    let key = recover_digest(digest, r, s, parity)?;
+    Ok(Address::from_public_key(&k256::PublicKey::from(&key)))
+}
+
 /// Signs `message` as `personal_sign` does.
 ///
 /// # Errors
@@ -191,6 +215,22 @@ mod tests {
         let rec = recover_message("hello", &sig).unwrap();
         assert_eq!(rec.address, account().address);
         assert_eq!(MessageSignature::from_hex(&sig.to_hex()), Ok(sig));
+    }
+
+    #[test]
+    fn verify_and_recover_a_digest() {
+        let digest = keccak256(b"digest");
+        let (sig, parity) = sign_digest(account().signing_key(), &digest).unwrap();
+        let bytes = sig.to_bytes();
+        let r: [u8; 32] = bytes[..32].try_into().unwrap();
+        let s: [u8; 32] = bytes[32..].try_into().unwrap();
+        let key = *account().signing_key().verifying_key();
+        assert!(verify_digest(&key, &digest, &r, &s));
+        assert!(!verify_digest(&key, &keccak256(b"other"), &r, &s));
+        assert_eq!(
+            recover_digest_address(&digest, &r, &s, parity),
+            Ok(account().address)
+        );
     }
 
     #[test]

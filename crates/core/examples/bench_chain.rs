@@ -1,0 +1,106 @@
+//! Writes app snapshots (the `blocklab.snapshot` format) of valid chains of signed transfers for
+//! the benchmark suite (`tests/e2e/bench/chain.bench.mjs` runs it with `--release`).
+//!
+//! Usage: `bench_chain OUT_DIR` writes
+//! - `chain-100x100.json`: genesis + 100 blocks of 100 transfers (10,000 signed transactions),
+//! - `chain-1000.json`: 1,000 blocks (genesis + 999 blocks of one transfer each),
+//! - `chain-1000-empty.json`: 1,000 blocks (genesis + 999 blocks holding only a coinbase),
+//! - `chain-10000.json`: 10,000 blocks (genesis + 9,999 blocks of one transfer each),
+//!
+//! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes"}`.
+//!
+//! The chains start from the app's genesis (the ten public development accounts of
+//! `test test ... junk`, 10,000 ETH each), are signed with those accounts' keys (derived here
+//! from the public mnemonic), mined at difficulty 0 and checked by `Chain::append`.
+
+use std::error::Error;
+use std::path::Path;
+
+use blocklab_core::chain::ChainParams;
+use blocklab_core::genesis::{dev_allocations, genesis_block, DEV_MNEMONIC};
+use blocklab_core::mempool::build_block;
+use blocklab_core::persist::{encode_snapshot, Snapshot};
+use blocklab_core::wallet::hd::{Account, DerivationPath, PathPreset};
+use blocklab_core::wallet::Mnemonic;
+use blocklab_core::{Chain, Mempool, TxRequest, Wei};
+
+const GWEI: u128 = 1_000_000_000;
+
+fn dev_accounts() -> Result<Vec<Account>, Box<dyn Error>> {
+    let seed = Mnemonic::parse(DEV_MNEMONIC)?.to_seed("");
+    let paths = (0..10)
+        .map(|i| PathPreset::Bip44.path(i).parse())
+        .collect::<Result<Vec<DerivationPath>, _>>()?;
+    Ok(Account::derive_many(&seed, &paths)?)
+}
+
+/// Genesis + `blocks - 1` blocks of `txs_per_block` transfers between the dev accounts.
+fn build(
+    accounts: &[Account],
+    blocks: u64,
+    txs_per_block: usize,
+) -> Result<Snapshot, Box<dyn Error>> {
+    let params = ChainParams::default();
+    let mut chain = Chain::from_genesis(genesis_block(1_000, &dev_allocations()), &params);
+    let mut nonces = vec![0u64; accounts.len()];
+    let mut next_sender = 0usize;
+    for b in 1..blocks {
+        let mut mempool = Mempool::with_capacity(txs_per_block.max(1));
+        for _ in 0..txs_per_block {
+            let from = next_sender % accounts.len();
+            let to = (from + 1) % accounts.len();
+            next_sender += 1;
+            let tx = TxRequest::transfer(
+                params.chain_id,
+                nonces[from],
+                accounts[to].address,
+                Wei::from_wei(1_000_000 * GWEI),
+            )
+            .eip1559(GWEI, 2 * GWEI)?
+            .sign_recovered(&accounts[from])?;
+            nonces[from] += 1;
+            mempool.add(tx, chain.state(), &params)?;
+        }
+        let block = build_block(
+            chain.tip(),
+            chain.state(),
+            &mempool,
+            &params,
+            accounts[(b as usize) % accounts.len()].address,
+            1_000 + b * 1_000,
+            0,
+        );
+        if block.entries.len() != txs_per_block + 1 {
+            return Err(format!("block {b} selected {} entries", block.entries.len()).into());
+        }
+        chain.append(block, &params)?;
+    }
+    let mut snapshot = Snapshot::new(1_000);
+    snapshot.chain = chain;
+    Ok(snapshot)
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let out = std::env::args()
+        .nth(1)
+        .ok_or("usage: bench_chain OUT_DIR")?;
+    let out = Path::new(&out);
+    std::fs::create_dir_all(out)?;
+    let accounts = dev_accounts()?;
+    for (file, blocks, txs) in [
+        ("chain-100x100.json", 101, 100),
+        ("chain-1000.json", 1_000, 1),
+        ("chain-1000-empty.json", 1_000, 0),
+        ("chain-10000.json", 10_000, 1),
+    ] {
+        let snapshot = build(&accounts, blocks, txs)?;
+        let text = encode_snapshot(&snapshot);
+        std::fs::write(out.join(file), &text)?;
+        let transactions = (blocks - 1) * txs as u64;
+        println!(
+            "{{\"file\":\"{file}\",\"blocks\":{blocks},\"transactions\":{transactions},\"bytes\":{}}}",
+            text.len()
+        );
+    }
+    Ok(())
+}

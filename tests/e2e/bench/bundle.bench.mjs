@@ -1,0 +1,93 @@
+// Bundle size: every file of dist/ raw and gzip -9, the first load (what the browser fetches
+// until the app is ready, recorded in Chromium: index.html, the wasm-bindgen JS, the app wasm,
+// the CSS, the icon) and the mining worker (fetched only when mining starts), against issue 6's
+// 250 KB gzip target for the first load. With twiggy installed and the unstripped
+// `$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/app.wasm` present, also the wasm code size
+// by crate (before wasm-bindgen and wasm-opt: proportions, not final bytes). Writes JSON.
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSuite } from '../harness.mjs';
+import { writeResults, chromiumVersion } from './common.mjs';
+
+const TARGET_GZIP = 250 * 1000;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dist = resolve(process.env.DIST || join(root, 'dist'));
+const gzip = (file) => execFileSync('gzip', ['-9', '-n', '-c', file], { maxBuffer: 1 << 28 }).length;
+
+const files = [];
+for (const name of (await readdir(dist)).sort()) {
+  const path = join(dist, name);
+  if (!(await stat(path)).isFile()) continue;
+  files.push({ name, raw: (await readFile(path)).length, gzip: gzip(path) });
+}
+
+// What the first load fetches, as Chromium sees it.
+const suite = await startSuite();
+const context = await suite.browser.newContext();
+const page = await context.newPage();
+const fetched = new Set();
+page.on('requestfinished', (r) => fetched.add(decodeURIComponent(new URL(r.url()).pathname).replace(/^.*\//, '') || 'index.html'));
+await page.goto(suite.server.url);
+await page.getByTestId('app-ready').waitFor();
+await page.waitForTimeout(500);
+await context.close();
+await suite.close();
+const browser = chromiumVersion();
+
+const firstLoad = files.filter((f) => fetched.has(f.name));
+const worker = files.filter((f) => /^miner/.test(f.name));
+if (firstLoad.some((f) => /^miner/.test(f.name))) throw new Error('the first load fetched the mining worker');
+const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
+const core = firstLoad.filter((f) => !/\.svg$/.test(f.name)); // issue 6: index.html + JS + wasm + CSS
+const totals = {
+  first_load: { raw: sum(core, 'raw'), gzip: sum(core, 'gzip') },
+  first_load_with_icon: { raw: sum(firstLoad, 'raw'), gzip: sum(firstLoad, 'gzip') },
+  mining_worker: { raw: sum(worker, 'raw'), gzip: sum(worker, 'gzip') },
+};
+
+// Code by crate (twiggy on the unstripped wasm).
+let crates = null;
+const wasmWithNames = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'wasm32-unknown-unknown/release/app.wasm');
+try {
+  if (existsSync(wasmWithNames)) {
+    const rows = JSON.parse(execFileSync('twiggy', ['top', '-n', '1000000', '--format', 'json', wasmWithNames], { maxBuffer: 1 << 28 }).toString());
+    const agg = {};
+    let code = 0;
+    for (const r of rows) {
+      if (/^(custom section|"function names"|type\[|import |export |table|elem|global|memory)/.test(r.name)) continue;
+      code += r.shallow_size;
+      if (/^data segment/.test(r.name)) {
+        agg['(data segments: strings, tables)'] = (agg['(data segments: strings, tables)'] || 0) + r.shallow_size;
+        continue;
+      }
+      const name = r.name.replace(/^([<&*\s]|dyn |impl |mut |const )+/g, '');
+      const m = name.match(/^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/) || r.name.match(/ as ([A-Za-z_][A-Za-z0-9_]*)::/);
+      let crate = m ? m[1] : '(unnamed: wasm-bindgen shims, generic impls)';
+      if (crate === 'core' && /drop_in_place<\(*([A-Za-z_]+)/.test(r.name)) crate = `core (drop glue of ${r.name.match(/drop_in_place<\(*([A-Za-z_]+)/)[1]})`;
+      agg[crate] = (agg[crate] || 0) + r.shallow_size;
+    }
+    crates = { file: wasmWithNames, code_bytes: code, by_crate: Object.entries(agg).sort((x, y) => y[1] - x[1]).map(([crate, bytes]) => ({ crate, bytes, share: bytes / code })) };
+  }
+} catch (e) {
+  console.log(`(twiggy not run: ${e.message.split('\n')[0]})`);
+}
+
+console.log(`\nBundle size (${dist}), gzip -9 -n; first load as fetched by ${browser}`);
+console.log('| file | loaded | raw bytes | gzip bytes |');
+console.log('|---|---|---:|---:|');
+for (const f of files) {
+  const when = fetched.has(f.name) ? 'first load' : /^miner/.test(f.name) ? 'when mining starts' : 'not fetched';
+  console.log(`| ${f.name} | ${when} | ${f.raw.toLocaleString('en')} | ${f.gzip.toLocaleString('en')} |`);
+}
+console.log(`| **first load (index.html + JS + wasm + CSS)** | | ${totals.first_load.raw.toLocaleString('en')} | **${totals.first_load.gzip.toLocaleString('en')}** |`);
+console.log(`| mining worker (on demand) | | ${totals.mining_worker.raw.toLocaleString('en')} | ${totals.mining_worker.gzip.toLocaleString('en')} |`);
+const met = totals.first_load.gzip <= TARGET_GZIP;
+console.log(`issue 6 target: first load <= ${TARGET_GZIP.toLocaleString('en')} B gzip: ${met ? 'met' : `NOT met (${(totals.first_load.gzip - TARGET_GZIP).toLocaleString('en')} B over, ${(totals.first_load.gzip / TARGET_GZIP).toFixed(2)}x)`}`);
+if (crates) {
+  console.log(`\nwasm code by crate (twiggy, ${crates.code_bytes.toLocaleString('en')} B of functions and data before wasm-bindgen/wasm-opt; top 15)`);
+  for (const c of crates.by_crate.slice(0, 15)) console.log(`${String(c.bytes).padStart(9)}  ${(100 * c.share).toFixed(1).padStart(5)}%  ${c.crate}`);
+}
+await writeResults('bundle', { browser, dist, files, fetched_on_first_load: [...fetched].sort(), totals, target_gzip: TARGET_GZIP, target_met: met, crates });

@@ -1,0 +1,194 @@
+// Chain load and validation in headless Chromium (issues 4, 6 and 8):
+//  (a) full validation of a chain of 10,000 signed transactions (100 blocks of 100 transfers),
+//      cold (empty sender cache: every sender recovered) and warm (the chain's cache, filled on
+//      load: no sender recovered twice), and the recovery rate next to @noble/curves on the same
+//      signatures in the same page;
+//  (b) cold start with a 1,000-block chain already in localStorage: navigation to the app
+//      interactive (`app-ready` in the DOM, then a click on the Wallet tab handled);
+//  (c) load (decode + state rebuild) + full validation of 10,000 blocks;
+//  (d) bytes per stored block and per stored transaction in the snapshot.
+// The chains are written natively by `cargo run --release -p blocklab-core --example bench_chain`
+// in the app's snapshot format. Run through `bash scripts/bench.sh` (builds the site first).
+import { execFileSync } from 'node:child_process';
+import { readFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startSuite } from '../harness.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR } from './common.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS || 9);
+const RECOVER_N = 1000; // signatures per timed recovery run
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const chainsDir = fileURLToPath(new URL('chains/', RESULTS_DIR));
+await mkdir(chainsDir, { recursive: true });
+
+// The chains, written natively in the snapshot format.
+const generated = execFileSync('cargo', ['run', '--quiet', '--release', '--offline', '-p', 'blocklab-core', '--example', 'bench_chain', '--', chainsDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  .toString().trim().split('\n').map((l) => JSON.parse(l));
+const files = Object.fromEntries(generated.map((g) => [g.file, g]));
+
+const loadBefore = load();
+const suite = await startSuite();
+const context = await suite.browser.newContext();
+await routeNoble(context);
+await context.route(/\/__bench\/chains\//, async (route) => {
+  const name = new URL(route.request().url()).pathname.replace(/^.*\/__bench\/chains\//, '');
+  await route.fulfill({ status: 200, contentType: 'application/json', body: await readFile(chainsDir + name) });
+});
+const page = await context.newPage();
+await page.goto(suite.server.url);
+await page.getByTestId('app-ready').waitFor();
+await importNoble(page, { secp: '@noble/curves/secp256k1.js', sha3: '@noble/hashes/sha3.js' });
+await installTimer(page);
+
+// (a) and (c): in one page.
+const inPage = await page.evaluate(async ({ RUNS, RECOVER_N }) => {
+  const wb = window.wasmBindings;
+  const { secp256k1: secp } = window.peer.secp;
+  const { keccak_256 } = window.peer.sha3;
+  const t = window.bench.time;
+  const text = async (name) => (await fetch(new URL(`__bench/chains/${name}`, document.baseURI))).text();
+  const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+  const json = await text('chain-100x100.json');
+  const chain = new wb.BenchChain(json);
+  const txs = chain.transactions();
+  const cold = chain.validate_cold();
+  const warm = chain.validate_warm();
+  if (cold !== txs || warm !== 0) throw new Error(`recoveries: cold ${cold}, warm ${warm}, transactions ${txs}`);
+  const digests = chain.digests().subarray(0, RECOVER_N * 32);
+  const sigs = chain.signatures().subarray(0, RECOVER_N * 65);
+  const senders = hex(chain.senders().subarray(0, RECOVER_N * 20));
+  const nobleRecover = () => {
+    const out = new Uint8Array(RECOVER_N * 20);
+    const rec = new Uint8Array(65);
+    for (let i = 0; i < RECOVER_N; i++) {
+      rec[0] = sigs[i * 65 + 64];
+      rec.set(sigs.subarray(i * 65, i * 65 + 64), 1);
+      const point = secp.Signature.fromBytes(rec, 'recovered').recoverPublicKey(digests.subarray(i * 32, i * 32 + 32));
+      out.set(keccak_256(point.toBytes(false).subarray(1)).subarray(12), i * 20);
+    }
+    return out;
+  };
+  if (hex(wb.bench_recover_addresses(digests, sigs)) !== senders) throw new Error('blocklab recovered other senders');
+  if (hex(nobleRecover()) !== senders) throw new Error('noble recovered other senders');
+  const a = {
+    blocks: chain.blocks(),
+    transactions: txs,
+    recoveries_cold: cold,
+    recoveries_warm: warm,
+    load_decode_and_rebuild: await t(() => new wb.BenchChain(json).free(), RUNS),
+    validate_cold: await t(() => chain.validate_cold(), RUNS),
+    validate_warm: await t(() => chain.validate_warm(), RUNS),
+    recover_blocklab: await t(() => wb.bench_recover_addresses(digests, sigs), RUNS),
+    recover_noble: await t(() => nobleRecover(), RUNS),
+    recover_n: RECOVER_N,
+  };
+  chain.free();
+
+  const json10k = await text('chain-10000.json');
+  const c = {
+    load_and_validate: await t(() => {
+      const ch = new wb.BenchChain(json10k);
+      if (ch.validate_warm() !== 0) throw new Error('warm validation recovered senders');
+      ch.free();
+    }, RUNS),
+  };
+  const ch = new wb.BenchChain(json10k);
+  c.blocks = ch.blocks();
+  c.transactions = ch.transactions();
+  c.load_only = await t(() => new wb.BenchChain(json10k).free(), RUNS);
+  c.validate_warm = await t(() => ch.validate_warm(), RUNS);
+  ch.free();
+  return { a, c };
+}, { RUNS, RECOVER_N });
+await page.close();
+
+// (b) cold start: a fresh page per run, the snapshot already in localStorage.
+async function coldStart(file) {
+  const ctx = await suite.browser.newContext();
+  await ctx.addInitScript(() => {
+    window.__coldStart = new Promise((resolve) => {
+      let seen = false;
+      const check = () => {
+        const main = document.querySelector('[data-testid=app-ready]');
+        if (seen || !main) return;
+        seen = true;
+        const ready = performance.now();
+        const tab = document.querySelector('[data-testid=nav-wallet]');
+        const after = new MutationObserver(() => {
+          after.disconnect();
+          const interactive = performance.now();
+          requestAnimationFrame(() => setTimeout(() => resolve({ ready, interactive, painted: performance.now() })));
+        });
+        after.observe(main, { childList: true, subtree: true });
+        tab.click();
+      };
+      new MutationObserver(check).observe(document, { childList: true, subtree: true });
+    });
+  });
+  const p0 = await ctx.newPage();
+  await p0.goto(suite.server.url);
+  await p0.getByTestId('app-ready').waitFor();
+  let stored = 0;
+  if (file) {
+    const snapshot = await readFile(chainsDir + file, 'utf8');
+    stored = await p0.evaluate((s) => { localStorage.setItem('blocklab.snapshot', s); return localStorage.getItem('blocklab.snapshot').length; }, snapshot);
+  }
+  await p0.close();
+  const samples = { ready: [], interactive: [], painted: [] };
+  for (let i = 0; i < COLD_RUNS + 1; i++) {
+    const p = await ctx.newPage();
+    await p.goto(suite.server.url);
+    const r = await p.evaluate(() => window.__coldStart);
+    const blocks = await p.locator('[data-testid=nav-ledger]').count();
+    if (!blocks) throw new Error('app not mounted');
+    if (i > 0) for (const k of Object.keys(samples)) samples[k].push(r[k]); // the first run warms the browser
+    await p.close();
+  }
+  // The app kept the chain: it is still there after the runs.
+  const p = await ctx.newPage();
+  await p.goto(suite.server.url);
+  await p.getByTestId('app-ready').waitFor();
+  const kept = await p.evaluate(() => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{"blocks":[]}').blocks.length);
+  await ctx.close();
+  return { file, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), interactive: stats(samples.interactive), painted: stats(samples.painted) };
+}
+const b = [];
+for (const file of [null, 'chain-1000-empty.json', 'chain-1000.json']) b.push(await coldStart(file));
+
+const browser = chromiumVersion();
+await context.close();
+await suite.close();
+const loadAfter = load();
+
+// (d) storage cost.
+const empty = files['chain-1000-empty.json'];
+const one = files['chain-1000.json'];
+const hundred = files['chain-100x100.json'];
+const d = {
+  bytes_per_block_coinbase_only: empty.bytes / empty.blocks,
+  bytes_per_transaction: (one.bytes - empty.bytes) / one.transactions,
+  bytes_per_transaction_in_100x100: (hundred.bytes - (hundred.blocks * empty.bytes) / empty.blocks) / hundred.transactions,
+  files: generated,
+};
+
+const { a, c } = inPage;
+const rate = (n, ms) => (n / (ms / 1000)).toFixed(0);
+console.log(`\nChain load and validation, ${browser}; medians of ${RUNS} runs after a warm-up (ms); load ${loadBefore.join(' ')} -> ${loadAfter.join(' ')}`);
+console.log(`(a) ${a.blocks} blocks, ${a.transactions} signed transactions; recoveries: cold ${a.recoveries_cold}, warm ${a.recoveries_warm}`);
+console.log('| measurement | median (min-max) ms | rate |');
+console.log('|---|---:|---:|');
+console.log(`| validate, cold (empty sender cache) | ${fmt(a.validate_cold)} | ${rate(a.transactions, a.validate_cold.median)} tx/s |`);
+console.log(`| validate, warm (senders cached on load) | ${fmt(a.validate_warm)} | ${rate(a.transactions, a.validate_warm.median)} tx/s |`);
+console.log(`| load (decode_snapshot: parse + state rebuild, recovers every sender once) | ${fmt(a.load_decode_and_rebuild)} | ${rate(a.transactions, a.load_decode_and_rebuild.median)} tx/s |`);
+console.log(`| recover ${a.recover_n} senders, blocklab (wasm, k256) | ${fmt(a.recover_blocklab)} | ${rate(a.recover_n, a.recover_blocklab.median)} /s |`);
+console.log(`| recover ${a.recover_n} senders, @noble/curves 2.4.0 | ${fmt(a.recover_noble)} | ${rate(a.recover_n, a.recover_noble.median)} /s |`);
+console.log(`recovery: blocklab / noble = ${(a.recover_noble.median / a.recover_blocklab.median).toFixed(2)}x`);
+console.log(`\n(b) cold start, navigation to interactive (ms since navigation start), median of ${COLD_RUNS} fresh pages (HTTP cache off: no-store)`);
+console.log('| snapshot in localStorage | chars | app-ready in DOM | click handled | next frame |');
+console.log('|---|---:|---:|---:|---:|');
+for (const r of b) console.log(`| ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} |`);
+console.log(`\n(c) ${c.blocks} blocks (${c.transactions} transactions): load + full validation ${fmt(c.load_and_validate, 0)} ms; load alone ${fmt(c.load_only, 0)}; validation alone (warm) ${fmt(c.validate_warm, 0)}`);
+console.log(`\n(d) snapshot bytes: ${d.bytes_per_block_coinbase_only.toFixed(0)} per block (header + coinbase), ${d.bytes_per_transaction.toFixed(0)} per transaction (1 per block), ${d.bytes_per_transaction_in_100x100.toFixed(0)} per transaction (100 per block)`);
+await writeResults('chain', { browser, runs: RUNS, cold_runs: COLD_RUNS, load_before: loadBefore, load_after: loadAfter, a, b, c, d });
