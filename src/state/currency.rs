@@ -173,11 +173,9 @@ pub struct PoolRow {
     pub replace_hint: String,
 }
 
+/// The core's replacement minimum; saturates where the core's refuses (overflow).
 fn bumped(old: u128) -> u128 {
-    old.saturating_add(
-        old / 100 * mempool::REPLACEMENT_BUMP_PERCENT
-            + old % 100 * mempool::REPLACEMENT_BUMP_PERCENT / 100,
-    )
+    mempool::bumped(old).unwrap_or(u128::MAX)
 }
 
 fn pool_row(

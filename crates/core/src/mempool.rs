@@ -145,8 +145,9 @@ pub fn effective_tip(tx: &Transaction, base_fee: u128) -> u128 {
         .map_or(0, |price| price.saturating_sub(base_fee))
 }
 
-/// `old + old * 10%` (rounded down, as geth does); `None` when that overflows.
-fn bumped(old: u128) -> Option<u128> {
+/// The least fee a replacement must offer for a waiting fee `old`: `old + old * 10%` (rounded
+/// down, as geth does); `None` when that overflows.
+pub fn bumped(old: u128) -> Option<u128> {
     old.checked_add(
         old / 100 * REPLACEMENT_BUMP_PERCENT + old % 100 * REPLACEMENT_BUMP_PERCENT / 100,
     )
