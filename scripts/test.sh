@@ -2,7 +2,9 @@
 # Runs every test layer (installing the pinned toolchain first):
 #   1. native unit, property and vector tests of the core; lints; the core-purity check
 #   2. wasm-bindgen-test in headless Chromium (storage adapter, app mounted and driven)
-#   3. end-to-end tests of the release build served from a sub-folder (Node + playwright-core)
+#   3. end-to-end tests of the release build served from a sub-folder (Node + playwright-core),
+#      one of them against a real Ethereum node (anvil, npm @foundry-rs/anvil, started and stopped
+#      by the test itself on a free loopback port)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -24,6 +26,9 @@ cargo clippy --quiet -p blocklab --target wasm32-unknown-unknown --all-targets -
 
 step "layer 1: native tests of the core and the app's pure helpers"
 cargo test --quiet --workspace
+
+step "layer 1b: ten core-signed transactions accepted by a real node (anvil, from npm)"
+cargo test --quiet -p blocklab-core --test anvil -- --ignored
 
 step "layer 2: wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser

@@ -9,11 +9,13 @@ use crate::components::banner::StorageBanner;
 use crate::components::beneficiary::BeneficiaryChooser;
 use crate::components::chain_view::ChainView;
 use crate::components::mine_panel::MinePanel;
+use crate::components::network::NetworkPage;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
 use crate::platform::route::{use_route, Route};
+use crate::state::network::NetworkState;
 use crate::state::tx::TxState;
 use crate::state::wallet::WalletState;
 use crate::state::AppState;
@@ -28,6 +30,7 @@ pub fn App() -> impl IntoView {
     provide_context(wallet);
     watch_activity(wallet);
     provide_context(TxState::new());
+    provide_context(NetworkState::load());
     let route = use_route();
     view! {
         <header class="top">
@@ -37,7 +40,7 @@ pub fn App() -> impl IntoView {
                     <a href=r.href() class:active=move || route.get() == r data-testid=format!("nav-{}", r.label().to_lowercase())>{r.label()}</a>
                 }).collect_view()}
             </nav>
-            <p class="muted small">"Everything runs in this browser tab; nothing is sent anywhere."</p>
+            <p class="muted small">"Everything runs in this browser tab; nothing is sent anywhere unless you connect to a node on the Network screen."</p>
         </header>
         <StorageBanner />
         <main data-testid="app-ready">
@@ -45,6 +48,7 @@ pub fn App() -> impl IntoView {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
                 Route::Wallet => view! { <WalletPage /> }.into_any(),
                 Route::Transactions => view! { <TxPage /> }.into_any(),
+                Route::Network => view! { <NetworkPage /> }.into_any(),
             }}
         </main>
     }

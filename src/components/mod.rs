@@ -7,6 +7,7 @@ pub mod block_card;
 pub mod chain_view;
 pub mod hash_view;
 pub mod mine_panel;
+pub mod network;
 pub mod record_form;
 pub mod toolbar;
 pub mod tx;

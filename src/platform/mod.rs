@@ -6,6 +6,7 @@ pub mod files;
 pub mod miner_protocol;
 pub mod random;
 pub mod route;
+pub mod rpc;
 pub mod storage;
 pub mod text;
 pub mod workers;

@@ -1,4 +1,4 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`): they survive a reload on any static host,
+//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`): they survive a reload on any static host,
 //! including a GitHub Pages sub-folder, because the server only ever sees `index.html`.
 
 use leptos::prelude::*;
@@ -10,17 +10,24 @@ pub enum Route {
     Ledger,
     Wallet,
     Transactions,
+    Network,
 }
 
 impl Route {
     /// Every route, in navigation order.
-    pub const ALL: [Route; 3] = [Route::Ledger, Route::Wallet, Route::Transactions];
+    pub const ALL: [Route; 4] = [
+        Route::Ledger,
+        Route::Wallet,
+        Route::Transactions,
+        Route::Network,
+    ];
 
     /// Parses `location.hash` (`#/wallet`); anything unknown is the ledger.
     pub fn parse(hash: &str) -> Self {
         match hash.trim_start_matches('#').trim_start_matches('/') {
             "wallet" => Self::Wallet,
             "tx" => Self::Transactions,
+            "network" => Self::Network,
             _ => Self::Ledger,
         }
     }
@@ -31,6 +38,7 @@ impl Route {
             Self::Ledger => "#/ledger",
             Self::Wallet => "#/wallet",
             Self::Transactions => "#/tx",
+            Self::Network => "#/network",
         }
     }
 
@@ -40,6 +48,7 @@ impl Route {
             Self::Ledger => "Ledger",
             Self::Wallet => "Wallet",
             Self::Transactions => "Transactions",
+            Self::Network => "Network",
         }
     }
 }
@@ -73,6 +82,7 @@ mod tests {
         assert_eq!(Route::parse("#/wallet"), Route::Wallet);
         assert_eq!(Route::parse("#wallet"), Route::Wallet);
         assert_eq!(Route::parse("#/tx"), Route::Transactions);
+        assert_eq!(Route::parse("#/network"), Route::Network);
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod currency;
 pub mod mining;
+pub mod network;
 pub mod tx;
 pub mod wallet;
 

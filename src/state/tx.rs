@@ -43,7 +43,7 @@ pub struct Row {
     pub value: String,
 }
 
-fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
+pub(crate) fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
     Row {
         label,
         key,
@@ -370,7 +370,11 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn field_error(field: &'static str, label: &'static str, e: impl ToString) -> FieldError {
+pub(crate) fn field_error(
+    field: &'static str,
+    label: &'static str,
+    e: impl ToString,
+) -> FieldError {
     FieldError {
         field,
         label,
@@ -540,7 +544,7 @@ pub struct Signed {
 }
 
 impl Signed {
-    fn new(tx: SignedTx, from: Address) -> Self {
+    pub(crate) fn new(tx: SignedTx, from: Address) -> Self {
         let unsigned = tx.tx();
         Self {
             from: from.to_checksum(),

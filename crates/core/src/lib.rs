@@ -19,6 +19,7 @@ pub mod merkle;
 pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod rpc;
 pub mod state;
 pub mod tx;
 pub mod wallet;

@@ -1,0 +1,690 @@
+//! Ethereum JSON-RPC 2.0 (the `eth_*` API every node serves), without I/O.
+//!
+//! The core builds request bodies, reads responses strictly (a quantity is `0x` and minimal hex,
+//! an id must match, an error object becomes [`RpcError::Node`] classified by what the node
+//! said) and runs the few flows the app needs ([`node_status`], [`account_on_node`],
+//! [`suggest_fees`], [`broadcast`], [`receipt`]) over a [`Transport`] that the caller supplies:
+//! `fetch` in the browser, a TCP socket in the native integration test against a real node.
+//!
+//! Nothing here ever contacts a node by itself: every flow takes the URL the user entered.
+
+use std::fmt;
+
+use serde_json::{json, Value};
+
+use crate::address::Address;
+use crate::amount::Wei;
+use crate::hash::TxHash;
+use crate::tx::{SignedTx, U256};
+
+/// Why a request did not get an HTTP answer (or got a non-2xx one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The connection failed. A browser reports a refused connection, an unknown host and a
+    /// CORS refusal the same way, so the message names all three.
+    Unreachable { detail: String },
+    /// No answer within the time limit.
+    Timeout { ms: u32 },
+    /// An HTTP status other than 2xx.
+    Http { status: u16, body: String },
+    /// The URL is not an `http://` or `https://` URL.
+    BadUrl { url: String },
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unreachable { detail } => write!(
+                f,
+                "the node could not be reached ({detail}): it is not running, the URL is wrong, \
+                 or it refuses requests from this page (CORS: a local node must allow this \
+                 origin, e.g. anvil --allow-origin '*')"
+            ),
+            Self::Timeout { ms } => write!(f, "the node did not answer within {} s", ms / 1000),
+            Self::Http { status, body } => {
+                write!(f, "the node answered HTTP {status}")?;
+                if !body.is_empty() {
+                    write!(f, ": {}", truncate(body, 200))?;
+                }
+                Ok(())
+            }
+            Self::BadUrl { url } => write!(
+                f,
+                "\"{}\" is not a JSON-RPC URL: enter one starting with http:// or https://",
+                truncate(url, 80)
+            ),
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+/// What a node's error message means, for the words the user reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeErrorKind {
+    NonceTooLow,
+    NonceTooHigh,
+    InsufficientFunds,
+    Underpriced,
+    WrongChainId,
+    AlreadyKnown,
+    GasTooLow,
+    Other,
+}
+
+impl NodeErrorKind {
+    /// Classifies the message of a node's error object. Geth, Nethermind, Erigon, Besu, reth
+    /// and anvil word these differently; the phrases below cover them.
+    pub fn classify(message: &str) -> Self {
+        let m = message.to_ascii_lowercase();
+        if m.contains("nonce too low") || m.contains("nonce is too low") || m.contains("oldnonce") {
+            Self::NonceTooLow
+        } else if m.contains("nonce too high") || m.contains("nonce is too high") {
+            Self::NonceTooHigh
+        } else if m.contains("insufficient funds") || m.contains("insufficient balance") {
+            Self::InsufficientFunds
+        } else if m.contains("underpriced")
+            || m.contains("fee cap less than block base fee")
+            || m.contains("max fee per gas less than block base fee")
+            || m.contains("fee too low")
+        {
+            Self::Underpriced
+        } else if m.contains("chain id") || m.contains("chainid") || m.contains("replay") {
+            Self::WrongChainId
+        } else if m.contains("already known") || m.contains("already imported") {
+            Self::AlreadyKnown
+        } else if m.contains("intrinsic gas too low") || m.contains("gas too low") {
+            Self::GasTooLow
+        } else {
+            Self::Other
+        }
+    }
+
+    fn advice(self) -> &'static str {
+        match self {
+            Self::NonceTooLow => {
+                "nonce too low: this account already sent a transaction with that nonce; use the \
+                 node's next nonce (Fill from node)"
+            }
+            Self::NonceTooHigh => "nonce too high: earlier nonces of this account are missing",
+            Self::InsufficientFunds => {
+                "insufficient funds: the balance does not cover value + gas limit × max fee"
+            }
+            Self::Underpriced => "fee too low: raise the max fee (and tip) or fill fees from node",
+            Self::WrongChainId => {
+                "wrong chain id: the transaction was signed for another network than this node's"
+            }
+            Self::AlreadyKnown => "the node already has this exact transaction",
+            Self::GasTooLow => "gas limit too low for this transaction",
+            Self::Other => "the node refused the request",
+        }
+    }
+}
+
+/// Why a JSON-RPC call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RpcError {
+    Transport(TransportError),
+    /// The node answered with a JSON-RPC error object.
+    Node {
+        code: i64,
+        message: String,
+        kind: NodeErrorKind,
+    },
+    /// The answer is not the JSON-RPC response expected.
+    Malformed {
+        detail: String,
+    },
+}
+
+impl From<TransportError> for RpcError {
+    fn from(e: TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl fmt::Display for RpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Transport(e) => e.fmt(f),
+            Self::Node {
+                code,
+                message,
+                kind,
+            } => write!(
+                f,
+                "{} (the node said: \"{}\", code {code})",
+                kind.advice(),
+                truncate(message, 300)
+            ),
+            Self::Malformed { detail } => {
+                write!(f, "the node's answer is not valid JSON-RPC: {detail}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RpcError {}
+
+fn malformed(detail: impl Into<String>) -> RpcError {
+    RpcError::Malformed {
+        detail: detail.into(),
+    }
+}
+
+/// A call of the JSON-RPC API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    ChainId,
+    BlockNumber,
+    GasPrice,
+    /// The latest block's header (for its base fee).
+    LatestBlock,
+    /// `eth_feeHistory` over the last `blocks` blocks with the 50th percentile tip.
+    FeeHistory {
+        blocks: u64,
+    },
+    Balance(Address),
+    /// The next nonce, counting the node's pending transactions.
+    TransactionCount(Address),
+    EstimateGas {
+        from: Address,
+        to: Address,
+        value: Wei,
+        data: Vec<u8>,
+    },
+    SendRawTransaction(Vec<u8>),
+    Receipt(TxHash),
+    Accounts,
+    ClientVersion,
+}
+
+fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// A quantity as JSON-RPC writes it: `0x` and minimal hex (`0x0` for zero).
+pub fn quantity(value: u128) -> String {
+    format!("{value:#x}")
+}
+
+impl Call {
+    /// The method name.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::ChainId => "eth_chainId",
+            Self::BlockNumber => "eth_blockNumber",
+            Self::GasPrice => "eth_gasPrice",
+            Self::LatestBlock => "eth_getBlockByNumber",
+            Self::FeeHistory { .. } => "eth_feeHistory",
+            Self::Balance(_) => "eth_getBalance",
+            Self::TransactionCount(_) => "eth_getTransactionCount",
+            Self::EstimateGas { .. } => "eth_estimateGas",
+            Self::SendRawTransaction(_) => "eth_sendRawTransaction",
+            Self::Receipt(_) => "eth_getTransactionReceipt",
+            Self::Accounts => "eth_accounts",
+            Self::ClientVersion => "web3_clientVersion",
+        }
+    }
+
+    /// The positional parameters.
+    pub fn params(&self) -> Value {
+        let addr = |a: &Address| Value::String(hex0x(a.as_bytes()));
+        match self {
+            Self::ChainId | Self::BlockNumber | Self::GasPrice | Self::Accounts => json!([]),
+            Self::ClientVersion => json!([]),
+            Self::LatestBlock => json!(["latest", false]),
+            Self::FeeHistory { blocks } => json!([quantity(u128::from(*blocks)), "latest", [50]]),
+            Self::Balance(a) => json!([addr(a), "latest"]),
+            Self::TransactionCount(a) => json!([addr(a), "pending"]),
+            Self::EstimateGas {
+                from,
+                to,
+                value,
+                data,
+            } => json!([{
+                "from": addr(from),
+                "to": addr(to),
+                "value": quantity(value.as_wei()),
+                "data": hex0x(data),
+            }]),
+            Self::SendRawTransaction(raw) => json!([hex0x(raw)]),
+            Self::Receipt(hash) => json!([hash.to_hex()]),
+        }
+    }
+
+    /// The request body with this `id`.
+    pub fn body(&self, id: u64) -> String {
+        json!({ "jsonrpc": "2.0", "id": id, "method": self.method(), "params": self.params() })
+            .to_string()
+    }
+}
+
+/// Reads a response body: the `result` of the response with this `id`, or the node's error.
+///
+/// # Errors
+/// [`RpcError::Node`] for an error object, [`RpcError::Malformed`] for anything that is not a
+/// JSON-RPC 2.0 response to `id`.
+pub fn parse_response(body: &str, id: u64) -> Result<Value, RpcError> {
+    let value: Value = serde_json::from_str(body)
+        .map_err(|e| malformed(format!("not JSON ({e}): {}", truncate(body, 120))))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| malformed("the answer is not a JSON object"))?;
+    if obj.get("id").and_then(Value::as_u64) != Some(id) {
+        // Some nodes answer a request they cannot parse with id null and an error: show it.
+        if let Some(e) = obj.get("error") {
+            return Err(node_error(e));
+        }
+        return Err(malformed(format!("the answer is not for request id {id}")));
+    }
+    if let Some(e) = obj.get("error") {
+        return Err(node_error(e));
+    }
+    obj.get("result")
+        .cloned()
+        .ok_or_else(|| malformed("the answer has neither result nor error"))
+}
+
+fn node_error(e: &Value) -> RpcError {
+    let message = e
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("no message")
+        .to_owned();
+    let data = e.get("data").and_then(Value::as_str).unwrap_or("");
+    let kind = match NodeErrorKind::classify(&message) {
+        NodeErrorKind::Other => NodeErrorKind::classify(data),
+        k => k,
+    };
+    RpcError::Node {
+        code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
+        message,
+        kind,
+    }
+}
+
+fn quantity_digits<'a>(v: &'a Value, what: &str) -> Result<&'a str, RpcError> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| malformed(format!("{what} is not a hex string")))?;
+    let digits = s
+        .strip_prefix("0x")
+        .ok_or_else(|| malformed(format!("{what} \"{}\" has no 0x", truncate(s, 80))))?;
+    let ok = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_hexdigit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if ok {
+        Ok(digits)
+    } else {
+        Err(malformed(format!(
+            "{what} \"{}\" is not a minimal hex quantity",
+            truncate(s, 80)
+        )))
+    }
+}
+
+/// A quantity that fits `u128`.
+///
+/// # Errors
+/// [`RpcError::Malformed`] for anything else.
+pub fn parse_u128(v: &Value, what: &str) -> Result<u128, RpcError> {
+    let digits = quantity_digits(v, what)?;
+    u128::from_str_radix(digits, 16).map_err(|_| malformed(format!("{what} is too large")))
+}
+
+/// A quantity that fits `u64`.
+///
+/// # Errors
+/// [`RpcError::Malformed`] for anything else.
+pub fn parse_u64(v: &Value, what: &str) -> Result<u64, RpcError> {
+    let digits = quantity_digits(v, what)?;
+    u64::from_str_radix(digits, 16).map_err(|_| malformed(format!("{what} is too large")))
+}
+
+/// A 256-bit quantity.
+///
+/// # Errors
+/// [`RpcError::Malformed`] for anything else.
+pub fn parse_u256(v: &Value, what: &str) -> Result<U256, RpcError> {
+    let digits = quantity_digits(v, what)?;
+    U256::from_str_radix(digits, 16).map_err(|_| malformed(format!("{what} is too large")))
+}
+
+fn parse_address(v: &Value, what: &str) -> Result<Address, RpcError> {
+    v.as_str()
+        .and_then(|s| s.to_ascii_lowercase().parse::<Address>().ok())
+        .ok_or_else(|| malformed(format!("{what} is not an address")))
+}
+
+/// The network's usual name and a public explorer, for the chain ids people use most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownChain {
+    pub name: &'static str,
+    /// Base URL of a public block explorer (no trailing slash), if there is one.
+    pub explorer: Option<&'static str>,
+    /// Whether its ether has real value.
+    pub real_money: bool,
+}
+
+/// Looks up a chain id.
+pub fn known_chain(chain_id: u64) -> Option<KnownChain> {
+    let (name, explorer, real_money) = match chain_id {
+        1 => ("Ethereum mainnet", Some("https://etherscan.io"), true),
+        11_155_111 => (
+            "Sepolia testnet",
+            Some("https://sepolia.etherscan.io"),
+            false,
+        ),
+        17_000 => (
+            "Holesky testnet",
+            Some("https://holesky.etherscan.io"),
+            false,
+        ),
+        560_048 => ("Hoodi testnet", Some("https://hoodi.etherscan.io"), false),
+        31_337 => ("local development node (anvil / Hardhat)", None, false),
+        1_337 => (
+            "local development chain (Ganache / geth --dev; also this lab's chain id)",
+            None,
+            false,
+        ),
+        _ => return None,
+    };
+    Some(KnownChain {
+        name,
+        explorer,
+        real_money,
+    })
+}
+
+/// A transaction's page on the chain's public explorer, when the chain has one.
+pub fn explorer_tx_url(chain_id: u64, hash: &TxHash) -> Option<String> {
+    known_chain(chain_id)?
+        .explorer
+        .map(|base| format!("{base}/tx/{}", hash.to_hex()))
+}
+
+/// How a request goes out. Implementations post `body` to `url` with
+/// `Content-Type: application/json` and return the response body.
+pub trait Transport {
+    /// Posts one JSON-RPC request.
+    ///
+    /// # Errors
+    /// [`TransportError`] when there is no 2xx answer.
+    fn post(
+        &self,
+        url: &str,
+        body: String,
+    ) -> impl std::future::Future<Output = Result<String, TransportError>>;
+}
+
+/// Checks that a URL the user typed is an HTTP(S) URL; returns it trimmed.
+///
+/// # Errors
+/// [`TransportError::BadUrl`].
+pub fn check_url(url: &str) -> Result<String, TransportError> {
+    let t = url.trim();
+    let rest = t
+        .strip_prefix("http://")
+        .or_else(|| t.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !t.chars().any(char::is_whitespace) => Ok(t.to_owned()),
+        _ => Err(TransportError::BadUrl { url: t.to_owned() }),
+    }
+}
+
+/// Makes one call and returns its `result`.
+///
+/// # Errors
+/// Any [`RpcError`].
+pub async fn call(t: &impl Transport, url: &str, c: &Call) -> Result<Value, RpcError> {
+    const ID: u64 = 1;
+    let url = check_url(url)?;
+    let body = t.post(&url, c.body(ID)).await?;
+    parse_response(&body, ID)
+}
+
+/// What the settings panel shows about a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeStatus {
+    pub chain_id: u64,
+    pub latest_block: u64,
+    pub gas_price: u128,
+    /// The latest block's base fee; `None` on a chain without EIP-1559.
+    pub base_fee: Option<u128>,
+    /// `web3_clientVersion`, when the node answers it.
+    pub client: Option<String>,
+}
+
+/// Reads the chain id, latest block, gas price and base fee of the node at `url`.
+///
+/// # Errors
+/// The first failing call's [`RpcError`] (the client version is optional).
+pub async fn node_status(t: &impl Transport, url: &str) -> Result<NodeStatus, RpcError> {
+    let chain_id = parse_u64(&call(t, url, &Call::ChainId).await?, "the chain id")?;
+    let latest_block = parse_u64(&call(t, url, &Call::BlockNumber).await?, "the block number")?;
+    let gas_price = parse_u128(&call(t, url, &Call::GasPrice).await?, "the gas price")?;
+    let block = call(t, url, &Call::LatestBlock).await?;
+    let base_fee = match block.get("baseFeePerGas") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(parse_u128(v, "the base fee")?),
+    };
+    let client = call(t, url, &Call::ClientVersion)
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(|s| truncate(s, 80)));
+    Ok(NodeStatus {
+        chain_id,
+        latest_block,
+        gas_price,
+        base_fee,
+        client,
+    })
+}
+
+/// An account as the node sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountOnNode {
+    pub balance: U256,
+    /// The next nonce, counting the node's pending transactions.
+    pub nonce: u64,
+}
+
+/// Reads an account's balance and next nonce.
+///
+/// # Errors
+/// The failing call's [`RpcError`].
+pub async fn account_on_node(
+    t: &impl Transport,
+    url: &str,
+    address: Address,
+) -> Result<AccountOnNode, RpcError> {
+    let balance = parse_u256(&call(t, url, &Call::Balance(address)).await?, "the balance")?;
+    let nonce = parse_u64(
+        &call(t, url, &Call::TransactionCount(address)).await?,
+        "the nonce",
+    )?;
+    Ok(AccountOnNode { balance, nonce })
+}
+
+/// The node's accounts (`eth_accounts`; a development node lists its unlocked dev accounts).
+///
+/// # Errors
+/// The call's [`RpcError`], or an entry that is not an address.
+pub async fn accounts(t: &impl Transport, url: &str) -> Result<Vec<Address>, RpcError> {
+    let v = call(t, url, &Call::Accounts).await?;
+    v.as_array()
+        .ok_or_else(|| malformed("eth_accounts did not return a list"))?
+        .iter()
+        .map(|a| parse_address(a, "an account"))
+        .collect()
+}
+
+/// Fees to sign with, from the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeeSuggestion {
+    /// The next block's base fee (EIP-1559 chains).
+    pub base_fee: Option<u128>,
+    /// Median tip of recent blocks (at least 1 wei when there is a base fee).
+    pub priority_fee: u128,
+    /// 2 × next base fee + tip: stays valid through several full blocks.
+    pub max_fee: u128,
+    /// `eth_gasPrice`, for legacy transactions.
+    pub gas_price: u128,
+}
+
+/// Reads the fee fields from `eth_feeHistory` (falling back to `eth_gasPrice` on a chain or
+/// node without it).
+///
+/// # Errors
+/// The failing call's [`RpcError`].
+pub async fn suggest_fees(t: &impl Transport, url: &str) -> Result<FeeSuggestion, RpcError> {
+    let gas_price = parse_u128(&call(t, url, &Call::GasPrice).await?, "the gas price")?;
+    let history = call(t, url, &Call::FeeHistory { blocks: 5 }).await.ok();
+    Ok(fees_from_history(history.as_ref(), gas_price))
+}
+
+/// The fee arithmetic of [`suggest_fees`]: base fee of the next block (the last entry of
+/// `baseFeePerGas`), median of the blocks' 50th-percentile tips.
+pub fn fees_from_history(history: Option<&Value>, gas_price: u128) -> FeeSuggestion {
+    let base_fee = history
+        .and_then(|h| h.get("baseFeePerGas")?.as_array()?.last().cloned())
+        .and_then(|v| parse_u128(&v, "base fee").ok())
+        .filter(|b| *b > 0);
+    let Some(base) = base_fee else {
+        return FeeSuggestion {
+            base_fee: None,
+            priority_fee: gas_price,
+            max_fee: gas_price,
+            gas_price,
+        };
+    };
+    let mut tips: Vec<u128> = history
+        .and_then(|h| h.get("reward")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.as_array()?.first().cloned())
+        .filter_map(|v| parse_u128(&v, "tip").ok())
+        .collect();
+    tips.sort_unstable();
+    let median = tips.get(tips.len() / 2).copied();
+    // No history of tips: what the gas price pays above the base fee.
+    let priority_fee = median
+        .unwrap_or_else(|| gas_price.saturating_sub(base))
+        .max(1);
+    FeeSuggestion {
+        base_fee: Some(base),
+        priority_fee,
+        max_fee: base.saturating_mul(2).saturating_add(priority_fee),
+        gas_price,
+    }
+}
+
+/// Asks the node how much gas a transfer needs.
+///
+/// # Errors
+/// The call's [`RpcError`] (a node refuses to estimate a transfer the sender cannot pay).
+pub async fn estimate_gas(
+    t: &impl Transport,
+    url: &str,
+    from: Address,
+    to: Address,
+    value: Wei,
+    data: Vec<u8>,
+) -> Result<u64, RpcError> {
+    let c = Call::EstimateGas {
+        from,
+        to,
+        value,
+        data,
+    };
+    parse_u64(&call(t, url, &c).await?, "the gas estimate")
+}
+
+/// Sends a signed transaction with `eth_sendRawTransaction`. The node's answer must be the
+/// transaction's own hash (keccak256 of the raw bytes).
+///
+/// # Errors
+/// The node's refusal, or [`RpcError::Malformed`] when it answers another hash.
+pub async fn broadcast(t: &impl Transport, url: &str, tx: &SignedTx) -> Result<TxHash, RpcError> {
+    let v = call(t, url, &Call::SendRawTransaction(tx.raw())).await?;
+    let answered: TxHash = v
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| malformed("eth_sendRawTransaction did not return a hash"))?;
+    if answered == tx.hash() {
+        Ok(answered)
+    } else {
+        Err(malformed(format!(
+            "the node answered the hash {answered}, but this transaction's hash is {}",
+            tx.hash()
+        )))
+    }
+}
+
+/// A mined transaction's receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub hash: TxHash,
+    /// `status` 1: executed; 0: reverted (still mined, fee paid).
+    pub success: bool,
+    pub block_number: u64,
+    pub gas_used: u64,
+    pub effective_gas_price: u128,
+    pub from: Address,
+}
+
+impl Receipt {
+    /// gas used × effective gas price, in wei.
+    pub fn fee_paid(&self) -> u128 {
+        u128::from(self.gas_used).saturating_mul(self.effective_gas_price)
+    }
+}
+
+/// Reads a receipt (`None`: not mined yet).
+///
+/// # Errors
+/// [`RpcError::Malformed`] for a receipt that lacks a field.
+pub fn parse_receipt(v: &Value) -> Result<Option<Receipt>, RpcError> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let field = |name: &str| {
+        v.get(name)
+            .ok_or_else(|| malformed(format!("the receipt has no {name}")))
+    };
+    let hash = field("transactionHash")?
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| malformed("the receipt's transactionHash is not a hash"))?;
+    Ok(Some(Receipt {
+        hash,
+        success: parse_u64(field("status")?, "the status")? == 1,
+        block_number: parse_u64(field("blockNumber")?, "the block number")?,
+        gas_used: parse_u64(field("gasUsed")?, "the gas used")?,
+        effective_gas_price: parse_u128(field("effectiveGasPrice")?, "the effective gas price")?,
+        from: parse_address(field("from")?, "the receipt's from")?,
+    }))
+}
+
+/// Asks for a transaction's receipt.
+///
+/// # Errors
+/// The call's [`RpcError`].
+pub async fn receipt(
+    t: &impl Transport,
+    url: &str,
+    hash: &TxHash,
+) -> Result<Option<Receipt>, RpcError> {
+    parse_receipt(&call(t, url, &Call::Receipt(*hash)).await?)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,650 @@
+//! The Network screen's state: a real Ethereum JSON-RPC node the user chose, the selected
+//! account as that node sees it, the comparison of the wallet's accounts with the node's, and
+//! sending a transfer signed here to it.
+//!
+//! Off by default: no request is made until the user enters a URL and presses Connect (a
+//! stored URL only fills the field in). Every call goes through the core's [`rpc`] flows over
+//! [`FetchTransport`]. Nothing here writes the lab chain, the mempool or the wallet: a failed
+//! broadcast changes nothing local.
+
+use blocklab_core::address::Address;
+use blocklab_core::amount::{format_units, DECIMALS, GWEI_DECIMALS};
+use blocklab_core::persist::KeyValueStore;
+use blocklab_core::rpc::{self, AccountOnNode, FeeSuggestion, NodeStatus, Receipt};
+use blocklab_core::tx::U256;
+use blocklab_core::TxHash;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::actions::capitalise;
+use super::tx::{
+    build, field_error, row, FeeKind, FieldError, Row, SendForm, Signed, LAB_CHAIN_ID,
+};
+use super::wallet::WalletState;
+use crate::platform::clock;
+use crate::platform::rpc::FetchTransport;
+use crate::platform::storage::LocalStore;
+
+/// Where the last URL the user connected to is kept (not a secret, but it may hold a provider
+/// key: it stays in this browser like everything else).
+pub const RPC_KEY: &str = "blocklab.rpc";
+
+/// The stored setting, versioned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct RpcSetting {
+    version: u32,
+    url: String,
+}
+
+/// How often and how long a receipt is polled for.
+const RECEIPT_POLL_MS: u32 = 1_000;
+const RECEIPT_POLLS: u32 = 120;
+
+fn err(e: impl ToString) -> String {
+    capitalise(&e.to_string())
+}
+
+/// A wei amount as ETH, exact (`1.5 ETH`), or in wei when it does not fit 128 bits.
+pub fn eth_text(wei: U256) -> String {
+    match u128::try_from(wei) {
+        Ok(v) => format!("{} ETH", format_units(v, DECIMALS)),
+        Err(_) => format!("{wei} wei"),
+    }
+}
+
+fn gwei_text(wei: u128) -> String {
+    format!("{} gwei ({wei} wei)", format_units(wei, GWEI_DECIMALS))
+}
+
+/// What the settings panel says about the node's chain.
+pub fn chain_note(chain_id: u64) -> String {
+    let known = rpc::known_chain(chain_id);
+    let mut note = match known {
+        Some(k) => format!("Chain id {chain_id}: {}.", k.name),
+        None => format!("Chain id {chain_id}: not a network this app knows by name."),
+    };
+    if chain_id == LAB_CHAIN_ID {
+        note.push_str(
+            " Transactions signed for the lab chain (1337) are valid on this node too: check \
+             before you send.",
+        );
+    }
+    if known.is_some_and(|k| k.real_money) {
+        note.push_str(
+            " REAL MONEY: a transaction sent here moves real ether and cannot be undone.",
+        );
+    }
+    note
+}
+
+/// The settings panel's rows for a node.
+pub fn status_rows(s: &NodeStatus) -> Vec<Row> {
+    let mut rows = vec![
+        row("Chain id", "chain-id", s.chain_id.to_string()),
+        row("Latest block", "latest-block", s.latest_block.to_string()),
+        row("Gas price", "gas-price", gwei_text(s.gas_price)),
+        row(
+            "Base fee",
+            "base-fee",
+            s.base_fee
+                .map_or_else(|| "none (no EIP-1559 on this chain)".to_owned(), gwei_text),
+        ),
+    ];
+    if let Some(c) = &s.client {
+        rows.push(row("Client", "client", c.clone()));
+    }
+    rows
+}
+
+/// One line of the account comparison: the node's account `index` beside the wallet's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRow {
+    pub index: usize,
+    pub node: Option<Address>,
+    pub node_balance: Option<String>,
+    /// The wallet's account at the same position: name and address.
+    pub wallet: Option<(String, Address)>,
+    pub verdict: &'static str,
+}
+
+/// Lines up the node's accounts with the wallet's, position by position.
+pub fn compare_rows(
+    node: &[(Address, Option<String>)],
+    wallet: &[(String, Address)],
+) -> Vec<CompareRow> {
+    (0..node.len().max(wallet.len()))
+        .map(|i| {
+            let n = node.get(i);
+            let w = wallet.get(i);
+            let verdict = match (n, w) {
+                (Some((a, _)), Some((_, b))) if a == b => "same address",
+                (Some(_), Some(_)) => "different",
+                (Some(_), None) => "not in this wallet (add accounts to compare)",
+                (None, _) => "the node has no account here",
+            };
+            CompareRow {
+                index: i,
+                node: n.map(|(a, _)| *a),
+                node_balance: n.and_then(|(_, b)| b.clone()),
+                wallet: w.cloned(),
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// The form with the node's chain id, the account's next nonce, fees and gas filled in.
+pub fn apply_fill(
+    form: &SendForm,
+    chain_id: u64,
+    nonce: u64,
+    fees: FeeSuggestion,
+    gas: Option<u64>,
+) -> SendForm {
+    let gwei = |wei: u128| format_units(wei, GWEI_DECIMALS);
+    let mut f = form.clone();
+    f.chain_id = chain_id.to_string();
+    f.nonce = nonce.to_string();
+    f.nonce_auto = false;
+    f.gas_price = gwei(fees.gas_price);
+    if fees.base_fee.is_some() {
+        f.priority_fee = gwei(fees.priority_fee);
+        f.max_fee = gwei(fees.max_fee);
+    } else {
+        // No EIP-1559 on this chain: only a legacy transaction is valid.
+        f.fee_kind = FeeKind::Legacy;
+    }
+    if let Some(g) = gas {
+        f.gas_limit = g.to_string();
+    }
+    f
+}
+
+/// The receipt's rows.
+pub fn receipt_rows(r: &Receipt) -> Vec<Row> {
+    vec![
+        row(
+            "Status",
+            "status",
+            if r.success {
+                "success (1)"
+            } else {
+                "failed (0): reverted, fee paid"
+            },
+        ),
+        row("Block", "block", r.block_number.to_string()),
+        row("Gas used", "gas-used", r.gas_used.to_string()),
+        row(
+            "Effective gas price",
+            "effective-gas-price",
+            gwei_text(r.effective_gas_price),
+        ),
+        row("Fee paid", "fee", eth_text(U256::from(r.fee_paid()))),
+        row("From", "from", r.from.to_checksum()),
+    ]
+}
+
+/// What the send card says about its last broadcast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Broadcast {
+    /// Accepted by the node; the receipt is awaited (`None`) or here.
+    Sent {
+        hash: TxHash,
+        chain_id: u64,
+        receipt: Option<Receipt>,
+        /// Why polling stopped without a receipt.
+        gave_up: Option<String>,
+    },
+    Refused(String),
+}
+
+/// The Network screen's signals, provided once by [`crate::app::App`].
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkState {
+    /// The URL as typed.
+    pub url: RwSignal<String>,
+    /// The URL of the node the panel shows; `None` until a connection succeeds.
+    pub connected: RwSignal<Option<String>>,
+    pub status: RwSignal<Option<NodeStatus>>,
+    /// The last problem of the settings, account or compare panels.
+    pub error: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    pub account: RwSignal<Option<(Address, AccountOnNode)>>,
+    pub compare: RwSignal<Option<Vec<CompareRow>>>,
+    pub form: RwSignal<SendForm>,
+    pub signed: RwSignal<Option<Signed>>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    /// What "Fill from node" did.
+    pub fill_note: RwSignal<Option<Result<String, String>>>,
+    pub broadcast: RwSignal<Option<Broadcast>>,
+}
+
+impl NetworkState {
+    /// Reads the stored URL into the field (and connects to nothing). An unreadable setting
+    /// is reported, kept, and replaced only when the user connects again.
+    pub fn load() -> Self {
+        let (url, error) = match LocalStore.get(RPC_KEY) {
+            Ok(None) => (String::new(), None),
+            Ok(Some(text)) => match serde_json::from_str::<RpcSetting>(&text) {
+                Ok(s) if s.version == 1 => (s.url, None),
+                _ => (
+                    String::new(),
+                    Some(format!(
+                        "The stored JSON-RPC setting is unreadable and was ignored (storage key \"{RPC_KEY}\")"
+                    )),
+                ),
+            },
+            Err(e) => (String::new(), Some(err(e))),
+        };
+        let form = SendForm {
+            chain_id: String::new(),
+            ..SendForm::default()
+        };
+        Self {
+            url: RwSignal::new(url),
+            connected: RwSignal::new(None),
+            status: RwSignal::new(None),
+            error: RwSignal::new(error),
+            busy: RwSignal::new(false),
+            account: RwSignal::new(None),
+            compare: RwSignal::new(None),
+            form: RwSignal::new(form),
+            signed: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+            fill_note: RwSignal::new(None),
+            broadcast: RwSignal::new(None),
+        }
+    }
+
+    /// Changes the send form; drops a signature of the previous fields.
+    pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
+        self.form.update(change);
+        self.signed.set(None);
+    }
+
+    fn url_or_error(self) -> Option<String> {
+        let url = self.connected.get_untracked();
+        if url.is_none() {
+            self.error
+                .set(Some("Connect to a JSON-RPC node first".to_owned()));
+        }
+        url
+    }
+
+    /// Connects: reads the node's status and, on success, remembers the URL and fills the
+    /// send form's chain id.
+    pub fn connect(self, wallet: WalletState) {
+        let typed = self.url.get_untracked();
+        let url = match rpc::check_url(&typed) {
+            Ok(u) => u,
+            Err(e) => {
+                self.error.set(Some(err(e)));
+                return;
+            }
+        };
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = rpc::node_status(&FetchTransport::default(), &url).await;
+            self.busy.set(false);
+            match result {
+                Ok(status) => {
+                    let setting = RpcSetting {
+                        version: 1,
+                        url: url.clone(),
+                    };
+                    let saved = serde_json::to_string(&setting)
+                        .map_err(err)
+                        .and_then(|s| LocalStore.set(RPC_KEY, &s).map_err(err));
+                    self.error.set(
+                        saved.err().map(|e| {
+                            format!("Connected, but the URL could not be remembered: {e}")
+                        }),
+                    );
+                    let chain_id = status.chain_id;
+                    self.status.set(Some(status));
+                    self.connected.set(Some(url));
+                    self.edit(|f| f.chain_id = chain_id.to_string());
+                    self.refresh_account(wallet);
+                }
+                Err(e) => {
+                    self.connected.set(None);
+                    self.status.set(None);
+                    self.error.set(Some(err(e)));
+                }
+            }
+        });
+    }
+
+    /// Forgets the node (and the stored URL).
+    pub fn disconnect(self) {
+        self.connected.set(None);
+        self.status.set(None);
+        self.account.set(None);
+        self.compare.set(None);
+        self.broadcast.set(None);
+        self.error.set(LocalStore.remove(RPC_KEY).err().map(err));
+    }
+
+    /// Reads the selected wallet account's balance and nonce from the node.
+    pub fn refresh_account(self, wallet: WalletState) {
+        let Some(url) = self.connected.get_untracked() else {
+            return;
+        };
+        let Some(address) = selected_address(wallet) else {
+            self.account.set(None);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match rpc::account_on_node(&FetchTransport::default(), &url, address).await {
+                Ok(a) => self.account.set(Some((address, a))),
+                Err(e) => self.error.set(Some(err(e))),
+            }
+        });
+    }
+
+    /// Compares the node's accounts (`eth_accounts`, with their balances) with the wallet's.
+    pub fn compare_accounts(self, wallet: WalletState) {
+        let Some(url) = self.url_or_error() else {
+            return;
+        };
+        let mine: Vec<(String, Address)> = wallet.file.with_untracked(|f| {
+            f.as_ref()
+                .map(|f| {
+                    f.accounts
+                        .iter()
+                        .map(|a| (a.name.clone(), a.address))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let t = FetchTransport::default();
+            let result = async {
+                let list = rpc::accounts(&t, &url).await?;
+                let mut node = Vec::with_capacity(list.len());
+                for a in list {
+                    let balance = rpc::account_on_node(&t, &url, a)
+                        .await
+                        .map(|s| eth_text(s.balance))
+                        .ok();
+                    node.push((a, balance));
+                }
+                Ok::<_, rpc::RpcError>(node)
+            }
+            .await;
+            self.busy.set(false);
+            match result {
+                Ok(node) => {
+                    self.error.set(None);
+                    self.compare.set(Some(compare_rows(&node, &mine)));
+                }
+                Err(e) => self.error.set(Some(err(e))),
+            }
+        });
+    }
+
+    /// Fills the send form from the node: chain id, the sender's next nonce, fees, and the
+    /// gas estimate when the recipient and amount are readable.
+    pub fn fill_from_node(self, wallet: WalletState) {
+        let Some(url) = self.url_or_error() else {
+            return;
+        };
+        let from_index = wallet.selected.get_untracked();
+        let Some(from) = super::tx::unlocked_address(wallet, from_index) else {
+            self.fill_note.set(Some(Err(
+                "Unlock your wallet to choose the sender".to_owned()
+            )));
+            return;
+        };
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let t = FetchTransport::default();
+            let result = async {
+                let status = rpc::node_status(&t, &url).await?;
+                let account = rpc::account_on_node(&t, &url, from).await?;
+                let fees = rpc::suggest_fees(&t, &url).await?;
+                Ok::<_, rpc::RpcError>((status, account, fees))
+            }
+            .await;
+            let (status, account, fees) = match result {
+                Ok(v) => v,
+                Err(e) => {
+                    self.busy.set(false);
+                    self.fill_note.set(Some(Err(err(e))));
+                    return;
+                }
+            };
+            let form = self.form.get_untracked();
+            let data = super::tx::form_data(&form).unwrap_or_default();
+            let to = form.to.trim().parse::<Address>().ok();
+            let value = blocklab_core::Wei::parse_coins(&form.amount).ok();
+            let (gas, gas_note) = match (to, value) {
+                (Some(to), Some(value)) => {
+                    match rpc::estimate_gas(&t, &url, from, to, value, data).await {
+                        Ok(g) => (Some(g), format!("gas limit {g} (node's estimate)")),
+                        Err(e) => (None, format!("no gas estimate: {}", err(e))),
+                    }
+                }
+                _ => (
+                    None,
+                    "enter the recipient and amount to get a gas estimate".to_owned(),
+                ),
+            };
+            self.busy.set(false);
+            let chain_id = status.chain_id;
+            self.status.set(Some(status));
+            self.account.set(Some((from, account)));
+            self.edit(|f| *f = apply_fill(f, chain_id, account.nonce, fees, gas));
+            self.fill_note.set(Some(Ok(format!(
+                "Filled from the node: chain id {chain_id}, nonce {}, {}",
+                account.nonce, gas_note
+            ))));
+        });
+    }
+
+    /// Signs the form's transfer with the selected unlocked account (nothing is sent).
+    pub fn sign(self, wallet: WalletState) {
+        let mut form = self.form.get_untracked();
+        form.from = wallet.selected.get_untracked();
+        let result = build(&form).and_then(|tx| {
+            wallet
+                .unlocked
+                .with_untracked(|u| {
+                    let account = u.as_ref()?.accounts.get(form.from)?;
+                    Some(
+                        tx.sign(account)
+                            .map(|signed| Signed::new(signed, account.address)),
+                    )
+                })
+                .ok_or_else(|| {
+                    vec![field_error(
+                        "from",
+                        "From",
+                        "unlock your wallet to sign (no unlocked account is chosen)",
+                    )]
+                })?
+                .map_err(|e| vec![field_error("form", "Transaction", e)])
+        });
+        self.broadcast.set(None);
+        match result {
+            Ok(signed) => {
+                self.errors.set(Vec::new());
+                self.signed.set(Some(signed));
+            }
+            Err(errors) => {
+                self.signed.set(None);
+                self.errors.set(errors);
+            }
+        }
+    }
+
+    /// Broadcasts the signed transfer with `eth_sendRawTransaction`, then polls its receipt.
+    pub fn broadcast(self, wallet: WalletState) {
+        let Some(url) = self.url_or_error() else {
+            return;
+        };
+        let Some(signed) = self.signed.get_untracked() else {
+            return;
+        };
+        let chain_id = signed.tx.chain_id().unwrap_or(0);
+        let node_chain = self
+            .status
+            .with_untracked(|s| s.as_ref().map(|s| s.chain_id));
+        if node_chain.is_some_and(|c| c != chain_id) {
+            self.broadcast.set(Some(Broadcast::Refused(format!(
+                "Not sent: this transaction is signed for chain id {chain_id}, but the node is chain id {}. Fill from node and sign again",
+                node_chain.unwrap_or_default()
+            ))));
+            return;
+        }
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let t = FetchTransport::default();
+            let sent = rpc::broadcast(&t, &url, &signed.tx).await;
+            self.busy.set(false);
+            let hash = match sent {
+                Ok(h) => h,
+                Err(e) => {
+                    self.broadcast.set(Some(Broadcast::Refused(format!(
+                        "The node refused it: {e}"
+                    ))));
+                    return;
+                }
+            };
+            self.broadcast.set(Some(Broadcast::Sent {
+                hash,
+                chain_id,
+                receipt: None,
+                gave_up: None,
+            }));
+            let mut outcome = Err("no receipt after 2 minutes; it may still be mined".to_owned());
+            for _ in 0..RECEIPT_POLLS {
+                match rpc::receipt(&t, &url, &hash).await {
+                    Ok(Some(r)) => {
+                        outcome = Ok(r);
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        outcome = Err(format!("polling the receipt failed: {}", err(e)));
+                        break;
+                    }
+                }
+                clock::sleep_ms(RECEIPT_POLL_MS).await;
+            }
+            self.broadcast.set(Some(match outcome {
+                Ok(r) => Broadcast::Sent {
+                    hash,
+                    chain_id,
+                    receipt: Some(r),
+                    gave_up: None,
+                },
+                Err(why) => Broadcast::Sent {
+                    hash,
+                    chain_id,
+                    receipt: None,
+                    gave_up: Some(why),
+                },
+            }));
+            self.refresh_account(wallet);
+        });
+    }
+}
+
+/// The wallet's selected account, when the wallet has one (locked or not: addresses are
+/// public).
+fn selected_address(wallet: WalletState) -> Option<Address> {
+    let i = wallet.selected.get_untracked();
+    wallet
+        .file
+        .with_untracked(|f| f.as_ref()?.accounts.get(i).map(|a| a.address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(n: u8) -> Address {
+        Address::from_bytes([n; 20])
+    }
+
+    #[test]
+    fn compare_lines_up_accounts_by_position() {
+        let node = [
+            (a(1), Some("10000 ETH".to_owned())),
+            (a(2), None),
+            (a(3), None),
+        ];
+        let wallet = [
+            ("Account 1".to_owned(), a(1)),
+            ("Account 2".to_owned(), a(9)),
+        ];
+        let rows = compare_rows(&node, &wallet);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].verdict, "same address");
+        assert_eq!(rows[0].node_balance.as_deref(), Some("10000 ETH"));
+        assert_eq!(rows[1].verdict, "different");
+        assert_eq!(
+            rows[2].verdict,
+            "not in this wallet (add accounts to compare)"
+        );
+        let rows = compare_rows(&[], &wallet);
+        assert_eq!(rows[0].verdict, "the node has no account here");
+    }
+
+    #[test]
+    fn fill_sets_chain_nonce_fees_and_gas() {
+        let form = SendForm::default();
+        let fees = FeeSuggestion {
+            base_fee: Some(875_000_000),
+            priority_fee: 1_000_000_000,
+            max_fee: 2_750_000_000,
+            gas_price: 1_875_000_000,
+        };
+        let f = apply_fill(&form, 31_337, 4, fees, Some(21_000));
+        assert_eq!(f.chain_id, "31337");
+        assert_eq!((f.nonce.as_str(), f.nonce_auto), ("4", false));
+        assert_eq!(f.priority_fee, "1");
+        assert_eq!(f.max_fee, "2.75");
+        assert_eq!(f.gas_price, "1.875");
+        assert_eq!(f.gas_limit, "21000");
+        assert_eq!(f.fee_kind, FeeKind::Eip1559);
+        // The filled form builds a transaction for that chain with those fields.
+        let mut f = f;
+        f.to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".into();
+        f.amount = "1.5".into();
+        let tx = build(&f).unwrap();
+        assert_eq!(tx.chain_id(), Some(31_337));
+        assert_eq!(tx.nonce(), 4);
+        assert_eq!(tx.max_fee_per_gas(), 2_750_000_000);
+        // Without EIP-1559 only a legacy transaction is valid.
+        let legacy = FeeSuggestion {
+            base_fee: None,
+            ..fees
+        };
+        assert_eq!(
+            apply_fill(&form, 1, 0, legacy, None).fee_kind,
+            FeeKind::Legacy
+        );
+    }
+
+    #[test]
+    fn chain_notes_warn_about_real_money() {
+        assert!(chain_note(1).contains("REAL MONEY"));
+        assert!(chain_note(31_337).contains("anvil"));
+        assert!(!chain_note(31_337).contains("REAL MONEY"));
+        assert!(chain_note(LAB_CHAIN_ID).contains("lab chain"));
+        assert!(chain_note(999_999).contains("not a network this app knows"));
+    }
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(
+            eth_text(U256::from(1_500_000_000_000_000_000u128)),
+            "1.5 ETH"
+        );
+        assert_eq!(eth_text(U256::from(1u8)), "0.000000000000000001 ETH");
+        assert_eq!(eth_text(U256::MAX), format!("{} wei", U256::MAX));
+    }
+}
