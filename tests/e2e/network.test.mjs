@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { openApp, startSuite } from './harness.mjs';
 
@@ -210,5 +211,40 @@ describe('a real Ethereum node (anvil)', () => {
     assert.equal(await n.id('rpc-connected').count(), 0);
     // The only problems the page reported are the refused connection to the dead URL.
     assert.deepEqual(problems.filter((p) => !p.includes(dead) && !/ERR_CONNECTION_REFUSED/.test(p)), []);
+  });
+
+  test('a failing node: HTTP error, an answer that is not JSON-RPC, no answer at all', async () => {
+    // A node that misbehaves on purpose, with CORS open so the browser lets the page read it.
+    const bad = createHttpServer((req, res) => {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-allow-headers', 'content-type');
+      if (req.method === 'OPTIONS') { res.writeHead(204); res.end(); return; }
+      if (req.url === '/500') { res.writeHead(500); res.end('boom'); return; }
+      if (req.url === '/garbage') { res.writeHead(200); res.end('hello'); return; }
+      // '/hang': read the request, never answer.
+    });
+    await new Promise((r) => bad.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${bad.address().port}`;
+    try {
+      const { page, app, problems } = await openApp(suite);
+      const n = new NetworkPage(page, app);
+      await n.connect(`${base}/500`);
+      await page.getByTestId('rpc-error').filter({ hasText: 'HTTP 500' }).waitFor();
+      assert.equal(await n.text('rpc-error'), 'The node answered HTTP 500: boom');
+      await n.connect(`${base}/garbage`);
+      await page.getByTestId('rpc-error').filter({ hasText: 'not valid JSON-RPC' }).waitFor();
+      const started = Date.now();
+      await n.connect(`${base}/hang`);
+      await page.getByTestId('rpc-error').filter({ hasText: 'did not answer' }).waitFor({ timeout: 20_000 });
+      assert.match(await n.text('rpc-error'), /^The node did not answer within 10 s$/);
+      assert.ok(Date.now() - started >= 9_000, 'the time limit is about 10 s');
+      assert.equal(await n.id('rpc-connected').count(), 0, 'never shown as connected');
+      assert.equal(await page.evaluate(() => localStorage.getItem('blocklab.rpc')), null, 'a failed connect stores nothing');
+      // Chromium logs the 500 itself, without the URL.
+      assert.deepEqual(problems.filter((p) => !p.includes(base) && !/status of 500/.test(p)), []);
+    } finally {
+      bad.closeAllConnections();
+      await new Promise((r) => bad.close(r));
+    }
   });
 });
