@@ -162,13 +162,13 @@ fn start_anvil() -> Anvil {
 }
 
 fn dev_accounts(n: u32) -> Vec<Account> {
+    (0..n).map(dev_accounts_at).collect()
+}
+
+fn dev_accounts_at(i: u32) -> Account {
     let seed = Mnemonic::parse(DEV).unwrap().to_seed("");
-    (0..n)
-        .map(|i| {
-            let path: DerivationPath = format!("m/44'/60'/0'/0/{i}").parse().unwrap();
-            Account::derive(&seed, &path).unwrap()
-        })
-        .collect()
+    let path: DerivationPath = format!("m/44'/60'/0'/0/{i}").parse().unwrap();
+    Account::derive(&seed, &path).unwrap()
 }
 
 #[test]
@@ -293,6 +293,34 @@ fn ten_core_signed_transactions_are_accepted_by_anvil() {
             assert_eq!(kind, rpc::NodeErrorKind::NonceTooLow, "{first}")
         }
         other => panic!("a used nonce must be refused, got {other:?}"),
+    }
+    // An unfunded account (index 20: anvil funds the first 10) cannot pay: insufficient funds.
+    let poor = &dev_accounts_at(20);
+    let broke = TxRequest::transfer(31_337, 0, recipient, Wei::from_wei(1))
+        .eip1559(1, base * 3)
+        .unwrap()
+        .sign(poor)
+        .unwrap();
+    match block_on(rpc::broadcast(&Http, url, &broke)) {
+        Err(RpcError::Node { kind, .. }) => {
+            assert_eq!(kind, rpc::NodeErrorKind::InsufficientFunds)
+        }
+        other => panic!("an unfunded sender must be refused, got {other:?}"),
+    }
+    // A fee cap below the base fee is refused as underpriced.
+    let nonce = block_on(rpc::account_on_node(&Http, url, first)).unwrap().nonce;
+    let current_base = block_on(rpc::suggest_fees(&Http, url))
+        .unwrap()
+        .base_fee
+        .unwrap();
+    let cheap = TxRequest::transfer(31_337, nonce, recipient, Wei::from_wei(1))
+        .eip1559(0, current_base / 2)
+        .unwrap()
+        .sign(&accounts[0])
+        .unwrap();
+    match block_on(rpc::broadcast(&Http, url, &cheap)) {
+        Err(RpcError::Node { kind, .. }) => assert_eq!(kind, rpc::NodeErrorKind::Underpriced),
+        other => panic!("a fee cap below the base fee must be refused, got {other:?}"),
     }
     // A transaction for another chain id is refused too.
     let nonce = block_on(rpc::account_on_node(&Http, url, first))
