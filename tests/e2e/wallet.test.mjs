@@ -67,10 +67,11 @@ async function chooseKeystore(page, file, filePassword) {
 }
 
 
-/** Types into an input like a user (click, select all, type, Tab), so `change` fires. */
+/** Types into an input like a user (click, select all, delete, type, Tab), so `change` fires. */
 async function typeInto(locator, text) {
   await locator.click();
   await locator.press('Control+A');
+  await locator.press('Backspace');
   await locator.pressSequentially(text);
   await locator.press('Tab');
 }
@@ -375,10 +376,10 @@ describe('wallet', () => {
       await page.clock.runFor(10_000);
       assert.equal(await locked(), false, '0 never locks');
 
-      // The smallest delay: 1 minute.
-      for (const bad of ['-1', '1.5']) {
+      // The smallest delay: 1 minute. (A number input does not let "-" or "." be typed.)
+      for (const bad of ['1441', '']) {
         await typeInto(minutes, bad);
-        assert.match(await id(page, 'wallet-error').innerText(), /whole number of minutes from 0/);
+        assert.match(await id(page, 'wallet-error').innerText(), /whole number of minutes from 0/, `refuses "${bad}"`);
       }
       await typeInto(minutes, '1');
       assert.equal(await id(page, 'wallet-error').count(), 0, 'a valid delay clears the error');
