@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+. scripts/env.sh   # ~/.cargo/bin, and the Node >= 20 that setup.sh may have installed
 bash scripts/build.sh
 for b in tests/e2e/bench/*.bench.mjs; do
   node "$b"

@@ -2,5 +2,6 @@
 # Builds the release site into dist/ (relative URLs: it works from any sub-folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+. scripts/env.sh
+export TRUNK_SKIP_VERSION_CHECK=true
 trunk build --release --offline=true "$@"

@@ -9,7 +9,7 @@
 # variants/$SHARE_TARGET/target to reuse another variant's build with the same RUSTFLAGS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 name=$1; shift
 base=${CARGO_TARGET_DIR:-target}/variants/$name
 mkdir -p "$base"

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+. scripts/env.sh
+export TRUNK_SKIP_VERSION_CHECK=true
 exec trunk serve --release --offline=true --address 127.0.0.1 --port 8080

@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true CHROMEDRIVER=/usr/bin/chromedriver
+. scripts/env.sh   # ~/.cargo/bin, and the Node >= 20 that setup.sh may have installed
+export TRUNK_SKIP_VERSION_CHECK=true CHROMEDRIVER=/usr/bin/chromedriver
 
 step() { printf '\n\033[1;35m== %s\033[0m\n' "$*"; }
 

@@ -351,8 +351,9 @@ impl WalletState {
             && clock::perf_ms() - self.last_activity.get_untracked() > f64::from(minutes) * 60_000.0
         {
             self.lock();
+            let unit = if minutes == 1 { "minute" } else { "minutes" };
             self.message.set(Some(format!(
-                "Locked after {minutes} minutes without activity"
+                "Locked after {minutes} {unit} without activity"
             )));
         }
     }

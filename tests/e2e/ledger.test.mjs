@@ -2,6 +2,7 @@
 // served from a sub-folder.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,51 @@ async function withApp(fn) {
   } finally {
     await session.context.close();
   }
+}
+
+
+/**
+ * The block hash recomputed here from a header, by the layout documented in
+ * crates/core/src/block.rs (116 bytes, big-endian): version u32, height u64, timestamp u64,
+ * previous hash, entries root, beneficiary (20 bytes), difficulty u32, nonce u64.
+ */
+function headerHash(header, nonce) {
+  const buf = Buffer.alloc(116);
+  buf.writeUInt32BE(header.version, 0);
+  buf.writeBigUInt64BE(BigInt(header.height), 4);
+  buf.writeBigUInt64BE(BigInt(header.timestamp_ms), 12);
+  Buffer.from(header.prev_hash.slice(2), 'hex').copy(buf, 20);
+  Buffer.from(header.entries_root.slice(2), 'hex').copy(buf, 52);
+  Buffer.from(header.beneficiary.slice(2), 'hex').copy(buf, 84);
+  buf.writeUInt32BE(header.difficulty, 104);
+  buf.writeBigUInt64BE(nonce, 108);
+  return `0x${createHash('sha256').update(buf).digest('hex')}`;
+}
+
+/** The stored header of the block at `height` (its nonce is read from the card instead: a
+ * nonce above 2^53 would lose digits in JSON.parse). */
+async function storedHeader(page, height) {
+  // Wait until storage has caught up with the card (the same records root and parent).
+  await page.waitForFunction((h) => {
+    const card = document.querySelector(`[data-testid=block-card][data-height="${h}"]`);
+    const header = JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').blocks?.[h]?.header;
+    return header && card
+      && header.entries_root === card.querySelector('[data-testid=block-root]').getAttribute('title')
+      && header.prev_hash === card.querySelector('[data-testid=block-prev]').getAttribute('title');
+  }, height, { timeout: 5000 });
+  const snapshot = await page.evaluate(() => JSON.parse(localStorage.getItem('blocklab.snapshot')));
+  return snapshot.blocks[height].header;
+}
+
+/** Checks that the card shows a nonce that, with the block's stored header, gives its hash. */
+async function assertNonceMatchesHash(app, height) {
+  const card = app.block(height);
+  const hash = await card.getAttribute('data-hash');
+  const shown = await card.getByTestId('block-nonce').innerText();
+  assert.match(shown, /^\d+$/, `block #${height} shows a nonce: "${shown}"`);
+  const nonce = BigInt(shown);
+  assert.equal(headerHash(await storedHeader(app.page, height), nonce), hash, `the nonce ${shown} shown on block #${height} gives its hash`);
+  return nonce;
 }
 
 describe('ledger', () => {
@@ -57,6 +103,46 @@ describe('ledger', () => {
     assert.match(await app.block(1).getByTestId('block-record').innerText(), /alice.*bob.*1\.5.*rent/s);
     assert.equal(await app.id('difficulty-input').inputValue(), '8');
     void page;
+  }));
+
+  test('a block shows its nonce, which recomputes its hash; the hash is shortened and copies in full', () => withApp(async ({ app, page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await app.setDifficulty(8);
+    await app.addRecord({ sender: 'erin', receiver: 'frank', amount: '4' });
+    await app.mine();
+    const hash = await app.block(1).getAttribute('data-hash');
+    assert.ok(leadingZeroBits(hash) >= 8);
+    const nonce = await assertNonceMatchesHash(app, 1);
+    assert.notEqual(headerHash(await storedHeader(page, 1), nonce + 1n), hash, 'another nonce gives another hash');
+    await assertNonceMatchesHash(app, 0);
+
+    // The short form: 0x + 6 digits … last 4, the full hash as the tooltip.
+    const shown = app.block(1).getByTestId('block-hash');
+    assert.equal(await shown.innerText(), `${hash.slice(0, 8)}…${hash.slice(-4)}`);
+    assert.equal(await shown.getAttribute('title'), hash);
+    // Copy puts the full hash on the clipboard.
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
+    await app.block(1).getByTestId('copy-hash').click();
+    await page.waitForFunction((h) => navigator.clipboard.readText().then((t) => t === h), hash, { timeout: 5000 })
+      .catch(() => {});
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), hash);
+
+    // Tamper, re-mine: the new nonce shown recomputes the new hash.
+    await app.id('tamper-toggle').check();
+    await app.block(1).getByTestId('tamper-amount').fill('40');
+    await page.waitForFunction(() => document.querySelector('[data-testid=block-card][data-height="1"]').getAttribute('data-valid') === 'false');
+    await app.block(1).getByTestId('remine-button').click();
+    await page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid=block-card][data-height="1"]');
+      return c.getAttribute('data-valid') === 'true' && !document.querySelector('[data-testid=cancel-mine]');
+    }, null, { timeout: 60_000 });
+    const rehash = await app.block(1).getAttribute('data-hash');
+    assert.notEqual(rehash, hash);
+    await assertNonceMatchesHash(app, 1);
+    await app.block(1).getByTestId('copy-hash').click();
+    await page.waitForFunction((h) => navigator.clipboard.readText().then((t) => t === h), rehash, { timeout: 5000 })
+      .catch(() => {});
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), rehash);
   }));
 
   test('tampering breaks that block and every later one; re-mining repairs the chain', () => withApp(async ({ app }) => {

@@ -186,6 +186,7 @@ describe('mining in web workers', () => {
     assert.equal(await page.evaluate(() => typeof window.Worker), 'undefined');
     await app.addRecord({ sender: 'solo', receiver: 'main', amount: '1' });
     await app.setDifficulty(12);
+    const mineStart = await now(page);
     await app.mine();
     assert.match(await app.id('workers-unavailable').innerText(), /Web workers are unavailable .*main thread/);
     const block = app.block(1);
@@ -198,9 +199,23 @@ describe('mining in web workers', () => {
     await app.id('mine-button').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=mining-status]')?.getAttribute('data-backend') === 'main');
     assert.equal(await app.id('mining-backend').innerText(), 'the main thread');
+    // Mine on the main thread for a while (the attempts grow), then cancel.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=mining-attempts]')?.innerText) > 0, null, { timeout: 10_000 });
+    const a1 = Number(await app.id('mining-attempts').innerText());
+    await page.waitForTimeout(1500);
+    const a2 = Number(await app.id('mining-attempts').innerText());
+    assert.ok(a2 > a1, `attempts grow on the main thread: ${a1} -> ${a2}`);
     await app.id('cancel-mine').click();
     await app.id('mining-status').waitFor({ state: 'detached', timeout: 1000 });
     assert.equal(await app.blockCount(), 2);
+    // The 8 ms slices keep the page responsive: no long task over 50 ms while mining.
+    const longTasks = await longTasksSince(page, mineStart);
+    assert.deepEqual(longTasks.filter((t) => t.duration > 50), [], 'no long task over 50 ms while mining on the main thread');
+    console.log(`# long tasks while mining on the main thread: ${longTasks.length} (longest ${Math.max(0, ...longTasks.map((t) => t.duration)).toFixed(0)} ms)`);
+    // The observer does see a long task in this browser: an 80 ms busy task is reported.
+    const probe = await now(page);
+    await page.evaluate(() => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80) { /* busy */ } }, 0));
+    await page.waitForFunction((since) => window.__longTasks.some((t) => t.start >= since && t.duration > 50), probe, { timeout: 5000 });
   }));
 
   test('workers that never say Ready: after 2 s it mines on the main thread and says so', () => withInstrumented({ silentWorker: true }, async ({ page, app }) => {

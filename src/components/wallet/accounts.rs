@@ -117,7 +117,7 @@ pub fn AddAccount() -> impl IntoView {
 pub fn SecurityPanel() -> impl IntoView {
     let w = use_wallet();
     let password = RwSignal::new(String::new());
-    let revealed = RwSignal::new(None::<Vec<(String, String)>>);
+    let revealed = RwSignal::new(None::<Vec<(&'static str, String, String)>>);
     let exported = RwSignal::new(None::<String>);
     let auto_lock = RwSignal::new(
         w.file
@@ -144,18 +144,22 @@ pub fn SecurityPanel() -> impl IntoView {
             .with_untracked(|u| u.as_ref().and_then(|u| u.accounts.get(i).cloned()));
         let mut steps = vec![
             (
+                "entropy",
                 "Entropy (random bits)".to_owned(),
                 format!("0x{}", hex::encode(m.entropy().as_slice())),
             ),
             (
+                "phrase",
                 "Recovery phrase (BIP-39 words of the entropy + checksum)".to_owned(),
                 phrase.to_string(),
             ),
             (
+                "seed",
                 "Seed (PBKDF2-HMAC-SHA512 of phrase and passphrase, 2048 rounds)".to_owned(),
                 format!("0x{}", hex::encode(seed.0)),
             ),
             (
+                "master-key",
                 "Master key (BIP-32 HMAC-SHA512 of the seed)".to_owned(),
                 hd::master_xprv(&seed.0)
                     .map(|k| k.to_string())
@@ -164,14 +168,17 @@ pub fn SecurityPanel() -> impl IntoView {
         ];
         if let Some(a) = account {
             steps.push((
+                "account-key",
                 format!("Account key at {}", a.path.clone().unwrap_or_default()),
                 format!("0x{}", hex::encode(a.private_key_bytes().as_slice())),
             ));
             steps.push((
+                "public-key",
                 "Public key (secp256k1 point of the key)".to_owned(),
                 a.public_key_uncompressed(),
             ));
             steps.push((
+                "address",
                 "Address (last 20 bytes of keccak256 of the public key, EIP-55 case)".to_owned(),
                 a.address.to_checksum(),
             ));
@@ -208,8 +215,8 @@ pub fn SecurityPanel() -> impl IntoView {
                 <div class="reveal" data-testid="revealed">
                     <p class="muted small">"From randomness to address, with your own values:"</p>
                     <ol>
-                        {steps.into_iter().enumerate().map(|(i, (label, value))| view! {
-                            <li><span>{label}</span><br/><code data-testid=if i == 1 { "revealed-phrase" } else { "revealed-step" }>{value}</code></li>
+                        {steps.into_iter().map(|(step, label, value)| view! {
+                            <li data-step=step><span>{label}</span><br/><code data-testid=if step == "phrase" { "revealed-phrase" } else { "revealed-step" }>{value}</code></li>
                         }).collect_view()}
                     </ol>
                     <button type="button" on:click=move |_| revealed.set(None)>"hide"</button>

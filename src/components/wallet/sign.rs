@@ -63,7 +63,7 @@ pub fn VerifyMessage() -> impl IntoView {
                     <p><strong>{if v.valid { "✔ Valid signature" } else { "✘ Not valid" }}</strong></p>
                     {v.recovered.map(|r| view! {
                         <p>"Recovered signer: " <code data-testid="verify-recovered">{r.address.to_checksum()}</code></p>
-                        <p class="small">"Public key: " <code>{r.public_key}</code></p>
+                        <p class="small">"Public key: " <code data-testid="verify-recovered-pubkey">{r.public_key}</code></p>
                     })}
                     <p class="small">{v.explanation}</p>
                 </div>

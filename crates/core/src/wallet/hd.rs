@@ -438,6 +438,39 @@ mod tests {
     }
 
     #[test]
+    fn debug_never_shows_the_private_key() {
+        let seed = Mnemonic::parse("test test test test test test test test test test test junk")
+            .unwrap()
+            .to_seed("");
+        let derived = Account::derive(&seed, &"m/44'/60'/0'/0/0".parse().unwrap()).unwrap();
+        let imported = Account::from_private_key_hex(
+            "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        )
+        .unwrap();
+        for account in [derived, imported] {
+            let key = account.private_key_bytes();
+            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            // The bytes as `[u8; 32]` would print in `Debug` (e.g. `[172, 9, 116, ...`).
+            let decimal = format!("{:?}", &key[..4]);
+            let decimal = decimal.trim_end_matches(']');
+            for text in [format!("{account:?}"), format!("{account:#?}")] {
+                assert!(text.contains("redacted"), "{text}");
+                assert!(text.contains(&account.address.to_string()), "{text}");
+                // No 8-digit window of the key, in either case, and not its bytes in decimal.
+                for i in 0..=hex.len() - 8 {
+                    let window = &hex[i..i + 8];
+                    assert!(!text.contains(window), "key digits {window} in {text}");
+                    assert!(
+                        !text.contains(&window.to_uppercase()),
+                        "key digits {window} in {text}"
+                    );
+                }
+                assert!(!text.contains(decimal), "key bytes in {text}");
+            }
+        }
+    }
+
+    #[test]
     fn derive_many_equals_one_by_one() {
         let seed = Mnemonic::parse("test test test test test test test test test test test junk")
             .unwrap()
