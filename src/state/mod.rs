@@ -102,6 +102,9 @@ pub struct AppState {
     /// Why web workers cannot mine on this page (then the main thread does); `None` while
     /// they can (or have not been tried).
     pub workers_unavailable: RwSignal<Option<String>>,
+    /// Whether storage already holds exactly this state (it was just loaded from there), so
+    /// the save effect's first run can skip writing it back.
+    pub stored_is_current: bool,
 }
 
 impl AppState {
@@ -112,8 +115,12 @@ impl AppState {
         let mut storage_problem = None;
         let mut notice = None;
         let mut saving_blocked = false;
+        let mut stored_is_current = false;
         let snapshot = match persist::load(&LocalStore, now) {
-            Ok(LoadOutcome::Loaded(s)) => s,
+            Ok(LoadOutcome::Loaded(s)) => {
+                stored_is_current = true;
+                s
+            }
             Ok(LoadOutcome::Empty) => Snapshot::new(now),
             Ok(LoadOutcome::Corrupt {
                 error,
@@ -133,7 +140,9 @@ impl AppState {
                 Snapshot::new(now)
             }
         };
-        Self::from_snapshot(snapshot, storage_problem, notice, saving_blocked)
+        let mut state = Self::from_snapshot(snapshot, storage_problem, notice, saving_blocked);
+        state.stored_is_current = stored_is_current;
+        state
     }
 
     /// Builds the signals around a snapshot (also used by browser tests).
@@ -169,6 +178,7 @@ impl AppState {
             saving_blocked: RwSignal::new(saving_blocked),
             last_mined: RwSignal::new(None),
             workers_unavailable: RwSignal::new(None),
+            stored_is_current: false,
         }
     }
 
@@ -183,14 +193,16 @@ impl AppState {
     }
 
     /// Saves whenever the chain, pending records, mempool or settings change (the one effect
-    /// that syncs with localStorage).
+    /// that syncs with localStorage). Its first run, right after start, writes only when
+    /// storage does not already hold this state (a new chain, or a backed-up unreadable value):
+    /// re-writing a just-loaded chain would cost a full serialisation at every start.
     pub fn persist_on_change(self) {
-        Effect::new(move |_| {
+        Effect::new(move |previous: Option<()>| {
             self.chain.track();
             self.pending.track();
             self.mempool.track();
             self.settings.track();
-            if self.saving_blocked.get() {
+            if self.saving_blocked.get() || (previous.is_none() && self.stored_is_current) {
                 return;
             }
             actions::save_now(self);

@@ -305,4 +305,38 @@ describe('ledger', () => {
     await app.reload();
     assert.equal(await app.blockCount(), 1);
   }));
+
+  test('a long chain shows its latest 30 blocks, older ones on demand; a reload does not re-write storage', () => withApp(async ({ app, page }) => {
+    await app.setDifficulty(0);
+    for (let i = 1; i <= 32; i += 1) {
+      await app.id('mine-button').click();
+      await page.getByTestId('chain-summary').filter({ hasText: `${i + 1} blocks, all valid` }).waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-testid=cancel-mine]'));
+    }
+    const heights = () => app.blocks().evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-height'))));
+    assert.deepEqual(await heights(), Array.from({ length: 30 }, (_, i) => i + 3), 'the latest 30, oldest first');
+    assert.equal(await app.id('chain-window').innerText().then((t) => t.split('.')[0]), 'Showing blocks #3 to #32 of 33');
+    await app.id('chain-show-older').click();
+    assert.deepEqual(await heights(), Array.from({ length: 33 }, (_, i) => i));
+    assert.equal(await app.id('chain-window').count(), 0, 'everything is shown');
+    // After a reload: the window again, and the loaded chain is not written back at start.
+    await page.addInitScript(() => {
+      window.__snapshotWrites = 0;
+      const set = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (k, v) {
+        if (k === 'blocklab.snapshot') window.__snapshotWrites += 1;
+        return set.call(this, k, v);
+      };
+    });
+    await app.reload();
+    await page.getByTestId('chain-summary').filter({ hasText: '33 blocks, all valid' }).waitFor();
+    assert.equal(await app.blockCount(), 30);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.__snapshotWrites), 0, 'no write of an unchanged chain at start');
+    await app.id('chain-show-all').click();
+    assert.equal(await app.blockCount(), 33);
+    // A change is still saved.
+    await app.addRecord({ sender: 'alice', receiver: 'bob', amount: '1' });
+    await page.waitForFunction(() => window.__snapshotWrites > 0);
+  }));
 });

@@ -308,7 +308,9 @@ fn ten_core_signed_transactions_are_accepted_by_anvil() {
         other => panic!("an unfunded sender must be refused, got {other:?}"),
     }
     // A fee cap below the base fee is refused as underpriced.
-    let nonce = block_on(rpc::account_on_node(&Http, url, first)).unwrap().nonce;
+    let nonce = block_on(rpc::account_on_node(&Http, url, first))
+        .unwrap()
+        .nonce;
     let current_base = block_on(rpc::suggest_fees(&Http, url))
         .unwrap()
         .base_fee
