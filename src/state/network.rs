@@ -119,7 +119,7 @@ pub fn compare_rows(
             let verdict = match (n, w) {
                 (Some((a, _)), Some((_, b))) if a == b => "same address",
                 (Some(_), Some(_)) => "different",
-                (Some(_), None) => "not in this wallet (add accounts to compare)",
+                (Some(_), None) => "not in this wallet",
                 (None, _) => "the node has no account here",
             };
             CompareRow {
@@ -585,10 +585,7 @@ mod tests {
         assert_eq!(rows[0].verdict, "same address");
         assert_eq!(rows[0].node_balance.as_deref(), Some("10000 ETH"));
         assert_eq!(rows[1].verdict, "different");
-        assert_eq!(
-            rows[2].verdict,
-            "not in this wallet (add accounts to compare)"
-        );
+        assert_eq!(rows[2].verdict, "not in this wallet");
         let rows = compare_rows(&[], &wallet);
         assert_eq!(rows[0].verdict, "the node has no account here");
     }
