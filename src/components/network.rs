@@ -5,28 +5,16 @@
 
 use leptos::prelude::*;
 
+use crate::components::tx::Rows;
 use crate::components::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
 use crate::state::network::{
     chain_note, eth_text, receipt_rows, status_rows, Broadcast, NetworkState,
 };
-use crate::state::tx::{FeeKind, Row, SendForm};
+use crate::state::tx::{FeeKind, SendForm};
 
 fn use_net() -> NetworkState {
     expect_context::<NetworkState>()
-}
-
-/// Labelled values; each value carries the `data-testid` `{prefix}-{key}`.
-#[component]
-fn Rows(rows: Vec<Row>, prefix: &'static str) -> impl IntoView {
-    view! {
-        <dl class="tx-fields">
-            {rows.into_iter().map(|r| view! {
-                <dt>{r.label}</dt>
-                <dd><code data-testid=format!("{prefix}-{}", r.key)>{r.value}</code></dd>
-            }).collect_view()}
-        </dl>
-    }
 }
 
 /// The whole screen.

@@ -17,9 +17,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::actions::capitalise;
-use super::tx::{
-    build, field_error, row, FeeKind, FieldError, Row, SendForm, Signed, LAB_CHAIN_ID,
-};
+use super::tx::{row, sign_form, FeeKind, FieldError, Row, SendForm, Signed, LAB_CHAIN_ID};
 use super::wallet::WalletState;
 use crate::platform::clock;
 use crate::platform::rpc::FetchTransport;
@@ -447,25 +445,7 @@ impl NetworkState {
     pub fn sign(self, wallet: WalletState) {
         let mut form = self.form.get_untracked();
         form.from = wallet.selected.get_untracked();
-        let result = build(&form).and_then(|tx| {
-            wallet
-                .unlocked
-                .with_untracked(|u| {
-                    let account = u.as_ref()?.accounts.get(form.from)?;
-                    Some(
-                        tx.sign(account)
-                            .map(|signed| Signed::new(signed, account.address)),
-                    )
-                })
-                .ok_or_else(|| {
-                    vec![field_error(
-                        "from",
-                        "From",
-                        "unlock your wallet to sign (no unlocked account is chosen)",
-                    )]
-                })?
-                .map_err(|e| vec![field_error("form", "Transaction", e)])
-        });
+        let result = sign_form(wallet, &form);
         self.broadcast.set(None);
         match result {
             Ok(signed) => {
@@ -564,6 +544,7 @@ fn selected_address(wallet: WalletState) -> Option<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::tx::build;
 
     fn a(n: u8) -> Address {
         Address::from_bytes([n; 20])

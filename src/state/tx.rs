@@ -623,25 +623,7 @@ impl TxState {
                 form.nonce = next.to_string();
             }
         }
-        let result = build(&form).and_then(|tx| {
-            wallet
-                .unlocked
-                .with_untracked(|u| {
-                    let account = u.as_ref()?.accounts.get(form.from)?;
-                    Some(
-                        tx.sign(account)
-                            .map(|signed| Signed::new(signed, account.address)),
-                    )
-                })
-                .ok_or_else(|| {
-                    vec![field_error(
-                        "from",
-                        "From",
-                        "unlock your wallet to sign (no unlocked account is chosen)",
-                    )]
-                })?
-                .map_err(|e| vec![field_error("form", "Transaction", e)])
-        });
+        let result = sign_form(wallet, &form);
         match result {
             Ok(signed) => {
                 self.errors.set(Vec::new());
@@ -679,6 +661,32 @@ impl TxState {
         self.expected_sender.set(String::new());
         self.verify_submitted.set(None);
     }
+}
+
+/// Builds the form's transaction and signs it with the unlocked account `form.from`.
+///
+/// # Errors
+/// Every refused field, or `from` when no unlocked account is at that index.
+pub(crate) fn sign_form(wallet: WalletState, form: &SendForm) -> Result<Signed, Vec<FieldError>> {
+    build(form).and_then(|tx| {
+        wallet
+            .unlocked
+            .with_untracked(|u| {
+                let account = u.as_ref()?.accounts.get(form.from)?;
+                Some(
+                    tx.sign(account)
+                        .map(|signed| Signed::new(signed, account.address)),
+                )
+            })
+            .ok_or_else(|| {
+                vec![field_error(
+                    "from",
+                    "From",
+                    "unlock your wallet to sign (no unlocked account is chosen)",
+                )]
+            })?
+            .map_err(|e| vec![field_error("form", "Transaction", e)])
+    })
 }
 
 fn submit_to(app: AppState, tx: SignedTx) -> Result<String, String> {

@@ -21,7 +21,7 @@ pub fn use_tx() -> TxState {
 
 /// Labelled values; each value carries the `data-testid` `{prefix}-{key}`.
 #[component]
-fn Rows(rows: Vec<Row>, prefix: &'static str) -> impl IntoView {
+pub(crate) fn Rows(rows: Vec<Row>, prefix: &'static str) -> impl IntoView {
     view! {
         <dl class="tx-fields">
             {rows.into_iter().map(|r| view! {
