@@ -367,7 +367,7 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
                         None => view! { <span class="muted">"not mined yet"</span> }.into_any(),
                     }}</dd>
                     <dt>"From"</dt><dd data-testid="explorer-tx-from">{address_link(t.from)}</dd>
-                    <dt>"To"</dt><dd data-testid="explorer-tx-to">{optional_address(t.to)}</dd>
+                    <dt>"To"</dt><dd data-testid="explorer-tx-to-link">{optional_address(t.to)}</dd>
                     <dt>"Value"</dt><dd data-testid="explorer-tx-value-eth">{t.value}</dd>
                     <dt>"Fee paid"</dt><dd data-testid="explorer-tx-fee">{t.fee_paid.map_or_else(|| "not paid yet".to_owned(), eth)}</dd>
                     <dt>"Nonce"</dt><dd>{t.nonce}</dd>
