@@ -359,6 +359,22 @@ pub struct AddressPage {
     pub balance_points: Vec<Point>,
 }
 
+impl AddressPage {
+    /// The page without its history and balance points (cheap to copy for a view that
+    /// draws only part of them).
+    pub fn clone_header(&self) -> Self {
+        Self {
+            address: self.address,
+            balance: self.balance,
+            nonce: self.nonce,
+            history: Vec::new(),
+            mined: self.mined.clone(),
+            waiting: self.waiting.clone(),
+            balance_points: Vec::new(),
+        }
+    }
+}
+
 /// The page of `address` (every address has one, even with no history).
 pub fn address_page(
     chain: &Chain,

@@ -158,6 +158,7 @@ describe('explorer', () => {
       assert.equal(await x.id('explorer-history-balance').first().innerText(), await x.text('explorer-address-balance'));
       assert.equal(await x.points('chart-balance').count(), 3);
       assert.ok((await x.id('explorer-identicon').innerHTML()).includes('<svg'));
+      await x.id('explorer-address-qr-toggle').click();
       assert.ok((await x.id('explorer-address-qr').innerHTML()).includes('<svg'));
       await rows.nth(0).getByTestId('link-tx').click();
       await x.txPage(tx2).waitFor();

@@ -131,6 +131,9 @@ fn optional_address(a: Option<Address>) -> AnyView {
     }
 }
 
+/// History lines an address page draws at first.
+const HISTORY_PAGE: usize = 50;
+
 fn eth(w: Wei) -> String {
     format!("{} ETH", w.to_coins())
 }
@@ -396,14 +399,24 @@ fn AddressPageView(address: Address) -> impl IntoView {
         Signal::derive(move || page.with(|p| chart_model(&p.balance_points, ex::eth)));
     let checksum = address.to_checksum();
     let icon = Blockies::of(&address).svg(48);
-    let qr = qr_svg(&checksum);
+    // The QR code is drawn when first opened (it costs more than the rest of the header).
+    let qr_open = RwSignal::new(false);
+    let qr_text = checksum.clone();
+    // A busy address has thousands of entries: the newest are drawn, the rest on request.
+    let shown = RwSignal::new(HISTORY_PAGE);
     view! {
         <section class="card" data-testid="explorer-address" data-address=checksum.clone()>
             <h2 class="row"><span class="identicon" data-testid="explorer-identicon" inner_html=icon></span>"Address"</h2>
             <p><code data-testid="explorer-address-full">{checksum.clone()}</code>
                 <button class="copy" type="button" on:click={let c = checksum.clone(); move |_| copy_to_clipboard(&c)}>"copy"</button></p>
             {move || {
-                let p = page.get();
+                let limit = shown.get();
+                let p = page.with(|p| ex::AddressPage {
+                    history: p.history.iter().take(limit).copied().collect(),
+                    balance_points: Vec::new(),
+                    ..p.clone_header()
+                });
+                let total = page.with(|p| p.history.len());
                 view! {
                     <dl class="tx-fields">
                         <dt>"Balance"</dt><dd data-testid="explorer-address-balance" data-wei=p.balance.as_wei().to_string()>{eth(p.balance)}</dd>
@@ -411,7 +424,14 @@ fn AddressPageView(address: Address) -> impl IntoView {
                         <dt>"Waiting in the mempool"</dt><dd>{p.waiting.into_iter().map(|h| view! { {tx_link(h)}" " }).collect_view()}</dd>
                         <dt>"Blocks mined"</dt><dd data-testid="explorer-address-mined">{
                             if p.mined.is_empty() { view! { <span class="muted">"none"</span> }.into_any() }
-                            else { p.mined.into_iter().map(|h| view! { {block_link(h)}" " }).collect_view().into_any() }
+                            else {
+                                let more = p.mined.len().saturating_sub(HISTORY_PAGE);
+                                view! {
+                                    {format!("{} blocks: ", p.mined.len())}
+                                    {p.mined.into_iter().take(HISTORY_PAGE).map(|h| view! { {block_link(h)}" " }).collect_view()}
+                                    {(more > 0).then(|| format!("… and {more} older"))}
+                                }.into_any()
+                            }
                         }</dd>
                     </dl>
                     <h3>"History (newest first)"</h3>
@@ -435,9 +455,18 @@ fn AddressPageView(address: Address) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {(total > shown.get()).then(|| view! {
+                        <p class="muted small" data-testid="explorer-history-more">
+                            {format!("Showing the newest {} of {total} entries. ", shown.get())}
+                            <button type="button" data-testid="explorer-history-show-more"
+                                on:click=move |_| shown.update(|n| *n = n.saturating_add(HISTORY_PAGE * 10))>"Show more"</button>
+                        </p>
+                    })}
                 }
             }}
-            <details><summary>"QR code"</summary><div class="qr" data-testid="explorer-address-qr" inner_html=qr></div></details>
+            <details on:toggle=move |_| qr_open.set(true)><summary data-testid="explorer-address-qr-toggle">"QR code"</summary>
+                {move || qr_open.get().then(|| view! { <div class="qr" data-testid="explorer-address-qr" inner_html=qr_svg(&qr_text)></div> })}
+            </details>
         </section>
         <section class="card charts">
             <Chart title="Balance over time" testid="chart-balance" y_label="ETH" model=balance_chart format=ex::eth />
