@@ -8,13 +8,14 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::components::banner::StorageBanner;
 use crate::components::beneficiary::BeneficiaryChooser;
 use crate::components::chain_view::ChainView;
+use crate::components::explorer::ExplorerScreen;
 use crate::components::mine_panel::MinePanel;
 use crate::components::network::NetworkPage;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
-use crate::platform::route::{use_route, Route};
+use crate::platform::route::{use_route, ExplorerPage, Route};
 use crate::state::network::NetworkState;
 use crate::state::tx::TxState;
 use crate::state::wallet::WalletState;
@@ -32,23 +33,34 @@ pub fn App() -> impl IntoView {
     provide_context(TxState::new());
     provide_context(NetworkState::load());
     let route = use_route();
+    // The screen changes only when the section does: moving between explorer pages keeps the
+    // explorer (and its search box) mounted.
+    let screen = Memo::new(move |_| match route.get() {
+        Route::Explorer(_) => Route::Explorer(ExplorerPage::Overview),
+        r => r,
+    });
+    let explorer_page = Signal::derive(move || match route.get() {
+        Route::Explorer(p) => p,
+        _ => ExplorerPage::Overview,
+    });
     view! {
         <header class="top">
             <h1>"blocklab"</h1>
             <nav>
                 {Route::ALL.into_iter().map(|r| view! {
-                    <a href=r.href() class:active=move || route.get() == r data-testid=format!("nav-{}", r.label().to_lowercase())>{r.label()}</a>
+                    <a href=r.href() class:active=move || route.get().same_screen(r) data-testid=format!("nav-{}", r.label().to_lowercase())>{r.label()}</a>
                 }).collect_view()}
             </nav>
             <p class="muted small">"Everything runs in this browser tab; nothing is sent anywhere unless you connect to a node on the Network screen."</p>
         </header>
         <StorageBanner />
         <main data-testid="app-ready">
-            {move || match route.get() {
+            {move || match screen.get() {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
                 Route::Wallet => view! { <WalletPage /> }.into_any(),
                 Route::Transactions => view! { <TxPage /> }.into_any(),
                 Route::Network => view! { <NetworkPage /> }.into_any(),
+                Route::Explorer(_) => view! { <ExplorerScreen page=explorer_page /> }.into_any(),
             }}
         </main>
     }

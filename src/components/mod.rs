@@ -5,6 +5,7 @@ pub mod banner;
 pub mod beneficiary;
 pub mod block_card;
 pub mod chain_view;
+pub mod explorer;
 pub mod hash_view;
 pub mod mine_panel;
 pub mod network;

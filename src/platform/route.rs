@@ -1,6 +1,9 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`): they survive a reload on any static host,
-//! including a GitHub Pages sub-folder, because the server only ever sees `index.html`.
+//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/explorer/…`): they
+//! survive a reload on any static host, including a GitHub Pages sub-folder, because the
+//! server only ever sees `index.html`.
 
+use blocklab_core::address::Address;
+use blocklab_core::TxHash;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -11,35 +14,91 @@ pub enum Route {
     Wallet,
     Transactions,
     Network,
+    Explorer(ExplorerPage),
+}
+
+/// A page of the block explorer (`#/explorer/...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplorerPage {
+    Overview,
+    Block(u64),
+    Tx(TxHash),
+    Address(Address),
+    Mempool,
+    /// An explorer link whose parameter does not parse (shown as such, not as the overview).
+    BadLink,
+}
+
+impl ExplorerPage {
+    fn parse(rest: &str) -> Self {
+        let mut parts = rest.splitn(2, '/');
+        let (kind, param) = (parts.next().unwrap_or_default(), parts.next());
+        match (kind, param) {
+            ("", None) => Self::Overview,
+            ("mempool", None) => Self::Mempool,
+            ("block", Some(h)) => h.parse().map_or(Self::BadLink, Self::Block),
+            ("tx", Some(h)) => h.parse().map_or(Self::BadLink, Self::Tx),
+            // Any case: a link is looked at, not sent to.
+            ("address", Some(a)) => a
+                .to_ascii_lowercase()
+                .parse()
+                .map_or(Self::BadLink, Self::Address),
+            _ => Self::BadLink,
+        }
+    }
+
+    /// The `href` of this page.
+    pub fn href(self) -> String {
+        match self {
+            Self::Overview | Self::BadLink => "#/explorer".to_owned(),
+            Self::Block(h) => format!("#/explorer/block/{h}"),
+            Self::Tx(h) => format!("#/explorer/tx/{}", h.to_hex()),
+            Self::Address(a) => format!("#/explorer/address/{}", a.to_checksum()),
+            Self::Mempool => "#/explorer/mempool".to_owned(),
+        }
+    }
 }
 
 impl Route {
-    /// Every route, in navigation order.
-    pub const ALL: [Route; 4] = [
+    /// Every screen in the navigation, in order (the explorer by its overview).
+    pub const ALL: [Route; 5] = [
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
         Route::Network,
+        Route::Explorer(ExplorerPage::Overview),
     ];
 
-    /// Parses `location.hash` (`#/wallet`); anything unknown is the ledger.
+    /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
+    /// ledger.
     pub fn parse(hash: &str) -> Self {
-        match hash.trim_start_matches('#').trim_start_matches('/') {
+        let path = hash.trim_start_matches('#').trim_start_matches('/').trim();
+        match path {
             "wallet" => Self::Wallet,
             "tx" => Self::Transactions,
             "network" => Self::Network,
-            _ => Self::Ledger,
+            "explorer" => Self::Explorer(ExplorerPage::Overview),
+            _ => match path.strip_prefix("explorer/") {
+                Some(rest) => Self::Explorer(ExplorerPage::parse(rest)),
+                None => Self::Ledger,
+            },
         }
     }
 
     /// The `href` of this route.
-    pub fn href(self) -> &'static str {
+    pub fn href(self) -> String {
         match self {
-            Self::Ledger => "#/ledger",
-            Self::Wallet => "#/wallet",
-            Self::Transactions => "#/tx",
-            Self::Network => "#/network",
+            Self::Ledger => "#/ledger".to_owned(),
+            Self::Wallet => "#/wallet".to_owned(),
+            Self::Transactions => "#/tx".to_owned(),
+            Self::Network => "#/network".to_owned(),
+            Self::Explorer(p) => p.href(),
         }
+    }
+
+    /// Whether `self` and `other` are the same screen (explorer pages are one screen).
+    pub fn same_screen(self, other: Self) -> bool {
+        matches!((self, other), (Self::Explorer(_), Self::Explorer(_))) || self == other
     }
 
     /// The navigation label.
@@ -49,6 +108,7 @@ impl Route {
             Self::Wallet => "Wallet",
             Self::Transactions => "Transactions",
             Self::Network => "Network",
+            Self::Explorer(_) => "Explorer",
         }
     }
 }
@@ -86,7 +146,54 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {
-            assert_eq!(Route::parse(r.href()), r);
+            assert_eq!(Route::parse(&r.href()), r);
         }
+    }
+
+    #[test]
+    fn explorer_routes_carry_their_parameter_and_round_trip() {
+        let tx: TxHash = format!("0x{}", "ab".repeat(32)).parse().unwrap();
+        let address: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+            .parse()
+            .unwrap();
+        let pages = [
+            ExplorerPage::Overview,
+            ExplorerPage::Block(0),
+            ExplorerPage::Block(12),
+            ExplorerPage::Tx(tx),
+            ExplorerPage::Address(address),
+            ExplorerPage::Mempool,
+        ];
+        for p in pages {
+            assert_eq!(Route::parse(&p.href()), Route::Explorer(p));
+        }
+        assert_eq!(
+            Route::parse("#/explorer/"),
+            Route::Explorer(ExplorerPage::Overview)
+        );
+        // Any case and no 0x for an address; upper-case hex for a hash.
+        let lower = "#/explorer/address/f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+        assert_eq!(
+            Route::parse(lower),
+            Route::Explorer(ExplorerPage::Address(address))
+        );
+        let upper = format!("#/explorer/tx/0x{}", "AB".repeat(32));
+        assert_eq!(Route::parse(&upper), Route::Explorer(ExplorerPage::Tx(tx)));
+        for bad in [
+            "#/explorer/block/x",
+            "#/explorer/block/-1",
+            "#/explorer/tx/0x12",
+            "#/explorer/address/0x1",
+            "#/explorer/nope",
+            "#/explorer/block",
+        ] {
+            assert_eq!(
+                Route::parse(bad),
+                Route::Explorer(ExplorerPage::BadLink),
+                "{bad}"
+            );
+        }
+        assert!(Route::Explorer(ExplorerPage::Mempool).same_screen(Route::ALL[4]));
+        assert!(!Route::Ledger.same_screen(Route::Wallet));
     }
 }

@@ -3,12 +3,14 @@
 
 pub mod actions;
 pub mod currency;
+pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod tx;
 pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
+use blocklab_core::explorer::Index;
 use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};
 use blocklab_core::state::State;
 use blocklab_core::{Chain, Mempool, Record, ValidationReport};
@@ -82,6 +84,8 @@ pub struct AppState {
     pub params: RwSignal<ChainParams>,
     /// The live validation report of `chain`.
     pub report: Memo<ValidationReport>,
+    /// The explorer's lookups over `chain` (built in memory, never stored).
+    pub explorer: Memo<Index>,
     pub mining: RwSignal<Option<MiningProgress>>,
     /// Identifies the current mining run; bumping it cancels the run.
     pub mining_run: RwSignal<u64>,
@@ -156,6 +160,7 @@ impl AppState {
         let params = RwSignal::new(ChainParams::default());
         let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.validate(p))));
         let tip_state = Memo::new(move |_| chain.with(|c| c.state().clone()));
+        let explorer = Memo::new(move |_| chain.with(Index::build));
         Self {
             chain,
             chain_generation: RwSignal::new(0),
@@ -165,6 +170,7 @@ impl AppState {
             settings: RwSignal::new(snapshot.settings),
             params,
             report,
+            explorer,
             mining: RwSignal::new(None),
             mining_run: RwSignal::new(0),
             tamper: RwSignal::new(false),

@@ -8,6 +8,8 @@
 //! - `chain-10000.json`: 10,000 blocks (genesis + 9,999 blocks of one transfer each),
 //!
 //! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes"}`.
+//! `bench_chain OUT_DIR explorer` writes only `chain-10000x5.json` (genesis + 10,000 blocks of
+//! five transfers: 50,000 transactions) for `tests/e2e/bench/explorer.bench.mjs`.
 //!
 //! The chains start from the app's genesis (the ten public development accounts of
 //! `test test ... junk`, 10,000 ETH each), are signed with those accounts' keys (derived here
@@ -87,12 +89,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out = Path::new(&out);
     std::fs::create_dir_all(out)?;
     let accounts = dev_accounts()?;
-    for (file, blocks, txs) in [
-        ("chain-100x100.json", 101, 100),
-        ("chain-1000.json", 1_000, 1),
-        ("chain-1000-empty.json", 1_000, 0),
-        ("chain-10000.json", 10_000, 1),
-    ] {
+    let sets: &[(&str, u64, usize)] = if std::env::args().nth(2).as_deref() == Some("explorer") {
+        &[("chain-10000x5.json", 10_001, 5)]
+    } else {
+        &[
+            ("chain-100x100.json", 101, 100),
+            ("chain-1000.json", 1_000, 1),
+            ("chain-1000-empty.json", 1_000, 0),
+            ("chain-10000.json", 10_000, 1),
+        ]
+    };
+    for &(file, blocks, txs) in sets {
         let snapshot = build(&accounts, blocks, txs)?;
         let text = encode_snapshot(&snapshot);
         std::fs::write(out.join(file), &text)?;

@@ -13,7 +13,7 @@ use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
 use crate::state::currency::dev_index;
 
-fn qr_svg(text: &str) -> String {
+pub(crate) fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => code
             .render::<qrcode::render::svg::Color>()

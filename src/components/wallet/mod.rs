@@ -5,6 +5,8 @@ mod accounts;
 mod onboard;
 mod sign;
 
+pub(crate) use accounts::qr_svg;
+
 use leptos::prelude::*;
 
 use crate::state::wallet::WalletState;

@@ -1,0 +1,711 @@
+//! The block explorer's pages as plain data (native-tested): the views only lay them out.
+//! Lookups go through the core's [`Index`]; a transaction's fields, signature and sender check
+//! reuse [`super::tx::verify`], the mempool its [`super::currency::pool_rows`].
+
+use blocklab_core::address::Address;
+use blocklab_core::amount::Wei;
+use blocklab_core::explorer::{self, AddressEntry, Bucket, Index, Point, Target};
+use blocklab_core::mempool::TxStatus;
+use blocklab_core::{Chain, Entry, Mempool, TxHash, ValidationReport};
+
+use super::actions::capitalise;
+use super::currency::confirmations;
+use super::tx::{verify, Decoded, Verification};
+use crate::platform::route::ExplorerPage;
+
+/// How many blocks and transactions the overview lists.
+pub const LATEST: usize = 10;
+
+/// One block in a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRow {
+    pub height: usize,
+    pub hash: String,
+    pub timestamp_ms: u64,
+    pub tx_count: usize,
+    /// The coinbase beneficiary (`None` when the block pays none).
+    pub miner: Option<Address>,
+    pub valid: bool,
+}
+
+/// One transaction in a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxRow {
+    pub hash: TxHash,
+    pub height: usize,
+    pub from: Address,
+    pub to: Option<Address>,
+    /// ETH, exact.
+    pub value: String,
+}
+
+/// What the overview shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    pub height: usize,
+    pub total_work: u128,
+    pub difficulty: u32,
+    pub pending: usize,
+    pub tx_count: usize,
+    pub latest_blocks: Vec<BlockRow>,
+    pub latest_txs: Vec<TxRow>,
+}
+
+fn coinbase_to(entries: &[Entry]) -> Option<Address> {
+    entries.iter().find_map(|e| match e {
+        Entry::Coinbase { to, .. } => Some(*to),
+        _ => None,
+    })
+}
+
+fn tx_count(entries: &[Entry]) -> usize {
+    entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Tx { .. }))
+        .count()
+}
+
+fn block_row(chain: &Chain, report: &ValidationReport, height: usize) -> Option<BlockRow> {
+    let b = chain.blocks().get(height)?;
+    Some(BlockRow {
+        height,
+        hash: b.hash().to_hex(),
+        timestamp_ms: b.header.timestamp_ms,
+        tx_count: tx_count(&b.entries),
+        miner: coinbase_to(&b.entries),
+        valid: report.blocks.get(height).is_some_and(|v| v.is_valid()),
+    })
+}
+
+fn tx_row(chain: &Chain, height: usize, entry: usize) -> Option<TxRow> {
+    match chain.blocks().get(height)?.entries.get(entry)? {
+        Entry::Tx { from, raw } => Some(TxRow {
+            hash: raw.hash(),
+            height,
+            from: *from,
+            to: raw.tx().to().copied(),
+            value: eth_text(raw.tx().value_wei()),
+        }),
+        _ => None,
+    }
+}
+
+fn eth_text<E: ToString>(v: Result<Wei, E>) -> String {
+    v.map_or_else(|e| e.to_string(), |w| format!("{} ETH", w.to_coins()))
+}
+
+/// The overview: chain height, work, difficulty, waiting transactions, the latest blocks and
+/// transactions (newest first).
+pub fn overview(
+    chain: &Chain,
+    index: &Index,
+    pool: &Mempool,
+    report: &ValidationReport,
+) -> Overview {
+    let tip = chain.len().saturating_sub(1);
+    Overview {
+        height: tip,
+        total_work: chain.total_work(),
+        difficulty: chain.tip().header.difficulty,
+        pending: pool.len(),
+        tx_count: index.tx_count(),
+        latest_blocks: (0..chain.len())
+            .rev()
+            .take(LATEST)
+            .filter_map(|h| block_row(chain, report, h))
+            .collect(),
+        latest_txs: index
+            .latest_txs(LATEST)
+            .filter_map(|t| tx_row(chain, t.height, t.entry))
+            .collect(),
+    }
+}
+
+/// One entry of a block as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryRow {
+    Tx(TxRow),
+    Coinbase { to: Address, amount: Wei },
+    Alloc { to: Address, amount: Wei },
+    Record { text: String },
+}
+
+/// A block page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockPage {
+    pub height: usize,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+    pub hash: String,
+    pub parent: String,
+    pub timestamp_ms: u64,
+    /// Milliseconds after the parent (`None` for genesis).
+    pub since_parent_ms: Option<u64>,
+    pub miner: Option<Address>,
+    /// The coinbase paid (reward + priority fees), if any.
+    pub coinbase: Option<Wei>,
+    /// The block reward of the chain's rules.
+    pub reward: Wei,
+    /// Fees the block's transactions paid, and the part burned (known in the valid prefix).
+    pub fees: Option<(Wei, Wei)>,
+    pub difficulty: u32,
+    pub nonce: u64,
+    pub size: usize,
+    pub tx_count: usize,
+    pub entries: Vec<EntryRow>,
+    pub records_root: String,
+    /// Empty when the block is valid; otherwise every reason, as sentences.
+    pub problems: Vec<String>,
+}
+
+/// The page of the block at `height`, if there is one.
+pub fn block_page(chain: &Chain, report: &ValidationReport, height: usize) -> Option<BlockPage> {
+    let b = chain.blocks().get(height)?;
+    let parent = height.checked_sub(1).and_then(|h| chain.blocks().get(h));
+    let fees = chain.outcome(height).map(|o| {
+        o.receipts
+            .iter()
+            .fold((Wei::ZERO, Wei::ZERO), |(f, burn), r| {
+                (
+                    f.checked_add(r.cost.fee).unwrap_or(f),
+                    burn.checked_add(r.cost.burned).unwrap_or(burn),
+                )
+            })
+    });
+    let entries = b
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match e {
+            Entry::Tx { .. } => tx_row(chain, height, i).map_or_else(
+                || EntryRow::Record {
+                    text: String::new(),
+                },
+                EntryRow::Tx,
+            ),
+            Entry::Coinbase { to, amount } => EntryRow::Coinbase {
+                to: *to,
+                amount: *amount,
+            },
+            Entry::Alloc { to, amount } => EntryRow::Alloc {
+                to: *to,
+                amount: *amount,
+            },
+            Entry::Record(r) => EntryRow::Record {
+                text: format!(
+                    "record: {} → {}, {} {}",
+                    r.sender,
+                    r.receiver,
+                    r.amount.to_coins(),
+                    r.memo
+                ),
+            },
+        })
+        .collect();
+    Some(BlockPage {
+        height,
+        prev: height.checked_sub(1),
+        next: (height + 1 < chain.len()).then_some(height + 1),
+        hash: b.hash().to_hex(),
+        parent: b.header.prev_hash.to_hex(),
+        timestamp_ms: b.header.timestamp_ms,
+        since_parent_ms: parent
+            .map(|p| b.header.timestamp_ms.saturating_sub(p.header.timestamp_ms)),
+        miner: coinbase_to(&b.entries),
+        coinbase: b.entries.iter().find_map(|e| match e {
+            Entry::Coinbase { amount, .. } => Some(*amount),
+            _ => None,
+        }),
+        reward: chain.params().block_reward,
+        fees,
+        difficulty: b.header.difficulty,
+        nonce: b.header.nonce,
+        size: explorer::block_size(b),
+        tx_count: tx_count(&b.entries),
+        entries,
+        records_root: b.header.entries_root.to_hex(),
+        problems: report
+            .blocks
+            .get(height)
+            .map(|v| {
+                v.problems
+                    .iter()
+                    .map(|p| capitalise(&p.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// Where a transaction stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxStatusView {
+    /// In the valid prefix, with its confirmations.
+    Included {
+        confirmations: usize,
+    },
+    /// In a block that is invalid (or builds on one).
+    Invalid,
+    Pending,
+    Queued,
+}
+
+impl TxStatusView {
+    /// The word the page shows (`data-status`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Included { .. } => "included",
+            Self::Invalid => "invalid",
+            Self::Pending => "pending",
+            Self::Queued => "queued",
+        }
+    }
+}
+
+/// A transaction page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxPage {
+    pub hash: TxHash,
+    pub status: TxStatusView,
+    /// Block height and entry index when it is in a block.
+    pub block: Option<(usize, usize)>,
+    /// The sender the block entry claims, or the mempool's recovered one.
+    pub from: Address,
+    pub to: Option<Address>,
+    /// ETH, exact.
+    pub value: String,
+    /// What it paid (known once included in the valid prefix).
+    pub fee_paid: Option<Wei>,
+    pub nonce: u64,
+    pub raw_hex: String,
+    /// Decoded fields, signature, hashes and the recovered-sender check against `from`.
+    pub decoded: Result<Box<Decoded>, String>,
+}
+
+/// The page of transaction `hash`: mined (found through the index) or waiting in the pool.
+pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> Option<TxPage> {
+    let (from, signed, status, block) = if let Some(at) = index.tx(hash) {
+        let Some(Entry::Tx { from, raw }) = chain
+            .blocks()
+            .get(at.height)
+            .and_then(|b| b.entries.get(at.entry))
+        else {
+            return None;
+        };
+        let status = if at.height < chain.valid_len() {
+            TxStatusView::Included {
+                confirmations: confirmations(chain, at.height),
+            }
+        } else {
+            TxStatusView::Invalid
+        };
+        (*from, raw.clone(), status, Some((at.height, at.entry)))
+    } else {
+        let (tx, s) = pool.get(hash)?;
+        let status = match s {
+            TxStatus::Pending => TxStatusView::Pending,
+            TxStatus::Queued => TxStatusView::Queued,
+        };
+        (tx.sender(), tx.signed().clone(), status, None)
+    };
+    let fee_paid = block.and_then(|(h, _)| {
+        chain
+            .outcome(h)?
+            .receipts
+            .iter()
+            .find(|r| r.hash == *hash)
+            .map(|r| r.cost.fee)
+    });
+    let raw_hex = signed.raw_hex();
+    let decoded = match verify(&raw_hex, &from.to_checksum()) {
+        Verification::Decoded(d) => Ok(d),
+        Verification::Invalid(e) => Err(e),
+        Verification::Empty => Err("empty transaction".to_owned()),
+    };
+    Some(TxPage {
+        hash: *hash,
+        status,
+        block,
+        from,
+        to: signed.tx().to().copied(),
+        value: eth_text(signed.tx().value_wei()),
+        fee_paid,
+        nonce: signed.tx().nonce(),
+        raw_hex,
+        decoded,
+    })
+}
+
+/// One line of an address page's history (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryLine {
+    pub entry: AddressEntry,
+    pub confirmations: usize,
+}
+
+/// An address page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressPage {
+    pub address: Address,
+    pub balance: Wei,
+    pub nonce: u64,
+    /// Newest first.
+    pub history: Vec<HistoryLine>,
+    /// Heights, newest first.
+    pub mined: Vec<usize>,
+    /// Its transactions waiting in the mempool.
+    pub waiting: Vec<TxHash>,
+    /// Balance after each block that changed it.
+    pub balance_points: Vec<Point>,
+}
+
+impl AddressPage {
+    /// The page without its history and balance points (cheap to copy for a view that
+    /// draws only part of them).
+    pub fn clone_header(&self) -> Self {
+        Self {
+            address: self.address,
+            balance: self.balance,
+            nonce: self.nonce,
+            history: Vec::new(),
+            mined: self.mined.clone(),
+            waiting: self.waiting.clone(),
+            balance_points: Vec::new(),
+        }
+    }
+}
+
+/// The page of `address` (every address has one, even with no history).
+pub fn address_page(
+    chain: &Chain,
+    index: &Index,
+    pool: &Mempool,
+    address: &Address,
+) -> AddressPage {
+    let history = index.history(address);
+    AddressPage {
+        address: *address,
+        balance: chain.state().balance(address),
+        nonce: chain.state().nonce(address),
+        history: history
+            .iter()
+            .rev()
+            .map(|e| HistoryLine {
+                entry: *e,
+                confirmations: confirmations(chain, e.height),
+            })
+            .collect(),
+        mined: index.mined_by(address).iter().rev().copied().collect(),
+        waiting: pool
+            .iter()
+            .filter(|(t, _)| t.sender() == *address || t.tx().to() == Some(address))
+            .map(|(t, _)| t.hash())
+            .collect(),
+        balance_points: explorer::balance_over_time(history),
+    }
+}
+
+/// What the search box does with its text: go to a page, or say why not.
+///
+/// # Errors
+/// The sentence to show: the text is not a height, hash or address, or nothing matches.
+pub fn search(
+    text: &str,
+    chain: &Chain,
+    index: &Index,
+    pool: &Mempool,
+) -> Result<ExplorerPage, String> {
+    let query = explorer::search::parse(text).map_err(|e| capitalise(&e.to_string()))?;
+    let target = index
+        .resolve(&query, chain.len(), |h| pool.contains(h))
+        .map_err(|e| format!("Nothing matches: {e}"))?;
+    Ok(match target {
+        Target::Block(h) => ExplorerPage::Block(h as u64),
+        Target::Tx(h) => ExplorerPage::Tx(h),
+        Target::Address(a) => ExplorerPage::Address(a),
+    })
+}
+
+/// A chart's drawing, in SVG user units: a plot area of `width` x `height` after the margins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartModel {
+    /// One per bucket (one per point when they fit), left to right.
+    pub marks: Vec<ChartMark>,
+    pub y_max: f64,
+    pub x_first: u64,
+    pub x_last: u64,
+    /// Whether points were grouped into buckets.
+    pub aggregated: bool,
+}
+
+/// One drawn bucket: a bar from `y_top` (its max) to `y_bottom` (its min), the mean at
+/// `y_mean`, and the hover text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartMark {
+    pub x: f64,
+    pub width: f64,
+    pub y_top: f64,
+    pub y_bottom: f64,
+    pub y_mean: f64,
+    pub title: String,
+}
+
+/// Plot width in SVG units: at most this many buckets (one per pixel column pair).
+pub const PLOT_WIDTH: f64 = 600.0;
+/// Plot height in SVG units.
+pub const PLOT_HEIGHT: f64 = 140.0;
+/// Most marks a chart draws.
+pub const MAX_MARKS: usize = 300;
+
+/// Lays out `points` (y from 0 up to the largest value) in the plot area, aggregating into at
+/// most [`MAX_MARKS`] buckets; `format` writes a value with its unit for the hover text.
+pub fn chart_model(points: &[Point], format: impl Fn(f64) -> String) -> ChartModel {
+    let buckets = explorer::aggregate(points, MAX_MARKS);
+    let aggregated = buckets.len() < points.len();
+    let y_max = buckets.iter().map(|b| b.max).fold(0.0f64, f64::max);
+    let scale = |y: f64| {
+        if y_max > 0.0 {
+            PLOT_HEIGHT - (y.max(0.0) / y_max) * PLOT_HEIGHT
+        } else {
+            PLOT_HEIGHT
+        }
+    };
+    let n = buckets.len().max(1) as f64;
+    let slot = PLOT_WIDTH / n;
+    let marks = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ChartMark {
+            x: i as f64 * slot,
+            width: (slot * 0.8).max(0.5),
+            y_top: scale(b.max),
+            y_bottom: scale(b.min),
+            y_mean: scale(b.mean),
+            title: mark_title(b, &format),
+        })
+        .collect();
+    ChartModel {
+        marks,
+        y_max,
+        x_first: buckets.first().map_or(0, |b| b.x_first),
+        x_last: buckets.last().map_or(0, |b| b.x_last),
+        aggregated,
+    }
+}
+
+fn mark_title(b: &Bucket, format: &impl Fn(f64) -> String) -> String {
+    if b.count == 1 {
+        format!("block #{}: {}", b.x_first, format(b.mean))
+    } else {
+        format!(
+            "blocks #{}–#{} ({} blocks): min {}, mean {}, max {}",
+            b.x_first,
+            b.x_last,
+            b.count,
+            format(b.min),
+            format(b.mean),
+            format(b.max)
+        )
+    }
+}
+
+/// Seconds with up to three decimals: `1.25 s`.
+pub fn seconds(y: f64) -> String {
+    format!("{} s", trim_float(y, 3))
+}
+
+/// Leading zero bits.
+pub fn bits(y: f64) -> String {
+    format!("{} bits", trim_float(y, 1))
+}
+
+/// Hashes per second with an SI prefix: `7.4 MH/s`.
+pub fn hash_rate(y: f64) -> String {
+    let (v, unit) = if y >= 1e9 {
+        (y / 1e9, "GH/s")
+    } else if y >= 1e6 {
+        (y / 1e6, "MH/s")
+    } else if y >= 1e3 {
+        (y / 1e3, "kH/s")
+    } else {
+        (y, "H/s")
+    };
+    format!("{} {unit}", trim_float(v, 2))
+}
+
+/// ETH, rounded for a chart label (the tables show exact amounts).
+pub fn eth(y: f64) -> String {
+    format!("{} ETH", trim_float(y, 4))
+}
+
+fn trim_float(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// A duration between blocks in words: `12.5 s`, `3 min 4 s`.
+pub fn duration(ms: u64) -> String {
+    if ms < 60_000 {
+        seconds(ms as f64 / 1000.0)
+    } else {
+        let s = ms / 1000;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+    use super::*;
+    use blocklab_core::genesis::DEV_ADDRESSES;
+    use blocklab_core::mempool::build_block;
+    use blocklab_core::ChainParams;
+
+    /// A lab chain with one block holding `n` transfers from dev account 0, mined with stats.
+    fn chain_with_transfers(n: u64) -> (Chain, Vec<TxHash>) {
+        use blocklab_core::wallet::hd::Account;
+        let key = Account::from_private_key_hex(
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        )
+        .unwrap();
+        let params = ChainParams::default();
+        let mut chain = Chain::new(1_000);
+        let mut pool = Mempool::new();
+        let mut hashes = Vec::new();
+        for nonce in 0..n {
+            let tx = blocklab_core::TxRequest::transfer(
+                1337,
+                nonce,
+                DEV_ADDRESSES[1],
+                Wei::parse_coins("1").unwrap(),
+            )
+            .eip1559(1_000_000_000, 2_000_000_000)
+            .unwrap()
+            .sign_recovered(&key)
+            .unwrap();
+            hashes.push(tx.hash());
+            pool.add(tx, chain.state(), &params).unwrap();
+        }
+        let b = build_block(
+            chain.tip(),
+            chain.state(),
+            &pool,
+            &params,
+            DEV_ADDRESSES[2],
+            4_000,
+            0,
+        );
+        chain.append(b, &params).unwrap();
+        (chain, hashes)
+    }
+
+    #[test]
+    fn pages_of_a_small_chain() {
+        let (chain, hashes) = chain_with_transfers(2);
+        let report = chain.validate(&ChainParams::default());
+        let index = Index::build(&chain);
+        let pool = Mempool::new();
+        let o = overview(&chain, &index, &pool, &report);
+        assert_eq!((o.height, o.tx_count, o.pending), (1, 2, 0));
+        assert_eq!(o.latest_blocks[0].height, 1);
+        assert_eq!(o.latest_blocks[0].miner, Some(DEV_ADDRESSES[2]));
+        assert_eq!(o.latest_txs.len(), 2);
+
+        let b = block_page(&chain, &report, 1).unwrap();
+        assert_eq!((b.prev, b.next), (Some(0), None));
+        assert_eq!(b.since_parent_ms, Some(3_000));
+        assert_eq!(b.tx_count, 2);
+        assert!(b.problems.is_empty());
+        let (fees, burned) = b.fees.unwrap();
+        assert_eq!(fees.as_wei(), 2 * 21_000 * 2_000_000_000);
+        assert_eq!(burned.as_wei(), 2 * 21_000 * 1_000_000_000);
+        assert!(matches!(b.entries[0], EntryRow::Coinbase { .. }));
+        assert!(block_page(&chain, &report, 2).is_none());
+
+        let t = tx_page(&chain, &index, &pool, &hashes[1]).unwrap();
+        assert_eq!(t.status, TxStatusView::Included { confirmations: 1 });
+        assert_eq!(t.block.map(|b| b.0), Some(1));
+        assert_eq!(t.value, "1 ETH");
+        assert_eq!(t.fee_paid.unwrap().as_wei(), 21_000 * 2_000_000_000);
+        let d = t.decoded.unwrap();
+        assert!(d.expected.unwrap().matches);
+
+        let a = address_page(&chain, &index, &pool, &DEV_ADDRESSES[1]);
+        assert_eq!(a.history.len(), 3);
+        assert_eq!(a.balance, a.history[0].entry.balance);
+        assert_eq!(a.balance_points.len(), 2);
+        let m = address_page(&chain, &index, &pool, &DEV_ADDRESSES[2]);
+        assert_eq!(m.mined, [1]);
+    }
+
+    #[test]
+    fn search_goes_to_each_kind_or_says_why_not() {
+        let (chain, hashes) = chain_with_transfers(1);
+        let index = Index::build(&chain);
+        let pool = Mempool::new();
+        let go = |t: &str| search(t, &chain, &index, &pool);
+        assert_eq!(go(" 1 "), Ok(ExplorerPage::Block(1)));
+        let block_hash = chain.blocks()[1].hash().to_hex();
+        assert_eq!(
+            go(&block_hash[2..].to_uppercase()),
+            Ok(ExplorerPage::Block(1))
+        );
+        assert_eq!(go(&hashes[0].to_hex()), Ok(ExplorerPage::Tx(hashes[0])));
+        let addr = DEV_ADDRESSES[1].to_checksum().to_lowercase();
+        assert_eq!(go(&addr[2..]), Ok(ExplorerPage::Address(DEV_ADDRESSES[1])));
+        assert_eq!(
+            go("7").unwrap_err(),
+            "Nothing matches: no block at height 7: the tip is #1"
+        );
+        assert!(go(&format!("0x{}", "0".repeat(64)))
+            .unwrap_err()
+            .starts_with("Nothing matches: no block or transaction"));
+        assert!(go("banana").unwrap_err().starts_with("Not a height"));
+        assert!(go("").unwrap_err().starts_with("Type a block height"));
+    }
+
+    #[test]
+    fn a_transaction_in_an_invalid_block_says_invalid() {
+        let (mut chain, hashes) = chain_with_transfers(1);
+        let mut b = chain.blocks()[1].clone();
+        b.header.timestamp_ms = 500; // before its parent
+        chain.replace(1, b);
+        let index = Index::build(&chain);
+        let t = tx_page(&chain, &index, &Mempool::new(), &hashes[0]).unwrap();
+        assert_eq!(t.status, TxStatusView::Invalid);
+        assert_eq!(t.fee_paid, None);
+    }
+
+    #[test]
+    fn charts_draw_one_mark_per_point_until_they_aggregate() {
+        let few: Vec<Point> = (0..5).map(|i| Point { x: i, y: i as f64 }).collect();
+        let m = chart_model(&few, seconds);
+        assert_eq!(m.marks.len(), 5);
+        assert!(!m.aggregated);
+        assert_eq!(m.marks[4].y_top, 0.0);
+        assert_eq!(m.marks[0].y_bottom, PLOT_HEIGHT);
+        assert_eq!(m.marks[2].title, "block #2: 2 s");
+        let many: Vec<Point> = (0..10_000).map(|i| Point { x: i, y: 1.0 }).collect();
+        let m = chart_model(&many, bits);
+        assert_eq!(m.marks.len(), MAX_MARKS);
+        assert!(m.aggregated);
+        assert_eq!((m.x_first, m.x_last), (0, 9_999));
+        assert!(m.marks[0]
+            .title
+            .contains("min 1 bits, mean 1 bits, max 1 bits"));
+        assert!(chart_model(&[], seconds).marks.is_empty());
+    }
+
+    #[test]
+    fn units() {
+        assert_eq!(hash_rate(7_400_000.0), "7.4 MH/s");
+        assert_eq!(hash_rate(12.0), "12 H/s");
+        assert_eq!(seconds(1.25), "1.25 s");
+        assert_eq!(eth(10_000.0), "10000 ETH");
+        assert_eq!(duration(184_000), "3 min 4 s");
+    }
+}
