@@ -274,7 +274,9 @@ describe('ledger', () => {
         for (const e of list.getEntries()) window.__longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    await app.setDifficulty(30);
+    // 40 bits: about 2^40 expected attempts, so a find within the ~3 s before Cancel (which
+    // would add a block) is a one-in-tens-of-thousands chance (at 30 bits it was about 2%).
+    await app.setDifficulty(40);
     await app.id('mine-button').click();
     await app.id('mining-attempts').waitFor();
     const attempts = async () => Number(await app.id('mining-attempts').innerText());

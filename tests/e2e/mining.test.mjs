@@ -78,7 +78,7 @@ describe('mining in web workers', () => {
   test('2 workers: progress and hash rate, cancel within 100 ms, then mine to completion', () => withInstrumented({}, async ({ page, app, warnings }) => {
     await app.id('workers-input').fill('2');
     await app.addRecord({ sender: 'miner', receiver: 'pool', amount: '3' });
-    await app.setDifficulty(34); // far more work than this test waits for
+    await app.setDifficulty(40); // far more work than this test waits for (a find before Cancel: ~1e-5)
     const mineStart = await now(page);
     await app.id('mine-button').click();
     const status = app.id('mining-status');
