@@ -4,7 +4,7 @@
 // mined amount (the signature no longer matches the sender; re-mining does not repair it).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, startSuite } from './harness.mjs';
+import { openApp, startSuite, ScreenPage } from './harness.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
@@ -29,22 +29,8 @@ function coins(wei) {
   return frac ? `${whole}.${frac}` : `${whole}`;
 }
 
-class CurrencyPage {
-  constructor(page, app) { this.page = page; this.app = app; }
-  id(testid) { return this.page.getByTestId(testid); }
-  text(testid) { return this.id(testid).innerText(); }
-  async go(route) {
-    await this.page.evaluate((r) => { location.hash = r; }, route);
-    await this.app.waitForApp();
-  }
-  async importDevWallet() {
-    await this.go('#/wallet');
-    await this.id('import-phrase').fill(DEV_PHRASE);
-    await this.id('import-password').fill(PASSWORD);
-    await this.id('import-password-confirm').fill(PASSWORD);
-    await this.id('import-wallet').click();
-    await this.id('lock-button').waitFor({ timeout: 20_000 });
-  }
+class CurrencyPage extends ScreenPage {
+  async importDevWallet() { await this.importWallet(DEV_PHRASE, PASSWORD); }
   balanceRow(address) { return this.page.locator(`[data-testid=balance-row][data-address="${address}"]`); }
   async balanceWei(address) { return BigInt(await this.balanceRow(address).getByTestId('balance-eth').getAttribute('data-wei')); }
   async balanceText(address) { return this.balanceRow(address).getByTestId('balance-eth').innerText(); }

@@ -5,7 +5,7 @@
 // and see charts with one bar per block.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, startSuite } from './harness.mjs';
+import { openApp, startSuite, ScreenPage } from './harness.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
@@ -16,22 +16,8 @@ let suite;
 before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
-class Explorer {
-  constructor(page, app) { this.page = page; this.app = app; }
-  id(testid) { return this.page.getByTestId(testid); }
-  text(testid) { return this.id(testid).innerText(); }
-  async go(route) {
-    await this.page.evaluate((r) => { location.hash = r; }, route);
-    await this.app.waitForApp();
-  }
-  async importDevWallet() {
-    await this.go('#/wallet');
-    await this.id('import-phrase').fill(DEV_PHRASE);
-    await this.id('import-password').fill(PASSWORD);
-    await this.id('import-password-confirm').fill(PASSWORD);
-    await this.id('import-wallet').click();
-    await this.id('lock-button').waitFor({ timeout: 20_000 });
-  }
+class Explorer extends ScreenPage {
+  async importDevWallet() { await this.importWallet(DEV_PHRASE, PASSWORD); }
   async send(to, amount) {
     await this.id('send-to').fill(to);
     await this.id('send-amount').fill(amount);

@@ -101,3 +101,23 @@ export class LedgerPage {
     await this.page.waitForFunction(() => !document.querySelector('[data-testid=cancel-mine]'), null, { timeout });
   }
 }
+
+/** The screens beyond the ledger, addressed through their data-testid contract. */
+export class ScreenPage {
+  constructor(page, app) { this.page = page; this.app = app; }
+  id(testid) { return this.page.getByTestId(testid); }
+  text(testid) { return this.id(testid).innerText(); }
+  async go(route) {
+    await this.page.evaluate((r) => { location.hash = r; }, route);
+    await this.app.waitForApp();
+  }
+  /** Imports a phrase on the Wallet screen and waits until the wallet is unlocked. */
+  async importWallet(phrase, password) {
+    await this.go('#/wallet');
+    await this.id('import-phrase').fill(phrase);
+    await this.id('import-password').fill(password);
+    await this.id('import-password-confirm').fill(password);
+    await this.id('import-wallet').click();
+    await this.id('lock-button').waitFor({ timeout: 20_000 });
+  }
+}

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { openApp, startSuite } from './harness.mjs';
+import { openApp, startSuite, ScreenPage } from './harness.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
@@ -67,22 +67,8 @@ after(async () => {
   if (node) { node.child.kill(); await node.exited; }
 });
 
-class NetworkPage {
-  constructor(page, app) { this.page = page; this.app = app; }
-  id(testid) { return this.page.getByTestId(testid); }
-  text(testid) { return this.id(testid).innerText(); }
-  async go(route) {
-    await this.page.evaluate((r) => { location.hash = r; }, route);
-    await this.app.waitForApp();
-  }
-  async importDevWallet() {
-    await this.go('#/wallet');
-    await this.id('import-phrase').fill(DEV_PHRASE);
-    await this.id('import-password').fill(PASSWORD);
-    await this.id('import-password-confirm').fill(PASSWORD);
-    await this.id('import-wallet').click();
-    await this.id('lock-button').waitFor({ timeout: 20_000 });
-  }
+class NetworkPage extends ScreenPage {
+  async importDevWallet() { await this.importWallet(DEV_PHRASE, PASSWORD); }
   async connect(url) {
     await this.go('#/network');
     await this.id('rpc-url').fill(url);
