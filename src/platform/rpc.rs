@@ -62,26 +62,22 @@ impl FetchTransport {
         let timeout = TransportError::Timeout {
             ms: self.timeout_ms,
         };
+        // A rejected fetch or body read: the abort timer's, or the network's.
+        let failed = |e: JsValue| {
+            if is_abort(&e) {
+                timeout.clone()
+            } else {
+                unreachable(&e)
+            }
+        };
         let result = async {
             let response = JsFuture::from(window.fetch_with_request(&request))
                 .await
-                .map_err(|e| {
-                    if is_abort(&e) {
-                        timeout.clone()
-                    } else {
-                        unreachable(&e)
-                    }
-                })?;
+                .map_err(failed)?;
             let response: web_sys::Response = response.dyn_into().map_err(|e| unreachable(&e))?;
             let text = JsFuture::from(response.text().map_err(|e| unreachable(&e))?)
                 .await
-                .map_err(|e| {
-                    if is_abort(&e) {
-                        timeout.clone()
-                    } else {
-                        unreachable(&e)
-                    }
-                })?
+                .map_err(failed)?
                 .as_string()
                 .unwrap_or_default();
             if response.ok() {
