@@ -1,6 +1,7 @@
 // Mining in web workers, driven like a user in Debian Chromium against the release build:
 // progress and hash rate with 2 workers, cancel within 100 ms, mining to completion, no long
-// task on the page, and the main-thread fallback when Worker is unavailable.
+// task on the page, one worker per core by default, the first find wins and the other workers
+// stop at once, and the main-thread fallback when Worker is unavailable.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leadingZeroBits, LedgerPage, startSuite } from './harness.mjs';
@@ -13,9 +14,10 @@ after(async () => { await suite?.close(); });
  * Opens the app with an init script that (a) logs every message the page receives from a
  * worker, with its time, and (b) records long tasks. `removeWorker` deletes `window.Worker`.
  */
-async function openInstrumented({ removeWorker = false, silentWorker = false } = {}) {
+async function openInstrumented({ removeWorker = false, silentWorker = false, cores = null } = {}) {
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(([remove, silent]) => {
+  await context.addInitScript(([remove, silent, cores]) => {
+    if (cores !== null) Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => cores });
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
@@ -37,15 +39,19 @@ async function openInstrumented({ removeWorker = false, silentWorker = false } =
     window.Worker = class extends Native {
       constructor(...args) {
         super(...args);
+        const worker = window.__workers.length;
         window.__workers.push(this);
         this.addEventListener('message', (e) => {
           let type = 'unreadable';
+          let nonce = null;
           try { type = JSON.parse(e.data).type; } catch { /* counted as unreadable */ }
-          window.__workerMessages.push({ at: performance.now(), type });
+          // (read from the text: a u64 nonce does not survive JSON.parse's f64)
+          if (typeof e.data === 'string') nonce = /"nonce":(\d+)/.exec(e.data)?.[1] ?? null;
+          window.__workerMessages.push({ at: performance.now(), type, worker, nonce });
         });
       }
     };
-  }, [removeWorker, silentWorker]);
+  }, [removeWorker, silentWorker, cores]);
   const page = await context.newPage();
   const problems = [];
   const warnings = [];
@@ -169,6 +175,49 @@ describe('mining in web workers', () => {
     await app.reload();
     assert.equal(await app.id('workers-input').inputValue(), '2');
     assert.equal(await app.blockCount(), 2);
+  }));
+
+  test('by default one worker per navigator.hardwareConcurrency (clamped to 16)', async () => {
+    for (const [cores, expected] of [[3, 3], [40, 16]]) {
+      await withInstrumented({ cores }, async ({ page, app }) => {
+        assert.equal(await app.id('workers-input').inputValue(), '', 'no worker count was set');
+        assert.equal(await app.id('workers-input').getAttribute('placeholder'), String(expected));
+        await app.setDifficulty(40);
+        await app.id('mine-button').click();
+        await page.waitForFunction((n) => document.querySelector('[data-testid=mining-status]')?.getAttribute('data-backend') === n,
+          String(expected), { timeout: 20_000 });
+        assert.equal(await page.evaluate(() => window.__workers.length), expected, `${expected} workers started for ${cores} cores`);
+        await app.id('cancel-mine').click();
+        await page.waitForFunction(() => !document.querySelector('[data-testid=cancel-mine]'));
+      });
+    }
+  });
+
+  test('3 workers: the first find wins and the other workers stop at once', () => withInstrumented({}, async ({ page, app }) => {
+    await app.id('workers-input').fill('3');
+    await app.setDifficulty(18); // ~262k expected attempts: well under a second on 3 workers
+    for (let round = 0; round < 3; round += 1) {
+      await page.evaluate(() => { window.__workerMessages = []; });
+      await app.mine({ timeout: 60_000 });
+      await page.waitForTimeout(400); // late messages, if any, arrive in this window
+      const messages = await page.evaluate(() => window.__workerMessages);
+      const found = messages.filter((m) => m.type === 'found');
+      assert.ok(found.length >= 1, 'a worker found a nonce');
+      const first = found[0];
+      const shown = await app.block(round + 1).getByTestId('block-nonce').innerText();
+      assert.equal(shown, first.nonce, 'the block carries the first find\'s nonce');
+      const others = [0, 1, 2].filter((w) => w !== first.worker);
+      for (const w of others) {
+        const end = messages.find((m) => m.worker === w && m.at >= first.at && ['stopped', 'found', 'exhausted'].includes(m.type));
+        assert.ok(end, `worker ${w} ended its search after the find: ${JSON.stringify(messages.filter((m) => m.worker === w).slice(-3))}`);
+        assert.ok(end.at - first.at < 100, `worker ${w} stopped ${(end.at - first.at).toFixed(1)} ms after the find`);
+        const late = messages.filter((m) => m.worker === w && m.type === 'progress' && m.at > first.at + 100);
+        assert.deepEqual(late, [], `worker ${w} sent no progress more than 100 ms after the find`);
+      }
+      console.log(`# round ${round}: worker ${first.worker} found nonce ${first.nonce}; others ended after ` +
+        others.map((w) => (messages.find((m) => m.worker === w && m.at >= first.at && m.type !== 'progress').at - first.at).toFixed(1)).join(', ') + ' ms');
+    }
+    assert.equal(await app.blockCount(), 4);
   }));
 
   test('the workers setting refuses numbers outside 1..16', () => withInstrumented({}, async ({ app }) => {
