@@ -135,6 +135,8 @@ fn NodeCardView(
             {card.compromised.clone().map(|c| view! { <p class="error small wrap" data-testid=t("compromise")>{format!("Chain {c}")}</p> })}
             <div class="row">
                 <button type="button" class="primary" data-testid=t("mine") on:click=move |_| nodes::mine(s, i)>"Mine on this node"</button>
+                <button type="button" data-testid=t("send-tx") title="1 ETH from development account 0 to account 1 (public test keys)"
+                    on:click=move |_| nodes::send_tx(s, i)>"Send 1 ETH (dev #0 → #1)"</button>
             </div>
             <div class="row">
                 <button type="button" data-testid=t("tamper-edit") on:click=move |_| nodes::tamper(s, i, Tamper::Edit)>"Edit past block"</button>

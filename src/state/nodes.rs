@@ -4,9 +4,13 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::chain::ChainParams;
-use blocklab_core::genesis::{dev_allocations, genesis_block};
+use blocklab_core::genesis::{dev_allocations, genesis_block, DEV_ADDRESSES, DEV_MNEMONIC};
 use blocklab_core::node::network::{node_name, Network, ReorgNotice, MAX_NODES};
 use blocklab_core::node::Node;
+use blocklab_core::tx::{SignedTx, TxRequest};
+use blocklab_core::wallet::hd::{Account, PathPreset};
+use blocklab_core::wallet::mnemonic::Mnemonic;
+use blocklab_core::Wei;
 use leptos::prelude::*;
 
 use crate::platform::clock;
@@ -179,6 +183,70 @@ pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
                     node_name(node),
                     b.header.height,
                     b.hash()
+                )
+            })
+            .map_err(|e| capitalise(&e))
+    });
+    state.message.set(Some(result));
+}
+
+/// The value of the screen's demo transfer: 1 ETH.
+pub const DEMO_VALUE: Wei = Wei::from_wei(1_000_000_000_000_000_000);
+/// Its fees: 1 gwei tip, 3 gwei max fee per gas.
+const DEMO_TIP: u128 = 1_000_000_000;
+const DEMO_MAX_FEE: u128 = 3_000_000_000;
+
+/// Development account 0 of the PUBLIC test mnemonic (`test … junk`, 10,000 ETH at genesis),
+/// derived when needed and dropped after signing: it protects nothing.
+fn dev_sender() -> Result<Account, String> {
+    let seed = Mnemonic::parse(DEV_MNEMONIC)
+        .map_err(|e| e.to_string())?
+        .to_seed("");
+    let path = PathPreset::Bip44
+        .path(0)
+        .parse()
+        .map_err(|e: blocklab_core::wallet::hd::HdError| e.to_string())?;
+    Account::derive(&seed, &path).map_err(|e| e.to_string())
+}
+
+/// A 1 ETH transfer from development account 0 to account 1, with the next nonce node `node`
+/// expects (its chain's state and its mempool), signed for the lab chain.
+///
+/// # Errors
+/// A sentence when `node` is not a node or signing fails.
+pub fn demo_transfer(net: &Network, node: usize, sender: &Account) -> Result<SignedTx, String> {
+    let n = net
+        .node(node)
+        .ok_or_else(|| format!("There is no node {}", node_name(node)))?;
+    let nonce = n.mempool().next_nonce(&sender.address, n.chain().state());
+    TxRequest::transfer(params().chain_id, nonce, DEV_ADDRESSES[1], DEMO_VALUE)
+        .eip1559(DEMO_TIP, DEMO_MAX_FEE)
+        .and_then(|tx| tx.sign(sender))
+        .map_err(|e| capitalise(&e.to_string()))
+}
+
+/// Sends the demo transfer into node `node`, which checks it and relays it to its peers.
+pub fn send_tx(state: NodesState, node: usize) {
+    let result = dev_sender().and_then(|sender| {
+        let raw = state
+            .net
+            .with_untracked(|net| demo_transfer(net, node, &sender))?;
+        let hash = raw.hash();
+        let nonce = raw.tx().nonce();
+        state
+            .net
+            .try_update(|net| {
+                let r = net.submit_tx(node, raw);
+                net.deliver_all(MAX_DELIVERIES);
+                r
+            })
+            .unwrap_or_else(|| Err("the network is gone".to_owned()))
+            .map(|()| {
+                format!(
+                    "Node {} took transaction {hash:#} (1 ETH from {:#} to {:#}, nonce {nonce}) and relayed it",
+                    node_name(node),
+                    sender.address,
+                    DEV_ADDRESSES[1]
                 )
             })
             .map_err(|e| capitalise(&e))
@@ -361,6 +429,34 @@ mod tests {
 
     fn net(n: usize) -> Network {
         Network::new(n, genesis_block(1_000, &dev_allocations()), params())
+    }
+
+    #[test]
+    fn a_demo_transfer_propagates_is_mined_and_can_be_forged() {
+        let sender = dev_sender().unwrap();
+        assert_eq!(sender.address, DEV_ADDRESSES[0]);
+        let mut n = net(3);
+        let first = demo_transfer(&n, 0, &sender).unwrap();
+        assert_eq!(first.tx().nonce(), 0);
+        n.submit_tx(0, first.clone()).unwrap();
+        n.deliver_all(MAX_DELIVERIES);
+        assert!(node_cards(&n).iter().all(|c| c.mempool == 1));
+        // The next nonce counts the one waiting.
+        assert_eq!(demo_transfer(&n, 1, &sender).unwrap().tx().nonce(), 1);
+        let block = n
+            .mine(1, 2_000, MIN_DIFFICULTY, beneficiary(1), MAX_ATTEMPTS)
+            .unwrap();
+        n.deliver_all(MAX_DELIVERIES);
+        assert_eq!(block.entries.len(), 2, "coinbase and the transfer");
+        assert!(node_cards(&n)
+            .iter()
+            .all(|c| c.mempool == 0 && c.height == 1));
+        n.tamper_forge_amount(2, 1).unwrap();
+        n.deliver_all(MAX_DELIVERIES);
+        assert!(node_cards(&n)[2].compromised.is_some());
+        assert!(link_rows(&n)[1].last_rejection.is_some());
+        assert!(consensus_text(&n).starts_with("2 of 3 nodes agree on block 1"));
+        assert!(demo_transfer(&n, 7, &sender).is_err());
     }
 
     #[test]
