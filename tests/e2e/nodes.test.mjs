@@ -2,7 +2,7 @@
 // see the others refuse what it sends (the reason on the link) and the consensus panel name the
 // compromised node and block; split the network, mine a longer light branch on one side and a
 // shorter heavier one on the other, heal, and see the reorg (depth, dropped, adopted), the fork
-// tree and every node on the heavier tip. Invalid blocks here are invalid by rule (a body that
+// tree, every node on the heavier tip and the dropped block's transfer back in the mempool. Invalid blocks here are invalid by rule (a body that
 // does not match its header, a stated difficulty below the minimum), never by PoW luck; which
 // branch is heavier follows from the stated difficulties (1 x 2^12 > 2 x 2^8), not from luck.
 import { after, before, describe, test } from 'node:test';
@@ -57,8 +57,13 @@ describe('nodes', () => {
       await n.open();
       assert.equal(await n.text('nodes-count'), '3 node(s)');
       for (const name of ['A', 'B', 'C']) assert.equal(await n.nodeText(name, 'badge'), 'valid');
+      // A transfer sent into A reaches every mempool, then A mines it into block 1.
+      await n.node('A', 'send-tx').click();
+      assert.match(await n.until('nodes-message', (t) => t.startsWith('Node A took')), /nonce 0\) and relayed it$/);
+      for (const name of ['A', 'B', 'C']) await n.until(`node-mempool-${name}`, '1');
       await n.mineOn('A');
       for (const name of ['B', 'C']) await n.until(`node-height-${name}`, '1');
+      for (const name of ['A', 'B', 'C']) await n.until(`node-mempool-${name}`, '0');
       const tip = await n.nodeText('A', 'tip');
       assert.equal(await n.nodeText('C', 'tip'), tip);
 
@@ -98,9 +103,20 @@ describe('nodes', () => {
       await n.until('node-height-D', '1');
       assert.equal(await n.nodeText('D', 'tip'), tip);
       assert.ok((await n.text('nodes-consensus')).startsWith(`2 of 4 nodes agree on block 1 hash ${tip}`));
-      // Forging needs a transaction in the block: refused in words, nothing changes.
+      assert.equal(await n.nodeText('D', 'badge'), 'valid');
+      // D forges the transfer's amount in block 1 (old signature): A refuses it.
+      await n.node('D', 'tamper-forge').click();
+      await n.until('node-badge-D', 'compromised');
+      const forged = await n.until('link-rejection-A-D', (t) => t.length > 0);
+      assert.match(forged, /^Node A rejected from node D: block #1 0x[0-9a-f]{6}…[0-9a-f]{4} refused: /);
+      const four = await n.text('nodes-consensus');
+      assert.ok(four.startsWith(`1 of 4 nodes agree on block 1 hash ${tip}; node B's chain`), four);
+      assert.ok(four.includes("; node D's chain is invalid at block 1: "), four);
+      assert.equal(await n.nodeText('A', 'tip'), tip);
+      // A tamper on a block that does not exist is refused in words, nothing changes.
+      await n.id('nodes-tamper-height').fill('5');
       await n.node('A', 'tamper-forge').click();
-      assert.equal(await n.until('nodes-error', (t) => t.length > 0), 'Block #1 holds no transaction to forge');
+      assert.equal(await n.until('nodes-error', (t) => t.length > 0), 'There is no block #5 after genesis to tamper with');
       assert.equal(await n.nodeText('A', 'badge'), 'valid');
       session.assertClean();
     } finally {
@@ -117,10 +133,15 @@ describe('nodes', () => {
       await n.toggleLink('B-C', 'cut');
       assert.equal(await n.text('link-state-A-B'), 'up');
 
-      // C alone: two light blocks (8 bits each, work 2 x 256).
+      // C alone: two light blocks (8 bits each, work 2 x 256), the second with a transfer that
+      // only C hears of (its links are cut).
       await n.setDifficulty(8);
       await n.mineOn('C');
+      await n.node('C', 'send-tx').click();
+      await n.until('node-mempool-C', '1');
+      assert.equal(await n.nodeText('A', 'mempool'), '0');
       await n.mineOn('C');
+      await n.until('node-mempool-C', '0');
       const lightTip = await n.nodeText('C', 'tip');
       // A and B: one heavier block (12 bits, work 4096).
       await n.setDifficulty(12);
@@ -148,6 +169,9 @@ describe('nodes', () => {
         assert.equal(await n.nodeText(name, 'work'), '4097', name);
       }
       assert.equal(await n.text('nodes-consensus'), `3 of 3 nodes agree on block 1 hash ${heavyTip}`);
+      // The dropped block's transfer is back in C's mempool.
+      assert.ok(reorg.endsWith('1 transaction(s) back in the mempool'), reorg);
+      assert.equal(await n.nodeText('C', 'mempool'), '1');
       // C's fork tree keeps the dropped branch aside.
       const tree = await n.text('node-tree-C');
       assert.ok(tree.includes(`${heavyTip} (12 bits, active)`), tree);
