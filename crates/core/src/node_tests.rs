@@ -216,6 +216,47 @@ fn a_side_branch_that_grows_heavier_later_wins() {
     assert_valid(&a);
 }
 
+/// A block that breaks a state rule (its coinbase pays itself 100 ETH) but whose header and
+/// proof of work are fine, on `parent`, mined at `difficulty`.
+fn greedy_block(parent: &Block, ts: u64, difficulty: u32) -> Block {
+    let entries = vec![Entry::Coinbase {
+        to: miner(),
+        amount: eth("100"),
+    }];
+    let mut b = Block::candidate(Some(parent), ts, difficulty, *miner().as_bytes(), entries);
+    assert!(mine(&mut b, u64::MAX));
+    b
+}
+
+#[test]
+fn a_heavier_branch_holding_an_invalid_block_is_refused_and_the_chain_stays() {
+    let mut a = node();
+    let tip = mine_on(&mut a, 2_000, 2);
+    let genesis = a.chain().blocks()[0].clone();
+    // Off the tip, as heavy as the active chain: validated before it is kept aside.
+    let greedy = greedy_block(&genesis, 2_000, 2);
+    let Reception::Rejected(r) = a.receive_block(greedy.clone()) else {
+        panic!("kept a block that breaks the coinbase rule")
+    };
+    assert!(
+        matches!(&r.reason, RejectReason::Invalid(p) if matches!(p[..], [BlockProblem::BadCoinbase { .. }])),
+        "{r:?}"
+    );
+    // A much heavier child of it is refused too: the branch is never adopted.
+    let mut child = Block::candidate(Some(&greedy), 2_001, 8, [0; 20], Vec::new());
+    assert!(mine(&mut child, u64::MAX));
+    assert!(matches!(
+        a.receive_block(child),
+        Reception::Rejected(Rejection {
+            reason: RejectReason::DescendsFromInvalid { .. },
+            ..
+        })
+    ));
+    assert_eq!(a.chain().tip(), &tip);
+    assert_eq!(a.side_len(), 0);
+    assert_valid(&a);
+}
+
 #[test]
 fn a_reorg_returns_the_dropped_transactions_to_the_mempool() {
     let mut a = node();
@@ -512,7 +553,7 @@ fn nodes_can_be_added_up_to_eight_and_a_new_one_syncs() {
 }
 
 /// Random schedules over many seeds: mining on random nodes (one of which may be a liar that
-/// tampers), deliveries, drops, link cuts and restores, transactions. At every step every
+/// tampers with its copy and sends blocks that break a state rule), deliveries, drops, link cuts and restores, transactions. At every step every
 /// honest node's chain validates in full (no invalid block was ever accepted) and no node's
 /// work goes down; after healing and delivering everything, plus one more block to break a
 /// tie of equal work (the rule keeps the current branch), all honest nodes share one tip that
@@ -563,10 +604,21 @@ fn seeded_simulations_converge_and_never_accept_an_invalid_block() {
                     if let Some(l) = liar {
                         let len = net.node(l).unwrap().chain().len() as u64;
                         let h = 1 + rng.below(len.max(2) as usize) as u64;
-                        let _ = match rng.below(3) {
+                        let _ = match rng.below(4) {
                             0 => net.tamper_edit(l, h),
                             1 => net.tamper_forge_amount(l, h),
-                            _ => net.tamper_low_difficulty(l, ts, miner()),
+                            2 => net.tamper_low_difficulty(l, ts, miner()),
+                            _ => {
+                                // A state-invalid block with good proof of work on a random
+                                // block of a random honest node's chain, often heavier.
+                                let victim = 1 + rng.below(n - 1);
+                                let chain = net.node(victim).unwrap().chain();
+                                let parent = chain.blocks()[rng.below(chain.len())].clone();
+                                let d = 2 + rng.below(6) as u32;
+                                let bad = greedy_block(&parent, ts, d);
+                                net.inject(l, victim, Message::Block(bad));
+                                Ok(parent)
+                            }
                         };
                     }
                 }

@@ -315,6 +315,12 @@ impl Network {
         }
     }
 
+    /// Puts a message from `from` to `to` in the queue as if `from` had sent it (when their
+    /// link is up): what an adversary or a test sends beside the nodes' own behaviour.
+    pub fn inject(&mut self, from: usize, to: usize, message: Message) {
+        self.send(from, to, message);
+    }
+
     /// Sends `message` from `from` to every connected neighbour except `except`.
     fn broadcast(&mut self, from: usize, message: &Message, except: Option<usize>) {
         for to in 0..self.nodes.len() {
