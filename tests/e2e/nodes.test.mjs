@@ -57,6 +57,12 @@ describe('nodes', () => {
       await n.open();
       assert.equal(await n.text('nodes-count'), '3 node(s)');
       for (const name of ['A', 'B', 'C']) assert.equal(await n.nodeText(name, 'badge'), 'valid');
+      // A difficulty below the network's minimum is refused in words; nothing is mined.
+      await n.setDifficulty(3);
+      await n.node('A', 'mine').click();
+      assert.equal(await n.until('nodes-error', (t) => t.length > 0), 'Difficulty must be a whole number from 8 to 20, not "3"');
+      assert.equal(await n.nodeText('A', 'height'), '0');
+      await n.setDifficulty(8);
       // A transfer sent into A reaches every mempool, then A mines it into block 1.
       await n.node('A', 'send-tx').click();
       assert.match(await n.until('nodes-message', (t) => t.startsWith('Node A took')), /nonce 0\) and relayed it$/);

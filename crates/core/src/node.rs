@@ -591,10 +591,10 @@ impl Node {
                     reason: RejectReason::SideTreeFull,
                 });
             }
-            self.side.insert(
-                hash,
-                branch.pop().unwrap_or_else(|| candidate.tip().clone()),
-            );
+            // The new block is the branch's last.
+            if let Some(block) = branch.pop() {
+                self.side.insert(hash, block);
+            }
             return Reception::SideBranch {
                 height,
                 hash,
