@@ -564,5 +564,8 @@ mod tests {
         );
         // The heavy side learned the light branch too, and keeps it aside.
         assert_eq!(n.node(0).unwrap().side_len(), 2);
+        // The notice goes with the node it was about.
+        assert!(n.remove_last());
+        assert!(n.last_reorg().is_none());
     }
 }

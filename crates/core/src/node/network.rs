@@ -258,6 +258,9 @@ impl Network {
         self.nodes.pop();
         self.links.retain(|(a, b), _| *a != gone && *b != gone);
         self.queue.retain(|e| e.from != gone && e.to != gone);
+        if self.last_reorg.as_ref().is_some_and(|r| r.node == gone) {
+            self.last_reorg = None;
+        }
         true
     }
 
