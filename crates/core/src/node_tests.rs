@@ -555,9 +555,9 @@ fn nodes_can_be_added_up_to_eight_and_a_new_one_syncs() {
 /// Random schedules over many seeds: mining on random nodes (one of which may be a liar that
 /// tampers with its copy and sends blocks that break a state rule), deliveries, drops, link cuts and restores, transactions. At every step every
 /// honest node's chain validates in full (no invalid block was ever accepted) and no node's
-/// work goes down; after healing and delivering everything, plus one more block to break a
-/// tie of equal work (the rule keeps the current branch), all honest nodes share one tip that
-/// has at least the most work any of them had.
+/// work goes down; after healing (every node re-announces its tip) and delivering everything,
+/// every honest node is on the greatest work any of them had; after one more block, which
+/// breaks a tie of equal work (the rule keeps the current branch), they all share one tip.
 #[test]
 fn seeded_simulations_converge_and_never_accept_an_invalid_block() {
     let txs: Vec<SignedTx> = (0..6)
@@ -642,6 +642,23 @@ fn seeded_simulations_converge_and_never_accept_an_invalid_block() {
         assert_eq!(net.pending(), 0, "seed {seed}: still delivering");
         let honest: Vec<usize> = (0..n).filter(|i| Some(*i) != liar).collect();
         let best = honest.iter().map(|i| work[*i]).max().unwrap();
+        // Already now every honest node is on a branch of the greatest work any of them had
+        // (only a tie of equal work can leave their tips apart).
+        for i in &honest {
+            let w = net.node(*i).unwrap().chain().total_work();
+            assert!(
+                w >= best,
+                "seed {seed}: node {i} stayed on a lighter branch"
+            );
+        }
+        let healed: Vec<u128> = honest
+            .iter()
+            .map(|i| net.node(*i).unwrap().chain().total_work())
+            .collect();
+        assert!(
+            healed.iter().all(|w| *w == healed[0]),
+            "seed {seed}: {healed:?}"
+        );
         let breaker = honest[rng.below(honest.len())];
         ts += 1;
         net.mine(breaker, ts, 2, miner(), u64::MAX).unwrap();

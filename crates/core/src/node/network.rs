@@ -288,12 +288,13 @@ impl Network {
         }
     }
 
-    /// Restores every link.
+    /// Restores every link, then every node announces its tip to every neighbour (so what
+    /// was lost, on a cut link or a dropped message, is fetched again).
     pub fn heal(&mut self) {
-        let keys: Vec<(usize, usize)> = self.links.keys().copied().collect();
-        for (a, b) in keys {
-            self.set_link(a, b, true);
+        for link in self.links.values_mut() {
+            link.up = true;
         }
+        self.announce_all();
     }
 
     /// Every node announces its tip to each connected neighbour.
