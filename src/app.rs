@@ -11,12 +11,14 @@ use crate::components::chain_view::ChainView;
 use crate::components::explorer::ExplorerScreen;
 use crate::components::mine_panel::MinePanel;
 use crate::components::network::NetworkPage;
+use crate::components::nodes::NodesPage;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
 use crate::platform::route::{use_route, ExplorerPage, Route};
 use crate::state::network::NetworkState;
+use crate::state::nodes::NodesState;
 use crate::state::tx::TxState;
 use crate::state::wallet::WalletState;
 use crate::state::AppState;
@@ -32,6 +34,8 @@ pub fn App() -> impl IntoView {
     watch_activity(wallet);
     provide_context(TxState::new());
     provide_context(NetworkState::load());
+    // The nodes simulation lives in memory for the session (kept across screens).
+    provide_context(NodesState::new());
     let route = use_route();
     // The screen changes only when the section does: moving between explorer pages keeps the
     // explorer (and its search box) mounted.
@@ -60,6 +64,7 @@ pub fn App() -> impl IntoView {
                 Route::Wallet => view! { <WalletPage /> }.into_any(),
                 Route::Transactions => view! { <TxPage /> }.into_any(),
                 Route::Network => view! { <NetworkPage /> }.into_any(),
+                Route::Nodes => view! { <NodesPage /> }.into_any(),
                 Route::Explorer(_) => view! { <ExplorerScreen page=explorer_page /> }.into_any(),
             }}
         </main>

@@ -14,6 +14,8 @@ pub enum Route {
     Wallet,
     Transactions,
     Network,
+    /// The replicated nodes simulation (`#/nodes`).
+    Nodes,
     Explorer(ExplorerPage),
 }
 
@@ -61,12 +63,13 @@ impl ExplorerPage {
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
         Route::Network,
         Route::Explorer(ExplorerPage::Overview),
+        Route::Nodes,
     ];
 
     /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
@@ -77,6 +80,7 @@ impl Route {
             "wallet" => Self::Wallet,
             "tx" => Self::Transactions,
             "network" => Self::Network,
+            "nodes" => Self::Nodes,
             "explorer" => Self::Explorer(ExplorerPage::Overview),
             _ => match path.strip_prefix("explorer/") {
                 Some(rest) => Self::Explorer(ExplorerPage::parse(rest)),
@@ -92,6 +96,7 @@ impl Route {
             Self::Wallet => "#/wallet".to_owned(),
             Self::Transactions => "#/tx".to_owned(),
             Self::Network => "#/network".to_owned(),
+            Self::Nodes => "#/nodes".to_owned(),
             Self::Explorer(p) => p.href(),
         }
     }
@@ -108,6 +113,7 @@ impl Route {
             Self::Wallet => "Wallet",
             Self::Transactions => "Transactions",
             Self::Network => "Network",
+            Self::Nodes => "Nodes",
             Self::Explorer(_) => "Explorer",
         }
     }
@@ -143,6 +149,7 @@ mod tests {
         assert_eq!(Route::parse("#wallet"), Route::Wallet);
         assert_eq!(Route::parse("#/tx"), Route::Transactions);
         assert_eq!(Route::parse("#/network"), Route::Network);
+        assert_eq!(Route::parse("#/nodes"), Route::Nodes);
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {

@@ -6,6 +6,7 @@ pub mod currency;
 pub mod explorer;
 pub mod mining;
 pub mod network;
+pub mod nodes;
 pub mod tx;
 pub mod wallet;
 

@@ -3,7 +3,8 @@
 //! Blocks with a canonical 116-byte header, SHA-256 proof of work (with a midstate miner),
 //! whole-chain validation that reports every problem, amounts as integer base units, the
 //! versioned persistence format, an Ethereum-compatible wallet, Ethereum transactions
-//! ([`tx`]), account state and the transaction rules ([`state`]) and the [`mempool`]. No web
+//! ([`tx`]), account state and the transaction rules ([`state`]), the [`mempool`] and replicated
+//! [`node`]s with fork choice by work (and a simulated network of them). No web
 //! dependency, no clock, no randomness and no I/O: the app passes in timestamps and a
 //! [`persist::KeyValueStore`].
 
@@ -17,6 +18,7 @@ pub mod hash;
 pub mod identicon;
 pub mod mempool;
 pub mod merkle;
+pub mod node;
 pub mod persist;
 pub mod pow;
 pub mod record;

@@ -1,0 +1,516 @@
+//! A simulated network of [`Node`]s: links that can be cut and restored (a partition), and a
+//! queue of messages delivered one at a time to connected neighbours. Deterministic: the
+//! caller decides what to deliver, drop, mine and tamper, and passes every timestamp.
+
+use core::fmt;
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::address::Address;
+use crate::block::Block;
+use crate::chain::ChainParams;
+use crate::hash::BlockHash;
+use crate::tx::SignedTx;
+
+use super::{Compromise, Handled, Message, Node, Reception, Rejection, Reorg, TamperError};
+
+/// Most nodes a network holds.
+pub const MAX_NODES: usize = 8;
+/// Most messages waiting; more are dropped (a flood never exhausts memory).
+pub const MAX_QUEUE: usize = 100_000;
+
+/// A node's name in the UI and in sentences: A, B, C, ...
+pub fn node_name(index: usize) -> String {
+    let letter = u8::try_from(index)
+        .ok()
+        .filter(|i| *i < 26)
+        .map(|i| char::from(b'A' + i));
+    match letter {
+        Some(c) => c.to_string(),
+        None => format!("#{}", index + 1),
+    }
+}
+
+/// The last refusal seen on a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRejection {
+    /// The node that sent the block.
+    pub from: usize,
+    /// The node that refused it.
+    pub to: usize,
+    pub rejection: Rejection,
+}
+
+impl fmt::Display for LinkRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "node {} rejected from node {}: {}",
+            node_name(self.to),
+            node_name(self.from),
+            self.rejection
+        )
+    }
+}
+
+/// A link between two nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub up: bool,
+    pub last_rejection: Option<LinkRejection>,
+}
+
+/// A message in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub from: usize,
+    pub to: usize,
+    pub message: Message,
+}
+
+/// What delivering one message did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The link was down: the message is lost.
+    Lost { from: usize, to: usize },
+    /// The receiver no longer exists.
+    Gone { to: usize },
+    /// The receiver handled it.
+    Handled {
+        from: usize,
+        to: usize,
+        handled: Handled,
+    },
+}
+
+/// A reorganisation seen on one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReorgNotice {
+    pub node: usize,
+    pub reorg: Reorg,
+}
+
+impl fmt::Display for ReorgNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node {}: {}", node_name(self.node), self.reorg)
+    }
+}
+
+/// Nodes that share a tip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TipGroup {
+    pub height: u64,
+    pub hash: BlockHash,
+    pub nodes: Vec<usize>,
+}
+
+/// Which nodes agree, and which copies are compromised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consensus {
+    pub total: usize,
+    /// Nodes with a valid chain grouped by tip, largest group first (ties: higher, then by
+    /// hash).
+    pub groups: Vec<TipGroup>,
+    /// Nodes whose own chain is invalid, with where and why.
+    pub compromised: Vec<(usize, Compromise)>,
+}
+
+impl Consensus {
+    /// The group most nodes agree on.
+    pub fn majority(&self) -> Option<&TipGroup> {
+        self.groups.first()
+    }
+}
+
+impl fmt::Display for Consensus {
+    /// "3 of 4 nodes agree on block N hash 0x…; node C's chain is invalid at block K: reason".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.majority() {
+            Some(g) => write!(
+                f,
+                "{} of {} nodes agree on block {} hash {:#}",
+                g.nodes.len(),
+                self.total,
+                g.height,
+                g.hash
+            )?,
+            None => write!(f, "0 of {} nodes have a valid chain", self.total)?,
+        }
+        for g in self.groups.iter().skip(1) {
+            let names: Vec<String> = g.nodes.iter().map(|i| node_name(*i)).collect();
+            write!(
+                f,
+                "; node{} {} {} on block {} hash {:#}",
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", "),
+                if names.len() > 1 { "are" } else { "is" },
+                g.height,
+                g.hash
+            )?;
+        }
+        for (i, c) in &self.compromised {
+            write!(f, "; node {}'s chain is {c}", node_name(*i))?;
+        }
+        Ok(())
+    }
+}
+
+/// The simulated network: nodes, a full mesh of links, and the message queue.
+#[derive(Debug, Clone)]
+pub struct Network {
+    params: ChainParams,
+    genesis: Block,
+    nodes: Vec<Node>,
+    /// Keyed by (lower index, higher index).
+    links: BTreeMap<(usize, usize), Link>,
+    queue: VecDeque<Envelope>,
+    last_reorg: Option<ReorgNotice>,
+}
+
+fn key(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
+}
+
+impl Network {
+    /// `n` nodes (1 to [`MAX_NODES`]) sharing `genesis`, all linked.
+    pub fn new(n: usize, genesis: Block, params: ChainParams) -> Self {
+        let mut net = Self {
+            params,
+            genesis,
+            nodes: Vec::new(),
+            links: BTreeMap::new(),
+            queue: VecDeque::new(),
+            last_reorg: None,
+        };
+        for _ in 0..n.clamp(1, MAX_NODES) {
+            net.add_node();
+        }
+        net
+    }
+
+    /// The rules every node applies.
+    pub fn params(&self) -> &ChainParams {
+        &self.params
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    pub fn node(&self, i: usize) -> Option<&Node> {
+        self.nodes.get(i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Messages waiting.
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The most recent reorganisation on any node.
+    pub fn last_reorg(&self) -> Option<&ReorgNotice> {
+        self.last_reorg.as_ref()
+    }
+
+    /// Every link, by (lower, higher) node index.
+    pub fn links(&self) -> &BTreeMap<(usize, usize), Link> {
+        &self.links
+    }
+
+    pub fn link(&self, a: usize, b: usize) -> Option<&Link> {
+        self.links.get(&key(a, b))
+    }
+
+    /// Adds a node that knows only genesis, linked to every other; it asks its neighbours for
+    /// their tips. Returns its index, or `None` at [`MAX_NODES`].
+    pub fn add_node(&mut self) -> Option<usize> {
+        if self.nodes.len() >= MAX_NODES {
+            return None;
+        }
+        let new = self.nodes.len();
+        self.nodes
+            .push(Node::new(self.genesis.clone(), self.params));
+        for other in 0..new {
+            self.links.insert(
+                (other, new),
+                Link {
+                    up: true,
+                    last_rejection: None,
+                },
+            );
+            self.announce_tip(other, new);
+        }
+        Some(new)
+    }
+
+    /// Removes the last node (at least one stays) and its links and messages.
+    pub fn remove_last(&mut self) -> bool {
+        if self.nodes.len() <= 1 {
+            return false;
+        }
+        let gone = self.nodes.len() - 1;
+        self.nodes.pop();
+        self.links.retain(|(a, b), _| *a != gone && *b != gone);
+        self.queue.retain(|e| e.from != gone && e.to != gone);
+        if self.last_reorg.as_ref().is_some_and(|r| r.node == gone) {
+            self.last_reorg = None;
+        }
+        true
+    }
+
+    /// Cuts or restores the link between `a` and `b`. Restoring makes both ends announce
+    /// their tips to each other, so they sync what they missed.
+    pub fn set_link(&mut self, a: usize, b: usize, up: bool) {
+        let Some(link) = self.links.get_mut(&key(a, b)) else {
+            return;
+        };
+        let was = link.up;
+        link.up = up;
+        if up && !was {
+            self.announce_tip(a, b);
+            self.announce_tip(b, a);
+        }
+    }
+
+    /// Cuts every link between `side` and the other nodes (a partition).
+    pub fn partition(&mut self, side: &[usize]) {
+        let keys: Vec<(usize, usize)> = self.links.keys().copied().collect();
+        for (a, b) in keys {
+            if side.contains(&a) != side.contains(&b) {
+                self.set_link(a, b, false);
+            }
+        }
+    }
+
+    /// Restores every link, then every node announces its tip to every neighbour (so what
+    /// was lost, on a cut link or a dropped message, is fetched again).
+    pub fn heal(&mut self) {
+        for link in self.links.values_mut() {
+            link.up = true;
+        }
+        self.announce_all();
+    }
+
+    /// Every node announces its tip to each connected neighbour.
+    pub fn announce_all(&mut self) {
+        let keys: Vec<(usize, usize)> = self.links.keys().copied().collect();
+        for (a, b) in keys {
+            self.announce_tip(a, b);
+            self.announce_tip(b, a);
+        }
+    }
+
+    fn announce_tip(&mut self, from: usize, to: usize) {
+        if let Some(tip) = self.nodes.get(from).map(|n| n.chain().tip().clone()) {
+            self.send(from, to, Message::Block(tip));
+        }
+    }
+
+    fn send(&mut self, from: usize, to: usize, message: Message) {
+        let up = self.link(from, to).is_some_and(|l| l.up);
+        if up && self.queue.len() < MAX_QUEUE {
+            self.queue.push_back(Envelope { from, to, message });
+        }
+    }
+
+    /// Puts a message from `from` to `to` in the queue as if `from` had sent it (when their
+    /// link is up): what an adversary or a test sends beside the nodes' own behaviour.
+    pub fn inject(&mut self, from: usize, to: usize, message: Message) {
+        self.send(from, to, message);
+    }
+
+    /// Sends `message` from `from` to every connected neighbour except `except`.
+    fn broadcast(&mut self, from: usize, message: &Message, except: Option<usize>) {
+        for to in 0..self.nodes.len() {
+            if to != from && Some(to) != except {
+                self.send(from, to, message.clone());
+            }
+        }
+    }
+
+    /// Mines a block on node `i` and announces it. Returns the block, or `None` when `i` is
+    /// not a node or no nonce below `max_attempts` was found.
+    pub fn mine(
+        &mut self,
+        i: usize,
+        timestamp_ms: u64,
+        difficulty: u32,
+        beneficiary: Address,
+        max_attempts: u64,
+    ) -> Option<Block> {
+        let (block, reception) =
+            self.nodes
+                .get_mut(i)?
+                .mine(timestamp_ms, difficulty, beneficiary, max_attempts)?;
+        self.note(i, &reception);
+        self.broadcast(i, &Message::Block(block.clone()), None);
+        Some(block)
+    }
+
+    /// Gives a transaction to node `i`; when admitted, it is announced.
+    ///
+    /// # Errors
+    /// The node's refusal (or a sentence when `i` is not a node).
+    pub fn submit_tx(&mut self, i: usize, raw: SignedTx) -> Result<(), String> {
+        let node = self
+            .nodes
+            .get_mut(i)
+            .ok_or_else(|| format!("there is no node {}", node_name(i)))?;
+        node.receive_tx(raw.clone()).map_err(|e| e.to_string())?;
+        self.broadcast(i, &Message::Tx(raw), None);
+        Ok(())
+    }
+
+    fn tampered(&mut self, i: usize, result: Result<Block, TamperError>) -> Result<Block, String> {
+        let block = result.map_err(|e| e.to_string())?;
+        self.broadcast(i, &Message::Block(block.clone()), None);
+        Ok(block)
+    }
+
+    fn node_mut(&mut self, i: usize) -> Result<&mut Node, String> {
+        self.nodes
+            .get_mut(i)
+            .ok_or_else(|| format!("there is no node {}", node_name(i)))
+    }
+
+    /// Tamper on node `i`: edit block `height` in place ([`Node::tamper_edit`]), then the node
+    /// serves the edited block to its neighbours.
+    ///
+    /// # Errors
+    /// Why the tamper could not be done.
+    pub fn tamper_edit(&mut self, i: usize, height: u64) -> Result<Block, String> {
+        let r = self.node_mut(i)?.tamper_edit(height);
+        self.tampered(i, r)
+    }
+
+    /// Tamper on node `i`: forge a transaction's amount ([`Node::tamper_forge_amount`]).
+    ///
+    /// # Errors
+    /// Why the tamper could not be done.
+    pub fn tamper_forge_amount(&mut self, i: usize, height: u64) -> Result<Block, String> {
+        let r = self.node_mut(i)?.tamper_forge_amount(height);
+        self.tampered(i, r)
+    }
+
+    /// Tamper on node `i`: mine a block below the required difficulty
+    /// ([`Node::tamper_low_difficulty`]).
+    ///
+    /// # Errors
+    /// Why the tamper could not be done.
+    pub fn tamper_low_difficulty(
+        &mut self,
+        i: usize,
+        timestamp_ms: u64,
+        beneficiary: Address,
+    ) -> Result<Block, String> {
+        let r = self
+            .node_mut(i)?
+            .tamper_low_difficulty(timestamp_ms, beneficiary);
+        self.tampered(i, r)
+    }
+
+    fn note(&mut self, node: usize, reception: &Reception) {
+        if let Reception::Reorganised(reorg) = reception {
+            self.last_reorg = Some(ReorgNotice {
+                node,
+                reorg: reorg.clone(),
+            });
+        }
+    }
+
+    /// Discards the next message (a lost packet). Returns false when none waits.
+    pub fn drop_next(&mut self) -> bool {
+        self.queue.pop_front().is_some()
+    }
+
+    /// Delivers the next message, if any.
+    pub fn deliver_next(&mut self) -> Option<Delivery> {
+        let Envelope { from, to, message } = self.queue.pop_front()?;
+        if !self.link(from, to).is_some_and(|l| l.up) {
+            return Some(Delivery::Lost { from, to });
+        }
+        let Some(node) = self.nodes.get_mut(to) else {
+            return Some(Delivery::Gone { to });
+        };
+        let response = node.handle(message);
+        let receptions = match &response.handled {
+            Handled::Block(r) => core::slice::from_ref(r),
+            Handled::Blocks(rs) => rs.as_slice(),
+            Handled::Tx(_) | Handled::Served(_) => &[],
+        };
+        for reception in receptions {
+            self.note(to, reception);
+            if let Reception::Rejected(rejection) = reception {
+                if let Some(link) = self.links.get_mut(&key(from, to)) {
+                    link.last_rejection = Some(LinkRejection {
+                        from,
+                        to,
+                        rejection: rejection.clone(),
+                    });
+                }
+            }
+        }
+        for m in response.reply {
+            self.send(to, from, m);
+        }
+        if let Some(m) = response.relay {
+            self.broadcast(to, &m, Some(from));
+        }
+        Some(Delivery::Handled {
+            from,
+            to,
+            handled: response.handled,
+        })
+    }
+
+    /// Delivers messages until none waits or `max` were delivered; returns how many.
+    pub fn deliver_all(&mut self, max: usize) -> usize {
+        let mut n = 0;
+        while n < max && self.deliver_next().is_some() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Which nodes agree on the tip, and which own copies are invalid.
+    pub fn consensus(&self) -> Consensus {
+        let mut by_tip: BTreeMap<BlockHash, TipGroup> = BTreeMap::new();
+        let mut compromised = Vec::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            match node.compromise() {
+                Some(c) => compromised.push((i, c)),
+                None => {
+                    let tip = node.chain().tip();
+                    by_tip
+                        .entry(tip.hash())
+                        .or_insert_with(|| TipGroup {
+                            height: tip.header.height,
+                            hash: tip.hash(),
+                            nodes: Vec::new(),
+                        })
+                        .nodes
+                        .push(i);
+                }
+            }
+        }
+        let mut groups: Vec<TipGroup> = by_tip.into_values().collect();
+        groups.sort_by(|a, b| {
+            b.nodes
+                .len()
+                .cmp(&a.nodes.len())
+                .then(b.height.cmp(&a.height))
+                .then(a.hash.cmp(&b.hash))
+        });
+        Consensus {
+            total: self.nodes.len(),
+            groups,
+            compromised,
+        }
+    }
+}
