@@ -14,7 +14,8 @@
 // other origins (the JSON-RPC URL the user entered on the Network screen) and non-GET requests
 // are not handled here at all.
 const VERSION = '__BLOCKLAB_VERSION__';
-const FILES = __BLOCKLAB_FILES__;
+// (Unfinished, as `trunk serve` leaves it: nothing is precached and every request goes through.)
+const FILES = [] /* __BLOCKLAB_FILES__ */;
 const PREFIX = 'blocklab-site-';
 const CACHE = PREFIX + VERSION;
 

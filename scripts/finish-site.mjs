@@ -57,7 +57,8 @@ export function finishSite(dir) {
   if (!html.includes(csp)) throw new Error('index.html has no <meta charset="utf-8" /> to put the policy after');
 
   const site = files(root).filter((p) => relative(root, p) !== 'sw.js' && relative(root, p) !== 'index.html');
-  const digest = createHash('sha256').update(html);
+  // The version covers every file and the worker's own code (a change to either is an update).
+  const digest = createHash('sha256').update(html).update(readFileSync(SW_TEMPLATE));
   for (const p of site) digest.update(relative(root, p)).update('\0').update(readFileSync(p));
   const version = digest.digest('hex').slice(0, 16);
   html = html.replace(`${MARK} />`, `${MARK} />\n    <meta name="blocklab-build" content="${version}" ${MARK} />`);
@@ -66,7 +67,8 @@ export function finishSite(dir) {
   const precache = ['./', './index.html', ...site.map((p) => `./${relative(root, p).split(sep).join('/')}`)];
   const sw = readFileSync(SW_TEMPLATE, 'utf8')
     .replace('__BLOCKLAB_VERSION__', version)
-    .replace('__BLOCKLAB_FILES__', JSON.stringify(precache, null, 2));
+    .replace('[] /* __BLOCKLAB_FILES__ */', JSON.stringify(precache, null, 2));
+  if (sw.includes('__BLOCKLAB_')) throw new Error('assets/sw.js lost a placeholder finish-site.mjs fills');
   writeFileSync(join(root, 'sw.js'), sw);
   return { version, csp, files: precache };
 }
