@@ -55,4 +55,20 @@ describe('security warnings', () => {
       await session.context.close();
     }
   });
+
+  test('a file over 32 MB is refused before it is read', async () => {
+    const session = await openApp(suite);
+    const { app } = session;
+    try {
+      const hashes = await app.hashes();
+      const huge = Buffer.alloc(33 * 1024 * 1024, 0x20);
+      await app.id('import-input').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: huge });
+      await app.id('import-error').waitFor({ timeout: 60_000 });
+      assert.match(await app.id('import-error').innerText(), /Import refused: the file is 33\.0 MB, more than the 32 MB/);
+      assert.deepEqual(await app.hashes(), hashes);
+      session.assertClean();
+    } finally {
+      await session.context.close();
+    }
+  });
 });
