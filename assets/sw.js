@@ -18,11 +18,15 @@ const VERSION = '__BLOCKLAB_VERSION__';
 const FILES = [] /* __BLOCKLAB_FILES__ */;
 const PREFIX = 'blocklab-site-';
 const CACHE = PREFIX + VERSION;
+/** Trunk's content-hashed names (app-<16 hex>.js, app-<16 hex>_bg.wasm, main-<16 hex>.css). */
+const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: 'reload' }))))
+      // A hashed file may come from the HTTP cache (the page just loaded it: no second
+      // download); any other file is revalidated, so an update never caches a stale copy.
+      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: HASHED.test(f) ? 'default' : 'no-cache' }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -34,9 +38,6 @@ self.addEventListener('activate', (event) => {
       .then(() => self.clients.claim()),
   );
 });
-
-/** Trunk's content-hashed names (app-<16 hex>.js, app-<16 hex>_bg.wasm, main-<16 hex>.css). */
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
