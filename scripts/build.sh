@@ -5,3 +5,6 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 export TRUNK_SKIP_VERSION_CHECK=true
 trunk build --release --offline=true "$@"
+# The Content-Security-Policy (with the hash of Trunk's inline init script), the build version
+# and the service worker's precache list.
+node scripts/finish-site.mjs dist

@@ -25,7 +25,8 @@ cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p blocklab --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "layer 1: native tests of the core and the app's pure helpers"
+# (crates/core/tests/fuzz.rs runs its short budget here: BLOCKLAB_FUZZ_CASES, 256 a target by default)
+step "layer 1: native tests of the core (fuzz targets included) and the app's pure helpers"
 cargo test --quiet --workspace
 
 step "layer 1b: ten core-signed transactions accepted by a real node (anvil, from npm)"

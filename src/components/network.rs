@@ -22,6 +22,12 @@ fn use_net() -> NetworkState {
 pub fn NetworkPage() -> impl IntoView {
     view! {
         <div class="tx-page" data-testid="network-page">
+            <div class="banner warn small" data-testid="network-security-warning" role="note">
+                "A lab, not a wallet for real money: its keys live in this browser tab, and anything that can run "
+                "code in this page or read this computer's browser profile can reach them. Use development nodes "
+                "and test networks. Never type the recovery phrase of a wallet that holds real money into a site "
+                "you do not control; the development phrase \"test test … junk\" and its keys are public."
+            </div>
             <div class="tx-grid">
                 <Settings />
                 <AccountOnNode />
@@ -45,7 +51,7 @@ fn Settings() -> impl IntoView {
                 "Off by default: blocklab contacts no node until you enter a JSON-RPC URL and press Connect. "
                 "Then it sends only what you ask for (reads, and the transactions you broadcast) to that URL. "
                 "A local node, e.g. " <code>"anvil --allow-origin '*'"</code> " at " <code>"http://127.0.0.1:8545"</code>
-                ", or a testnet provider's URL."
+                ", or a testnet provider's https:// URL (plain http reaches only this computer: 127.0.0.1 or localhost)."
             </p>
             <label>"JSON-RPC URL"
                 <input data-testid="rpc-url" spellcheck="false" autocomplete="off" placeholder="http://127.0.0.1:8545"

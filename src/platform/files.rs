@@ -28,11 +28,22 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), Stri
     Ok(())
 }
 
+/// The largest file [`read_text`] reads (a 10,000-block chain file is a few MB): a bigger one
+/// is refused before it is read, so a huge pick cannot fill the tab's memory.
+pub const MAX_FILE_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+
 /// Reads the text of a file the user picked.
 ///
 /// # Errors
-/// A message when the file cannot be read as text.
+/// A message when the file is over [`MAX_FILE_BYTES`] or cannot be read as text.
 pub async fn read_text(file: web_sys::File) -> Result<String, String> {
+    if file.size() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {:.1} MB, more than the {} MB a blocklab file can be",
+            file.size() / 1024.0 / 1024.0,
+            MAX_FILE_BYTES / 1024.0 / 1024.0
+        ));
+    }
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
         .map_err(|e| format!("could not read the file ({e:?})"))?;

@@ -28,10 +28,12 @@ export async function startSuite() {
 
 /**
  * Opens the site in a fresh context. Collects page errors, console errors, failed requests and
- * HTTP errors in `problems`; `assertClean()` fails the test if there are any.
+ * HTTP errors in `problems`; `assertClean()` fails the test if there are any. `contextOptions`
+ * go to Playwright's `browser.newContext` (xss.test.mjs bypasses the CSP with them).
  */
-export async function openApp(suite, { path = '' } = {}) {
-  const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+export async function openApp(suite, { path = '', contextOptions = {} } = {}) {
+  const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...contextOptions });
+  await context.addInitScript(reportCspViolations);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -48,6 +50,9 @@ export async function openApp(suite, { path = '' } = {}) {
   await page.goto(suite.server.url + path);
   const app = new LedgerPage(page);
   await app.waitForApp();
+  // Every end-to-end test runs under the site's Content-Security-Policy (scripts/finish-site.mjs):
+  // a build without it, or anything the policy blocks, is a problem of the test.
+  if (!(await page.evaluate(cspOfPage))) problems.push('the page has no Content-Security-Policy');
   return {
     page,
     context,
@@ -57,6 +62,18 @@ export async function openApp(suite, { path = '' } = {}) {
       if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
     },
   };
+}
+
+/** Runs in the page before its scripts: a CSP violation becomes a console error (a problem). */
+export function reportCspViolations() {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`);
+  });
+}
+
+/** The page's Content-Security-Policy meta tag, or null (runs in the page). */
+export function cspOfPage() {
+  return document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null;
 }
 
 /** Leading zero bits of a 0x-prefixed hex hash. */

@@ -29,6 +29,10 @@ pub enum TransportError {
     Http { status: u16, body: String },
     /// The URL is not an `http://` or `https://` URL.
     BadUrl { url: String },
+    /// A plain `http://` URL of a host other than this computer: the site's
+    /// Content-Security-Policy (and, on an https page, the browser's mixed-content rule)
+    /// allows plain http only to 127.0.0.1 and localhost.
+    PlainHttpRemote { url: String },
 }
 
 impl fmt::Display for TransportError {
@@ -51,6 +55,12 @@ impl fmt::Display for TransportError {
             Self::BadUrl { url } => write!(
                 f,
                 "\"{}\" is not a JSON-RPC URL: enter one starting with http:// or https://",
+                truncate(url, 80)
+            ),
+            Self::PlainHttpRemote { url } => write!(
+                f,
+                "\"{}\" uses plain http to another computer: use https://, or plain http only \
+                 for a node on this computer (127.0.0.1 or localhost)",
                 truncate(url, 80)
             ),
         }
@@ -425,19 +435,32 @@ pub trait Transport {
     ) -> impl std::future::Future<Output = Result<String, TransportError>>;
 }
 
-/// Checks that a URL the user typed is an HTTP(S) URL; returns it trimmed.
+/// Checks that a URL the user typed is an `https://` URL, or an `http://` URL of this computer
+/// (127.0.0.1 or localhost, as the site's Content-Security-Policy allows); returns it trimmed.
 ///
 /// # Errors
-/// [`TransportError::BadUrl`].
+/// [`TransportError::BadUrl`], [`TransportError::PlainHttpRemote`].
 pub fn check_url(url: &str) -> Result<String, TransportError> {
     let t = url.trim();
-    let rest = t
-        .strip_prefix("http://")
-        .or_else(|| t.strip_prefix("https://"));
-    match rest {
-        Some(host) if !host.is_empty() && !t.chars().any(char::is_whitespace) => Ok(t.to_owned()),
-        _ => Err(TransportError::BadUrl { url: t.to_owned() }),
+    let bad = || TransportError::BadUrl { url: t.to_owned() };
+    let (plain, rest) = match (t.strip_prefix("http://"), t.strip_prefix("https://")) {
+        (Some(rest), _) => (true, rest),
+        (_, Some(rest)) => (false, rest),
+        _ => return Err(bad()),
+    };
+    if rest.is_empty() || t.chars().any(char::is_whitespace) {
+        return Err(bad());
     }
+    if plain {
+        // The host: the authority (up to the path, query or fragment) after any user info.
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        let host = host_port.split(':').next().unwrap_or_default();
+        if !host.eq_ignore_ascii_case("127.0.0.1") && !host.eq_ignore_ascii_case("localhost") {
+            return Err(TransportError::PlainHttpRemote { url: t.to_owned() });
+        }
+    }
+    Ok(t.to_owned())
 }
 
 /// Makes one call and returns its `result`.

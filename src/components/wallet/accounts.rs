@@ -13,6 +13,10 @@ use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
 use crate::state::currency::dev_index;
 
+/// The QR code of `text` as SVG markup, for `inner_html`: the one kind of markup the app builds
+/// from a value (besides the identicon, drawn from an address's bytes). The text is encoded into
+/// the modules of the code and never appears in the markup, which holds only `<svg>`, `<rect>`
+/// and `<path>` with numeric attributes (tested below with a script payload).
 pub(crate) fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => code
@@ -64,6 +68,7 @@ pub fn AccountList() -> impl IntoView {
                         <article class="account" data-testid="account-card" data-address=address.clone()
                             class:selected=move || w.selected.get() == i on:click=move |_| w.selected.set(i)>
                             <div class="row">
+                                // inner_html: SVG drawn from the address bytes, no text (SECURITY.md).
                                 <span class="identicon" data-testid="account-identicon" inner_html=icon></span>
                                 <input class="name" data-testid="account-name" prop:value=name aria-label="account name"
                                     on:input=move |ev| name.set(event_target_value(&ev))
@@ -233,5 +238,32 @@ pub fn SecurityPanel() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qr_svg;
+
+    /// The markup `inner_html` receives: only SVG shapes, none of the encoded text.
+    #[test]
+    fn a_qr_code_holds_none_of_its_text() {
+        let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&";
+        let svg = qr_svg(payload);
+        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+        for bad in ["script", "img", "onerror", "alert", "&"] {
+            assert!(!svg.contains(bad), "{bad} in {svg}");
+        }
+        let tags: std::collections::BTreeSet<&str> = svg
+            .split('<')
+            .skip(1)
+            .map(|t| t.split([' ', '>', '/']).next().unwrap_or(""))
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert!(
+            tags.iter()
+                .all(|t| ["?xml", "svg", "rect", "path"].contains(t)),
+            "{tags:?}"
+        );
     }
 }

@@ -24,7 +24,7 @@ pub fn WalletPage() -> impl IntoView {
     let unlocked = move || w.unlocked.with(Option::is_some);
     view! {
         <div class="wallet">
-            <div class="banner warn small">
+            <div class="banner warn small" data-testid="wallet-security-warning" role="note">
                 "A lab wallet: keys are made and kept only in this browser, encrypted with your password. "
                 "Never type the recovery phrase of a wallet that holds real money into a site you do not control. "
                 "The development phrase \"test test … junk\" is public: anyone can spend from it."

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { writeResults, chromiumVersion } from './common.mjs';
+import { writeResults, chromiumVersion, BENCH_CONTEXT } from './common.mjs';
 
 const TARGET_GZIP = 250 * 1000;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,7 +26,7 @@ for (const name of (await readdir(dist)).sort()) {
 
 // What the first load fetches, as Chromium sees it.
 const suite = await startSuite();
-const context = await suite.browser.newContext();
+const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 const fetched = new Set();
 page.on('requestfinished', (r) => fetched.add(decodeURIComponent(new URL(r.url()).pathname).replace(/^.*\//, '') || 'index.html'));

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS || 9);
@@ -29,7 +29,7 @@ const files = Object.fromEntries(generated.map((g) => [g.file, g]));
 
 const loadBefore = load();
 const suite = await startSuite();
-const context = await suite.browser.newContext();
+const context = await suite.browser.newContext(BENCH_CONTEXT);
 await routeNoble(context);
 await context.route(/\/__bench\/chains\//, async (route) => {
   const name = new URL(route.request().url()).pathname.replace(/^.*\/__bench\/chains\//, '');
@@ -106,7 +106,7 @@ await page.close();
 
 // (b) cold start: a fresh page per run, the snapshot already in localStorage.
 async function coldStart(file) {
-  const ctx = await suite.browser.newContext();
+  const ctx = await suite.browser.newContext(BENCH_CONTEXT);
   await ctx.addInitScript(() => {
     window.__coldStart = new Promise((resolve) => {
       let seen = false;

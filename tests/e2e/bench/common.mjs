@@ -8,6 +8,14 @@ import { loadavg } from 'node:os';
 export const NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 export const RESULTS_DIR = new URL('../../../bench-results/', import.meta.url);
 
+/**
+ * Options for every benchmark's browser context: benchmarks measure the app's work, and they
+ * load peer libraries into the page as inline scripts and routed files, which the site's
+ * Content-Security-Policy and its service worker (SECURITY.md) would refuse or answer from the
+ * cache. The end-to-end tests run with both.
+ */
+export const BENCH_CONTEXT = { bypassCSP: true, serviceWorkers: 'block' };
+
 /** Load averages (1, 5, 15 min), to say whether the machine was busy. */
 export function load() {
   return loadavg().map((x) => Number(x.toFixed(2)));

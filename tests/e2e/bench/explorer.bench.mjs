@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR } from './common.mjs';
+import { writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,7 +26,7 @@ await writeFile(chainFile, JSON.stringify({ format: 'blocklab-chain', version: 2
 
 const loadBefore = load();
 const suite = await startSuite();
-const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+const context = await suite.browser.newContext({ ...BENCH_CONTEXT, viewport: { width: 1280, height: 900 } });
 const page = await context.newPage();
 page.setDefaultTimeout(600_000);
 await page.goto(suite.server.url + '#/explorer/mempool');

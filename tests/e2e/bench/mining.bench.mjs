@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
+import { BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS || 5));
 // BENCH_LABEL names a variant build served from DIST (e.g. a miner built without simd128):
@@ -37,7 +38,7 @@ const nativeDefault = native(false);
 
 // 2. The browser.
 const suite = await startSuite();
-const context = await suite.browser.newContext();
+const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 // Peer libraries are served from node_modules under a path the page can import.
 await page.route('**/__peers/**', (route) => {
@@ -126,7 +127,7 @@ const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
 }, { RUNS, WINDOW_MS });
 
 // 3. The page's longest task while 2 workers mine through the real UI.
-const uiContext = await suite.browser.newContext();
+const uiContext = await suite.browser.newContext(BENCH_CONTEXT);
 await uiContext.addInitScript(() => {
   window.__longTasks = [];
   new PerformanceObserver((list) => {

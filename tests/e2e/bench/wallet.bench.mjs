@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
+import { BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -11,7 +12,7 @@ const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 const PASSWORD = 'benchmark password';
 
 const suite = await startSuite();
-const context = await suite.browser.newContext();
+const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();

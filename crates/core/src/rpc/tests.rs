@@ -207,6 +207,38 @@ fn node_errors_are_classified() {
 }
 
 #[test]
+fn plain_http_only_reaches_this_computer() {
+    // What the site's Content-Security-Policy allows (connect-src https: http://127.0.0.1:*
+    // http://localhost:*): the same URLs pass here, the others get a sentence saying why.
+    for ok in [
+        "http://127.0.0.1:8545",
+        "http://localhost:8545/rpc",
+        "http://LOCALHOST",
+        "https://10.0.0.2:8545",
+        "https://rpc.example/v3/key",
+    ] {
+        assert_eq!(check_url(ok).as_deref(), Ok(ok), "{ok}");
+    }
+    for remote in [
+        "http://10.0.0.2:8545",
+        "http://rpc.example",
+        "http://127.0.0.1.evil.example:8545",
+        "http://127.0.0.1@evil.example",
+        "http://localhost.evil.example/",
+        "http://[::1]:8545",
+    ] {
+        let e = check_url(remote).unwrap_err();
+        assert!(
+            matches!(e, TransportError::PlainHttpRemote { .. }),
+            "{remote}"
+        );
+        assert!(e.to_string().contains("use https://"), "{e}");
+    }
+    // User info before the host: the host is what follows the last '@'.
+    assert!(check_url("http://user:pw@127.0.0.1:8545").is_ok());
+}
+
+#[test]
 fn urls_are_http_only() {
     assert_eq!(
         check_url("  http://127.0.0.1:8545 ").unwrap(),

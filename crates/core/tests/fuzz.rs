@@ -1,0 +1,592 @@
+//! Fuzzing of every decoder and validator that reads bytes or text from outside: raw
+//! transactions (RLP), chain files, snapshots and wallet files from storage, keystore files,
+//! JSON-RPC answers, mnemonic input, addresses, explorer searches, record and amount forms.
+//!
+//! proptest-based (cargo-fuzz needs a nightly toolchain, which this project does not use). Each
+//! target gets random bytes and, mostly, mutations of valid inputs (bit flips, inserted and
+//! deleted bytes, duplicated chunks, splices of another seed, and "interesting" tokens: RLP
+//! length prefixes that claim gigabytes, huge JSON numbers, nesting). The property is always
+//! "no panic, an `Err` or a value that survives its own round trip"; and no unbounded
+//! allocation: this test binary's allocator refuses any total above [`MEMORY_LIMIT`], which
+//! aborts the run (a decoder that trusted a length prefix would ask for gigabytes).
+//!
+//! Budget: `BLOCKLAB_FUZZ_CASES` cases per target, 256 by default (what `cargo test` and
+//! `scripts/test.sh` run, a few seconds in all). A long run, e.g. before a release:
+//! `BLOCKLAB_FUZZ_CASES=200000 cargo test --release -p blocklab-core --test fuzz`.
+//! A failing case is saved under `tests/proptest-regressions/` (commit it) and replayed first.
+//!
+//! Adding a target (peer messages, when `peer.rs` lands): write one `fuzz_target!` below with
+//! seeds of valid messages and the decoder call, e.g.
+//! `fuzz_target!(peer_message, seeds = peer_seeds(), dict = JSON_TOKENS, |text| { let _ = peer::decode(&text); });`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure is the test failing"
+)]
+
+use std::alloc::System;
+use std::str::FromStr;
+
+use blocklab_core::address::Address;
+use blocklab_core::chain::ChainParams;
+use blocklab_core::explorer::search;
+use blocklab_core::persist::{self, Settings, Snapshot};
+use blocklab_core::wallet::keystore::{self, EncryptionRandomness};
+use blocklab_core::wallet::{vault, Account, Mnemonic, ScryptParams};
+use blocklab_core::{rpc, Block, Chain, Entry, Mempool, Record, SignedTx, TxRequest, Wei};
+use cap::Cap;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use serde_json::Value;
+
+/// The most this whole test binary may hold allocated at once (all targets, in parallel).
+const MEMORY_LIMIT: usize = 256 * 1024 * 1024;
+
+#[global_allocator]
+static ALLOCATOR: Cap<System> = Cap::new(System, MEMORY_LIMIT);
+
+/// Largest random input and largest mutated input, in bytes.
+const MAX_RANDOM: usize = 512;
+const MAX_INPUT: usize = 64 * 1024;
+
+fn cases() -> u32 {
+    std::env::var("BLOCKLAB_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(),
+        // Shrinking a long run's failure can take long; the failing input is saved anyway.
+        max_shrink_iters: 2_000,
+        ..ProptestConfig::default()
+    }
+}
+
+/// One mutation of an input.
+#[derive(Debug, Clone)]
+enum Mutation {
+    FlipBit(Index, u8),
+    SetByte(Index, u8),
+    Insert(Index, u8),
+    Remove(Index, Index),
+    Duplicate(Index, Index, Index),
+    Token(Index, Index),
+    Splice(Index, Index, Index),
+    Truncate(Index),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        1 => (any::<Index>(), 0u8..8).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
+        1 => (any::<Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::SetByte(i, b)),
+        1 => (any::<Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::Insert(i, b)),
+        1 => (any::<Index>(), any::<Index>()).prop_map(|(i, n)| Mutation::Remove(i, n)),
+        1 => (any::<Index>(), any::<Index>(), any::<Index>()).prop_map(|(a, n, at)| Mutation::Duplicate(a, n, at)),
+        2 => (any::<Index>(), any::<Index>()).prop_map(|(t, at)| Mutation::Token(t, at)),
+        1 => (any::<Index>(), any::<Index>(), any::<Index>()).prop_map(|(s, from, at)| Mutation::Splice(s, from, at)),
+        1 => (any::<Index>()).prop_map(Mutation::Truncate),
+    ]
+}
+
+/// `ix` as a position in `0..=len`.
+fn pos(ix: &Index, len: usize) -> usize {
+    ix.index(len + 1)
+}
+
+fn apply(seed: &[u8], mutations: &[Mutation], seeds: &[Vec<u8>], tokens: &[&[u8]]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    for m in mutations {
+        let len = v.len();
+        match m {
+            Mutation::FlipBit(i, b) if len > 0 => v[i.index(len)] ^= 1 << b,
+            Mutation::SetByte(i, b) if len > 0 => v[i.index(len)] = *b,
+            Mutation::Insert(i, b) => v.insert(pos(i, len), *b),
+            Mutation::Remove(i, n) if len > 0 => {
+                let start = i.index(len);
+                let end = start + n.index((len - start).min(16) + 1);
+                v.drain(start..end);
+            }
+            Mutation::Duplicate(a, n, at) if len > 0 => {
+                let start = a.index(len);
+                let end = start + n.index((len - start).min(64) + 1);
+                let chunk = v[start..end].to_vec();
+                let at = pos(at, len);
+                v.splice(at..at, chunk);
+            }
+            Mutation::Token(t, at) => {
+                let token = tokens[t.index(tokens.len())];
+                let at = pos(at, len);
+                v.splice(at..at, token.iter().copied());
+            }
+            Mutation::Splice(s, from, at) => {
+                let other = &seeds[s.index(seeds.len())];
+                let from = pos(from, other.len());
+                let at = pos(at, len);
+                v.truncate(at);
+                v.extend_from_slice(&other[from..]);
+            }
+            Mutation::Truncate(i) => v.truncate(pos(i, len)),
+            _ => {}
+        }
+        v.truncate(MAX_INPUT);
+    }
+    v
+}
+
+/// Random bytes (one case in five) or a valid seed with 1 to 8 mutations.
+fn input(seeds: Vec<Vec<u8>>, tokens: &'static [&'static [u8]]) -> impl Strategy<Value = Vec<u8>> {
+    assert!(
+        !seeds.is_empty(),
+        "a fuzz target needs at least one valid seed"
+    );
+    let n = seeds.len();
+    prop_oneof![
+        1 => proptest::collection::vec(any::<u8>(), 0..MAX_RANDOM),
+        4 => (0..n, proptest::collection::vec(mutation(), 1..8))
+            .prop_map(move |(i, ms)| apply(&seeds[i], &ms, &seeds, tokens)),
+    ]
+}
+
+/// RLP prefixes that matter: short and long strings and lists, lengths that claim up to
+/// 2^64 - 1 bytes, non-canonical encodings, and the transaction type bytes.
+const RLP_TOKENS: &[&[u8]] = &[
+    &[0x00],
+    &[0x01],
+    &[0x02],
+    &[0x7f],
+    &[0x80],
+    &[0x81, 0x00],
+    &[0xb7],
+    &[0xb8, 0x01],
+    &[0xb8, 0xff],
+    &[0xbb, 0xff, 0xff, 0xff, 0xff],
+    &[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    &[0xc0],
+    &[0xf7],
+    &[0xf8, 0xff],
+    &[0xfb, 0x7f, 0xff, 0xff, 0xff],
+    &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    &[0xa0],
+];
+
+/// JSON tokens: structure, out-of-range numbers, odd strings, deep nesting.
+const JSON_TOKENS: &[&[u8]] = &[
+    b"\"",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b":",
+    b"null",
+    b"true",
+    b"-1",
+    b"0",
+    b"1e400",
+    b"-0.5",
+    b"18446744073709551616",
+    b"340282366920938463463374607431768211456",
+    b"\"0x\"",
+    b"\"0x00\"",
+    b"\"0xzz\"",
+    b"\"\\u0000\"",
+    b"\"\\ud800\"",
+    b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    b"{\"a\":{\"a\":{\"a\":{\"a\":",
+    "\u{feff}".as_bytes(),
+    b"\xff\xfe",
+    b"\"version\":1",
+    b"\"version\":2",
+    b"\"version\":99",
+];
+
+/// Words and separators for phrases (valid words, near misses, case, spacing, Unicode).
+const WORD_TOKENS: &[&[u8]] = &[
+    b" ",
+    b"  ",
+    b"\t",
+    b"\n",
+    b"abandon",
+    b"zoo",
+    b"junk",
+    b"test",
+    b"TEST",
+    b"abandonn",
+    b"zzzz",
+    "caf\u{e9}".as_bytes(),
+    "\u{3000}".as_bytes(),
+    b"0x",
+];
+
+/// The public development key #0 (the `test … junk` phrase): only for signing fixtures.
+const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const TO: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+fn dev_account() -> Account {
+    Account::from_private_key_hex(DEV_KEY).expect("the dev key is valid hex")
+}
+
+/// Valid signed transactions of each kind the core decodes.
+fn raw_txs() -> Vec<Vec<u8>> {
+    let key = dev_account();
+    let to = Address::from_str(TO).expect("a valid address");
+    let one = Wei::parse_coins("1.5").expect("an amount");
+    let mut data = TxRequest::transfer(1337, 7, to, one);
+    data.data = b"a memo in the data field".to_vec();
+    [
+        TxRequest::transfer(1337, 0, to, one).eip1559(1_000_000_000, 3_000_000_000),
+        TxRequest::transfer(1337, 1, to, one).legacy(2_000_000_000),
+        data.eip1559(5, 10_000_000_000),
+        TxRequest::transfer(1, 2, to, Wei::ZERO).legacy(1),
+    ]
+    .into_iter()
+    .map(|tx| {
+        tx.expect("a valid request")
+            .sign(&key)
+            .expect("signs")
+            .raw()
+    })
+    .collect()
+}
+
+/// A small valid chain: genesis and two record blocks (difficulty 0: any nonce meets it).
+fn chain() -> Chain {
+    let params = ChainParams::default();
+    let mut chain = Chain::new(1_000);
+    for (i, memo) in ["first", "second <b>\"quoted\"</b>"].iter().enumerate() {
+        let record = Record::from_form("alice", "bob", "1.5", memo).expect("a valid record");
+        let block = Block::candidate(
+            Some(chain.tip()),
+            2_000 + i as u64,
+            0,
+            [0; 20],
+            vec![Entry::Record(record)],
+        );
+        chain.append(block, &params).expect("a valid block");
+    }
+    chain
+}
+
+fn snapshot_text() -> Vec<u8> {
+    let snapshot = Snapshot {
+        chain: chain(),
+        pending: vec![Record::from_form("carol", "dave", "0.25", "pending").expect("a record")],
+        mempool: Mempool::new(),
+        settings: Settings {
+            difficulty: 9,
+            workers: Some(3),
+            beneficiary: Address::from_str(TO).ok(),
+        },
+    };
+    persist::encode_snapshot(&snapshot).into_bytes()
+}
+
+/// The cheapest scrypt a keystore can carry, so that thousands of cases stay fast.
+const CHEAP_SCRYPT: ScryptParams = ScryptParams {
+    log_n: 4,
+    r: 8,
+    p: 1,
+};
+
+fn keystore_text() -> Value {
+    let rand = EncryptionRandomness {
+        salt: [7; 32],
+        iv: [9; 16],
+        uuid: [1; 16],
+    };
+    let key = hex::decode(DEV_KEY).expect("hex");
+    keystore::encrypt(&key, "password", CHEAP_SCRYPT, &rand, None, None).expect("encrypts")
+}
+
+/// Whether decrypting `v` costs at most a cheap scrypt or PBKDF2 (a mutated `n` or `c` can ask
+/// for the real maximum, 256 MiB of scrypt or 10 million rounds: correct, bounded by the
+/// keystore's own limits, tested in its unit tests, but too slow for thousands of cases).
+fn cheap_to_decrypt(v: &Value) -> bool {
+    let crypto = v.get("crypto").or_else(|| v.get("Crypto"));
+    let params = crypto.and_then(|c| c.get("kdfparams"));
+    let num = |k: &str| params.and_then(|p| p.get(k)).and_then(Value::as_u64);
+    let scrypt = num("n")
+        .unwrap_or(0)
+        .saturating_mul(num("r").unwrap_or(1).max(1));
+    let scrypt = scrypt.saturating_mul(num("p").unwrap_or(1).max(1));
+    scrypt <= 1 << 10 && num("c").unwrap_or(0) <= 1_000
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One proptest target: `$name` gets inputs from [`input`] over `$seeds` and `$tokens`.
+macro_rules! fuzz_target {
+    ($name:ident, seeds = $seeds:expr, tokens = $tokens:expr, |$bytes:ident| $body:block) => {
+        proptest! {
+            #![proptest_config(config())]
+            #[test]
+            fn $name($bytes in input($seeds, $tokens)) $body
+        }
+    };
+}
+
+fuzz_target!(
+    raw_transaction_rlp,
+    seeds = raw_txs(),
+    tokens = RLP_TOKENS,
+    |bytes| {
+        if let Ok(tx) = SignedTx::decode_raw(&bytes) {
+            // Strict canonical decoding: what decodes re-encodes to the same bytes.
+            prop_assert_eq!(tx.raw(), bytes.clone());
+            let _ = tx.recover_sender();
+            let _ = tx.clone().recover();
+        }
+        let _ = blocklab_core::Recovered::from_raw(&bytes);
+        let _ = SignedTx::from_raw_hex(&format!("0x{}", hex::encode(&bytes)));
+        let _ = SignedTx::from_raw_hex(&text(&bytes));
+    }
+);
+
+fuzz_target!(
+    chain_import_json,
+    seeds = vec![persist::export_chain(&chain()).into_bytes()],
+    tokens = JSON_TOKENS,
+    |bytes| {
+        let params = ChainParams::default();
+        if let Ok(imported) = persist::import_chain(&text(&bytes), &params) {
+            // What imports is a valid chain, and exports and imports again to the same blocks.
+            prop_assert!(imported.validate(&params).is_valid());
+            let again = persist::import_chain(&persist::export_chain(&imported), &params);
+            prop_assert_eq!(
+                again.map(|c| c.blocks().to_vec()).ok(),
+                Some(imported.blocks().to_vec())
+            );
+        }
+    }
+);
+
+fuzz_target!(
+    stored_snapshot,
+    seeds = vec![snapshot_text()],
+    tokens = JSON_TOKENS,
+    |bytes| {
+        if let Ok(snapshot) = persist::decode_snapshot(&text(&bytes)) {
+            let _ = snapshot.chain.validate(&ChainParams::default());
+            let _ = persist::encode_snapshot(&snapshot);
+        }
+    }
+);
+
+fuzz_target!(
+    keystore_json,
+    seeds = vec![keystore_text().to_string().into_bytes()],
+    tokens = JSON_TOKENS,
+    |bytes| {
+        if let Ok(v) = keystore::parse(&text(&bytes)) {
+            if cheap_to_decrypt(&v) {
+                let _ = keystore::decrypt(&v, "password");
+                let _ = keystore::decrypt_private_key(&v, "password");
+                let _ = keystore::decrypt(&v, "wrong");
+            }
+        }
+    }
+);
+
+fuzz_target!(
+    stored_wallet_file,
+    seeds = vec![wallet_file_text()],
+    tokens = JSON_TOKENS,
+    |bytes| {
+        if let Ok(file) = vault::decode(&text(&bytes)) {
+            if cheap_to_decrypt(&file.vault) {
+                let _ = vault::open(&file.vault, "password");
+            }
+        }
+    }
+);
+
+fuzz_target!(
+    json_rpc_answer,
+    seeds = rpc_answers(),
+    tokens = JSON_TOKENS,
+    |bytes| {
+        if let Ok(v) = rpc::parse_response(&text(&bytes), 1) {
+            let _ = rpc::parse_u128(&v, "value");
+            let _ = rpc::parse_u64(&v, "value");
+            let _ = rpc::parse_u256(&v, "value");
+            let _ = rpc::parse_receipt(&v);
+        }
+    }
+);
+
+fuzz_target!(
+    mnemonic_input,
+    seeds = phrases(),
+    tokens = WORD_TOKENS,
+    |bytes| {
+        if let Ok(m) = Mnemonic::parse(&text(&bytes)) {
+            // A phrase that parses is the canonical phrase of its entropy.
+            let again = Mnemonic::parse(&m.phrase());
+            prop_assert_eq!(
+                again.map(|a| a.entropy().to_vec()).ok(),
+                Some(m.entropy().to_vec())
+            );
+        }
+    }
+);
+
+fuzz_target!(
+    address_and_search_input,
+    seeds = searches(),
+    tokens = WORD_TOKENS,
+    |bytes| {
+        let s = text(&bytes);
+        if let Ok(a) = Address::from_str(&s) {
+            prop_assert_eq!(Address::from_str(&a.to_string()).ok(), Some(a));
+        }
+        let _ = search::parse(&s);
+    }
+);
+
+fuzz_target!(
+    record_and_amount_forms,
+    seeds = forms(),
+    tokens = WORD_TOKENS,
+    |bytes| {
+        let s = text(&bytes);
+        let mut fields = s.splitn(4, '|');
+        let mut next = || fields.next().unwrap_or("");
+        let (sender, receiver, amount, memo) = (next(), next(), next(), next());
+        if let Ok(r) = Record::from_form(sender, receiver, amount, memo) {
+            prop_assert!(r.check().is_ok());
+        }
+        if let Ok(w) = Wei::parse_coins(amount) {
+            prop_assert_eq!(Wei::parse_coins(&w.to_coins()).ok(), Some(w));
+        }
+    }
+);
+
+fn wallet_file_text() -> Vec<u8> {
+    // The stored wallet format: public entries in the clear, secrets in one keystore container.
+    serde_json::json!({
+        "version": 1,
+        "accounts": [{ "name": "Account 1", "address": TO, "source": { "kind": "derived", "path": "m/44'/60'/0'/0/0" } }],
+        "vault": keystore_text(),
+        "auto_lock_minutes": 5,
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn rpc_answers() -> Vec<Vec<u8>> {
+    [
+        r#"{"jsonrpc":"2.0","id":1,"result":"0x539"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"result":"0xde0b6b3a7640000"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"nonce too low"}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"result":{"status":"0x1","blockNumber":"0x2","gasUsed":"0x5208","transactionHash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","effectiveGasPrice":"0x3b9aca00","blockHash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b"}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"result":null}"#,
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+fn phrases() -> Vec<Vec<u8>> {
+    [
+        "test test test test test test test test test test test junk",
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+fn searches() -> Vec<Vec<u8>> {
+    [
+        TO,
+        "70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        "#12",
+        "12",
+        "0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+fn forms() -> Vec<Vec<u8>> {
+    [
+        "alice|bob|1.5|lunch",
+        "a|b|0.000000000000000001|",
+        "x|y|340282366920938463463.374607431768211455|m",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+/// Inputs built to make a careless decoder allocate or recurse without bound: each must be
+/// refused quickly (the allocator limit turns a huge allocation into an abort of this binary).
+#[test]
+fn hostile_lengths_and_nesting_are_refused_without_allocating() {
+    let huge_prefixes: [&[u8]; 5] = [
+        &[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        &[0xfb, 0x7f, 0xff, 0xff, 0xff, 0x80],
+        &[0x02, 0xfb, 0x7f, 0xff, 0xff, 0xff, 0x01],
+        &[
+            0x02, 0xf8, 0x40, 0x82, 0x05, 0x39, 0xbb, 0x7f, 0xff, 0xff, 0xff,
+        ],
+        &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    ];
+    for bytes in huge_prefixes {
+        assert!(SignedTx::decode_raw(bytes).is_err(), "{bytes:02x?}");
+    }
+    let nested = "[".repeat(100_000);
+    let deep_object = "{\"a\":".repeat(100_000);
+    let params = ChainParams::default();
+    for text in [&nested, &deep_object] {
+        assert!(persist::import_chain(text, &params).is_err());
+        assert!(persist::decode_snapshot(text).is_err());
+        assert!(keystore::parse(text).is_err());
+        assert!(vault::decode(text).is_err());
+        assert!(rpc::parse_response(text, 1).is_err());
+    }
+    // A keystore that asks for more scrypt memory than the limit is refused before scrypt runs.
+    let mut v = keystore_text();
+    v["crypto"]["kdfparams"]["n"] = Value::from(1u64 << 40);
+    assert!(keystore::decrypt(&v, "password").is_err());
+    // Megabytes of input are refused in time, not by allocating in proportion to a claim.
+    let long = "9".repeat(4 * 1024 * 1024);
+    assert!(Wei::parse_coins(&long).is_err());
+    assert!(SignedTx::from_raw_hex(&long).is_err());
+    assert!(Mnemonic::parse(&long).is_err());
+}
+
+/// The seeds really are valid (otherwise the mutations explore nothing useful).
+#[test]
+fn seeds_are_valid_inputs() {
+    let params = ChainParams::default();
+    for raw in raw_txs() {
+        assert_eq!(SignedTx::decode_raw(&raw).map(|t| t.raw()), Ok(raw));
+    }
+    assert!(persist::import_chain(&persist::export_chain(&chain()), &params).is_ok());
+    assert!(persist::decode_snapshot(&text(&snapshot_text())).is_ok());
+    let ks = keystore::parse(&keystore_text().to_string()).unwrap();
+    assert!(cheap_to_decrypt(&ks));
+    assert_eq!(
+        keystore::decrypt(&ks, "password").unwrap().to_vec(),
+        hex::decode(DEV_KEY).unwrap()
+    );
+    let file = vault::decode(&text(&wallet_file_text()));
+    assert!(file.is_ok(), "{file:?}");
+    for answer in rpc_answers().iter().take(2) {
+        assert!(rpc::parse_response(&text(answer), 1).is_ok());
+    }
+    for phrase in phrases() {
+        assert!(Mnemonic::parse(&text(&phrase)).is_ok());
+    }
+    assert!(Address::from_str(TO).is_ok());
+    assert!(search::parse("#12").is_ok());
+}
