@@ -17,6 +17,7 @@ pub mod hash;
 pub mod identicon;
 pub mod mempool;
 pub mod merkle;
+pub mod peer;
 pub mod persist;
 pub mod pow;
 pub mod record;
