@@ -9,6 +9,7 @@ pub mod explorer;
 pub mod hash_view;
 pub mod mine_panel;
 pub mod network;
+pub mod peers;
 pub mod record_form;
 pub mod toolbar;
 pub mod tx;

@@ -6,6 +6,7 @@ pub mod currency;
 pub mod explorer;
 pub mod mining;
 pub mod network;
+pub mod tabs;
 pub mod tx;
 pub mod wallet;
 
@@ -211,7 +212,8 @@ impl AppState {
             if self.saving_blocked.get() || (previous.is_none() && self.stored_is_current) {
                 return;
             }
-            actions::save_now(self);
+            // Through the multi-tab guard: never overwrites another tab's heavier chain.
+            tabs::save_guarded(self);
         });
     }
 }

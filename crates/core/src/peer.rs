@@ -75,6 +75,11 @@ impl PeerId {
         }
     }
 
+    /// An id from random bytes (16 hex digits).
+    pub fn from_bytes(bytes: [u8; 8]) -> Self {
+        Self(hex::encode(bytes))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0

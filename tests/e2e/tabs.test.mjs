@@ -1,0 +1,227 @@
+// Tabs as real peers (issue 7): pages of ONE browser context share localStorage and the
+// BroadcastChannel, like the tabs of one browser. Gossip of mined blocks, the peer count, a late
+// tab syncing from its peers, storage that no stale tab overwrites, and garbage on the channel.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LedgerPage, startSuite } from './harness.mjs';
+
+let suite;
+before(async () => { suite = await startSuite(); });
+after(async () => { await suite?.close(); });
+
+const WAIT = { timeout: 60_000 };
+/** Mining must be fast here: nothing in these tests needs a block to be invalid. */
+const BITS = 4;
+
+/** Opens one more tab of the site in `context`; `init` runs before the page's own scripts. */
+async function openTab(context, { init, arg } = {}) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  if (init) await page.addInitScript(init, arg);
+  await page.goto(suite.server.url);
+  const app = new LedgerPage(page);
+  await app.waitForApp();
+  return { page, app, problems };
+}
+
+function assertClean(...tabs) {
+  const problems = tabs.flatMap((t) => t.problems);
+  if (problems.length) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
+}
+
+async function waitPeerCount(tab, n) {
+  await tab.page.waitForFunction(
+    (want) => document.querySelector('[data-testid=peer-count]')?.textContent === String(want), n, WAIT);
+}
+
+/** Waits until the tab shows exactly `n` block cards. */
+async function waitBlocks(tab, n) {
+  await tab.page.waitForFunction(
+    (want) => document.querySelectorAll('[data-testid=block-card]').length === want, n, WAIT);
+}
+
+/** Waits until storage holds a chain of `n` blocks. */
+async function waitStored(tab, n) {
+  await tab.page.waitForFunction(
+    (want) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').blocks?.length === want, n, WAIT);
+}
+
+async function waitLog(tab, pattern) {
+  await tab.page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('[data-testid=peer-log]')?.textContent ?? ''),
+    pattern.source, WAIT);
+}
+
+/** The first tab: low difficulty, saved, so every later tab loads the same genesis. */
+async function firstTab(context) {
+  const a = await openTab(context);
+  await a.app.setDifficulty(BITS);
+  await a.page.waitForFunction(
+    (bits) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').settings?.difficulty === bits, BITS, WAIT);
+  return a;
+}
+
+describe('tabs as peers', () => {
+  test('blocks mined alternately in two tabs reach the other tab and survive a reload', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      const b = await openTab(context);
+      await waitPeerCount(a, 1);
+      await waitPeerCount(b, 1);
+      const miners = [a, b, a, b, a];
+      for (const [i, miner] of miners.entries()) {
+        await miner.app.mine(WAIT);
+        const other = miner === a ? b : a;
+        await other.app.block(i + 1).waitFor(WAIT);
+      }
+      await waitBlocks(a, miners.length + 1);
+      await waitBlocks(b, miners.length + 1);
+      const hashes = await a.app.hashes();
+      assert.equal(hashes.length, miners.length + 1);
+      assert.deepEqual(await b.app.hashes(), hashes);
+      await waitStored(a, miners.length + 1);
+      await b.app.reload();
+      await waitBlocks(b, miners.length + 1);
+      assert.deepEqual(await b.app.hashes(), hashes, 'every block is there after a reload');
+      await a.app.reload();
+      await waitBlocks(a, miners.length + 1);
+      assert.deepEqual(await a.app.hashes(), hashes);
+      // Closing a tab drops it from the other's peer count.
+      await waitPeerCount(a, 1);
+      await b.page.close({ runBeforeUnload: true });
+      await waitPeerCount(a, 0);
+      assertClean(a, b);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a late tab whose storage is stale syncs the blocks it lacks from its peers', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      await a.app.mine(WAIT);
+      await waitStored(a, 2);
+      const stale = await a.page.evaluate(() => ({
+        snapshot: localStorage.getItem('blocklab.snapshot'),
+        tip: localStorage.getItem('blocklab.tip'),
+      }));
+      await a.app.mine(WAIT);
+      await a.app.mine(WAIT);
+      await waitStored(a, 4);
+      const hashes = await a.app.hashes();
+      // The late tab starts from the stale stored chain (as after being offline): only the
+      // peers can give it blocks 2 and 3.
+      const late = await openTab(context, {
+        init: ([snapshot, tip]) => {
+          localStorage.setItem('blocklab.snapshot', snapshot);
+          localStorage.setItem('blocklab.tip', tip);
+        },
+        arg: [stale.snapshot, stale.tip],
+      });
+      await waitBlocks(late, 4);
+      assert.deepEqual(await late.app.hashes(), hashes);
+      await waitLog(late, /adopted its chain: 2 blocks added/);
+      await waitPeerCount(late, 1);
+      assertClean(a, late);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a tab that missed every update adopts the heavier stored chain instead of overwriting it', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      await a.app.mine(WAIT);
+      await waitStored(a, 2);
+      // An isolated tab: no BroadcastChannel and no storage event, so nothing tells it that
+      // another tab moved on; it notices only when it is about to save.
+      const isolated = await openTab(context, {
+        init: () => {
+          delete window.BroadcastChannel;
+          const add = EventTarget.prototype.addEventListener;
+          EventTarget.prototype.addEventListener = function (type, ...rest) {
+            if (type === 'storage') return undefined;
+            return add.call(this, type, ...rest);
+          };
+        },
+      });
+      await isolated.app.id('peers-unavailable').waitFor(WAIT);
+      await waitBlocks(isolated, 2);
+      await a.app.mine(WAIT);
+      await a.app.mine(WAIT);
+      await waitStored(a, 4);
+      const hashes = await a.app.hashes();
+      await waitBlocks(isolated, 2); // it really missed them
+      // A change that saves: the stale tab would write its 2-block chain over the 4 stored.
+      await isolated.app.setDifficulty(BITS + 1);
+      await waitBlocks(isolated, 4);
+      assert.deepEqual(await isolated.app.hashes(), hashes);
+      await waitLog(isolated, /adopted the heavier chain another tab stored/);
+      await isolated.page.waitForFunction(
+        (bits) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').settings?.difficulty === bits,
+        BITS + 1, WAIT);
+      await a.app.reload();
+      await waitBlocks(a, 4);
+      assert.deepEqual(await a.app.hashes(), hashes, 'no block was lost in storage');
+      assertClean(a, isolated);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a tab without the channel follows another tab through the storage event', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      const b = await openTab(context, { init: () => { delete window.BroadcastChannel; } });
+      await b.app.id('peers-unavailable').waitFor(WAIT);
+      await a.app.mine(WAIT);
+      await b.app.block(1).waitFor(WAIT);
+      assert.deepEqual(await b.app.hashes(), await a.app.hashes());
+      assertClean(a, b);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('garbage on the channel is dropped with a reason and nothing breaks', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      const b = await openTab(context);
+      await waitPeerCount(a, 1);
+      await waitPeerCount(b, 1);
+      await a.page.evaluate(() => {
+        const ch = new BroadcastChannel('blocklab.peers');
+        ch.postMessage('garbage');
+        ch.postMessage({ not: 'text' });
+        ch.postMessage(JSON.stringify({ v: 99, from: 'x', msg: {} }));
+        ch.postMessage(JSON.stringify({ v: 1, from: 'mallory', msg: { type: 'headers', headers: 7 } }));
+        ch.close();
+      });
+      for (const tab of [a, b]) {
+        await waitLog(tab, /dropped: the message is malformed/);
+        await waitLog(tab, /dropped: a message of type object, not text/);
+        await waitLog(tab, /protocol version 99 is not supported/);
+        await tab.page.getByTestId('peer-flagged').filter({ hasText: 'mallory' }).waitFor(WAIT);
+      }
+      // Still one peer each (the garbage named no peer; mallory is flagged, not counted), and
+      // gossip still works.
+      await waitPeerCount(a, 1);
+      await waitPeerCount(b, 1);
+      await a.app.mine(WAIT);
+      await b.app.block(1).waitFor(WAIT);
+      assert.deepEqual(await b.app.hashes(), await a.app.hashes());
+      assertClean(a, b);
+    } finally {
+      await context.close();
+    }
+  });
+});
