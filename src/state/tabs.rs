@@ -75,6 +75,8 @@ impl Shared {
 }
 
 thread_local! {
+    /// The tab's peer state, for the save effect (the latest started, if the app is mounted
+    /// more than once, as in browser tests).
     static SHARED: RefCell<Option<Rc<Shared>>> = const { RefCell::new(None) };
 }
 
@@ -106,7 +108,8 @@ pub fn start(state: AppState) -> TabsState {
         last_tip: Cell::new(None),
     });
     SHARED.with(|s| *s.borrow_mut() = Some(Rc::clone(&shared)));
-    match Broadcast::open(move |incoming| on_incoming(state, tabs, incoming)) {
+    let for_channel = Rc::clone(&shared);
+    match Broadcast::open(move |incoming| on_incoming(state, &for_channel, incoming)) {
         Ok(channel) => *shared.channel.borrow_mut() = Some(channel),
         Err(e) => tabs.unavailable.set(Some(e)),
     }
@@ -114,17 +117,18 @@ pub fn start(state: AppState) -> TabsState {
         .chain
         .with_untracked(|c| shared.peers.borrow().hello(c));
     shared.post(&hello);
-    gossip(state);
-    heartbeat(state, tabs);
-    listen_window(state, tabs);
+    gossip(state, &shared);
+    heartbeat(state, &shared);
+    listen_window(state, &shared);
     tabs
 }
 
 /// Announces a block that extends the previous tip, the status on every tip change, and each
 /// transaction the first time it is in the mempool.
-fn gossip(state: AppState) {
+fn gossip(state: AppState, shared: &Rc<Shared>) {
+    let for_blocks = Rc::clone(shared);
     Effect::new(move |_| {
-        let Some(shared) = shared() else { return };
+        let shared = &for_blocks;
         let (tip, prev) = state
             .chain
             .with(|c| (c.tip().hash(), c.tip().header.prev_hash));
@@ -145,8 +149,9 @@ fn gossip(state: AppState) {
             shared.post(&m);
         }
     });
+    let for_txs = Rc::clone(shared);
     Effect::new(move |_| {
-        let Some(shared) = shared() else { return };
+        let shared = &for_txs;
         let fresh: Vec<String> = state.mempool.with(|pool| {
             let mut announced = shared.announced.borrow_mut();
             let peers = shared.peers.borrow();
@@ -161,10 +166,10 @@ fn gossip(state: AppState) {
     });
 }
 
-fn heartbeat(state: AppState, tabs: TabsState) {
+fn heartbeat(state: AppState, shared: &Rc<Shared>) {
+    let shared = Rc::clone(shared);
     let _ = set_interval_with_handle(
         move || {
-            let Some(shared) = shared() else { return };
             let now = clock::now_ms();
             let status = state.chain.with_untracked(|c| {
                 let mut peers = shared.peers.borrow_mut();
@@ -172,37 +177,36 @@ fn heartbeat(state: AppState, tabs: TabsState) {
                 peers.status(c)
             });
             shared.post(&status);
-            refresh(tabs, &shared, now);
+            refresh(&shared, now);
         },
         Duration::from_millis(HEARTBEAT_MS),
     );
 }
 
-fn listen_window(state: AppState, tabs: TabsState) {
+fn listen_window(state: AppState, shared: &Rc<Shared>) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    let for_hide = Rc::clone(shared);
     let on_hide = Closure::<dyn Fn()>::new(move || {
-        if let Some(shared) = shared() {
-            let bye = shared.peers.borrow().bye();
-            shared.post(&bye);
-        }
+        let bye = for_hide.peers.borrow().bye();
+        for_hide.post(&bye);
     });
     let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
     // Lives as long as the page.
     on_hide.forget();
+    let for_storage = Rc::clone(shared);
     let on_storage =
         Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
-            if e.key().as_deref() == Some(TIP_KEY) && stored_is_heavier(state) {
-                adopt_stored(state, tabs);
+            if e.key().as_deref() == Some(TIP_KEY) && stored_is_heavier(state, &for_storage) {
+                adopt_stored(state, &for_storage);
             }
         });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     on_storage.forget();
 }
 
-fn on_incoming(state: AppState, tabs: TabsState, incoming: Incoming) {
-    let Some(shared) = shared() else { return };
+fn on_incoming(state: AppState, shared: &Shared, incoming: Incoming) {
     let now = clock::now_ms();
     let text = match incoming {
         Incoming::Text(t) => t,
@@ -212,7 +216,7 @@ fn on_incoming(state: AppState, tabs: TabsState, incoming: Incoming) {
                 now,
                 format!("dropped: a message of type {kind}, not text"),
             );
-            refresh(tabs, &shared, now);
+            refresh(shared, now);
             return;
         }
     };
@@ -247,7 +251,7 @@ fn on_incoming(state: AppState, tabs: TabsState, incoming: Incoming) {
             }
         }
     }
-    refresh(tabs, &shared, now);
+    refresh(shared, now);
 }
 
 /// Installs a validated chain from a peer or from storage; a search on the old tip restarts
@@ -272,7 +276,8 @@ fn install(state: AppState, chain: Chain, reorg: bool) {
     }
 }
 
-fn refresh(tabs: TabsState, shared: &Shared, now: u64) {
+fn refresh(shared: &Shared, now: u64) {
+    let tabs = shared.tabs;
     let peers = shared.peers.borrow();
     tabs.connected.set(peers.connected(now));
     let log: Vec<String> = peers
@@ -313,12 +318,11 @@ fn read_tip() -> Option<TipRecord> {
 }
 
 /// Whether another tab stored a chain of our genesis with more work than ours.
-fn stored_is_heavier(state: AppState) -> bool {
+fn stored_is_heavier(state: AppState, shared: &Shared) -> bool {
     let Some(record) = read_tip() else {
         return false;
     };
-    let me = shared().map(|s| s.peers.borrow().me().as_str().to_owned());
-    if me.as_deref() == Some(record.writer.as_str()) {
+    if shared.peers.borrow().me().as_str() == record.writer {
         return false;
     }
     state.chain.with_untracked(|c| {
@@ -331,13 +335,11 @@ fn stored_is_heavier(state: AppState) -> bool {
 
 /// Loads the stored snapshot and adopts its chain when it validates and is heavier than ours.
 /// Returns whether it did.
-fn adopt_stored(state: AppState, tabs: TabsState) -> bool {
+fn adopt_stored(state: AppState, shared: &Shared) -> bool {
     let now = clock::now_ms();
     let note = |text: String| {
-        if let Some(shared) = shared() {
-            shared.peers.borrow_mut().note(None, now, text);
-            refresh(tabs, &shared, now);
-        }
+        shared.peers.borrow_mut().note(None, now, text);
+        refresh(shared, now);
     };
     if state.tamper.get_untracked() {
         note("another tab stored a heavier chain; not adopted while tamper mode is on".into());
@@ -377,12 +379,15 @@ fn adopt_stored(state: AppState, tabs: TabsState) -> bool {
 /// The save effect's write (see the module documentation): adopts a heavier chain another
 /// tab stored instead of overwriting it; otherwise saves and writes the tip record.
 pub fn save_guarded(state: AppState) {
-    if stored_is_heavier(state) {
-        if let Some(shared) = shared() {
-            if adopt_stored(state, shared.tabs) {
-                // The chain changed: the save effect runs again and saves it.
-                return;
-            }
+    let Some(shared) = shared() else {
+        // Peers not started (a state built without the app): a plain save.
+        actions::save_now(state);
+        return;
+    };
+    if stored_is_heavier(state, &shared) {
+        if adopt_stored(state, &shared) {
+            // The chain changed: the save effect runs again and saves it.
+            return;
         }
         if state.tamper.get_untracked() {
             // Never overwrite another tab's heavier chain; the edits stay in memory.
@@ -391,12 +396,11 @@ pub fn save_guarded(state: AppState) {
     }
     actions::save_now(state);
     if state.save_error.with_untracked(Option::is_none) {
-        write_tip(state);
+        write_tip(state, &shared);
     }
 }
 
-fn write_tip(state: AppState) {
-    let Some(shared) = shared() else { return };
+fn write_tip(state: AppState, shared: &Shared) {
     let record = TipRecord {
         v: TIP_VERSION,
         writer: shared.peers.borrow().me().as_str().to_owned(),

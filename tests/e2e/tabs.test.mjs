@@ -212,8 +212,27 @@ describe('tabs as peers', () => {
         await waitLog(tab, /protocol version 99 is not supported/);
         await tab.page.getByTestId('peer-flagged').filter({ hasText: 'mallory' }).waitFor(WAIT);
       }
-      // Still one peer each (the garbage named no peer; mallory is flagged, not counted), and
-      // gossip still works.
+      // A forged block on the tip: 20 bits stated, nonce 0, a made-up root (a chance of 2^-20
+      // to meet the target; the root mismatch refuses it regardless).
+      const tipHash = (await b.app.hashes())[0];
+      const forgedBlock = {
+        header: {
+          version: 1, height: 1, timestamp_ms: Date.now(), prev_hash: tipHash,
+          entries_root: `0x${'11'.repeat(32)}`, beneficiary: `0x${'00'.repeat(20)}`, difficulty: 20, nonce: 0,
+        },
+        entries: [],
+      };
+      await b.page.evaluate((block) => {
+        const ch = new BroadcastChannel('blocklab.peers');
+        ch.postMessage(JSON.stringify({ v: 1, from: 'forger', msg: { type: 'new_block', block } }));
+        ch.close();
+      }, forgedBlock);
+      for (const tab of [a, b]) {
+        await tab.page.getByTestId('peer-flagged').filter({ hasText: /forger: sent invalid block #1/ }).waitFor(WAIT);
+        assert.equal(await tab.app.blockCount(), 1, 'the forged block is not in the chain');
+      }
+      // Still one peer each (the garbage named no peer; mallory and the forger are flagged,
+      // not counted), and gossip still works.
       await waitPeerCount(a, 1);
       await waitPeerCount(b, 1);
       await a.app.mine(WAIT);

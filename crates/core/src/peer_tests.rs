@@ -104,6 +104,11 @@ impl Net {
     /// Posts `text` from tab `from` (`usize::MAX`: a script outside every tab) and delivers
     /// everything it causes until the channel is quiet.
     fn post(&mut self, from: usize, text: String) {
+        self.post_lossy(from, text, &mut || false);
+    }
+
+    /// [`Self::post`] where each delivery is lost when `drop()` says so.
+    fn post_lossy(&mut self, from: usize, text: String, drop: &mut dyn FnMut() -> bool) {
         let mut queue = VecDeque::from([(from, text)]);
         let mut delivered = 0;
         while let Some((src, text)) = queue.pop_front() {
@@ -113,7 +118,7 @@ impl Net {
                 self.kinds.push(e.message.kind());
             }
             for i in 0..self.tabs.len() {
-                if i != src {
+                if i != src && !drop() {
                     for out in self.tabs[i].receive(&text, self.now) {
                         queue.push_back((i, out));
                     }
@@ -724,6 +729,55 @@ proptest! {
         for t in &net.tabs {
             prop_assert_eq!(t.chain.total_work(), best);
             prop_assert_eq!(t.chain.tip().hash(), tip);
+            prop_assert!(t.peers.peers().values().all(|p| p.flag.is_none()), "{}", t.log_text());
+        }
+    }
+
+    #[test]
+    fn honest_tabs_converge_after_a_seeded_schedule_of_lost_messages(
+        seed in any::<u64>(),
+        lengths in proptest::collection::vec(0u64..5, 3),
+        difficulties in proptest::collection::vec(0u32..4, 3),
+    ) {
+        let tabs: Vec<Tab> = (0..3)
+            .map(|i| Tab::new(&format!("t{i}"), chain_of(lengths[i], difficulties[i], i as u128 + 1)))
+            .collect();
+        let best = tabs.iter().map(|t| t.chain.total_work()).max().unwrap();
+        let tops: std::collections::BTreeSet<BlockHash> = tabs
+            .iter()
+            .filter(|t| t.chain.total_work() == best)
+            .map(|t| t.chain.tip().hash())
+            .collect();
+        prop_assume!(tops.len() == 1);
+        let mut net = Net::new(tabs);
+        // A linear congruential generator: the schedule is a function of the seed.
+        let mut x = seed | 1;
+        let mut lose = move || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % 3 == 0
+        };
+        for round in 0..4 {
+            for i in 0..3 {
+                let t = &net.tabs[i];
+                let text = if round == 0 { t.peers.hello(&t.chain) } else { t.peers.status(&t.chain) };
+                net.post_lossy(i, text, &mut lose);
+            }
+            net.now += HEARTBEAT_MS;
+        }
+        // The network heals: stalled syncs time out, heartbeats go through.
+        net.now += REQUEST_TIMEOUT_MS;
+        for _ in 0..3 {
+            for i in 0..3 {
+                let text = net.tabs[i].peers.status(&net.tabs[i].chain);
+                net.post(i, text);
+            }
+            net.now += HEARTBEAT_MS;
+        }
+        let tip = net.tabs[0].chain.tip().hash();
+        for t in &net.tabs {
+            prop_assert_eq!(t.chain.total_work(), best);
+            prop_assert_eq!(t.chain.tip().hash(), tip);
+            prop_assert!(t.chain.validate(&params()).is_valid());
             prop_assert!(t.peers.peers().values().all(|p| p.flag.is_none()), "{}", t.log_text());
         }
     }
