@@ -141,13 +141,20 @@ pub enum Message {
     /// A block just mined or adopted.
     NewBlock { block: Block },
     /// Asks for the headers after the first hash of `locator` the peer knows (newest first).
-    GetHeaders { locator: Vec<BlockHash> },
+    /// `request` is echoed in the answer, so a late answer to an older request is ignored.
+    GetHeaders {
+        request: u32,
+        locator: Vec<BlockHash>,
+    },
     /// Consecutive headers, the answer to `get_headers`.
-    Headers { headers: Vec<Header> },
+    Headers { request: u32, headers: Vec<Header> },
     /// Asks for the blocks with these hashes.
-    GetBlocks { hashes: Vec<BlockHash> },
+    GetBlocks {
+        request: u32,
+        hashes: Vec<BlockHash>,
+    },
     /// Blocks, the answer to `get_blocks`, in the order asked.
-    Blocks { blocks: Vec<Block> },
+    Blocks { request: u32, blocks: Vec<Block> },
 }
 
 impl Message {
@@ -291,10 +298,12 @@ pub fn decode(text: &str) -> Result<Envelope, DecodeError> {
         }
     };
     match &wire.msg {
-        Message::GetHeaders { locator } => too_many("locator hashes", locator.len(), MAX_LOCATOR)?,
-        Message::Headers { headers } => too_many("headers", headers.len(), MAX_HEADERS)?,
-        Message::GetBlocks { hashes } => too_many("block hashes", hashes.len(), MAX_BLOCKS)?,
-        Message::Blocks { blocks } => too_many("blocks", blocks.len(), MAX_BLOCKS)?,
+        Message::GetHeaders { locator, .. } => {
+            too_many("locator hashes", locator.len(), MAX_LOCATOR)?;
+        }
+        Message::Headers { headers, .. } => too_many("headers", headers.len(), MAX_HEADERS)?,
+        Message::GetBlocks { hashes, .. } => too_many("block hashes", hashes.len(), MAX_BLOCKS)?,
+        Message::Blocks { blocks, .. } => too_many("blocks", blocks.len(), MAX_BLOCKS)?,
         _ => {}
     }
     Ok(Envelope {
@@ -381,6 +390,8 @@ enum Stage {
 #[derive(Debug, Clone)]
 struct SyncJob {
     peer: PeerId,
+    /// The id of the request awaiting an answer.
+    request: u32,
     /// The work the peer claimed (`None` when the sync follows a block, not a status).
     claimed: Option<u128>,
     stage: Stage,
@@ -394,6 +405,8 @@ pub struct Peers {
     peers: BTreeMap<PeerId, PeerInfo>,
     sync: Option<SyncJob>,
     log: VecDeque<LogEntry>,
+    /// The id the next request carries.
+    next_request: u32,
 }
 
 /// Total work of the valid prefix of `chain` (an invalid block's claimed work does not count).
@@ -499,7 +512,14 @@ impl Peers {
             peers: BTreeMap::new(),
             sync: None,
             log: VecDeque::new(),
+            next_request: 1,
         }
+    }
+
+    fn request_id(&mut self) -> u32 {
+        let id = self.next_request;
+        self.next_request = self.next_request.wrapping_add(1);
+        id
     }
 
     /// This tab's id.
@@ -698,11 +718,25 @@ impl Peers {
                 self.on_tx(&from, sender, raw, chain, pool, params, now_ms)
             }
             Message::NewBlock { block } => self.on_block(&from, block, chain, pool, params, now_ms),
-            Message::GetHeaders { locator } => self.serve_headers(&from, &locator, chain),
-            Message::GetBlocks { hashes } => self.serve_blocks(&from, &hashes, chain),
-            Message::Headers { headers } => self.on_headers(&from, headers, chain, params, now_ms),
-            Message::Blocks { blocks } => {
-                self.on_blocks(&from, blocks, chain, pool, params, now_ms)
+            Message::GetHeaders { request, locator } => {
+                self.serve_headers(&from, request, &locator, chain)
+            }
+            Message::GetBlocks { request, hashes } => {
+                self.serve_blocks(&from, request, &hashes, chain)
+            }
+            Message::Headers { request, headers } => {
+                if self.answers_request(&from, request, "headers", now_ms) {
+                    self.on_headers(&from, headers, chain, params, now_ms)
+                } else {
+                    Reaction::default()
+                }
+            }
+            Message::Blocks { request, blocks } => {
+                if self.answers_request(&from, request, "blocks", now_ms) {
+                    self.on_blocks(&from, blocks, chain, pool, params, now_ms)
+                } else {
+                    Reaction::default()
+                }
             }
         }
     }
@@ -729,8 +763,10 @@ impl Peers {
         chain: &Chain,
         now_ms: u64,
     ) -> String {
+        let request = self.request_id();
         self.sync = Some(SyncJob {
             peer: peer.clone(),
+            request,
             claimed,
             stage: Stage::Headers {
                 headers: Vec::new(),
@@ -741,6 +777,7 @@ impl Peers {
         self.envelope(
             Some(peer),
             Message::GetHeaders {
+                request,
                 locator: locator(chain),
             },
         )
@@ -843,7 +880,13 @@ impl Peers {
         r
     }
 
-    fn serve_headers(&self, to: &PeerId, locator: &[BlockHash], chain: &Chain) -> Reaction {
+    fn serve_headers(
+        &self,
+        to: &PeerId,
+        request: u32,
+        locator: &[BlockHash],
+        chain: &Chain,
+    ) -> Reaction {
         let blocks = chain.blocks();
         let index: BTreeMap<BlockHash, usize> = blocks
             .iter()
@@ -861,12 +904,18 @@ impl Peers {
             None => Vec::new(),
         };
         Reaction {
-            send: vec![self.envelope(Some(to), Message::Headers { headers })],
+            send: vec![self.envelope(Some(to), Message::Headers { request, headers })],
             ..Reaction::default()
         }
     }
 
-    fn serve_blocks(&self, to: &PeerId, hashes: &[BlockHash], chain: &Chain) -> Reaction {
+    fn serve_blocks(
+        &self,
+        to: &PeerId,
+        request: u32,
+        hashes: &[BlockHash],
+        chain: &Chain,
+    ) -> Reaction {
         let index: BTreeMap<BlockHash, &Block> =
             chain.blocks().iter().map(|b| (b.hash(), b)).collect();
         let blocks = hashes
@@ -874,9 +923,26 @@ impl Peers {
             .filter_map(|h| index.get(h).map(|b| (*b).clone()))
             .collect();
         Reaction {
-            send: vec![self.envelope(Some(to), Message::Blocks { blocks })],
+            send: vec![self.envelope(Some(to), Message::Blocks { request, blocks })],
             ..Reaction::default()
         }
+    }
+
+    /// Whether the running sync waits for this answer from `from` (a late answer to an older
+    /// request, or one nobody asked for, is ignored without blaming the peer).
+    fn answers_request(&mut self, from: &PeerId, request: u32, what: &str, now_ms: u64) -> bool {
+        let expected = self
+            .sync
+            .as_ref()
+            .is_some_and(|job| &job.peer == from && job.request == request);
+        if !expected {
+            self.note(
+                Some(from),
+                now_ms,
+                format!("ignored {what} that answer no pending request"),
+            );
+        }
+        expected
     }
 
     /// The running sync, when it is with `from` (answers from anyone else are ignored).
@@ -968,9 +1034,17 @@ impl Peers {
                 keep: Some(keep),
             };
             job.deadline_ms = now_ms.saturating_add(REQUEST_TIMEOUT_MS);
+            let request = self.request_id();
+            job.request = request;
             self.sync = Some(job);
             return Reaction {
-                send: vec![self.envelope(Some(from), Message::GetHeaders { locator: loc })],
+                send: vec![self.envelope(
+                    Some(from),
+                    Message::GetHeaders {
+                        request,
+                        locator: loc,
+                    },
+                )],
                 ..Reaction::default()
             };
         }
@@ -1024,8 +1098,10 @@ impl Peers {
             return Reaction::default();
         }
         let ask: Vec<BlockHash> = headers.iter().take(MAX_BLOCKS).map(Header::hash).collect();
+        let request = self.request_id();
         self.sync = Some(SyncJob {
             peer: from.clone(),
+            request,
             claimed,
             stage: Stage::Bodies {
                 headers,
@@ -1035,7 +1111,13 @@ impl Peers {
             deadline_ms: now_ms.saturating_add(REQUEST_TIMEOUT_MS),
         });
         Reaction {
-            send: vec![self.envelope(Some(from), Message::GetBlocks { hashes: ask })],
+            send: vec![self.envelope(
+                Some(from),
+                Message::GetBlocks {
+                    request,
+                    hashes: ask,
+                },
+            )],
             ..Reaction::default()
         }
     }
@@ -1117,9 +1199,17 @@ impl Peers {
                 candidate,
             };
             job.deadline_ms = now_ms.saturating_add(REQUEST_TIMEOUT_MS);
+            let request = self.request_id();
+            job.request = request;
             self.sync = Some(job);
             return Reaction {
-                send: vec![self.envelope(Some(from), Message::GetBlocks { hashes: ask })],
+                send: vec![self.envelope(
+                    Some(from),
+                    Message::GetBlocks {
+                        request,
+                        hashes: ask,
+                    },
+                )],
                 ..Reaction::default()
             };
         }

@@ -349,19 +349,26 @@ fn a_body_that_does_not_match_its_header_is_refused_and_flags_the_peer() {
         ),
         1,
     );
-    assert!(matches!(out[0].message, Message::GetHeaders { .. }));
+    let Message::GetHeaders { request, .. } = out[0].message else {
+        panic!("expected get_headers, got {out:?}")
+    };
     let headers = good.blocks()[1..]
         .iter()
         .map(|b| b.header.clone())
         .collect();
-    let out = script(&mut h, forged("m", Message::Headers { headers }), 2);
-    let Message::GetBlocks { hashes } = &out[0].message else {
+    let out = script(
+        &mut h,
+        forged("m", Message::Headers { request, headers }),
+        2,
+    );
+    let Message::GetBlocks { request, hashes } = &out[0].message else {
         panic!("expected get_blocks, got {out:?}")
     };
     assert_eq!(hashes.len(), 3);
+    let request = *request;
     let mut blocks: Vec<Block> = good.blocks()[1..].to_vec();
     blocks[1].entries = vec![record(12345)];
-    assert!(script(&mut h, forged("m", Message::Blocks { blocks }), 3).is_empty());
+    assert!(script(&mut h, forged("m", Message::Blocks { request, blocks }), 3).is_empty());
     assert_eq!(h.chain.len(), 1);
     assert!(h.peers.is_flagged(&id("m"), 3));
     assert!(
@@ -432,6 +439,36 @@ fn an_answer_overtaken_by_another_peer_does_not_flag_an_honest_peer() {
 }
 
 #[test]
+fn a_late_answer_to_an_older_request_is_ignored_without_blame() {
+    let target = chain_of(3, 3, 1);
+    let mut h = Tab::new("h", Chain::new(1_000));
+    let mut p = Tab::new("p", target.clone());
+    let status = p.peers.status(&p.chain);
+    let first = h.receive(&status, 1);
+    // No answer in time: the sync is given up, and the next status starts another one.
+    h.peers.tick(1 + REQUEST_TIMEOUT_MS);
+    assert!(!h.peers.syncing());
+    let second = h.receive(&status, 2 + REQUEST_TIMEOUT_MS);
+    assert_ne!(first, second, "a new request id");
+    let late = p.receive(&first[0], 3 + REQUEST_TIMEOUT_MS);
+    assert!(h.receive(&late[0], 4 + REQUEST_TIMEOUT_MS).is_empty());
+    assert!(
+        h.log_text().contains("answer no pending request"),
+        "{}",
+        h.log_text()
+    );
+    // The current request completes the sync.
+    let mut queue = vec![second[0].clone()];
+    while let Some(text) = queue.pop() {
+        for answer in p.receive(&text, 5 + REQUEST_TIMEOUT_MS) {
+            queue.extend(h.receive(&answer, 6 + REQUEST_TIMEOUT_MS));
+        }
+    }
+    assert_eq!(h.chain, target);
+    assert!(!h.peers.is_flagged(&id("p"), 6 + REQUEST_TIMEOUT_MS));
+}
+
+#[test]
 fn peer_count_follows_heartbeats_timeouts_and_bye() {
     let c = Chain::new(1_000);
     let mut net = Net::new(vec![
@@ -480,15 +517,19 @@ fn every_message_round_trips() {
             block: c.tip().clone(),
         },
         Message::GetHeaders {
+            request: 1,
             locator: locator(&c),
         },
         Message::Headers {
+            request: 2,
             headers: vec![c.tip().header.clone()],
         },
         Message::GetBlocks {
+            request: 3,
             hashes: vec![c.tip().hash()],
         },
         Message::Blocks {
+            request: u32::MAX,
             blocks: c.blocks().to_vec(),
         },
     ];
@@ -566,6 +607,7 @@ fn malformed_messages_are_refused_with_a_typed_reason() {
             forged(
                 "a",
                 Message::Headers {
+                    request: 1,
                     headers: vec![c.tip().header.clone(); MAX_HEADERS + 1],
                 },
             ),
@@ -583,6 +625,7 @@ fn malformed_messages_are_refused_with_a_typed_reason() {
             forged(
                 "a",
                 Message::GetBlocks {
+                    request: 1,
                     hashes: vec![BlockHash::ZERO; MAX_BLOCKS + 1],
                 },
             ),
@@ -646,6 +689,7 @@ fn sample_messages() -> Vec<String> {
         forged(
             "m",
             Message::Headers {
+                request: 1,
                 headers: heavier.blocks()[1..]
                     .iter()
                     .map(|b| b.header.clone())
@@ -655,6 +699,7 @@ fn sample_messages() -> Vec<String> {
         forged(
             "m",
             Message::Blocks {
+                request: 2,
                 blocks: heavier.blocks()[1..].to_vec(),
             },
         ),
