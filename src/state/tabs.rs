@@ -317,7 +317,8 @@ fn read_tip() -> Option<TipRecord> {
     (record.v == TIP_VERSION).then_some(record)
 }
 
-/// Whether another tab stored a chain of our genesis with more work than ours.
+/// Whether another tab stored a chain of our genesis claiming more work than our valid prefix
+/// (the claim is checked when the stored chain is loaded).
 fn stored_is_heavier(state: AppState, shared: &Shared) -> bool {
     let Some(record) = read_tip() else {
         return false;
@@ -329,7 +330,7 @@ fn stored_is_heavier(state: AppState, shared: &Shared) -> bool {
         let ours = Status::of(c);
         record.status.genesis == ours.genesis
             && record.status.tip != ours.tip
-            && record.status.total_work > ours.total_work
+            && record.status.total_work > peer::valid_work(c)
     })
 }
 

@@ -191,6 +191,38 @@ describe('tabs as peers', () => {
     }
   });
 
+  test('a tab in tamper mode keeps its edits; once it leaves tamper mode its peers heal it', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      const b = await openTab(context);
+      await waitPeerCount(b, 1);
+      await a.app.addRecord({ sender: 'alice', receiver: 'bob', amount: '2' });
+      await a.app.mine(WAIT);
+      await a.app.mine(WAIT);
+      await waitBlocks(b, 3);
+      const honest = await a.app.hashes();
+      assert.deepEqual(await b.app.hashes(), honest);
+      await b.app.id('tamper-toggle').check();
+      await b.app.block(1).getByTestId('tamper-amount').fill('1000');
+      // Block 2 no longer links to the edited block 1: B's valid chain is lighter than A's.
+      await b.page.waitForFunction(
+        () => document.querySelector('[data-testid=block-card][data-height="2"]')?.getAttribute('data-valid') === 'false', null, WAIT);
+      await waitLog(b, /not adopted: tamper mode is on/);
+      assert.equal(await b.app.block(2).getAttribute('data-valid'), 'false', 'the edits stay');
+      assert.deepEqual(await a.app.hashes(), honest, 'the honest tab is untouched');
+      assert.equal(await a.app.block(2).getAttribute('data-valid'), 'true');
+      await b.app.id('tamper-toggle').uncheck();
+      await b.page.waitForFunction(
+        () => document.querySelector('[data-testid=block-card][data-height="2"]')?.getAttribute('data-valid') === 'true', null, WAIT);
+      assert.deepEqual(await b.app.hashes(), honest, 'the compromised copy was replaced by the valid one');
+      await waitLog(b, /adopted its chain/);
+      assertClean(a, b);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('garbage on the channel is dropped with a reason and nothing breaks', async () => {
     const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
