@@ -239,7 +239,18 @@ fn on_incoming(state: AppState, shared: &Shared, incoming: Incoming) {
             now,
             "a heavier valid chain was not adopted: tamper mode is on".into(),
         ),
-        Some(Adoption { chain, dropped, .. }) => {
+        Some(Adoption {
+            chain,
+            dropped,
+            added,
+        }) => {
+            if added.len() > 1 || !dropped.is_empty() {
+                shared.peers.borrow_mut().note(
+                    None,
+                    now,
+                    format!("switched to the heavier chain ({} blocks)", chain.len()),
+                );
+            }
             install(state, chain, !dropped.is_empty());
             if let Some(pool) = reaction.mempool {
                 state.mempool.set(pool);

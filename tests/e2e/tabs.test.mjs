@@ -126,7 +126,8 @@ describe('tabs as peers', () => {
       });
       await waitBlocks(late, 4);
       assert.deepEqual(await late.app.hashes(), hashes);
-      await waitLog(late, /adopted its chain: 2 blocks added/);
+      await waitLog(late, /validated its heavier chain: 2 blocks to add/);
+      await waitLog(late, /switched to the heavier chain \(4 blocks\)/);
       await waitPeerCount(late, 1);
       assertClean(a, late);
     } finally {
@@ -216,7 +217,7 @@ describe('tabs as peers', () => {
       await b.page.waitForFunction(
         () => document.querySelector('[data-testid=block-card][data-height="2"]')?.getAttribute('data-valid') === 'true', null, WAIT);
       assert.deepEqual(await b.app.hashes(), honest, 'the compromised copy was replaced by the valid one');
-      await waitLog(b, /adopted its chain/);
+      await waitLog(b, /switched to the heavier chain \(3 blocks\)/);
       assertClean(a, b);
     } finally {
       await context.close();

@@ -1256,7 +1256,7 @@ impl Peers {
             Some(from),
             now_ms,
             format!(
-                "adopted its chain: {} blocks added, {} dropped ({returned} transactions back in the mempool), work {ours} -> {theirs}",
+                "validated its heavier chain: {} blocks to add, {} to drop ({returned} transactions back to the mempool), work {ours} -> {theirs}",
                 added.len(),
                 dropped.len()
             ),

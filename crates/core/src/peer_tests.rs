@@ -199,7 +199,7 @@ fn fork_choice_is_by_work_not_length_and_dropped_txs_return_to_the_mempool() {
         "the dropped tx is back"
     );
     assert!(
-        net.tabs[1].log_text().contains("7 dropped"),
+        net.tabs[1].log_text().contains("7 to drop"),
         "{}",
         net.tabs[1].log_text()
     );
