@@ -3,7 +3,7 @@
 // tab syncing from its peers, storage that no stale tab overwrites, and garbage on the channel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LedgerPage, startSuite } from './harness.mjs';
+import { LedgerPage, ScreenPage, startSuite } from './harness.mjs';
 
 let suite;
 before(async () => { suite = await startSuite(); });
@@ -186,6 +186,40 @@ describe('tabs as peers', () => {
       await a.app.mine(WAIT);
       await b.app.block(1).waitFor(WAIT);
       assert.deepEqual(await b.app.hashes(), await a.app.hashes());
+      assertClean(a, b);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a transaction sent in one tab reaches the other tab\'s mempool; mined there, it leaves both', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const a = await firstTab(context);
+      const b = await openTab(context);
+      await waitPeerCount(b, 1);
+      const sa = new ScreenPage(a.page, a.app);
+      await sa.importWallet('test test test test test test test test test test test junk', 'correct horse battery');
+      await sa.go('#/tx');
+      await sa.id('send-to').fill('0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+      await sa.id('send-amount').fill('1.5');
+      await sa.id('send-sign').click();
+      await sa.id('signed-tx').waitFor(WAIT);
+      await sa.id('send-submit').click();
+      await sa.id('send-submit-result').waitFor(WAIT);
+      const hash = await sa.text('signed-hash');
+      const sb = new ScreenPage(b.page, b.app);
+      await sb.go('#/tx');
+      const row = (tab) => tab.page.locator(`[data-testid=mempool-row][data-hash="${hash}"]`);
+      await row(a).waitFor(WAIT);
+      await row(b).waitFor(WAIT);
+      // B mines it; A sees the block and its mempool empties.
+      await sb.go('#/ledger');
+      await b.app.mine(WAIT);
+      await a.page.waitForFunction(() => document.querySelectorAll('[data-testid=mempool-row]').length === 0, null, WAIT);
+      await sa.go('#/ledger');
+      await a.app.block(1).waitFor(WAIT);
+      assert.deepEqual(await a.app.hashes(), await b.app.hashes());
       assertClean(a, b);
     } finally {
       await context.close();
