@@ -12,6 +12,7 @@ use crate::components::explorer::ExplorerScreen;
 use crate::components::mine_panel::MinePanel;
 use crate::components::network::NetworkPage;
 use crate::components::nodes::NodesPage;
+use crate::components::peers::PeersPanel;
 use crate::components::record_form::{PendingList, RecordForm};
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
     state.persist_on_change();
+    provide_context(crate::state::tabs::start(state));
     let wallet = WalletState::load();
     provide_context(wallet);
     watch_activity(wallet);
@@ -82,6 +84,7 @@ fn Ledger() -> impl IntoView {
                 <MinePanel />
                 <BeneficiaryChooser />
                 <Toolbar />
+                <PeersPanel />
             </aside>
             <ChainView />
         </div>

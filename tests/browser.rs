@@ -259,3 +259,35 @@ async fn a_wallet_is_stored_only_encrypted() {
     host.remove();
     clear();
 }
+
+#[wasm_bindgen_test]
+async fn the_peer_channel_delivers_text_to_other_tabs_and_marks_other_data() {
+    use blocklab::platform::broadcast::{Broadcast, Incoming, PeerChannel, CHANNEL_NAME};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let heard: Rc<RefCell<Vec<Incoming>>> = Rc::default();
+    let sink = Rc::clone(&heard);
+    let receiver = Broadcast::open(move |m| sink.borrow_mut().push(m)).unwrap();
+    let sender = Broadcast::open(|_| {}).unwrap();
+    sender.post("hello peers").unwrap();
+    // A script posting something that is not text on the same channel.
+    let raw = web_sys::BroadcastChannel::new(CHANNEL_NAME).unwrap();
+    raw.post_message(&js_sys::Object::new()).unwrap();
+    for _ in 0..100 {
+        tick().await;
+        if heard.borrow().len() >= 2 {
+            break;
+        }
+    }
+    raw.close();
+    assert_eq!(
+        *heard.borrow(),
+        vec![
+            Incoming::Text("hello peers".into()),
+            Incoming::NotText("object".into())
+        ]
+    );
+    drop(receiver);
+    drop(sender);
+}

@@ -1,6 +1,7 @@
 //! Browser adapters. Everything that touches `web-sys` lives here, behind small functions and
 //! the core's [`blocklab_core::persist::KeyValueStore`] trait.
 
+pub mod broadcast;
 pub mod clock;
 pub mod files;
 pub mod miner_protocol;

@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod nodes;
+pub mod tabs;
 pub mod tx;
 pub mod wallet;
 
@@ -212,7 +213,8 @@ impl AppState {
             if self.saving_blocked.get() || (previous.is_none() && self.stored_is_current) {
                 return;
             }
-            actions::save_now(self);
+            // Through the multi-tab guard: never overwrites another tab's heavier chain.
+            tabs::save_guarded(self);
         });
     }
 }

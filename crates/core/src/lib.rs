@@ -19,6 +19,7 @@ pub mod identicon;
 pub mod mempool;
 pub mod merkle;
 pub mod node;
+pub mod peer;
 pub mod persist;
 pub mod pow;
 pub mod record;
