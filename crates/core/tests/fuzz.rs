@@ -15,9 +15,8 @@
 //! `BLOCKLAB_FUZZ_CASES=200000 cargo test --release -p blocklab-core --test fuzz`.
 //! A failing case is saved under `tests/proptest-regressions/` (commit it) and replayed first.
 //!
-//! Adding a target (peer messages, when `peer.rs` lands): write one `fuzz_target!` below with
-//! seeds of valid messages and the decoder call, e.g.
-//! `fuzz_target!(peer_message, seeds = peer_seeds(), dict = JSON_TOKENS, |text| { let _ = peer::decode(&text); });`
+//! Adding a target: write one `fuzz_target!` below with seeds of valid inputs and the decoder
+//! call (`peer_message` is the latest example).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -31,6 +30,7 @@ use std::str::FromStr;
 use blocklab_core::address::Address;
 use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::search;
+use blocklab_core::peer::{self, PeerId, Peers};
 use blocklab_core::persist::{self, Settings, Snapshot};
 use blocklab_core::wallet::keystore::{self, EncryptionRandomness};
 use blocklab_core::wallet::{vault, Account, Mnemonic, ScryptParams};
@@ -590,3 +590,70 @@ fn seeds_are_valid_inputs() {
     assert!(Address::from_str(TO).is_ok());
     assert!(search::parse("#12").is_ok());
 }
+
+/// One valid message of every kind a tab sends, from a tab with the small chain above.
+fn peer_seeds() -> Vec<Vec<u8>> {
+    let chain = chain();
+    let me = PeerId::new("tab-a").expect("a valid id");
+    let peers = Peers::new(me.clone());
+    let raw = SignedTx::decode_raw(&raw_txs()[0]).expect("a valid transaction");
+    let from = raw.recover_sender().expect("a sender");
+    let hashes: Vec<_> = chain.blocks().iter().map(Block::hash).collect();
+    let headers = chain.blocks().iter().map(|b| b.header.clone()).collect();
+    let wire = |message| {
+        peer::encode(&peer::Envelope {
+            from: me.clone(),
+            to: None,
+            message,
+        })
+    };
+    vec![
+        peers.hello(&chain),
+        peers.status(&chain),
+        peers.bye(),
+        peers.announce_block(chain.tip()),
+        peers.announce_tx(from, &raw),
+        wire(peer::Message::GetHeaders {
+            request: 1,
+            locator: hashes.clone(),
+        }),
+        wire(peer::Message::Headers {
+            request: 1,
+            headers,
+        }),
+        wire(peer::Message::GetBlocks { request: 2, hashes }),
+        wire(peer::Message::Blocks {
+            request: 2,
+            blocks: chain.blocks().to_vec(),
+        }),
+    ]
+    .into_iter()
+    .map(String::into_bytes)
+    .collect()
+}
+
+fuzz_target!(
+    peer_message,
+    seeds = peer_seeds(),
+    tokens = JSON_TOKENS,
+    |bytes| {
+        let text = text(&bytes);
+        if let Ok(envelope) = peer::decode(&text) {
+            // What decodes re-encodes to a message that decodes to the same envelope.
+            assert_eq!(peer::decode(&peer::encode(&envelope)), Ok(envelope));
+        }
+        // Handled by a tab, it never panics and never hands back an invalid chain to adopt.
+        let local = Chain::new(1_000);
+        let mut tab = Peers::new(PeerId::new("tab-b").expect("a valid id"));
+        let reaction = tab.receive(
+            &text,
+            &local,
+            &Mempool::new(),
+            &ChainParams::default(),
+            5_000,
+        );
+        if let Some(adopt) = reaction.adopt {
+            assert!(adopt.chain.validate(&ChainParams::default()).is_valid());
+        }
+    }
+);
