@@ -14,8 +14,9 @@ pub fn StorageBanner() -> impl IntoView {
             <div class="banner danger" data-testid="storage-banner" role="alert">
                 <strong>"Your saved data could not be read. "</strong>
                 {move || state.storage_problem.get().map(|p| {
+                    let then = if p.older_copy_loaded { "The last complete saved chain was loaded." } else { "A new chain was started." };
                     let kept = match &p.backup_key {
-                        Some(k) => format!("It was kept unchanged under the storage key \"{k}\". A new chain was started."),
+                        Some(k) => format!("It was kept unchanged under the storage key \"{k}\". {then}"),
                         None => "It could not be backed up (storage is full), so nothing will be saved until you download it or start over.".to_owned(),
                     };
                     view! { <span>{format!("Reason: {}. ", p.message)}</span><span>{kept}</span> }

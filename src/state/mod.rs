@@ -65,6 +65,9 @@ pub struct StorageProblem {
     pub backup_key: Option<String>,
     /// The unreadable value itself, for download.
     pub raw: String,
+    /// Whether a complete stored snapshot was loaded anyway (only a damaged extra copy or
+    /// pointer was unreadable); otherwise a new chain was started.
+    pub older_copy_loaded: bool,
 }
 
 /// Every signal of the app. Cheap to copy; provided as context by [`crate::app::App`].
@@ -136,8 +139,24 @@ impl AppState {
                     message: error.to_string(),
                     backup_key,
                     raw,
+                    older_copy_loaded: false,
                 });
                 Snapshot::new(now)
+            }
+            Ok(LoadOutcome::Salvaged {
+                snapshot,
+                error,
+                backup_key,
+                raw,
+            }) => {
+                saving_blocked = backup_key.is_none();
+                storage_problem = Some(StorageProblem {
+                    message: error.to_string(),
+                    backup_key,
+                    raw,
+                    older_copy_loaded: true,
+                });
+                snapshot
             }
             Err(e) => {
                 notice = Some(e.to_string());

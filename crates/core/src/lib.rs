@@ -11,6 +11,7 @@ pub mod address;
 pub mod amount;
 pub mod block;
 pub mod chain;
+pub mod compact;
 pub mod explorer;
 pub mod genesis;
 pub mod hash;
