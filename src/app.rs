@@ -12,6 +12,7 @@ use crate::components::explorer::ExplorerScreen;
 use crate::components::mine_panel::MinePanel;
 use crate::components::network::NetworkPage;
 use crate::components::record_form::{PendingList, RecordForm};
+use crate::components::storage_panel::StoragePanel;
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
@@ -77,6 +78,7 @@ fn Ledger() -> impl IntoView {
                 <MinePanel />
                 <BeneficiaryChooser />
                 <Toolbar />
+                <StoragePanel />
             </aside>
             <ChainView />
         </div>

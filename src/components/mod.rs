@@ -10,6 +10,7 @@ pub mod hash_view;
 pub mod mine_panel;
 pub mod network;
 pub mod record_form;
+pub mod storage_panel;
 pub mod toolbar;
 pub mod tx;
 pub mod wallet;

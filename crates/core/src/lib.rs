@@ -9,6 +9,7 @@
 
 pub mod address;
 pub mod amount;
+pub mod backup;
 pub mod block;
 pub mod chain;
 pub mod compact;
