@@ -3,6 +3,7 @@
 // of everything restores into an emptied browser (the wallet unlocks with its password).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +186,34 @@ describe('storage', () => {
     await page.getByTestId('unlock-button').click();
     await page.getByTestId('lock-button').waitFor({ timeout: 20_000 });
     assert.deepEqual(await page.getByTestId('account-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-address'))), addresses);
+  }));
+
+  test('10,000 blocks with a signed transfer each are stored in real localStorage without a quota error', { timeout: 600_000 }, () => withApp(async ({ app, page }) => {
+    // Written natively in the app's snapshot format (genesis + 10,000 blocks of one transfer).
+    const dir = await mkdtemp(join(tmpdir(), 'blocklab-10k-'));
+    execFileSync('cargo', ['run', '--release', '-q', '-p', 'blocklab-core', '--example', 'bench_chain', '--', dir, 'storage'],
+      { cwd: new URL('../..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'], timeout: 400_000 });
+    const snapshot = await readFile(join(dir, 'chain-10001.json'), 'utf8');
+    const units = await page.evaluate((s) => {
+      localStorage.clear();
+      localStorage.setItem('blocklab.snapshot', s);
+      return localStorage.getItem('blocklab.snapshot').length;
+    }, snapshot);
+    assert.ok(units < 5_242_880 * 0.3, `one copy takes ${units} characters`);
+    await app.reload();
+    await page.getByTestId('chain-summary').filter({ hasText: '10001 blocks, all valid' }).waitFor({ timeout: 120_000 });
+    // A new block: a full save, two copies briefly stored, no quota error.
+    await app.setDifficulty(1);
+    await app.id('mine-button').click();
+    await page.getByTestId('chain-summary').filter({ hasText: '10002 blocks, all valid' }).waitFor({ timeout: 120_000 });
+    await storedBlocks(page, 10_002);
+    assert.equal(await app.id('notice').count(), 0, 'no storage error');
+    assert.equal(await app.id('storage-warning').count(), 0, 'not near the quota');
+    const used = Number(await app.id('storage-usage').getAttribute('data-used'));
+    assert.ok(used > 1_000_000 && used < 5_242_880 * 0.3, `the app uses ${used} characters`);
+    const stored10k = await readStored(page);
+    assert.equal(stored10k.blocks.filter((b) => b.kinds.includes('tx')).length, 10_000);
+    await app.reload();
+    await page.getByTestId('chain-summary').filter({ hasText: '10002 blocks, all valid' }).waitFor({ timeout: 120_000 });
   }));
 });

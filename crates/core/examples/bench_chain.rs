@@ -8,6 +8,8 @@
 //! - `chain-10000.json`: 10,000 blocks (genesis + 9,999 blocks of one transfer each),
 //!
 //! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes"}`.
+//! `bench_chain OUT_DIR storage` writes only `chain-10001.json` (genesis + 10,000 blocks of one
+//! transfer each: the storage end-to-end test's chain).
 //! `bench_chain OUT_DIR explorer` writes only `chain-10000x5.json` (genesis + 10,000 blocks of
 //! five transfers: 50,000 transactions) for `tests/e2e/bench/explorer.bench.mjs`.
 //!
@@ -89,8 +91,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out = Path::new(&out);
     std::fs::create_dir_all(out)?;
     let accounts = dev_accounts()?;
-    let sets: &[(&str, u64, usize)] = if std::env::args().nth(2).as_deref() == Some("explorer") {
+    let mode = std::env::args().nth(2);
+    let sets: &[(&str, u64, usize)] = if mode.as_deref() == Some("explorer") {
         &[("chain-10000x5.json", 10_001, 5)]
+    } else if mode.as_deref() == Some("storage") {
+        // Issue 8: 10,000 blocks after genesis, one signed transfer each.
+        &[("chain-10001.json", 10_001, 1)]
     } else {
         &[
             ("chain-100x100.json", 101, 100),
