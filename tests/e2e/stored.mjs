@@ -81,16 +81,23 @@ export function decodeBlocks(bytes) {
   return blocks;
 }
 
-/** The stored snapshot: the slot's JSON envelope with `blocks` decoded; null when none. */
+/**
+ * The stored snapshot: the JSON envelope with `blocks` decoded to `{ header, kinds }`; null when
+ * none. Reads the slot the pointer names, or (before the app's first save) a whole snapshot
+ * under `blocklab.snapshot` (version 3 packed, or versions 1 and 2 with JSON blocks).
+ */
 export async function readStored(page) {
   const raw = await page.evaluate(() => {
     const pointer = localStorage.getItem('blocklab.snapshot');
-    let key = null;
-    try { key = JSON.parse(pointer).head; } catch { return null; }
-    const slot = key && localStorage.getItem(key);
-    return slot;
+    if (!pointer) return null;
+    let parsed;
+    try { parsed = JSON.parse(pointer); } catch { return null; }
+    return parsed.head ? localStorage.getItem(parsed.head) : pointer;
   });
   if (!raw) return null;
   const file = JSON.parse(raw);
-  return { ...file, blocks: decodeBlocks(unpack(file.blocks)) };
+  const blocks = typeof file.blocks === 'string'
+    ? decodeBlocks(unpack(file.blocks))
+    : file.blocks.map((b) => ({ header: { ...b.header, nonce: BigInt(b.header.nonce) }, kinds: b.entries.map((e) => e.kind) }));
+  return { ...file, blocks };
 }
