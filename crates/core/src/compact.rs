@@ -123,7 +123,11 @@ pub fn unpack(text: &str) -> Result<Vec<u8>, CompactError> {
         detail: "bad length",
     })?;
     let units = body.chars().count();
-    if units != (len * 8).div_ceil(PACK_BITS as usize) {
+    if len
+        .checked_mul(8)
+        .map(|bits| bits.div_ceil(PACK_BITS as usize))
+        != Some(units)
+    {
         return Err(CompactError::BadPacking {
             detail: "length does not match",
         });
@@ -565,6 +569,9 @@ mod tests {
                 detail: "length does not match"
             })
         );
+        // A length whose bit count overflows (on 32-bit wasm too) is refused, not a panic.
+        assert!(unpack("999999999999:").is_err());
+        assert!(unpack(&format!("{}:", usize::MAX)).is_err());
     }
 
     #[test]
