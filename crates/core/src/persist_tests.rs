@@ -88,6 +88,54 @@ fn the_version_1_fixture_migrates_to_version_3() {
 }
 
 #[test]
+fn files_written_by_the_first_version_1_encoder_migrate() {
+    // Written by `encode_snapshot` / `export_chain` of commit d291c6a (the first release of the
+    // format), with `write_v1_d291c6a.rs.txt` beside them.
+    let text = fixture("snapshot_v1_d291c6a.json");
+    assert!(text.starts_with("{\"version\":1,"));
+    let s = migrates_through_a_store(&text);
+    let file = import_chain(&fixture("chain_v1_d291c6a.json"), &ChainParams::default()).unwrap();
+    assert_eq!(
+        s.chain, file,
+        "the snapshot and the chain file hold the same blocks"
+    );
+    assert_eq!(s.chain.len(), 3);
+    assert_eq!(s.chain.valid_len(), 3);
+    let memos: Vec<&str> = s
+        .chain
+        .blocks()
+        .iter()
+        .flat_map(|b| &b.entries)
+        .filter_map(|e| match e {
+            Entry::Record(r) => Some(r.memo.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(memos, ["#1", "#2"]);
+    assert_eq!(
+        s.chain.blocks()[2]
+            .stats
+            .map(|st| (st.elapsed_ms, st.workers)),
+        Some((3, 1)),
+        "mining statistics are kept"
+    );
+    assert_eq!(s.pending.len(), 1);
+    assert_eq!(
+        s.pending[0].amount,
+        crate::Wei::from_wei(1_500_000_000_000_000_000)
+    );
+    assert_eq!(
+        s.settings,
+        Settings {
+            difficulty: 9,
+            workers: None,
+            beneficiary: None
+        }
+    );
+    assert!(s.mempool.is_empty());
+}
+
+#[test]
 fn the_version_2_fixture_migrates_to_version_3() {
     let text = fixture("snapshot_v2.json");
     assert!(text.starts_with("{\"version\":2,"));
