@@ -14,6 +14,7 @@ use crate::components::network::NetworkPage;
 use crate::components::nodes::NodesPage;
 use crate::components::peers::PeersPanel;
 use crate::components::record_form::{PendingList, RecordForm};
+use crate::components::storage_panel::StoragePanel;
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
@@ -85,6 +86,7 @@ fn Ledger() -> impl IntoView {
                 <BeneficiaryChooser />
                 <Toolbar />
                 <PeersPanel />
+                <StoragePanel />
             </aside>
             <ChainView />
         </div>

@@ -9,9 +9,7 @@
 )]
 
 use blocklab::platform::storage::LocalStore;
-use blocklab_core::persist::{
-    self, KeyValueStore, LoadOutcome, Snapshot, StorageError, SNAPSHOT_KEY,
-};
+use blocklab_core::persist::{self, KeyValueStore, LoadOutcome, StorageError, SNAPSHOT_KEY};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -160,8 +158,9 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     assert_eq!(by_testid("pending-record").len(), 0);
 
     // The snapshot in localStorage now holds both blocks.
-    let saved = LocalStore.get(SNAPSHOT_KEY).unwrap().unwrap();
-    let snapshot: Snapshot = persist::decode_snapshot(&saved).unwrap();
+    let LoadOutcome::Loaded(snapshot) = persist::load(&LocalStore, 0).unwrap() else {
+        panic!("the saved snapshot loads")
+    };
     assert_eq!(snapshot.chain.len(), 2);
     assert_eq!(
         cards[1].get_attribute("data-hash").unwrap(),

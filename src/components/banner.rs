@@ -14,18 +14,30 @@ pub fn StorageBanner() -> impl IntoView {
             <div class="banner danger" data-testid="storage-banner" role="alert">
                 <strong>"Your saved data could not be read. "</strong>
                 {move || state.storage_problem.get().map(|p| {
+                    let then = if p.older_copy_loaded { "The last complete saved chain was loaded." } else { "A new chain was started." };
                     let kept = match &p.backup_key {
-                        Some(k) => format!("It was kept unchanged under the storage key \"{k}\". A new chain was started."),
+                        Some(k) => format!("It was kept unchanged under the storage key \"{k}\". {then}"),
                         None => "It could not be backed up (storage is full), so nothing will be saved until you download it or start over.".to_owned(),
                     };
                     view! { <span>{format!("Reason: {}. ", p.message)}</span><span>{kept}</span> }
                 })}
                 <div class="row">
-                    <button type="button" on:click=move |_| actions::download_unreadable(state)>"Download the unreadable data"</button>
+                    <button type="button" data-testid="download-unreadable" on:click=move |_| actions::download_unreadable(state)>"Download the unreadable data"</button>
+                    <Show when=move || state.storage_problem.with(|p| p.as_ref().is_some_and(|p| p.backup_key.is_some()))>
+                        <button type="button" class="danger" data-testid="reset-unreadable" on:click=move |_| actions::reset_unreadable(state)>"Reset: delete the kept copy"</button>
+                    </Show>
                     <button type="button" data-testid="dismiss-banner" on:click=move |_| actions::dismiss_storage_problem(state)>
-                        {move || if state.saving_blocked.get() { "Start over and save" } else { "Dismiss" }}
+                        {move || if state.saving_blocked.get() { "Start over and save" } else { "Dismiss (keep the copy)" }}
                     </button>
                 </div>
+            </div>
+        </Show>
+        <Show when=move || state.storage_usage.get().nearly_full()>
+            <div class="banner warn" data-testid="storage-warning" role="alert">
+                {move || format!(
+                    "Browser storage is nearly full: {}. Download a backup or export the chain, then start a new chain to free space.",
+                    state.storage_usage.get()
+                )}
             </div>
         </Show>
         {move || state.save_error.get().map(|m| view! { <div class="banner warn" data-testid="notice" role="alert">{m}</div> })}

@@ -12,6 +12,7 @@ pub mod network;
 pub mod nodes;
 pub mod peers;
 pub mod record_form;
+pub mod storage_panel;
 pub mod toolbar;
 pub mod tx;
 pub mod wallet;

@@ -139,6 +139,22 @@ pub fn use_route() -> ReadSignal<Route> {
     route
 }
 
+/// Reloads the page (after a restore wrote new data into storage), through `location.reload`
+/// (reached by reflection: the `Location` binding is not compiled in).
+pub fn reload_page() {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let reload = js_sys::Reflect::get(&window, &"location".into()).and_then(|location| {
+        let f = js_sys::Reflect::get(&location, &"reload".into())?;
+        f.dyn_into::<js_sys::Function>()?.call0(&location)
+    });
+    if let Err(e) = reload {
+        web_sys::console::error_1(&e);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

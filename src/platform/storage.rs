@@ -1,6 +1,8 @@
 //! localStorage as a [`KeyValueStore`].
 
-use blocklab_core::persist::{KeyValueStore, StorageError};
+use blocklab_core::persist::{
+    KeyValueStore, StorageError, Usage, BACKUP_PREFIX, KEY_PREFIX, QUOTA_UNITS,
+};
 use gloo_storage::Storage as _;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -23,14 +25,61 @@ impl LocalStore {
         }
     }
 
-    /// Total characters of keys and values this origin stores (what counts toward the quota).
-    pub fn used_chars() -> usize {
-        let Ok(s) = Self::storage() else { return 0 };
+    /// What the app's `blocklab.*` keys and values take of the quota, in UTF-16 code units
+    /// (read as JavaScript string lengths: no value is copied into wasm memory).
+    pub fn usage() -> Usage {
+        let used = Self::storage().map_or(0, |s| {
+            let n = s.length().unwrap_or(0);
+            (0..n)
+                .filter_map(|i| s.key(i).ok().flatten())
+                .filter(|k| k.starts_with(KEY_PREFIX))
+                .map(|k| {
+                    let value = js_sys::Reflect::get(&s, &JsValue::from_str(&k))
+                        .ok()
+                        .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+                        .map_or(0, |v| v.length() as usize);
+                    k.encode_utf16().count() + value
+                })
+                .sum()
+        });
+        Usage {
+            used,
+            quota: QUOTA_UNITS,
+        }
+    }
+
+    /// The keys of kept unreadable values (`blocklab.backup.*`), sorted.
+    pub fn backup_keys() -> Vec<String> {
+        let Ok(s) = Self::storage() else {
+            return Vec::new();
+        };
         let n = s.length().unwrap_or(0);
-        (0..n)
+        let mut keys: Vec<String> = (0..n)
             .filter_map(|i| s.key(i).ok().flatten())
-            .map(|k| k.len() + s.get_item(&k).ok().flatten().map_or(0, |v| v.len()))
-            .sum()
+            .filter(|k| k.starts_with(BACKUP_PREFIX))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// Every `blocklab.*` key and its value (for a backup of everything).
+    ///
+    /// # Errors
+    /// [`StorageError`] when storage cannot be read.
+    pub fn entries() -> Result<Vec<(String, String)>, StorageError> {
+        let s = Self::storage()?;
+        let n = s.length().map_err(|e| map_error(&e))?;
+        let mut out = Vec::new();
+        for i in 0..n {
+            if let Some(k) = s.key(i).map_err(|e| map_error(&e))? {
+                if k.starts_with(KEY_PREFIX) {
+                    if let Some(v) = s.get_item(&k).map_err(|e| map_error(&e))? {
+                        out.push((k, v));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -2,7 +2,8 @@
 //! signals.
 
 use blocklab_core::address::Address;
-use blocklab_core::persist::{self, MAX_MINING_WORKERS};
+use blocklab_core::backup;
+use blocklab_core::persist::{self, KeyValueStore as _, MAX_MINING_WORKERS};
 use blocklab_core::pow::Difficulty;
 use blocklab_core::{Block, Chain, Entry, Record, Wei};
 use leptos::prelude::*;
@@ -20,6 +21,102 @@ pub fn save_now(state: AppState) {
     state
         .save_error
         .set(result.err().map(|e| capitalise(&e.to_string())));
+    state.storage_usage.set(LocalStore::usage());
+}
+
+/// The user's choice for an unreadable stored value: delete the copy kept under its backup key
+/// and go on with the chain in memory (saved now, over the unreadable value).
+pub fn reset_unreadable(state: AppState) {
+    if let Some(key) = state
+        .storage_problem
+        .get_untracked()
+        .and_then(|p| p.backup_key)
+    {
+        if let Err(e) = LocalStore.remove(&key) {
+            state.notice.set(Some(capitalise(&e.to_string())));
+            return;
+        }
+    }
+    state.storage_problem.set(None);
+    state.saving_blocked.set(false);
+    state.kept_backups.set(LocalStore::backup_keys());
+    save_now(state);
+}
+
+/// Downloads a kept unreadable value (from the storage panel's list).
+pub fn download_kept(state: AppState, key: &str) {
+    let result = match LocalStore.get(key) {
+        Ok(Some(raw)) => files::download_text(
+            &format!("{}.txt", key.replace('.', "-")),
+            "text/plain",
+            &raw,
+        ),
+        Ok(None) => Err(format!("The storage key \"{key}\" is empty")),
+        Err(e) => Err(capitalise(&e.to_string())),
+    };
+    if let Err(e) = result {
+        state.notice.set(Some(e));
+    }
+}
+
+/// Deletes a kept unreadable value: the user's explicit choice in the storage panel.
+pub fn delete_kept(state: AppState, key: &str) {
+    if let Err(e) = LocalStore.remove(key) {
+        state.notice.set(Some(capitalise(&e.to_string())));
+    }
+    state.kept_backups.set(LocalStore::backup_keys());
+    state.storage_usage.set(LocalStore::usage());
+}
+
+/// File name of a backup of everything.
+pub const BACKUP_FILE_NAME: &str = "blocklab-backup.json";
+
+/// Downloads one file with everything stored: the chain, pending records, mempool, settings
+/// and the wallet vault (still encrypted).
+pub fn download_backup(state: AppState) {
+    let result = LocalStore::entries()
+        .map_err(|e| capitalise(&e.to_string()))
+        .and_then(|entries| {
+            let text = backup::encode_backup(
+                &state.snapshot(),
+                entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+            files::download_text(BACKUP_FILE_NAME, "application/json", &text)
+        });
+    match result {
+        Ok(()) => {
+            state.restore_error.set(None);
+            state.backup_message.set(Some(
+                "Backup downloaded: chain, pending records, mempool, settings and the wallet (still encrypted with its password)".into(),
+            ));
+        }
+        Err(e) => state.notice.set(Some(e)),
+    }
+}
+
+/// Restores a backup file: validated first (a bad file changes nothing), then written to
+/// storage, then the page reloads to read it like any start.
+pub fn restore_backup_text(state: AppState, text: &str) {
+    state.backup_message.set(None);
+    let backup = match backup::decode_backup(text) {
+        Ok(b) => b,
+        Err(e) => {
+            state.restore_error.set(Some(capitalise(&e.to_string())));
+            return;
+        }
+    };
+    cancel_mining(state);
+    // Nothing held in memory may be saved over the restored data before the reload.
+    state.saving_blocked.set(true);
+    match backup::restore(&LocalStore, &backup) {
+        Ok(()) => crate::platform::route::reload_page(),
+        Err(e) => {
+            state.saving_blocked.set(false);
+            state.restore_error.set(Some(format!(
+                "Restore stopped while writing to storage: {e}"
+            )));
+        }
+    }
 }
 
 /// Adds a record from the form to the pending list.

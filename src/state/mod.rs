@@ -13,7 +13,7 @@ pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::Index;
-use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot};
+use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot, Usage};
 use blocklab_core::state::State;
 use blocklab_core::{Chain, Mempool, Record, ValidationReport};
 use leptos::prelude::*;
@@ -67,6 +67,9 @@ pub struct StorageProblem {
     pub backup_key: Option<String>,
     /// The unreadable value itself, for download.
     pub raw: String,
+    /// Whether a complete stored snapshot was loaded anyway (only a damaged extra copy or
+    /// pointer was unreadable); otherwise a new chain was started.
+    pub older_copy_loaded: bool,
 }
 
 /// Every signal of the app. Cheap to copy; provided as context by [`crate::app::App`].
@@ -101,6 +104,15 @@ pub struct AppState {
     /// Why the last save failed (quota, no storage); `None` after a successful save.
     pub save_error: RwSignal<Option<String>>,
     pub storage_problem: RwSignal<Option<StorageProblem>>,
+    /// What the app's keys take of the storage quota (measured at start and after each save).
+    pub storage_usage: RwSignal<Usage>,
+    /// Keys of the unreadable values kept from earlier starts (`blocklab.backup.*`), listed in
+    /// the storage panel until the user deletes them.
+    pub kept_backups: RwSignal<Vec<String>>,
+    /// Said after a backup was downloaded.
+    pub backup_message: RwSignal<Option<String>>,
+    /// Why a restore was refused or stopped.
+    pub restore_error: RwSignal<Option<String>>,
     /// While true nothing is written to storage (an unreadable value could not be backed up).
     pub saving_blocked: RwSignal<bool>,
     /// The last mining result, for the status line.
@@ -138,8 +150,24 @@ impl AppState {
                     message: error.to_string(),
                     backup_key,
                     raw,
+                    older_copy_loaded: false,
                 });
                 Snapshot::new(now)
+            }
+            Ok(LoadOutcome::Salvaged {
+                snapshot,
+                error,
+                backup_key,
+                raw,
+            }) => {
+                saving_blocked = backup_key.is_none();
+                storage_problem = Some(StorageProblem {
+                    message: error.to_string(),
+                    backup_key,
+                    raw,
+                    older_copy_loaded: true,
+                });
+                snapshot
             }
             Err(e) => {
                 notice = Some(e.to_string());
@@ -148,6 +176,8 @@ impl AppState {
         };
         let mut state = Self::from_snapshot(snapshot, storage_problem, notice, saving_blocked);
         state.stored_is_current = stored_is_current;
+        state.storage_usage.set(LocalStore::usage());
+        state.kept_backups.set(LocalStore::backup_keys());
         state
     }
 
@@ -183,6 +213,13 @@ impl AppState {
             notice: RwSignal::new(notice),
             save_error: RwSignal::new(None),
             storage_problem: RwSignal::new(storage_problem),
+            storage_usage: RwSignal::new(Usage {
+                used: 0,
+                quota: persist::QUOTA_UNITS,
+            }),
+            kept_backups: RwSignal::new(Vec::new()),
+            backup_message: RwSignal::new(None),
+            restore_error: RwSignal::new(None),
             saving_blocked: RwSignal::new(saving_blocked),
             last_mined: RwSignal::new(None),
             workers_unavailable: RwSignal::new(None),

@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { leadingZeroBits, openApp, startSuite } from './harness.mjs';
+import { readStored } from './stored.mjs';
 
 let suite;
 before(async () => { suite = await startSuite(); });
@@ -41,19 +42,21 @@ function headerHash(header, nonce) {
   return `0x${createHash('sha256').update(buf).digest('hex')}`;
 }
 
-/** The stored header of the block at `height` (its nonce is read from the card instead: a
- * nonce above 2^53 would lose digits in JSON.parse). */
+/** The stored header of the block at `height` (decoded from the compact stored form). */
 async function storedHeader(page, height) {
   // Wait until storage has caught up with the card (the same records root and parent).
-  await page.waitForFunction((h) => {
-    const card = document.querySelector(`[data-testid=block-card][data-height="${h}"]`);
-    const header = JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').blocks?.[h]?.header;
-    return header && card
-      && header.entries_root === card.querySelector('[data-testid=block-root]').getAttribute('title')
-      && header.prev_hash === card.querySelector('[data-testid=block-prev]').getAttribute('title');
-  }, height, { timeout: 5000 });
-  const snapshot = await page.evaluate(() => JSON.parse(localStorage.getItem('blocklab.snapshot')));
-  return snapshot.blocks[height].header;
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const card = page.locator(`[data-testid=block-card][data-height="${height}"]`);
+    const [root, prev] = await Promise.all([
+      card.getByTestId('block-root').getAttribute('title'),
+      card.getByTestId('block-prev').getAttribute('title'),
+    ]);
+    const header = (await readStored(page))?.blocks[height]?.header;
+    if (header && header.entries_root === root && header.prev_hash === prev) return header;
+    if (Date.now() > deadline) throw new Error(`storage never caught up with block #${height}`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Checks that the card shows a nonce that, with the block's stored header, gives its hash. */

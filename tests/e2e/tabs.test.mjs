@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerPage, ScreenPage, startSuite } from './harness.mjs';
+import { readStored } from './stored.mjs';
 
 let suite;
 before(async () => { suite = await startSuite(); });
@@ -46,8 +47,22 @@ async function waitBlocks(tab, n) {
 
 /** Waits until storage holds a chain of `n` blocks. */
 async function waitStored(tab, n) {
-  await tab.page.waitForFunction(
-    (want) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').blocks?.length === want, n, WAIT);
+  const deadline = Date.now() + WAIT.timeout;
+  for (;;) {
+    const stored = await readStored(tab.page);
+    if (stored?.blocks.length === n) return;
+    if (Date.now() > deadline) throw new Error(`storage holds ${stored?.blocks.length} blocks, not ${n}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the stored settings (in the slot the snapshot pointer names) have `bits`. */
+async function waitStoredDifficulty(tab, bits) {
+  await tab.page.waitForFunction((want) => {
+    const pointer = JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}');
+    const slot = pointer.head ? JSON.parse(localStorage.getItem(pointer.head) || '{}') : pointer;
+    return slot.settings?.difficulty === want;
+  }, bits, WAIT);
 }
 
 async function waitLog(tab, pattern) {
@@ -60,8 +75,7 @@ async function waitLog(tab, pattern) {
 async function firstTab(context) {
   const a = await openTab(context);
   await a.app.setDifficulty(BITS);
-  await a.page.waitForFunction(
-    (bits) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').settings?.difficulty === bits, BITS, WAIT);
+  await waitStoredDifficulty(a, BITS);
   return a;
 }
 
@@ -107,10 +121,10 @@ describe('tabs as peers', () => {
       const a = await firstTab(context);
       await a.app.mine(WAIT);
       await waitStored(a, 2);
-      const stale = await a.page.evaluate(() => ({
-        snapshot: localStorage.getItem('blocklab.snapshot'),
-        tip: localStorage.getItem('blocklab.tip'),
-      }));
+      // Every stored key of the snapshot (pointer and slot) and the tip record, as they are now.
+      const stale = await a.page.evaluate(() => Object.fromEntries(Object.keys(localStorage)
+        .filter((k) => k.startsWith('blocklab.snapshot') || k === 'blocklab.tip')
+        .map((k) => [k, localStorage.getItem(k)])));
       await a.app.mine(WAIT);
       await a.app.mine(WAIT);
       await waitStored(a, 4);
@@ -118,11 +132,13 @@ describe('tabs as peers', () => {
       // The late tab starts from the stale stored chain (as after being offline): only the
       // peers can give it blocks 2 and 3.
       const late = await openTab(context, {
-        init: ([snapshot, tip]) => {
-          localStorage.setItem('blocklab.snapshot', snapshot);
-          localStorage.setItem('blocklab.tip', tip);
+        init: (saved) => {
+          for (const k of Object.keys(localStorage)) {
+            if (k.startsWith('blocklab.snapshot') || k === 'blocklab.tip') localStorage.removeItem(k);
+          }
+          for (const [k, v] of Object.entries(saved)) localStorage.setItem(k, v);
         },
-        arg: [stale.snapshot, stale.tip],
+        arg: stale,
       });
       await waitBlocks(late, 4);
       assert.deepEqual(await late.app.hashes(), hashes);
@@ -165,9 +181,7 @@ describe('tabs as peers', () => {
       await waitBlocks(isolated, 4);
       assert.deepEqual(await isolated.app.hashes(), hashes);
       await waitLog(isolated, /adopted the heavier chain another tab stored/);
-      await isolated.page.waitForFunction(
-        (bits) => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{}').settings?.difficulty === bits,
-        BITS + 1, WAIT);
+      await waitStoredDifficulty(isolated, BITS + 1);
       await a.app.reload();
       await waitBlocks(a, 4);
       assert.deepEqual(await a.app.hashes(), hashes, 'no block was lost in storage');

@@ -4,7 +4,7 @@
 // <img src=x> (a request the server logs), and its literal text would not be on the screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, startSuite, ScreenPage } from './harness.mjs';
@@ -65,9 +65,15 @@ describe('untrusted text renders inert', () => {
       await assertInert(page, 'imported file');
 
       // A value in localStorage: the stored chain with a payload written into a memo.
-      const raw = await page.evaluate(() => localStorage.getItem('blocklab.snapshot'));
-      assert.ok(raw?.includes('MARK'), 'the stored snapshot keeps the memo as text (change this edit if the format changes)');
-      await page.evaluate(([value]) => localStorage.setItem('blocklab.snapshot', value), [raw.replace('MARK', STORED)]);
+      // The app stores blocks packed (snapshot version 3), so the edited value is written as a
+      // version 2 snapshot (JSON blocks, still read and migrated on load) of the same chain.
+      const file = JSON.parse(await readFile(exported, 'utf8'));
+      const v2 = JSON.stringify({ version: 2, blocks: file.blocks, pending: [], mempool: [], settings: { difficulty: 4 } });
+      assert.ok(v2.includes('MARK'), 'the exported chain keeps the memo as text');
+      await page.evaluate(([value]) => {
+        for (const k of Object.keys(localStorage)) if (k.startsWith('blocklab.snapshot')) localStorage.removeItem(k);
+        localStorage.setItem('blocklab.snapshot', value);
+      }, [v2.replace('MARK', STORED)]);
       await app.reload();
       await app.block(1).waitFor();
       assert.ok((await record()).includes(STORED), await record());

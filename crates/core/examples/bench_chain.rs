@@ -7,7 +7,10 @@
 //! - `chain-1000-empty.json`: 1,000 blocks (genesis + 999 blocks holding only a coinbase),
 //! - `chain-10000.json`: 10,000 blocks (genesis + 9,999 blocks of one transfer each),
 //!
-//! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes"}`.
+//! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes",
+//! "utf16_units"}` (UTF-8 bytes on disk; UTF-16 code units, what localStorage's quota counts).
+//! `bench_chain OUT_DIR storage` writes only `chain-10001.json` (genesis + 10,000 blocks of one
+//! transfer each: the storage end-to-end test's chain).
 //! `bench_chain OUT_DIR explorer` writes only `chain-10000x5.json` (genesis + 10,000 blocks of
 //! five transfers: 50,000 transactions) for `tests/e2e/bench/explorer.bench.mjs`.
 //!
@@ -89,8 +92,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out = Path::new(&out);
     std::fs::create_dir_all(out)?;
     let accounts = dev_accounts()?;
-    let sets: &[(&str, u64, usize)] = if std::env::args().nth(2).as_deref() == Some("explorer") {
+    let mode = std::env::args().nth(2);
+    let sets: &[(&str, u64, usize)] = if mode.as_deref() == Some("explorer") {
         &[("chain-10000x5.json", 10_001, 5)]
+    } else if mode.as_deref() == Some("storage") {
+        // Issue 8: 10,000 blocks after genesis, one signed transfer each.
+        &[("chain-10001.json", 10_001, 1)]
     } else {
         &[
             ("chain-100x100.json", 101, 100),
@@ -103,10 +110,19 @@ fn main() -> Result<(), Box<dyn Error>> {
         let snapshot = build(&accounts, blocks, txs)?;
         let text = encode_snapshot(&snapshot);
         std::fs::write(out.join(file), &text)?;
+        if mode.as_deref() == Some("explorer") {
+            // The same blocks as a chain export file, for the explorer bench's import path.
+            let export = out.join(file.replace(".json", ".export.json"));
+            std::fs::write(
+                export,
+                blocklab_core::persist::export_chain(&snapshot.chain),
+            )?;
+        }
         let transactions = (blocks - 1) * txs as u64;
         println!(
-            "{{\"file\":\"{file}\",\"blocks\":{blocks},\"transactions\":{transactions},\"bytes\":{}}}",
-            text.len()
+            "{{\"file\":\"{file}\",\"blocks\":{blocks},\"transactions\":{transactions},\"bytes\":{},\"utf16_units\":{}}}",
+            text.len(),
+            blocklab_core::compact::utf16_len(&text)
         );
     }
     Ok(())

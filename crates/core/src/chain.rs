@@ -387,7 +387,25 @@ impl Chain {
         }
     }
 
+    /// [`Self::from_blocks_with`], starting from senders already recovered (a decoder that
+    /// recovered them), so none is recovered twice.
+    pub fn from_blocks_with_senders(
+        blocks: Vec<Block>,
+        params: &ChainParams,
+        senders: SenderCache,
+    ) -> Option<Self> {
+        if blocks.is_empty() {
+            None
+        } else {
+            Some(Self::build_with(blocks, *params, senders))
+        }
+    }
+
     fn build(blocks: Vec<Block>, params: ChainParams) -> Self {
+        Self::build_with(blocks, params, SenderCache::new())
+    }
+
+    fn build_with(blocks: Vec<Block>, params: ChainParams, senders: SenderCache) -> Self {
         let mut chain = Self {
             blocks,
             tip: Tip {
@@ -395,7 +413,7 @@ impl Chain {
                 valid_len: 0,
                 state: State::new(),
                 outcomes: Vec::new(),
-                senders: SenderCache::new(),
+                senders,
             },
         };
         chain.rebuild();

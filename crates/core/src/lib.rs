@@ -10,8 +10,10 @@
 
 pub mod address;
 pub mod amount;
+pub mod backup;
 pub mod block;
 pub mod chain;
+pub mod compact;
 pub mod explorer;
 pub mod genesis;
 pub mod hash;

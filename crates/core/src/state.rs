@@ -337,6 +337,11 @@ impl SenderCache {
         result
     }
 
+    /// The cached sender of `tx`, without recovering it when it was never seen.
+    pub fn known(&self, tx: &SignedTx) -> Option<&Result<Address, TxError>> {
+        self.senders.get(&tx.hash())
+    }
+
     /// Records a sender already known (a transaction signed or recovered elsewhere).
     pub fn remember(&mut self, tx: &Recovered) {
         self.senders.insert(tx.hash(), Ok(tx.sender()));

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
+import { readStored } from '../stored.mjs';
 import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
@@ -150,7 +151,7 @@ async function coldStart(file) {
   const p = await ctx.newPage();
   await p.goto(suite.server.url);
   await p.getByTestId('app-ready').waitFor();
-  const kept = await p.evaluate(() => JSON.parse(localStorage.getItem('blocklab.snapshot') || '{"blocks":[]}').blocks.length);
+  const kept = (await readStored(p))?.blocks.length ?? 0;
   await ctx.close();
   return { file, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), interactive: stats(samples.interactive), painted: stats(samples.painted) };
 }

@@ -7,7 +7,7 @@
 // Run through `bash scripts/bench.sh` (builds the site first) or alone after `bash scripts/build.sh`:
 // `node tests/e2e/bench/explorer.bench.mjs`.
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
 import { writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
@@ -19,10 +19,8 @@ await mkdir(chainsDir, { recursive: true });
 const [gen] = execFileSync('cargo', ['run', '--quiet', '--release', '--offline', '-p', 'blocklab-core', '--example', 'bench_chain', '--', chainsDir, 'explorer'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   .toString().trim().split('\n').map((l) => JSON.parse(l));
 const snapshotText = await readFile(chainsDir + gen.file, 'utf8');
-const snapshot = JSON.parse(snapshotText);
-// The same blocks as a chain export file, for the import path.
+// The same blocks as a chain export file (written by bench_chain too), for the import path.
 const chainFile = chainsDir + 'chain-10000x5.export.json';
-await writeFile(chainFile, JSON.stringify({ format: 'blocklab-chain', version: 2, blocks: snapshot.blocks }));
 
 const loadBefore = load();
 const suite = await startSuite();
