@@ -409,6 +409,8 @@ pub fn save_guarded(state: AppState) {
     actions::save_now(state);
     if state.save_error.with_untracked(Option::is_none) {
         write_tip(state, &shared);
+        // The tip record is part of what the storage panel counts.
+        state.storage_usage.set(LocalStore::usage());
     }
 }
 
