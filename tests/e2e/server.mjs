@@ -23,8 +23,11 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` at http://127.0.0.1:<free port><base>. Returns { url, close, requests }. */
-export async function startServer({ root = process.env.DIST || DEFAULT_ROOT, base = '/blocklab/' } = {}) {
+/**
+ * Serves `root` at http://127.0.0.1:<port><base> (port 0: a free one). Returns
+ * { url, origin, close, requests }.
+ */
+export async function startServer({ root = process.env.DIST || DEFAULT_ROOT, base = '/blocklab/', port: wanted = 0 } = {}) {
   const rootDir = resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -54,7 +57,7 @@ export async function startServer({ root = process.env.DIST || DEFAULT_ROOT, bas
       res.writeHead(404).end('not found');
     }
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(wanted, '127.0.0.1', ok); });
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}${base}`,
