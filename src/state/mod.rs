@@ -72,6 +72,22 @@ pub struct StorageProblem {
     pub older_copy_loaded: bool,
 }
 
+impl StorageProblem {
+    fn new(
+        error: &persist::FormatError,
+        backup_key: Option<String>,
+        raw: String,
+        older_copy_loaded: bool,
+    ) -> Self {
+        Self {
+            message: error.to_string(),
+            backup_key,
+            raw,
+            older_copy_loaded,
+        }
+    }
+}
+
 /// Every signal of the app. Cheap to copy; provided as context by [`crate::app::App`].
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
@@ -146,12 +162,7 @@ impl AppState {
                 raw,
             }) => {
                 saving_blocked = backup_key.is_none();
-                storage_problem = Some(StorageProblem {
-                    message: error.to_string(),
-                    backup_key,
-                    raw,
-                    older_copy_loaded: false,
-                });
+                storage_problem = Some(StorageProblem::new(&error, backup_key, raw, false));
                 Snapshot::new(now)
             }
             Ok(LoadOutcome::Salvaged {
@@ -161,12 +172,7 @@ impl AppState {
                 raw,
             }) => {
                 saving_blocked = backup_key.is_none();
-                storage_problem = Some(StorageProblem {
-                    message: error.to_string(),
-                    backup_key,
-                    raw,
-                    older_copy_loaded: true,
-                });
+                storage_problem = Some(StorageProblem::new(&error, backup_key, raw, true));
                 snapshot
             }
             Err(e) => {

@@ -535,6 +535,22 @@ impl Peers {
         })
     }
 
+    /// Makes `job` the running sync, awaiting the answer to a new request (built by `ask`
+    /// from its id) until [`REQUEST_TIMEOUT_MS`] after `now_ms`; returns the request for `to`.
+    fn request(
+        &mut self,
+        mut job: SyncJob,
+        to: &PeerId,
+        now_ms: u64,
+        ask: impl FnOnce(u32) -> Message,
+    ) -> String {
+        let request = self.request_id();
+        job.request = request;
+        job.deadline_ms = now_ms.saturating_add(REQUEST_TIMEOUT_MS);
+        self.sync = Some(job);
+        self.envelope(Some(to), ask(request))
+    }
+
     /// The first message of a tab (peers answer with their status).
     pub fn hello(&self, chain: &Chain) -> String {
         self.envelope(
@@ -763,24 +779,21 @@ impl Peers {
         chain: &Chain,
         now_ms: u64,
     ) -> String {
-        let request = self.request_id();
-        self.sync = Some(SyncJob {
+        let job = SyncJob {
             peer: peer.clone(),
-            request,
+            request: 0,
             claimed,
             stage: Stage::Headers {
                 headers: Vec::new(),
                 keep: None,
             },
-            deadline_ms: now_ms.saturating_add(REQUEST_TIMEOUT_MS),
-        });
-        self.envelope(
-            Some(peer),
-            Message::GetHeaders {
-                request,
-                locator: locator(chain),
-            },
-        )
+            deadline_ms: 0,
+        };
+        let locator = locator(chain);
+        self.request(job, peer, now_ms, |request| Message::GetHeaders {
+            request,
+            locator,
+        })
     }
 
     #[allow(
@@ -1033,18 +1046,12 @@ impl Peers {
                 headers,
                 keep: Some(keep),
             };
-            job.deadline_ms = now_ms.saturating_add(REQUEST_TIMEOUT_MS);
-            let request = self.request_id();
-            job.request = request;
-            self.sync = Some(job);
+            let ask = self.request(job, from, now_ms, |request| Message::GetHeaders {
+                request,
+                locator: loc,
+            });
             return Reaction {
-                send: vec![self.envelope(
-                    Some(from),
-                    Message::GetHeaders {
-                        request,
-                        locator: loc,
-                    },
-                )],
+                send: vec![ask],
                 ..Reaction::default()
             };
         }
@@ -1098,26 +1105,23 @@ impl Peers {
             return Reaction::default();
         }
         let ask: Vec<BlockHash> = headers.iter().take(MAX_BLOCKS).map(Header::hash).collect();
-        let request = self.request_id();
-        self.sync = Some(SyncJob {
+        let job = SyncJob {
             peer: from.clone(),
-            request,
+            request: 0,
             claimed,
             stage: Stage::Bodies {
                 headers,
                 keep,
                 candidate: Box::new(candidate),
             },
-            deadline_ms: now_ms.saturating_add(REQUEST_TIMEOUT_MS),
+            deadline_ms: 0,
+        };
+        let ask = self.request(job, from, now_ms, |request| Message::GetBlocks {
+            request,
+            hashes: ask,
         });
         Reaction {
-            send: vec![self.envelope(
-                Some(from),
-                Message::GetBlocks {
-                    request,
-                    hashes: ask,
-                },
-            )],
+            send: vec![ask],
             ..Reaction::default()
         }
     }
@@ -1198,18 +1202,12 @@ impl Peers {
                 keep,
                 candidate,
             };
-            job.deadline_ms = now_ms.saturating_add(REQUEST_TIMEOUT_MS);
-            let request = self.request_id();
-            job.request = request;
-            self.sync = Some(job);
+            let ask = self.request(job, from, now_ms, |request| Message::GetBlocks {
+                request,
+                hashes: ask,
+            });
             return Reaction {
-                send: vec![self.envelope(
-                    Some(from),
-                    Message::GetBlocks {
-                        request,
-                        hashes: ask,
-                    },
-                )],
+                send: vec![ask],
                 ..Reaction::default()
             };
         }
