@@ -132,9 +132,13 @@ async function coldStart(file) {
   await p0.goto(suite.server.url);
   await p0.getByTestId('app-ready').waitFor();
   let stored = 0;
+  let expectedTip = 0;
   if (file) {
     const snapshot = await readFile(chainsDir + file, 'utf8');
-    stored = await p0.evaluate((s) => { localStorage.setItem('blocklab.snapshot', s); return localStorage.getItem('blocklab.snapshot').length; }, snapshot);
+    expectedTip = 999; // both files: genesis + 999 blocks
+    // The page above saved its own new chain (pointer + slot): clear it, or the loader would
+    // take that newer generation instead of this snapshot.
+    stored = await p0.evaluate((s) => { localStorage.clear(); localStorage.setItem('blocklab.snapshot', s); return localStorage.getItem('blocklab.snapshot').length; }, snapshot);
   }
   await p0.close();
   const samples = { ready: [], interactive: [], painted: [] };
@@ -142,8 +146,12 @@ async function coldStart(file) {
     const p = await ctx.newPage();
     await p.goto(suite.server.url);
     const r = await p.evaluate(() => window.__coldStart);
-    const blocks = await p.locator('[data-testid=nav-ledger]').count();
-    if (!blocks) throw new Error('app not mounted');
+    if (!(await p.locator('[data-testid=nav-ledger]').count())) throw new Error('app not mounted');
+    // The stored chain was loaded (not a new one): the ledger's newest card is its tip.
+    await p.evaluate(() => { location.hash = '#/ledger'; });
+    await p.locator('[data-testid=block-card]').first().waitFor();
+    const tip = Math.max(...await p.locator('[data-testid=block-card]').evaluateAll((cards) => cards.map((c) => Number(c.dataset.height))));
+    if (tip !== expectedTip) throw new Error(`${file ?? 'no snapshot'}: the app shows tip #${tip}, not #${expectedTip}`);
     if (i > 0) for (const k of Object.keys(samples)) samples[k].push(r[k]); // the first run warms the browser
     await p.close();
   }
