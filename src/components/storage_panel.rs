@@ -2,7 +2,6 @@
 //! as one file that restores on any blocklab page.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::use_state;
 use crate::platform::files;
@@ -13,23 +12,11 @@ use crate::state::actions;
 pub fn StoragePanel() -> impl IntoView {
     let state = use_state();
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            match files::read_text(file).await {
-                Ok(text) => actions::restore_backup_text(state, &text),
-                Err(e) => state
-                    .restore_error
-                    .set(Some(format!("Restore refused, nothing was changed: {e}"))),
-            }
+        files::on_picked_text(&ev, move |read| match read {
+            Ok(text) => actions::restore_backup_text(state, &text),
+            Err(e) => state
+                .restore_error
+                .set(Some(format!("Restore refused, nothing was changed: {e}"))),
         });
     };
     view! {

@@ -1,7 +1,6 @@
 //! Chain tools: validate, tamper mode, export / import, new chain.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::use_state;
 use crate::platform::files;
@@ -13,22 +12,9 @@ pub fn Toolbar() -> impl IntoView {
     let state = use_state();
     let confirming = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        // Clear the input so choosing the same file again fires another change.
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            match files::read_text(file).await {
-                Ok(text) => actions::import_chain_text(state, &text),
-                Err(e) => state.import_error.set(Some(format!("Import refused: {e}"))),
-            }
+        files::on_picked_text(&ev, move |read| match read {
+            Ok(text) => actions::import_chain_text(state, &text),
+            Err(e) => state.import_error.set(Some(format!("Import refused: {e}"))),
         });
     };
     view! {

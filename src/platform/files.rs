@@ -51,6 +51,23 @@ pub async fn read_text(file: web_sys::File) -> Result<String, String> {
         .ok_or_else(|| "the file is not text".to_owned())
 }
 
+/// Handles a file input's `change` event: reads the picked file's text ([`read_text`]) and
+/// hands the result to `then`. The input is cleared first, so picking the same file again
+/// fires another change. Nothing happens when no file was picked.
+pub fn on_picked_text(ev: &web_sys::Event, then: impl FnOnce(Result<String, String>) + 'static) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    wasm_bindgen_futures::spawn_local(async move { then(read_text(file).await) });
+}
+
 /// Copies `text` to the clipboard (best effort: browsers refuse outside secure contexts).
 pub fn copy_to_clipboard(text: &str) {
     if let Some(window) = web_sys::window() {

@@ -77,6 +77,20 @@ export function cspOfPage() {
 }
 
 /** Leading zero bits of a 0x-prefixed hex hash. */
+/**
+ * Runs `fn` with a fresh profile opened by [`openApp`] (same options), then fails on any page
+ * error, console error, failed request or CSP violation; the context is always closed.
+ */
+export async function withApp(suite, fn, options = {}) {
+  const session = await openApp(suite, options);
+  try {
+    await fn(session);
+    session.assertClean();
+  } finally {
+    await session.context.close();
+  }
+}
+
 export function leadingZeroBits(hex) {
   let bits = 0;
   for (const ch of hex.slice(2)) {

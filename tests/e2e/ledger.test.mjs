@@ -6,22 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadingZeroBits, openApp, startSuite } from './harness.mjs';
+import { leadingZeroBits, startSuite, withApp as withFreshApp } from './harness.mjs';
 import { readStored } from './stored.mjs';
 
 let suite;
 before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
-async function withApp(fn) {
-  const session = await openApp(suite);
-  try {
-    await fn(session);
-    session.assertClean();
-  } finally {
-    await session.context.close();
-  }
-}
+const withApp = (fn) => withFreshApp(suite, fn);
 
 
 /**

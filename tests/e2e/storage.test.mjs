@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, ScreenPage, startSuite } from './harness.mjs';
+import { ScreenPage, startSuite, withApp as withFreshApp } from './harness.mjs';
 import { readStored } from './stored.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
@@ -17,15 +17,7 @@ let suite;
 before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
-async function withApp(fn) {
-  const session = await openApp(suite);
-  try {
-    await fn(session);
-    session.assertClean();
-  } finally {
-    await session.context.close();
-  }
-}
+const withApp = (fn) => withFreshApp(suite, fn);
 
 /** Every blocklab.* key and value in localStorage, sorted by key. */
 const stored = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blocklab.'))

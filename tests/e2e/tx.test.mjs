@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Transaction, Wallet, hexlify, parseEther, parseUnits, toUtf8Bytes } from 'ethers';
-import { openApp, startSuite } from './harness.mjs';
+import { startSuite, withApp } from './harness.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const DEV_KEY_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -19,15 +19,7 @@ before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
 /** Runs `fn` on a fresh profile opened at `path`; fails on any page error or console error. */
-async function withPage(path, fn) {
-  const session = await openApp(suite, { path });
-  try {
-    await fn(session);
-    session.assertClean();
-  } finally {
-    await session.context.close();
-  }
-}
+const withPage = (path, fn) => withApp(suite, fn, { path });
 
 /** The transactions screen, addressed through its data-testid contract. */
 class TxPage {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { HDNodeWallet, Mnemonic, SigningKey, Wallet, encryptKeystoreJson } from 'ethers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, startSuite } from './harness.mjs';
+import { startSuite, withApp } from './harness.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const DEV_ADDRESSES = ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'];
@@ -22,15 +22,7 @@ let suite;
 before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
-async function withWallet(fn) {
-  const session = await openApp(suite, { path: '#/wallet' });
-  try {
-    await fn(session);
-    session.assertClean();
-  } finally {
-    await session.context.close();
-  }
-}
+const withWallet = (fn) => withApp(suite, fn, { path: '#/wallet' });
 
 const id = (page, testid) => page.getByTestId(testid);
 const addresses = (page) => page.getByTestId('account-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-address')));

@@ -5,7 +5,6 @@ use blocklab_core::wallet::mnemonic::WORD_COUNTS;
 use blocklab_core::wallet::vault::password_strength;
 use blocklab_core::wallet::Mnemonic;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::use_wallet;
 use crate::platform::files;
@@ -173,20 +172,9 @@ pub fn ImportKey() -> impl IntoView {
     let file_password = RwSignal::new(String::new());
     let keystore_text = RwSignal::new(None::<String>);
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match files::read_text(file).await {
-                Ok(t) => keystore_text.set(Some(t)),
-                Err(e) => w.error.set(Some(capitalise(&e))),
-            }
+        files::on_picked_text(&ev, move |read| match read {
+            Ok(t) => keystore_text.set(Some(t)),
+            Err(e) => w.error.set(Some(capitalise(&e))),
         });
     };
     let has_wallet = move || w.file.with(Option::is_some);
