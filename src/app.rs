@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
     state.persist_on_change();
+    crate::state::sender_check::watch(state);
     provide_context(crate::state::tabs::start(state));
     let wallet = WalletState::load();
     provide_context(wallet);

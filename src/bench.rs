@@ -188,13 +188,28 @@ fn invalid(report: &ValidationReport) -> JsError {
 
 #[wasm_bindgen]
 impl BenchChain {
-    /// Decodes a snapshot (`blocklab.snapshot` JSON) with the core's `decode_snapshot`, as the
-    /// app does on start: parse, then rebuild the state, recovering every sender once.
+    /// Decodes a snapshot (`blocklab.snapshot` JSON) with the core's `decode_snapshot` and
+    /// checks every stored sender, the whole of what the app does on start (the checks run
+    /// after the first paint there): parse, rebuild the state, recover every sender once.
     ///
     /// # Errors
     /// A snapshot that does not decode, or a chain that is not entirely valid.
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Result<BenchChain, JsError> {
+        let mut loaded = Self::on_trust(json)?;
+        let found = loaded.chain.check_stored_senders(usize::MAX);
+        if let Some(m) = found.first() {
+            return Err(JsError::new(&m.to_string()));
+        }
+        Ok(loaded)
+    }
+
+    /// The part of [`Self::new`] before the first paint: decode and rebuild the state with the
+    /// stored senders taken on trust (none recovered).
+    ///
+    /// # Errors
+    /// A snapshot that does not decode, or a chain that is not entirely valid.
+    pub fn on_trust(json: &str) -> Result<BenchChain, JsError> {
         let snapshot = persist::decode_snapshot(json).map_err(|e| JsError::new(&e.to_string()))?;
         let chain = snapshot.chain;
         if chain.valid_len() != chain.len() {

@@ -1,4 +1,5 @@
-//! The storage banner (unreadable stored data) and general notices.
+//! The storage banner (unreadable stored data), the status of the stored-signature checks
+//! and general notices.
 
 use leptos::prelude::*;
 
@@ -40,6 +41,11 @@ pub fn StorageBanner() -> impl IntoView {
                 )}
             </div>
         </Show>
+        {move || state.sender_check.get().map(|c| view! {
+            <p class="muted small status-line" data-testid="sender-check" role="status">{format!(
+                "Checking the signatures of the stored chain: {} of {} transactions checked. Until then its senders are the ones storage holds.",
+                c.checked, c.total)}</p>
+        })}
         {move || state.save_error.get().map(|m| view! { <div class="banner warn" data-testid="notice" role="alert">{m}</div> })}
         {move || state.notice.get().map(|m| view! {
             <div class="banner warn" data-testid="notice" role="alert">

@@ -180,6 +180,8 @@ pub fn set_workers(state: AppState, text: &str) -> Result<(), String> {
 /// Validates the whole chain and writes a summary (timed).
 pub fn validate(state: AppState) {
     let start = clock::perf_ms();
+    // Complete: any stored sender still taken on trust is checked first.
+    super::sender_check::finish(state);
     let report = state
         .chain
         .with_untracked(|c| state.params.with_untracked(|p| c.validate(p)));

@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod nodes;
+pub mod sender_check;
 pub mod tabs;
 pub mod tx;
 pub mod wallet;
@@ -103,7 +104,8 @@ pub struct AppState {
     pub tip_state: Memo<State>,
     pub settings: RwSignal<Settings>,
     pub params: RwSignal<ChainParams>,
-    /// The live validation report of `chain`.
+    /// The live validation report of `chain` (`Chain::report`: the cached valid prefix, the
+    /// rest checked again; the Validate button runs the full `Chain::validate`).
     pub report: Memo<ValidationReport>,
     /// The explorer's lookups over `chain` (built in memory, never stored).
     pub explorer: Memo<Index>,
@@ -136,6 +138,9 @@ pub struct AppState {
     /// Why web workers cannot mine on this page (then the main thread does); `None` while
     /// they can (or have not been tried).
     pub workers_unavailable: RwSignal<Option<String>>,
+    /// How far the check of the senders the stored chain was loaded with has got; `None` when
+    /// none is left to check.
+    pub sender_check: RwSignal<Option<sender_check::SenderCheck>>,
     /// Whether storage already holds exactly this state (it was just loaded from there), so
     /// the save effect's first run can skip writing it back.
     pub stored_is_current: bool,
@@ -196,7 +201,7 @@ impl AppState {
     ) -> Self {
         let chain = RwSignal::new(snapshot.chain);
         let params = RwSignal::new(ChainParams::default());
-        let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.validate(p))));
+        let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.report(p))));
         let tip_state = Memo::new(move |_| chain.with(|c| c.state().clone()));
         let explorer = Memo::new(move |_| chain.with(Index::build));
         Self {
@@ -229,6 +234,7 @@ impl AppState {
             saving_blocked: RwSignal::new(saving_blocked),
             last_mined: RwSignal::new(None),
             workers_unavailable: RwSignal::new(None),
+            sender_check: RwSignal::new(None),
             stored_is_current: false,
         }
     }

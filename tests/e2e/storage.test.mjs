@@ -180,6 +180,31 @@ describe('storage', () => {
     assert.deepEqual(await page.getByTestId('account-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-address'))), addresses);
   }));
 
+  test('a stored chain whose sender was changed outside blocklab loads, then the signature check names the block', () => withApp(async ({ app, page }) => {
+    // Written natively (persist_tests::write_the_forged_sender_fixture): block 2 claims dev
+    // account 1 sent its transaction, re-rooted and re-mined, under the "signed by" tag that
+    // the app takes on trust at start and checks right after.
+    const forged = await readFile(new URL('../../crates/core/tests/data/persist/snapshot_v3_forged_sender.json', import.meta.url), 'utf8');
+    await page.evaluate((s) => { localStorage.clear(); localStorage.setItem('blocklab.snapshot', s); }, forged);
+    await app.reload();
+    const notice = app.id('notice').filter({ hasText: 'changed outside blocklab' });
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, /block #2: stored transaction 0x[0-9a-f]{64} claims sender 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 but was signed by 0x/);
+    await page.getByTestId('chain-summary').filter({ hasText: '4 blocks, 2 invalid' }).waitFor();
+    assert.equal(await app.id('sender-check').count(), 0, 'nothing left to check');
+    const card = page.locator('[data-testid=block-card][data-height="2"]');
+    await card.waitFor();
+    assert.match(await card.innerText(), /invalid/i);
+    // Saved again, the false sender is stored as claimed (not "signed by"): after a reload the
+    // block is invalid at once and nothing is taken on trust for it.
+    await storedBlocks(page, 4);
+    await page.waitForTimeout(300);
+    await app.reload();
+    await page.getByTestId('chain-summary').filter({ hasText: '4 blocks, 2 invalid' }).waitFor();
+    assert.equal(await app.id('notice').filter({ hasText: 'changed outside blocklab' }).count(), 0);
+  }));
+
   test('10,000 blocks with a signed transfer each are stored in real localStorage without a quota error', { timeout: 600_000 }, () => withApp(async ({ app, page }) => {
     // Written natively in the app's snapshot format (genesis + 10,000 blocks of one transfer).
     const dir = await mkdtemp(join(tmpdir(), 'blocklab-10k-'));
@@ -194,6 +219,9 @@ describe('storage', () => {
     assert.ok(units < 5_242_880 * 0.3, `one copy takes ${units} characters`);
     await app.reload();
     await page.getByTestId('chain-summary').filter({ hasText: '10001 blocks, all valid' }).waitFor({ timeout: 120_000 });
+    // The stored senders, taken on trust for the first paint, are all checked soon after.
+    await app.id('sender-check').waitFor({ state: 'detached', timeout: 120_000 });
+    assert.equal(await app.id('notice').count(), 0, 'every stored sender is its signer');
     // A new block: a full save, two copies briefly stored, no quota error.
     await app.setDifficulty(1);
     await app.id('mine-button').click();

@@ -71,7 +71,7 @@ export function decodeBlocks(bytes) {
       else if (tag === 2) { bytesField(); kinds.push('tx'); }
       else if (tag === 3) { take(20); amount(); kinds.push('coinbase'); }
       else if (tag === 4) { take(20); amount(); kinds.push('alloc'); }
-      else if (tag === 5) { take(20); bytesField(); kinds.push('tx'); }
+      else if (tag === 5 || tag === 6) { take(20); bytesField(); kinds.push('tx'); } // claimed / signed-by sender
       else throw new Error(`unknown tag ${tag}`);
     }
     if (take(1)[0] === 1) { varint(); varint(); varint(); }

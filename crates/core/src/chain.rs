@@ -9,7 +9,7 @@ use crate::genesis::{dev_allocations, genesis_block};
 use crate::hash::{BlockHash, Hash32, TxHash};
 use crate::pow::{self, MAX_DIFFICULTY};
 use crate::record::RecordError;
-use crate::state::{BlockOutcome, SenderCache, State, TxRuleError};
+use crate::state::{AssumedSenderMismatch, BlockOutcome, SenderCache, State, TxRuleError};
 
 /// Most entries one block may carry.
 pub const MAX_ENTRIES: usize = 1000;
@@ -339,6 +339,33 @@ struct Tip {
     senders: SenderCache,
 }
 
+/// A sender read back from storage that turned out not to be its transaction's signer
+/// ([`Chain::check_stored_senders`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSenderMismatch {
+    /// The block holding the transaction.
+    pub height: u64,
+    pub mismatch: AssumedSenderMismatch,
+}
+
+impl fmt::Display for StoredSenderMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = &self.mismatch;
+        match &m.signer {
+            Ok(signer) => write!(
+                f,
+                "block #{}: stored transaction {} claims sender {} but was signed by {}",
+                self.height, m.tx, m.claimed, signer
+            ),
+            Err(e) => write!(
+                f,
+                "block #{}: stored transaction {} claims sender {} but its signature does not recover ({e})",
+                self.height, m.tx, m.claimed
+            ),
+        }
+    }
+}
+
 /// A chain of blocks from genesis. It may hold invalid blocks (tamper mode edits them in place);
 /// [`Chain::validate`] says which. The chain caches the state at the end of its valid prefix
 /// ([`Chain::state`]) and the senders it has recovered.
@@ -496,6 +523,39 @@ impl Chain {
         &self.tip.senders
     }
 
+    /// How many senders read back from storage are still taken on trust (see
+    /// [`SenderCache::assume`]); until they are checked the chain's validity rests on them.
+    pub fn unchecked_senders(&self) -> usize {
+        self.tip.senders.unchecked()
+    }
+
+    /// Checks up to `max` of the senders taken on trust by recovering them. When one is not its
+    /// transaction's signer, the cache takes the real signer and the valid prefix is rebuilt:
+    /// from then on the block claiming it is invalid (as a tampered block is), and the state
+    /// is the one before it. Returns those senders, each with its block's height.
+    pub fn check_stored_senders(&mut self, max: usize) -> Vec<StoredSenderMismatch> {
+        let found = self.tip.senders.check_assumed(max);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        self.rebuild();
+        found
+            .into_iter()
+            .map(|m| StoredSenderMismatch {
+                height: self
+                    .blocks
+                    .iter()
+                    .position(|b| {
+                        b.entries
+                            .iter()
+                            .any(|e| matches!(e, Entry::Tx { raw, .. } if raw.hash() == m.tx))
+                    })
+                    .unwrap_or(0) as u64,
+                mismatch: m,
+            })
+            .collect()
+    }
+
     /// Appends a block after checking it against the tip: structure, and, when the chain is
     /// valid, every state rule (transactions, coinbase). On a chain that already holds an
     /// invalid block only the structure is checked (the state there is undefined; the block is
@@ -588,6 +648,30 @@ impl Chain {
         self.validate_with(params, &mut senders)
     }
 
+    /// The same report as [`Self::validate`], from what the chain already knows: the blocks of
+    /// its valid prefix passed every check when it was built (under `params`), so only the
+    /// blocks after it are checked again, from the cached state. What the app shows live;
+    /// [`Self::validate`] is the full re-check.
+    pub fn report(&self, params: &ChainParams) -> ValidationReport {
+        if *params != self.tip.params {
+            return self.validate(params);
+        }
+        let valid = self.tip.valid_len;
+        let mut verdicts: Vec<BlockVerdict> = self.blocks[..valid]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BlockVerdict {
+                height: i as u64,
+                hash: b.hash(),
+                problems: Vec::new(),
+            })
+            .collect();
+        let mut state = self.tip.state.clone();
+        let mut senders = self.tip.senders.clone();
+        self.check_from(valid, &mut state, params, &mut senders, &mut verdicts);
+        ValidationReport { blocks: verdicts }
+    }
+
     /// [`Self::validate`] with a caller-owned sender cache (kept between validations).
     pub fn validate_with(
         &self,
@@ -595,10 +679,24 @@ impl Chain {
         senders: &mut SenderCache,
     ) -> ValidationReport {
         let mut state = State::new();
-        let mut first_invalid: Option<u64> = None;
-        let mut parent: Option<&Block> = None;
         let mut blocks = Vec::with_capacity(self.blocks.len());
-        for (i, block) in self.blocks.iter().enumerate() {
+        self.check_from(0, &mut state, params, senders, &mut blocks);
+        ValidationReport { blocks }
+    }
+
+    /// Checks the blocks from `start` on, `state` being the state after the blocks before it
+    /// (all valid), and appends their verdicts.
+    fn check_from(
+        &self,
+        start: usize,
+        state: &mut State,
+        params: &ChainParams,
+        senders: &mut SenderCache,
+        blocks: &mut Vec<BlockVerdict>,
+    ) {
+        let mut first_invalid: Option<u64> = None;
+        let mut parent: Option<&Block> = start.checked_sub(1).and_then(|i| self.blocks.get(i));
+        for (i, block) in self.blocks.iter().enumerate().skip(start) {
             let position = i as u64;
             let mut problems = check_block(block, position, parent, params);
             match first_invalid {
@@ -623,7 +721,6 @@ impl Chain {
             });
             parent = Some(block);
         }
-        ValidationReport { blocks }
     }
 
     /// Total expected hashes behind the chain: the sum of 2^difficulty over its blocks.
@@ -859,6 +956,7 @@ pub(crate) mod tests {
                 let report = chain.validate(&ChainParams::default());
                 let first = report.first_invalid().map(|v| v.height);
                 prop_assert!(first == Some(k as u64) || first == Some(k as u64 + 1), "{report:?}");
+                prop_assert_eq!(chain.report(&ChainParams::default()), report);
             }
 
             /// Any change to any field of any record invalidates that block.
@@ -878,6 +976,37 @@ pub(crate) mod tests {
                 chain.replace(k, b);
                 let report = chain.validate(&ChainParams::default());
                 prop_assert_eq!(report.first_invalid().map(|v| v.height), Some(k as u64));
+                prop_assert_eq!(chain.report(&ChainParams::default()), report);
+            }
+
+            /// The live report (from the chain's cached valid prefix) is the full validation's,
+            /// for a chain of signed transactions edited anywhere: a sender, a header byte, a
+            /// block mined again after its sender was changed, or other params.
+            #[test]
+            fn the_cached_report_is_the_full_one(k in 1usize..4, kind in 0usize..4, at in 0usize..HEADER_LEN, mask in 1u8..=255, who in 0usize..4) {
+                let mut chain = crate::state::tests::test_chain();
+                let mut params = ChainParams::default();
+                let mut b = chain.blocks()[k].clone();
+                match kind {
+                    0 | 1 => {
+                        if let Some(Entry::Tx { from, .. }) = b.entries.iter_mut().find(|e| matches!(e, Entry::Tx { .. })) {
+                            *from = crate::state::tests::dev(who);
+                        }
+                        if kind == 1 {
+                            b.header.entries_root = b.computed_root();
+                            mine(&mut b);
+                        }
+                    }
+                    2 => {
+                        let mut bytes = b.header.encode();
+                        bytes[at] ^= mask;
+                        b.header = Header::decode(&bytes);
+                    }
+                    _ => params.block_reward = crate::amount::Wei::from_wei(u128::from(mask)),
+                }
+                chain.replace(k, b);
+                prop_assert_eq!(chain.report(&params), chain.validate(&params));
+                prop_assert_eq!(chain.report(&ChainParams::default()), chain.validate(&ChainParams::default()));
             }
         }
     }

@@ -4,10 +4,15 @@
 //!
 //! 1. **Bytes.** Each block is its canonical 116-byte header ([`Header::encode`]), a varint
 //!    entry count, the entries, then an optional mining-statistics record. A signed
-//!    transaction is stored as its raw signed bytes (RLP / EIP-2718) only: its sender is
-//!    recovered on load, never stored, unless the block claims a sender that is *not* the
-//!    signer (a tampered block), which gets the explicit-sender tag so the block reads back
-//!    exactly as it was. Amounts are minimal big-endian bytes behind a length byte.
+//!    transaction is stored as its raw signed bytes (RLP / EIP-2718) behind the sender its
+//!    block claims, with one of two tags: *signed by* (the sender was known to be the signer
+//!    when saved) or *claimed* (it was not, or could not be shown to be: a tampered block). A
+//!    *signed by* sender is taken on trust on load ([`SenderCache::assume`]) so a start need
+//!    not recover every sender before the first paint; the app checks them all right after
+//!    ([`crate::Chain::check_stored_senders`]), and a stored sender that is not the signer
+//!    turns its block invalid then. Storage written before that tag (raw bytes only, tag 2)
+//!    is still read: its senders are recovered while decoding. Amounts are minimal big-endian
+//!    bytes behind a length byte.
 //! 2. **Text.** localStorage holds UTF-16 strings and its quota counts UTF-16 code units
 //!    (measured in Chromium 156: 5,242,880 units per origin, the same for ASCII and CJK text).
 //!    Base64 carries 6 bits per unit; [`pack`] carries 15, as one code point in
@@ -32,13 +37,17 @@ const PACK_BASE: u32 = 0x4000;
 const PACK_BITS: u32 = 15;
 
 const TAG_RECORD: u8 = 1;
-/// A transaction whose claimed sender is its signer: only the raw bytes are stored.
+/// A transaction whose claimed sender is its signer, raw bytes only (the sender is recovered
+/// on load). Written until the *signed by* tag; read, no longer written.
 const TAG_TX: u8 = 2;
 const TAG_COINBASE: u8 = 3;
 const TAG_ALLOC: u8 = 4;
 /// A transaction stored with its claimed sender, because that sender is not (or could not be
 /// shown to be) its signer.
 const TAG_TX_WITH_SENDER: u8 = 5;
+/// A transaction stored with its claimed sender, which was known to be its signer when
+/// saved: taken on trust on load and checked after.
+const TAG_TX_SIGNED_BY: u8 = 6;
 
 /// Why compact data could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,9 +281,8 @@ impl<'a> Reader<'a> {
 }
 
 /// Encodes blocks in the compact byte form. `senders` says which stored transactions are
-/// known to be signed by the sender their block claims (those are stored without it); a
-/// transaction it does not know keeps its claimed sender, so encoding never runs a signature
-/// recovery.
+/// known to be signed by the sender their block claims (tagged *signed by*); any other keeps
+/// its claimed sender under the *claimed* tag, so encoding never runs a signature recovery.
 pub fn encode_blocks(blocks: &[Block], senders: &SenderCache) -> Vec<u8> {
     let mut out = Vec::with_capacity(blocks.len() * 280 + 8);
     put_varint(&mut out, blocks.len() as u64);
@@ -308,11 +316,11 @@ fn encode_entry(out: &mut Vec<u8>, entry: &Entry, senders: &SenderCache) {
         }
         Entry::Tx { from, raw } => {
             if matches!(senders.known(raw), Some(Ok(signer)) if signer == from) {
-                out.push(TAG_TX);
+                out.push(TAG_TX_SIGNED_BY);
             } else {
                 out.push(TAG_TX_WITH_SENDER);
-                out.extend_from_slice(from.as_bytes());
             }
+            out.extend_from_slice(from.as_bytes());
             put_bytes(out, &raw.raw());
         }
         Entry::Coinbase { to, amount } => {
@@ -328,9 +336,10 @@ fn encode_entry(out: &mut Vec<u8>, entry: &Entry, senders: &SenderCache) {
     }
 }
 
-/// Decodes [`encode_blocks`] output. Each transaction stored without its sender has it
-/// recovered here, and remembered in the returned cache so the chain built from these blocks
-/// does not recover it a second time.
+/// Decodes [`encode_blocks`] output. A *signed by* sender is assumed in the returned cache
+/// (checked later, see [`SenderCache::check_assumed`]); a transaction stored without its
+/// sender (tag 2, older storage) has it recovered here and remembered, so the chain built from
+/// these blocks recovers none of them a second time.
 ///
 /// # Errors
 /// [`CompactError`] for any malformed input.
@@ -397,6 +406,12 @@ fn decode_entry(r: &mut Reader<'_>, senders: &mut SenderCache) -> Result<Entry, 
                 raw,
             })
         }
+        TAG_TX_SIGNED_BY => {
+            let from = r.address("a transaction sender")?;
+            let raw = r.signed_tx()?;
+            senders.assume(&raw, from);
+            Ok(Entry::Tx { from, raw })
+        }
         TAG_TX_WITH_SENDER => {
             let from = r.address("a transaction sender")?;
             Ok(Entry::Tx {
@@ -450,6 +465,7 @@ pub fn utf16_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::{Chain, ChainParams};
     use crate::state::tests::{dev, eth, test_chain, transfer};
     use proptest::prelude::*;
 
@@ -514,31 +530,144 @@ mod tests {
         };
         *from = dev(7);
         let bytes = encode_blocks(&blocks, chain.sender_cache());
-        let (back, _) = decode_blocks(&bytes).unwrap();
+        let (back, senders) = decode_blocks(&bytes).unwrap();
         assert_eq!(back, blocks);
-        // The honest chain stores no sender: 20 bytes less per transaction.
-        let honest = encode_blocks(chain.blocks(), chain.sender_cache());
-        assert_eq!(honest.len() + 20, bytes.len());
+        // Stored as *claimed*, not *signed by*: it is not taken on trust, so a chain built
+        // from these blocks recovers it and finds block 1 invalid at once.
+        assert_eq!(senders.unchecked(), transactions(&blocks) - 1);
+        let rebuilt =
+            Chain::from_blocks_with_senders(back, &ChainParams::default(), senders).unwrap();
+        assert_eq!(rebuilt.valid_len(), 1);
     }
 
-    #[test]
-    fn decoded_senders_are_remembered() {
-        let chain = test_chain();
-        let bytes = encode_blocks(chain.blocks(), chain.sender_cache());
-        let (_, senders) = decode_blocks(&bytes).unwrap();
-        let txs = chain
-            .blocks()
+    fn transactions(blocks: &[Block]) -> usize {
+        blocks
             .iter()
             .flat_map(|b| &b.entries)
             .filter(|e| matches!(e, Entry::Tx { .. }))
-            .count();
+            .count()
+    }
+
+    #[test]
+    fn stored_senders_are_assumed_then_checked() {
+        let chain = test_chain();
+        let bytes = encode_blocks(chain.blocks(), chain.sender_cache());
+        let (blocks, senders) = decode_blocks(&bytes).unwrap();
+        let txs = transactions(&blocks);
         assert!(txs >= 3);
         assert_eq!(senders.len(), txs);
+        assert_eq!(senders.recoveries(), 0, "taken from storage, not recovered");
+        assert_eq!(senders.unchecked(), txs);
+        let mut loaded =
+            Chain::from_blocks_with_senders(blocks, &ChainParams::default(), senders).unwrap();
+        assert_eq!(loaded.valid_len(), chain.len());
         assert_eq!(
-            senders.recoveries(),
+            loaded.sender_cache().recoveries(),
             0,
-            "remembered, not recovered by the cache"
+            "the state was rebuilt without recovering"
         );
+        assert_eq!(loaded.state(), chain.state());
+        assert_eq!(loaded.check_stored_senders(1), vec![]);
+        assert_eq!(loaded.unchecked_senders(), txs - 1);
+        assert_eq!(loaded.check_stored_senders(usize::MAX), vec![]);
+        assert_eq!(loaded.unchecked_senders(), 0);
+        assert_eq!(
+            loaded.sender_cache().recoveries(),
+            txs as u64,
+            "each checked once"
+        );
+        assert_eq!(loaded.valid_len(), chain.len());
+    }
+
+    #[test]
+    fn a_stored_sender_altered_outside_the_app_is_found_by_the_check() {
+        let chain = test_chain();
+        let Some(Entry::Tx { from, raw }) = chain.blocks()[2].entries.get(1).cloned() else {
+            panic!("block 2 holds a transaction second")
+        };
+        // A forged copy: block 2 claims dev 1 sent its transaction (dev 1 could have: funded,
+        // and its next nonce is this transaction's), with the entries root recomputed and
+        // every block from there mined again, so only the signature check can tell.
+        assert_ne!(from, dev(1));
+        let mut blocks = chain.blocks().to_vec();
+        if let Some(Entry::Tx { from: f, .. }) = blocks[2].entries.get_mut(1) {
+            *f = dev(1);
+        }
+        for i in 2..blocks.len() {
+            blocks[i].header.prev_hash = blocks[i - 1].hash();
+            blocks[i].header.entries_root = blocks[i].computed_root();
+            crate::chain::tests::mine(&mut blocks[i]);
+        }
+        let mut bytes = encode_blocks(&blocks, chain.sender_cache());
+        // Stored as if it had been checked when saved (the *signed by* tag).
+        let at = (0..bytes.len() - 21)
+            .find(|&i| bytes[i] == TAG_TX_WITH_SENDER && bytes[i + 1..i + 21] == *dev(1).as_bytes())
+            .expect("the forged entry");
+        bytes[at] = TAG_TX_SIGNED_BY;
+        let (blocks, senders) = decode_blocks(&bytes).unwrap();
+        let mut loaded =
+            Chain::from_blocks_with_senders(blocks, &ChainParams::default(), senders).unwrap();
+        // On trust, the altered chain looks valid until its senders are checked ...
+        assert_eq!(loaded.valid_len(), chain.len());
+        let found = loaded.check_stored_senders(usize::MAX);
+        // ... then the block claiming the false sender is invalid, and the state is the one
+        // before it.
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].height, 2);
+        assert_eq!(found[0].mismatch.tx, raw.hash());
+        assert_eq!(found[0].mismatch.claimed, dev(1));
+        assert_eq!(found[0].mismatch.signer, Ok(from));
+        assert!(found[0]
+            .to_string()
+            .contains(&format!("block #2: stored transaction {}", raw.hash())));
+        assert_eq!(loaded.valid_len(), 2);
+        assert!(!loaded.validate(&ChainParams::default()).is_valid());
+        assert_eq!(loaded.unchecked_senders(), 0);
+        // Saved again, the false sender is stored as *claimed*: it is never trusted again.
+        let again = encode_blocks(loaded.blocks(), loaded.sender_cache());
+        let (_, senders) = decode_blocks(&again).unwrap();
+        assert_eq!(senders.unchecked(), transactions(loaded.blocks()) - 1);
+    }
+
+    #[test]
+    fn storage_from_before_the_signed_by_tag_is_recovered_on_load() {
+        let chain = test_chain();
+        let bytes = encode_blocks(chain.blocks(), chain.sender_cache());
+        // Rewrite every *signed by* entry as the older raw-bytes-only form (tag 2, no sender).
+        let senders: Vec<Address> = chain
+            .blocks()
+            .iter()
+            .flat_map(|b| &b.entries)
+            .filter_map(|e| match e {
+                Entry::Tx { from, .. } => Some(*from),
+                _ => None,
+            })
+            .collect();
+        let mut old = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if i + 21 <= bytes.len()
+                && bytes[i] == TAG_TX_SIGNED_BY
+                && senders
+                    .iter()
+                    .any(|f| &bytes[i + 1..i + 21] == f.as_bytes().as_slice())
+            {
+                old.push(TAG_TX);
+                i += 21;
+            } else {
+                old.push(bytes[i]);
+                i += 1;
+            }
+        }
+        assert_eq!(old.len() + 20 * transactions(chain.blocks()), bytes.len());
+        let (blocks, senders) = decode_blocks(&old).unwrap();
+        assert_eq!(blocks, chain.blocks());
+        assert_eq!(
+            senders.unchecked(),
+            0,
+            "recovered while decoding, nothing on trust"
+        );
+        assert_eq!(senders.len(), transactions(&blocks));
     }
 
     #[test]

@@ -310,10 +310,27 @@ pub fn check_tx(
 /// Recovered senders by transaction hash, so a transaction already verified is never recovered
 /// again. Sound because the hash is keccak256 of the raw signed bytes: any change to a field or
 /// to the signature changes the key.
+///
+/// A sender can also be *assumed* ([`SenderCache::assume`]): taken from storage on trust so a
+/// start need not recover every stored sender before the first paint. Each assumed sender
+/// stays on a list until [`SenderCache::check_assumed`] recovers it; one that is not its
+/// transaction's signer is replaced by what recovery gave and reported.
 #[derive(Debug, Clone, Default)]
 pub struct SenderCache {
     senders: HashMap<TxHash, Result<Address, TxError>>,
     recoveries: u64,
+    /// Transactions whose cached sender was assumed and is not checked yet (checked last first).
+    assumed: Vec<SignedTx>,
+}
+
+/// A sender taken from storage that is not its transaction's signer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumedSenderMismatch {
+    pub tx: TxHash,
+    /// The sender storage claimed.
+    pub claimed: Address,
+    /// What recovery gave: another address, or why there is none.
+    pub signer: Result<Address, TxError>,
 }
 
 impl SenderCache {
@@ -345,6 +362,45 @@ impl SenderCache {
     /// Records a sender already known (a transaction signed or recovered elsewhere).
     pub fn remember(&mut self, tx: &Recovered) {
         self.senders.insert(tx.hash(), Ok(tx.sender()));
+    }
+
+    /// Takes `sender` as the sender of `tx` without recovering it (a sender read back from
+    /// storage), until [`Self::check_assumed`] checks it. No-op for a transaction already
+    /// cached.
+    pub fn assume(&mut self, tx: &SignedTx, sender: Address) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.senders.entry(tx.hash()) {
+            slot.insert(Ok(sender));
+            self.assumed.push(tx.clone());
+        }
+    }
+
+    /// How many assumed senders are not checked yet.
+    pub fn unchecked(&self) -> usize {
+        self.assumed.len()
+    }
+
+    /// Recovers up to `max` assumed senders. Each one that is not its transaction's signer is
+    /// replaced in the cache by what recovery gave, and returned.
+    pub fn check_assumed(&mut self, max: usize) -> Vec<AssumedSenderMismatch> {
+        let mut found = Vec::new();
+        for _ in 0..max {
+            let Some(tx) = self.assumed.pop() else { break };
+            let hash = tx.hash();
+            let Some(Ok(claimed)) = self.senders.get(&hash).cloned() else {
+                continue;
+            };
+            self.recoveries += 1;
+            let signer = tx.recover_sender();
+            if signer.as_ref() != Ok(&claimed) {
+                self.senders.insert(hash, signer.clone());
+                found.push(AssumedSenderMismatch {
+                    tx: hash,
+                    claimed,
+                    signer,
+                });
+            }
+        }
+        found
     }
 
     /// How many recoveries this cache has run.
