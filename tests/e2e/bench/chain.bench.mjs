@@ -42,8 +42,9 @@ await page.getByTestId('app-ready').waitFor();
 await importNoble(page, { secp: '@noble/curves/secp256k1.js', sha3: '@noble/hashes/sha3.js' });
 await installTimer(page);
 
-// (a) and (c): in one page.
-const inPage = await page.evaluate(async ({ RUNS, RECOVER_N }) => {
+// (a) and (c): in one page (skipped with BENCH_COLD_ONLY=1, to measure (b) alone).
+const COLD_ONLY = process.env.BENCH_COLD_ONLY === '1';
+const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N }) => {
   const wb = window.wasmBindings;
   const { secp256k1: secp } = window.peer.secp;
   const { keccak_256 } = window.peer.sha3;
@@ -79,6 +80,7 @@ const inPage = await page.evaluate(async ({ RUNS, RECOVER_N }) => {
     recoveries_cold: cold,
     recoveries_warm: warm,
     load_decode_and_rebuild: await t(() => new wb.BenchChain(json).free(), RUNS),
+    load_on_trust: await t(() => wb.BenchChain.on_trust(json).free(), RUNS),
     validate_cold: await t(() => chain.validate_cold(), RUNS),
     validate_warm: await t(() => chain.validate_warm(), RUNS),
     recover_blocklab: await t(() => wb.bench_recover_addresses(digests, sigs), RUNS),
@@ -99,15 +101,19 @@ const inPage = await page.evaluate(async ({ RUNS, RECOVER_N }) => {
   c.blocks = ch.blocks();
   c.transactions = ch.transactions();
   c.load_only = await t(() => new wb.BenchChain(json10k).free(), RUNS);
+  c.load_on_trust = await t(() => wb.BenchChain.on_trust(json10k).free(), RUNS);
   c.validate_warm = await t(() => ch.validate_warm(), RUNS);
   ch.free();
   return { a, c };
 }, { RUNS, RECOVER_N });
 await page.close();
 
-// (b) cold start: a fresh page per run, the snapshot already in localStorage.
-async function coldStart(file) {
-  const ctx = await suite.browser.newContext(BENCH_CONTEXT);
+// (b) cold start: a fresh page per run, the snapshot already in localStorage. `returning`: the
+// service worker is allowed and installed by the first page (as for anyone who has a chain
+// stored: they have visited before), so the site's files come from its cache and Chromium may
+// reuse its compiled wasm; otherwise every page fetches (no-store) and compiles everything.
+async function coldStart(file, returning) {
+  const ctx = await suite.browser.newContext(returning ? { ...BENCH_CONTEXT, serviceWorkers: 'allow' } : BENCH_CONTEXT);
   await ctx.addInitScript(() => {
     window.__coldStart = new Promise((resolve) => {
       let seen = false;
@@ -117,7 +123,10 @@ async function coldStart(file) {
         seen = true;
         const ready = performance.now();
         const tab = document.querySelector('[data-testid=nav-wallet]');
+        // Handled when the Wallet screen is in the DOM (other changes, such as the status of
+        // the stored-signature checks, do not count).
         const after = new MutationObserver(() => {
+          if (!main.querySelector('[data-testid=wallet-security-warning]')) return;
           after.disconnect();
           const interactive = performance.now();
           requestAnimationFrame(() => setTimeout(() => resolve({ ready, interactive, painted: performance.now() })));
@@ -131,6 +140,15 @@ async function coldStart(file) {
   const p0 = await ctx.newPage();
   await p0.goto(suite.server.url);
   await p0.getByTestId('app-ready').waitFor();
+  if (returning) {
+    // Installed and activated: its install step has cached every site file.
+    const cached = await p0.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      const keys = await caches.keys();
+      return keys.length ? (await (await caches.open(keys[0])).keys()).length : 0;
+    });
+    if (!cached) throw new Error('the service worker cached nothing');
+  }
   let stored = 0;
   let expectedTip = 0;
   if (file) {
@@ -141,17 +159,23 @@ async function coldStart(file) {
     stored = await p0.evaluate((s) => { localStorage.clear(); localStorage.setItem('blocklab.snapshot', s); return localStorage.getItem('blocklab.snapshot').length; }, snapshot);
   }
   await p0.close();
-  const samples = { ready: [], interactive: [], painted: [] };
+  const samples = { ready: [], interactive: [], painted: [], checked: [] };
   for (let i = 0; i < COLD_RUNS + 1; i++) {
     const p = await ctx.newPage();
     await p.goto(suite.server.url);
     const r = await p.evaluate(() => window.__coldStart);
+    // When the last stored signature was checked (the check's status line is gone; polled).
+    r.checked = await p.evaluate(() => new Promise((resolve) => {
+      const poll = () => (document.querySelector('[data-testid=sender-check]') ? setTimeout(poll, 2) : resolve(performance.now()));
+      poll();
+    }));
     if (!(await p.locator('[data-testid=nav-ledger]').count())) throw new Error('app not mounted');
     // The stored chain was loaded (not a new one): the ledger's newest card is its tip.
     await p.evaluate(() => { location.hash = '#/ledger'; });
     await p.locator('[data-testid=block-card]').first().waitFor();
     const tip = Math.max(...await p.locator('[data-testid=block-card]').evaluateAll((cards) => cards.map((c) => Number(c.dataset.height))));
     if (tip !== expectedTip) throw new Error(`${file ?? 'no snapshot'}: the app shows tip #${tip}, not #${expectedTip}`);
+    if (returning && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller)))) throw new Error('page not served by the service worker');
     if (i > 0) for (const k of Object.keys(samples)) samples[k].push(r[k]); // the first run warms the browser
     await p.close();
   }
@@ -161,10 +185,12 @@ async function coldStart(file) {
   await p.getByTestId('app-ready').waitFor();
   const kept = (await readStored(p))?.blocks.length ?? 0;
   await ctx.close();
-  return { file, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), interactive: stats(samples.interactive), painted: stats(samples.painted) };
+  return { file, returning, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), interactive: stats(samples.interactive), painted: stats(samples.painted), checked: stats(samples.checked) };
 }
 const b = [];
-for (const file of [null, 'chain-1000-empty.json', 'chain-1000.json']) b.push(await coldStart(file));
+for (const returning of [false, true]) {
+  for (const file of [null, 'chain-1000-empty.json', 'chain-1000.json']) b.push(await coldStart(file, returning));
+}
 
 const browser = chromiumVersion();
 await context.close();
@@ -182,6 +208,10 @@ const d = {
   files: generated,
 };
 
+if (COLD_ONLY) {
+  for (const r of b) console.log(`| ${r.returning ? 'returning' : 'first'} | ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} | ${fmt(r.checked, 0)} |`);
+  process.exit(0);
+}
 const { a, c } = inPage;
 const rate = (n, ms) => (n / (ms / 1000)).toFixed(0);
 console.log(`\nChain load and validation, ${browser}; medians of ${RUNS} runs after a warm-up (ms); load ${loadBefore.join(' ')} -> ${loadAfter.join(' ')}`);
@@ -190,14 +220,15 @@ console.log('| measurement | median (min-max) ms | rate |');
 console.log('|---|---:|---:|');
 console.log(`| validate, cold (empty sender cache) | ${fmt(a.validate_cold)} | ${rate(a.transactions, a.validate_cold.median)} tx/s |`);
 console.log(`| validate, warm (senders cached on load) | ${fmt(a.validate_warm)} | ${rate(a.transactions, a.validate_warm.median)} tx/s |`);
-console.log(`| load (decode_snapshot: parse + state rebuild, recovers every sender once) | ${fmt(a.load_decode_and_rebuild)} | ${rate(a.transactions, a.load_decode_and_rebuild.median)} tx/s |`);
+console.log(`| load (decode_snapshot: parse + state rebuild, then every stored sender checked: recovered once) | ${fmt(a.load_decode_and_rebuild)} | ${rate(a.transactions, a.load_decode_and_rebuild.median)} tx/s |`);
+console.log(`| load before the first paint (the same, stored senders on trust: none recovered) | ${fmt(a.load_on_trust)} | ${rate(a.transactions, a.load_on_trust.median)} tx/s |`);
 console.log(`| recover ${a.recover_n} senders, blocklab (wasm, k256) | ${fmt(a.recover_blocklab)} | ${rate(a.recover_n, a.recover_blocklab.median)} /s |`);
 console.log(`| recover ${a.recover_n} senders, @noble/curves 2.4.0 | ${fmt(a.recover_noble)} | ${rate(a.recover_n, a.recover_noble.median)} /s |`);
 console.log(`recovery: blocklab / noble = ${(a.recover_noble.median / a.recover_blocklab.median).toFixed(2)}x`);
-console.log(`\n(b) cold start, navigation to interactive (ms since navigation start), median of ${COLD_RUNS} fresh pages (HTTP cache off: no-store)`);
-console.log('| snapshot in localStorage | chars | app-ready in DOM | click handled | next frame |');
-console.log('|---|---:|---:|---:|---:|');
-for (const r of b) console.log(`| ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} |`);
-console.log(`\n(c) ${c.blocks} blocks (${c.transactions} transactions): load + full validation ${fmt(c.load_and_validate, 0)} ms; load alone ${fmt(c.load_only, 0)}; validation alone (warm) ${fmt(c.validate_warm, 0)}`);
+console.log(`\n(b) cold start, navigation to interactive (ms since navigation start), median of ${COLD_RUNS} fresh pages; first visit: HTTP cache off (no-store), no service worker; returning: the site from the service worker's cache`);
+console.log('| visit | snapshot in localStorage | chars | app-ready in DOM | click handled | next frame | stored signatures all checked |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const r of b) console.log(`| ${r.returning ? 'returning' : 'first'} | ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} | ${fmt(r.checked, 0)} |`);
+console.log(`\n(c) ${c.blocks} blocks (${c.transactions} transactions): load + full validation ${fmt(c.load_and_validate, 0)} ms; load alone (senders checked) ${fmt(c.load_only, 0)}; load on trust (before the first paint) ${fmt(c.load_on_trust, 0)}; validation alone (warm) ${fmt(c.validate_warm, 0)}`);
 console.log(`\n(d) snapshot bytes: ${d.bytes_per_block_coinbase_only.toFixed(0)} per block (header + coinbase), ${d.bytes_per_transaction.toFixed(0)} per transaction (1 per block), ${d.bytes_per_transaction_in_100x100.toFixed(0)} per transaction (100 per block)`);
 await writeResults('chain', { browser, runs: RUNS, cold_runs: COLD_RUNS, load_before: loadBefore, load_after: loadAfter, a, b, c, d });
