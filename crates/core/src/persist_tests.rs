@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::block::Entry;
-use crate::state::tests::{block_with, dev, eth, test_chain, transfer};
+use crate::state::tests::{
+    block_with, dev, eth, forged_sender_blocks, test_chain, transactions, transfer,
+};
 use std::cell::Cell;
 
 /// A fixture file of an older format, saved under `crates/core/tests/data/persist/`.
@@ -166,16 +168,6 @@ fn a_version_2_mempool_entry_with_a_false_sender_is_dropped() {
     assert_eq!(back.mempool.len(), honest.mempool.len() - 1);
 }
 
-/// Transactions in a chain's blocks.
-fn transactions(chain: &Chain) -> usize {
-    chain
-        .blocks()
-        .iter()
-        .flat_map(|b| &b.entries)
-        .filter(|e| matches!(e, Entry::Tx { .. }))
-        .count()
-}
-
 /// `snapshot_v3_8e183ff.json` was written by the version 3 encoder as it was at 8e183ff, before
 /// senders were stored (genesis + 3 blocks of 2 signed transfers; see the README there): its
 /// senders are recovered while decoding, none is taken on trust. Saved again, every sender is
@@ -186,7 +178,7 @@ fn version_3_from_before_stored_senders_loads_and_resaves() {
     let first = decode_snapshot(&text).unwrap();
     assert_eq!(first.chain.len(), 4);
     assert_eq!(first.chain.valid_len(), 4);
-    assert_eq!(transactions(&first.chain), 6);
+    assert_eq!(transactions(first.chain.blocks()), 6);
     assert_eq!(
         first.chain.unchecked_senders(),
         0,
@@ -215,7 +207,7 @@ fn a_forged_stored_sender_is_found_by_the_check_after_load() {
     let mut chain = decode_snapshot(&text).unwrap().chain;
     assert_eq!(chain.len(), 4);
     assert_eq!(chain.valid_len(), 4, "on trust, before the check");
-    assert_eq!(chain.unchecked_senders(), transactions(&chain));
+    assert_eq!(chain.unchecked_senders(), transactions(chain.blocks()));
     let found = chain.check_stored_senders(usize::MAX);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].height, 2);
@@ -231,29 +223,13 @@ fn a_forged_stored_sender_is_found_by_the_check_after_load() {
 #[test]
 #[ignore = "writes a fixture file"]
 fn write_the_forged_sender_fixture() {
-    let honest = test_chain();
-    let mut blocks = honest.blocks().to_vec();
-    let Some(Entry::Tx { from, raw }) = blocks[2].entries.get_mut(1) else {
-        panic!("block 2 holds a transaction second")
-    };
-    assert_ne!(*from, dev(1));
-    *from = dev(1);
-    let forged_tx = raw.clone();
-    for i in 2..blocks.len() {
-        blocks[i].header.prev_hash = blocks[i - 1].hash();
-        blocks[i].header.entries_root = blocks[i].computed_root();
-        crate::chain::tests::mine(&mut blocks[i]);
-    }
-    // The cache a chain read back from such storage would hold: the false sender on trust.
+    let (blocks, _) = forged_sender_blocks();
+    // The cache a chain read back from such storage would hold: every claimed sender, the
+    // false one too, on trust (so the encoder tags them all *signed by*).
     let mut forged_cache = crate::state::SenderCache::new();
-    forged_cache.assume(&forged_tx, dev(1));
-    for b in &blocks {
-        for e in &b.entries {
-            if let Entry::Tx { from, raw } = e {
-                if raw.hash() != forged_tx.hash() {
-                    forged_cache.assume(raw, *from);
-                }
-            }
+    for e in blocks.iter().flat_map(|b| &b.entries) {
+        if let Entry::Tx { from, raw } = e {
+            forged_cache.assume(raw, *from);
         }
     }
     let chain =
@@ -339,13 +315,7 @@ fn ten_thousand_blocks_with_a_transfer_each_fit_the_quota() {
     const BLOCKS: u64 = 10_000;
     let chain = chain_of_transfers(BLOCKS);
     assert_eq!(chain.valid_len(), 10_001);
-    let txs = chain
-        .blocks()
-        .iter()
-        .flat_map(|b| &b.entries)
-        .filter(|e| matches!(e, Entry::Tx { .. }))
-        .count();
-    assert_eq!(txs, 10_000);
+    assert_eq!(transactions(chain.blocks()), 10_000);
     let snapshot = Snapshot {
         chain,
         pending: Vec::new(),

@@ -127,6 +127,35 @@ pub fn test_chain() -> Chain {
     chain
 }
 
+/// Signed transactions in `blocks`.
+pub fn transactions(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .flat_map(|b| &b.entries)
+        .filter(|e| matches!(e, Entry::Tx { .. }))
+        .count()
+}
+
+/// [`test_chain`]'s blocks with block 2's transaction claiming dev account 1 as its sender
+/// (it could have sent it: funded, and its next nonce is this transaction's), the entries root
+/// recomputed and every block from there mined again: a forgery only the signature shows.
+/// Returns the blocks and the forged transaction.
+pub fn forged_sender_blocks() -> (Vec<Block>, SignedTx) {
+    let mut blocks = test_chain().blocks().to_vec();
+    let Some(Entry::Tx { from, raw }) = blocks[2].entries.get_mut(1) else {
+        panic!("block 2 holds a transaction second")
+    };
+    assert_ne!(*from, dev(1));
+    *from = dev(1);
+    let forged = raw.clone();
+    for i in 2..blocks.len() {
+        blocks[i].header.prev_hash = blocks[i - 1].hash();
+        blocks[i].header.entries_root = blocks[i].computed_root();
+        mine(&mut blocks[i]);
+    }
+    (blocks, forged)
+}
+
 fn conserved(state: &State) -> bool {
     let s = state.supply();
     state.total_balance().unwrap().as_wei() + s.burned.as_wei()
