@@ -532,7 +532,9 @@ impl Chain {
     /// Checks up to `max` of the senders taken on trust by recovering them. When one is not its
     /// transaction's signer, the cache takes the real signer and the valid prefix is rebuilt:
     /// from then on the block claiming it is invalid (as a tampered block is), and the state
-    /// is the one before it. Returns those senders, each with its block's height.
+    /// is the one before it. Returns those senders, each with its block's height (a sender
+    /// whose transaction the chain no longer holds, after an edit or a reorganisation, is
+    /// corrected in the cache but not returned).
     pub fn check_stored_senders(&mut self, max: usize) -> Vec<StoredSenderMismatch> {
         let found = self.tip.senders.check_assumed(max);
         if found.is_empty() {
@@ -541,17 +543,16 @@ impl Chain {
         self.rebuild();
         found
             .into_iter()
-            .map(|m| StoredSenderMismatch {
-                height: self
-                    .blocks
-                    .iter()
-                    .position(|b| {
-                        b.entries
-                            .iter()
-                            .any(|e| matches!(e, Entry::Tx { raw, .. } if raw.hash() == m.tx))
-                    })
-                    .unwrap_or(0) as u64,
-                mismatch: m,
+            .filter_map(|m| {
+                let height = self.blocks.iter().position(|b| {
+                    b.entries
+                        .iter()
+                        .any(|e| matches!(e, Entry::Tx { raw, .. } if raw.hash() == m.tx))
+                })?;
+                Some(StoredSenderMismatch {
+                    height: height as u64,
+                    mismatch: m,
+                })
             })
             .collect()
     }

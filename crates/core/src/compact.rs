@@ -612,6 +612,28 @@ mod tests {
     }
 
     #[test]
+    fn a_false_stored_sender_no_longer_in_the_chain_is_not_reported() {
+        let (blocks, forged) = forged_sender_blocks();
+        let mut senders = SenderCache::new();
+        for e in blocks.iter().flat_map(|b| &b.entries) {
+            if let Entry::Tx { from, raw } = e {
+                senders.assume(raw, *from);
+            }
+        }
+        let mut loaded =
+            Chain::from_blocks_with_senders(blocks, &ChainParams::default(), senders).unwrap();
+        // Before the check, block 2 is edited (tamper mode) to drop the forged transaction.
+        let mut b = loaded.blocks()[2].clone();
+        b.entries
+            .retain(|e| !matches!(e, Entry::Tx { raw, .. } if raw.hash() == forged.hash()));
+        assert!(loaded.replace(2, b));
+        // Its false sender is corrected in the cache but named nowhere: no block holds it.
+        assert_eq!(loaded.check_stored_senders(usize::MAX), vec![]);
+        assert_eq!(loaded.unchecked_senders(), 0);
+        assert_ne!(loaded.sender_cache().known(&forged), Some(&Ok(dev(1))));
+    }
+
+    #[test]
     fn storage_from_before_the_signed_by_tag_is_recovered_on_load() {
         let chain = test_chain();
         let bytes = encode_blocks(chain.blocks(), chain.sender_cache());
