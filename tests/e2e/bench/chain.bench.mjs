@@ -208,8 +208,14 @@ const d = {
   files: generated,
 };
 
-if (COLD_ONLY) {
+function printColdStart() {
+  console.log(`\n(b) cold start, navigation to interactive (ms since navigation start), median of ${COLD_RUNS} fresh pages; first visit: HTTP cache off (no-store), no service worker; returning: the site from the service worker's cache`);
+  console.log('| visit | snapshot in localStorage | chars | app-ready in DOM | click handled | next frame | stored signatures all checked |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of b) console.log(`| ${r.returning ? 'returning' : 'first'} | ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} | ${fmt(r.checked, 0)} |`);
+}
+if (COLD_ONLY) {
+  printColdStart();
   process.exit(0);
 }
 const { a, c } = inPage;
@@ -225,10 +231,7 @@ console.log(`| load before the first paint (the same, stored senders on trust: n
 console.log(`| recover ${a.recover_n} senders, blocklab (wasm, k256) | ${fmt(a.recover_blocklab)} | ${rate(a.recover_n, a.recover_blocklab.median)} /s |`);
 console.log(`| recover ${a.recover_n} senders, @noble/curves 2.4.0 | ${fmt(a.recover_noble)} | ${rate(a.recover_n, a.recover_noble.median)} /s |`);
 console.log(`recovery: blocklab / noble = ${(a.recover_noble.median / a.recover_blocklab.median).toFixed(2)}x`);
-console.log(`\n(b) cold start, navigation to interactive (ms since navigation start), median of ${COLD_RUNS} fresh pages; first visit: HTTP cache off (no-store), no service worker; returning: the site from the service worker's cache`);
-console.log('| visit | snapshot in localStorage | chars | app-ready in DOM | click handled | next frame | stored signatures all checked |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
-for (const r of b) console.log(`| ${r.returning ? 'returning' : 'first'} | ${r.file || '(none: new chain)'} | ${r.stored_chars} | ${fmt(r.ready, 0)} | ${fmt(r.interactive, 0)} | ${fmt(r.painted, 0)} | ${fmt(r.checked, 0)} |`);
+printColdStart();
 console.log(`\n(c) ${c.blocks} blocks (${c.transactions} transactions): load + full validation ${fmt(c.load_and_validate, 0)} ms; load alone (senders checked) ${fmt(c.load_only, 0)}; load on trust (before the first paint) ${fmt(c.load_on_trust, 0)}; validation alone (warm) ${fmt(c.validate_warm, 0)}`);
 console.log(`\n(d) snapshot bytes: ${d.bytes_per_block_coinbase_only.toFixed(0)} per block (header + coinbase), ${d.bytes_per_transaction.toFixed(0)} per transaction (1 per block), ${d.bytes_per_transaction_in_100x100.toFixed(0)} per transaction (100 per block)`);
 await writeResults('chain', { browser, runs: RUNS, cold_runs: COLD_RUNS, load_before: loadBefore, load_after: loadAfter, a, b, c, d });
