@@ -234,7 +234,7 @@ fn SendReal() -> impl IntoView {
                         <Field label="Gas price (gwei)" field="gas-price" get=|f| &f.gas_price set=|f| &mut f.gas_price />
                     }.into_any(),
                 }}
-                <Field label="Gas limit (empty: 21000 + data)" field="gas-limit" get=|f| &f.gas_limit set=|f| &mut f.gas_limit />
+                <Field label="Gas limit (empty: 21000 + data, at least the EIP-7623 floor)" field="gas-limit" get=|f| &f.gas_limit set=|f| &mut f.gas_limit />
                 <Field label="Nonce" field="nonce" get=|f| &f.nonce set=|f| &mut f.nonce />
                 <Field label="Chain id" field="chain-id" get=|f| &f.chain_id set=|f| &mut f.chain_id />
                 {move || n.errors.with(|es| es.iter().find(|e| e.field == "form" || e.field == "from").map(|e| e.message.clone()))

@@ -411,8 +411,8 @@ pub fn form_data(form: &SendForm) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The gas limit used when the field is empty: the intrinsic gas of the form's data
-/// (21000 for a plain transfer). `None` while the data is not readable.
+/// The gas limit used when the field is empty: the least Ethereum accepts for the form's data
+/// (21000 for a plain transfer; see `tx::min_gas_limit`). `None` while the data is not readable.
 pub fn default_gas_limit(form: &SendForm) -> Option<u64> {
     let data = form_data(form).ok()?;
     TxRequest::transfer(0, 0, Address::ZERO, Wei::ZERO)
@@ -520,7 +520,9 @@ pub fn build(form: &SendForm) -> Result<Transaction, Vec<FieldError>> {
     tx.map_err(|e| {
         let (field, label) = match e {
             TxError::PriorityFeeAboveMaxFee { .. } => ("priority-fee", "Priority fee"),
-            TxError::GasLimitBelowIntrinsic { .. } => ("gas-limit", "Gas limit"),
+            TxError::GasLimitBelowIntrinsic { .. } | TxError::GasLimitBelowFloor { .. } => {
+                ("gas-limit", "Gas limit")
+            }
             _ => ("form", "Transaction"),
         };
         vec![field_error(field, label, e)]

@@ -167,10 +167,18 @@ describe('send: signing', () => {
     await tx.id('send-type').selectOption('legacy');
     assert.equal(await tx.id('send-gas-price').inputValue(), '2');
     await tx.fill({ to: TO, amount: '0.000000000000000001', data: 'hi lab', nonce: '7', 'gas-price': '2.5' });
+    // A gas limit that pays the intrinsic gas (21096) but not Prague's calldata floor is refused.
+    await tx.fill({ 'gas-limit': '21200' });
     await tx.sign();
+    assert.match(await tx.text('send-error-gas-limit'), /below the 21240 gas .*EIP-7623/);
+    assert.equal(await tx.id('signed-tx').count(), 0);
+    await tx.fill({ 'gas-limit': '' });
+    await tx.sign();
+    // The default gas limit is the floor of EIP-7623 (21000 + 40 per non-zero byte), above the
+    // intrinsic gas (21000 + 16 per non-zero byte): what a node has required since Prague.
     const expected = await new Wallet(DEV_KEY_0).signTransaction({
       type: 0, chainId: 1337, nonce: 7, to: TO, value: 1n, data: hexlify(toUtf8Bytes('hi lab')),
-      gasPrice: parseUnits('2.5', 'gwei'), gasLimit: 21000n + 6n * 16n,
+      gasPrice: parseUnits('2.5', 'gwei'), gasLimit: 21000n + 6n * 40n,
     });
     assert.equal(await tx.text('signed-raw'), expected);
     await tx.id('open-in-verify').click();

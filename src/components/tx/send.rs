@@ -114,8 +114,8 @@ fn SendFormView() -> impl IntoView {
     let fee_kind = move || t.form.with(|f| f.fee_kind);
     let gas_hint = move || {
         t.form.with(default_gas_limit).map_or_else(
-            || "Empty: the intrinsic gas of the transfer and its data".to_owned(),
-            |g| format!("Empty: {g}, the intrinsic gas (21000, plus 16 per non-zero and 4 per zero data byte)"),
+            || "Empty: the least gas Ethereum accepts for the transfer and its data".to_owned(),
+            |g| format!("Empty: {g}, the least Ethereum accepts: 21000 plus the data's intrinsic gas (16 per non-zero, 4 per zero byte) or, when larger, Prague's calldata floor (40 and 10, EIP-7623)"),
         )
     };
     view! {

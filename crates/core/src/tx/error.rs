@@ -51,6 +51,8 @@ pub enum TxError {
     PriorityFeeAboveMaxFee { priority_fee: u128, max_fee: u128 },
     /// The gas limit is below the intrinsic gas of the transaction.
     GasLimitBelowIntrinsic { gas_limit: u64, intrinsic: u64 },
+    /// The gas limit pays the intrinsic gas but not Prague's calldata floor (EIP-7623).
+    GasLimitBelowFloor { gas_limit: u64, floor: u64 },
 }
 
 impl fmt::Display for TxError {
@@ -128,6 +130,10 @@ impl fmt::Display for TxError {
             } => write!(
                 f,
                 "a gas limit of {gas_limit} is below the {intrinsic} gas this transaction needs before it runs"
+            ),
+            Self::GasLimitBelowFloor { gas_limit, floor } => write!(
+                f,
+                "a gas limit of {gas_limit} is below the {floor} gas Ethereum charges for this call data since Prague (EIP-7623: 21000 plus 10 per zero and 40 per other byte); nodes refuse it"
             ),
         }
     }

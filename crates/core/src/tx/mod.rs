@@ -24,7 +24,7 @@ use k256::ecdsa::SigningKey;
 
 pub use crate::hash::TxHash;
 pub use error::TxError;
-pub use request::{intrinsic_gas, TxRequest, TRANSFER_GAS};
+pub use request::{floor_data_gas, intrinsic_gas, min_gas_limit, TxRequest, TRANSFER_GAS};
 /// 256-bit unsigned integer (from `ruint`, the type alloy-primitives wraps).
 pub use ruint::aliases::U256;
 pub use signed::{Recovered, SignedTx, TxSignature};

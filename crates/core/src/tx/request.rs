@@ -13,6 +13,9 @@ const NONZERO_BYTE_GAS: u64 = 16;
 const INITCODE_WORD_GAS: u64 = 2;
 const ACCESS_LIST_ADDRESS_GAS: u64 = 2_400;
 const ACCESS_LIST_KEY_GAS: u64 = 1_900;
+/// EIP-7623 (Prague): gas per calldata token in the floor; a zero byte is 1 token, any other 4.
+const FLOOR_TOKEN_GAS: u64 = 10;
+const NONZERO_BYTE_TOKENS: u64 = 4;
 
 fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
@@ -21,7 +24,8 @@ fn count(n: usize) -> u64 {
 /// Gas charged before any code runs (Cancun rules): 21000; 16 per non-zero and 4 per zero data
 /// byte (EIP-2028); for a contract creation 32000 more and 2 per 32-byte word of init code
 /// (EIP-3860); 2400 per access-list address and 1900 per storage key (EIP-2930). Saturates
-/// instead of overflowing. Prague's calldata floor (EIP-7623) is not included.
+/// instead of overflowing. Prague's calldata floor is [`floor_data_gas`]; a gas limit must pay
+/// both ([`min_gas_limit`]).
 pub fn intrinsic_gas(data: &[u8], is_create: bool, access_list: &[AccessListItem]) -> u64 {
     let zeros = count(data.iter().filter(|b| **b == 0).count());
     let nonzeros = count(data.len()).saturating_sub(zeros);
@@ -42,8 +46,26 @@ pub fn intrinsic_gas(data: &[u8], is_create: bool, access_list: &[AccessListItem
     gas
 }
 
-/// A transfer as the UI describes it. The gas limit defaults to the intrinsic gas (21000 for a
-/// plain transfer, plus the call data cost when there is data).
+/// Prague's calldata floor (EIP-7623): 21000 plus 10 gas per calldata token, where a zero byte
+/// is one token and any other byte four (so 10 per zero and 40 per non-zero byte). Since Prague
+/// a transaction whose gas limit is below it is invalid, and one that uses less is charged it.
+/// Saturates instead of overflowing.
+pub fn floor_data_gas(data: &[u8]) -> u64 {
+    let zeros = count(data.iter().filter(|b| **b == 0).count());
+    let nonzeros = count(data.len()).saturating_sub(zeros);
+    let tokens = zeros.saturating_add(nonzeros.saturating_mul(NONZERO_BYTE_TOKENS));
+    TRANSFER_GAS.saturating_add(tokens.saturating_mul(FLOOR_TOKEN_GAS))
+}
+
+/// The smallest gas limit Ethereum accepts since Prague: the larger of [`intrinsic_gas`] and
+/// [`floor_data_gas`]. A plain transfer needs 21000 either way.
+pub fn min_gas_limit(data: &[u8], is_create: bool, access_list: &[AccessListItem]) -> u64 {
+    intrinsic_gas(data, is_create, access_list).max(floor_data_gas(data))
+}
+
+/// A transfer as the UI describes it. The gas limit defaults to [`min_gas_limit`]: 21000 for a
+/// plain transfer; with data the larger of its intrinsic gas and Prague's calldata floor, so a
+/// transaction signed with the default is valid on Ethereum today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxRequest {
     pub chain_id: u64,
@@ -52,7 +74,7 @@ pub struct TxRequest {
     pub to: Option<Address>,
     pub value: U256,
     pub data: Vec<u8>,
-    /// `None`: use [`TxRequest::intrinsic_gas`].
+    /// `None`: use [`TxRequest::min_gas_limit`].
     pub gas_limit: Option<u64>,
 }
 
@@ -88,18 +110,29 @@ impl TxRequest {
         intrinsic_gas(&self.data, self.to.is_none(), &[])
     }
 
-    /// The gas limit to sign: the one set, or the intrinsic gas.
+    /// The smallest gas limit Ethereum accepts for this request (see [`min_gas_limit`]).
+    pub fn min_gas_limit(&self) -> u64 {
+        min_gas_limit(&self.data, self.to.is_none(), &[])
+    }
+
+    /// The gas limit to sign: the one set, or [`TxRequest::min_gas_limit`].
     ///
     /// # Errors
-    /// [`TxError::GasLimitBelowIntrinsic`] when a set limit cannot even pay the intrinsic gas.
+    /// [`TxError::GasLimitBelowIntrinsic`] when a set limit cannot even pay the intrinsic gas;
+    /// [`TxError::GasLimitBelowFloor`] when it pays that but not Prague's calldata floor (a
+    /// node would refuse the transaction).
     pub fn gas_limit(&self) -> Result<u64, TxError> {
         let intrinsic = self.intrinsic_gas();
+        let floor = floor_data_gas(&self.data);
         match self.gas_limit {
-            None => Ok(intrinsic),
+            None => Ok(intrinsic.max(floor)),
             Some(gas_limit) if gas_limit < intrinsic => Err(TxError::GasLimitBelowIntrinsic {
                 gas_limit,
                 intrinsic,
             }),
+            Some(gas_limit) if gas_limit < floor => {
+                Err(TxError::GasLimitBelowFloor { gas_limit, floor })
+            }
             Some(gas_limit) => Ok(gas_limit),
         }
     }

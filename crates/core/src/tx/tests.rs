@@ -440,7 +440,26 @@ fn gas_defaults() {
     let req = TxRequest::transfer(1, 0, bob(), Wei::ZERO);
     assert_eq!(req.gas_limit(), Ok(TRANSFER_GAS));
     let with_data = req.clone().with_data(vec![0, 0, 1, 2, 0]);
-    assert_eq!(with_data.gas_limit(), Ok(21000 + 3 * 4 + 2 * 16));
+    assert_eq!(with_data.intrinsic_gas(), 21000 + 3 * 4 + 2 * 16);
+    // The default pays Prague's calldata floor, here above the intrinsic gas (EIP-7623).
+    assert_eq!(floor_data_gas(&with_data.data), 21000 + 10 * (3 + 2 * 4));
+    assert_eq!(with_data.gas_limit(), Ok(21110));
+    assert_eq!(with_data.min_gas_limit(), 21110);
+    assert_eq!(
+        with_data.clone().with_gas_limit(21_109).eip1559(1, 2),
+        Err(TxError::GasLimitBelowFloor {
+            gas_limit: 21_109,
+            floor: 21_110
+        })
+    );
+    assert_eq!(
+        with_data
+            .clone()
+            .with_gas_limit(21_110)
+            .legacy(1)
+            .map(|t| t.gas_limit()),
+        Ok(21_110)
+    );
     assert_eq!(
         with_data.clone().with_gas_limit(21000).legacy(1),
         Err(TxError::GasLimitBelowIntrinsic {
@@ -462,6 +481,34 @@ fn gas_defaults() {
         21000 + 32000 + 33 * 16 + 2 * 2
     );
     assert_eq!(intrinsic_gas(&[], false, &[]), 21000);
+    // There the intrinsic gas is the larger: the floor has no creation cost.
+    assert_eq!(floor_data_gas(&[1; 33]), 21000 + 33 * 40);
+    assert_eq!(
+        min_gas_limit(&[1; 33], true, &[]),
+        21000 + 32000 + 33 * 16 + 2 * 2
+    );
+    assert_eq!(min_gas_limit(&[], false, &[]), 21000);
+    assert_eq!(floor_data_gas(&[]), 21000);
+}
+
+proptest! {
+    /// The default gas limit is the smallest one that pays both the intrinsic gas and the
+    /// floor: one gas less is refused.
+    #[test]
+    fn the_default_gas_limit_pays_intrinsic_gas_and_the_floor(data in proptest::collection::vec(prop_oneof![Just(0u8), any::<u8>()], 0..300)) {
+        let req = TxRequest::transfer(1, 0, bob(), Wei::ZERO).with_data(data.clone());
+        let limit = req.gas_limit().unwrap();
+        let intrinsic = intrinsic_gas(&data, false, &[]);
+        let floor = floor_data_gas(&data);
+        prop_assert_eq!(limit, intrinsic.max(floor));
+        let zeros = data.iter().filter(|b| **b == 0).count() as u64;
+        let others = data.len() as u64 - zeros;
+        prop_assert_eq!(floor, 21000 + 10 * zeros + 40 * others);
+        prop_assert!(req.clone().with_gas_limit(limit).eip1559(1, 2).is_ok());
+        if limit > 21000 {
+            prop_assert!(req.with_gas_limit(limit - 1).eip1559(1, 2).is_err());
+        }
+    }
 }
 
 #[test]
@@ -519,6 +566,10 @@ fn every_message_is_a_lower_case_sentence() {
         TxError::GasLimitBelowIntrinsic {
             gas_limit: 1,
             intrinsic: 2,
+        },
+        TxError::GasLimitBelowFloor {
+            gas_limit: 1,
+            floor: 2,
         },
     ];
     for err in all {
