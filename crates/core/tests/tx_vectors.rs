@@ -401,22 +401,42 @@ fn dev_key_signatures_match_ethers_v6() {
 
 #[test]
 fn requests_build_the_ethers_transactions() {
-    // The builder's defaults give the same transactions as the hand-written ethers fields.
+    // The builder gives the hand-written ethers transactions, except that its default gas limit
+    // pays Prague's calldata floor (EIP-7623), which those transactions (signed with the
+    // intrinsic gas) predate, and it refuses their lower limit by name.
     let cases = ethers_cases();
     let acct2: Address = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
         .parse()
         .unwrap();
     let with_data = TxRequest::transfer(31337, 7, acct2, Wei::from_wei(12345))
         .with_data(vec![0x00, 0xff, 0x00, 0x01]);
-    assert_eq!(with_data.gas_limit(), Ok(21040));
+    assert_eq!(with_data.intrinsic_gas(), 21040);
+    assert_eq!(with_data.gas_limit(), Ok(21000 + 10 * (2 + 2 * 4)));
+    assert_eq!(
+        with_data.clone().with_gas_limit(21040).gas_limit(),
+        Err(TxError::GasLimitBelowFloor {
+            gas_limit: 21040,
+            floor: 21100
+        })
+    );
     let tx = with_data.eip1559(1_500_000_000, 30 * GWEI).unwrap();
-    assert_eq!(tx, cases[1].tx);
+    let Transaction::Eip1559(mut expected) = cases[1].tx.clone() else {
+        panic!("case 1 is an EIP-1559 transaction")
+    };
+    assert_eq!(expected.gas_limit, 21040);
+    expected.gas_limit = 21100;
+    assert_eq!(tx, Transaction::Eip1559(expected));
     assert_eq!(tx.tx_type(), TxType::Eip1559);
 
     let legacy = TxRequest::transfer(31337, 4, acct2, Wei::from_wei(1))
         .with_data(vec![0xde, 0xad, 0xbe, 0xef])
         .legacy(1)
         .unwrap();
-    assert_eq!(legacy, cases[4].tx);
+    let Transaction::Legacy(mut expected) = cases[4].tx.clone() else {
+        panic!("case 4 is a legacy transaction")
+    };
+    assert_eq!(expected.gas_limit, 21000 + 4 * 16);
+    expected.gas_limit = 21000 + 4 * 40;
+    assert_eq!(legacy, Transaction::Legacy(expected));
     assert_eq!(legacy.tx_type(), TxType::Legacy);
 }
