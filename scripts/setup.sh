@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_OPT_CRATE_VERSION=0.116.1   # binaryen version_116; Debian's binaryen 108 miscompiles
+WASM_SPLIT_VERSION=0.2.4         # wasm_split_cli_support: splits the app wasm (scripts/split-app.mjs)
 # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
@@ -110,6 +111,12 @@ fi
 if have_version wasm-opt "version 116"; then log "wasm-opt 116: present"; else
   log "cargo install wasm-opt $WASM_OPT_CRATE_VERSION (about 6 minutes)"
   fast_install wasm-opt --version "$WASM_OPT_CRATE_VERSION" --locked
+fi
+if cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "wasm-split-cli $WASM_SPLIT_VERSION: present"
+else
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli, about 2 minutes)"
+  fast_install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi
 
 # 5. Crates for offline builds (Trunk runs cargo with --offline).

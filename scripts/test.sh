@@ -22,8 +22,8 @@ echo "ok"
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy --quiet --workspace --all-targets -- -D warnings
-cargo clippy --quiet -p blocklab --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --quiet --workspace --all-targets --all-features -- -D warnings
+cargo clippy --quiet -p blocklab --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 
 # (crates/core/tests/fuzz.rs runs its short budget here: BLOCKLAB_FUZZ_CASES, 256 a target by default)
 step "layer 1: native tests of the core (fuzz targets included) and the app's pure helpers"

@@ -65,15 +65,82 @@ pub fn App() -> impl IntoView {
         <main data-testid="app-ready">
             {move || match screen.get() {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
-                Route::Wallet => view! { <WalletPage /> }.into_any(),
-                Route::Transactions => view! { <TxPage /> }.into_any(),
-                Route::Network => view! { <NetworkPage /> }.into_any(),
-                Route::Nodes => view! { <NodesPage /> }.into_any(),
-                Route::Explorer(_) => view! { <ExplorerScreen page=explorer_page /> }.into_any(),
+                Route::Wallet => on_demand(wallet_screen()),
+                Route::Transactions => on_demand(tx_screen()),
+                Route::Network => on_demand(network_screen()),
+                Route::Nodes => on_demand(nodes_screen()),
+                Route::Explorer(_) => on_demand(explorer_screen(explorer_page)),
             }}
         </main>
     }
 }
+
+/// A screen whose view is loaded on demand: with the `split` feature its code is a separate
+/// wasm module fetched the first time the screen opens (a line shows while it loads). A failed
+/// load (offline before the service worker has cached the site) says so; opening the screen
+/// again retries. Without `split` the future is ready at once.
+fn on_demand(
+    view: impl std::future::Future<Output = Result<AnyView, ScreenLoadError>> + Send + Sync + 'static,
+) -> AnyView {
+    view! {
+        <Suspense fallback=|| view! { <p class="muted" data-testid="screen-loading">"Loading this screen…"</p> }>
+            {Suspend::new(async move {
+                view.await.unwrap_or_else(|ScreenLoadError| {
+                    view! {
+                        <p class="error" data-testid="screen-load-error">
+                            "This screen could not be loaded: its code did not arrive (is this tab offline before the site was cached?). Open the screen again to retry; nothing was changed."
+                        </p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// A screen's module did not load.
+#[derive(Debug, Clone, Copy)]
+pub struct ScreenLoadError;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ScreenLoadError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Declares a screen as a split point: `$view()` builds it (in its own wasm module with the
+/// `split` feature) and `$screen()` awaits it, loading the module first.
+macro_rules! split_screen {
+    ($screen:ident, $view:ident ( $($arg:ident : $ty:ty),* ) $body:block) => {
+        #[cfg_attr(
+            feature = "split",
+            leptos::wasm_split::wasm_split($screen, wasm_split_path = ::leptos::wasm_split, fallible)
+        )]
+        fn $view($($arg: $ty),*) -> Result<AnyView, ScreenLoadError> {
+            Ok($body.into_any())
+        }
+
+        async fn $screen($($arg: $ty),*) -> Result<AnyView, ScreenLoadError> {
+            #[cfg(feature = "split")]
+            {
+                $view($($arg),*).await
+            }
+            #[cfg(not(feature = "split"))]
+            {
+                $view($($arg),*)
+            }
+        }
+    };
+}
+
+split_screen!(wallet_screen, wallet_view() { view! { <WalletPage /> } });
+split_screen!(tx_screen, tx_view() { view! { <TxPage /> } });
+split_screen!(network_screen, network_view() { view! { <NetworkPage /> } });
+split_screen!(nodes_screen, nodes_view() { view! { <NodesPage /> } });
+split_screen!(explorer_screen, explorer_view(page: Signal<ExplorerPage>) {
+    view! { <ExplorerScreen page=page /> }
+});
 
 /// The proof-of-work ledger screen.
 #[component]

@@ -6,6 +6,7 @@
 //! - `platform`: adapters for browser APIs (localStorage, files, clipboard, clock).
 
 pub mod app;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod components;
 pub mod platform;

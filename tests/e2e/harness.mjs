@@ -8,9 +8,9 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts the server and the browser once per test file. */
-export async function startSuite() {
-  const server = await startServer();
+/** Starts the server (of `root`: DIST or dist/ by default) and the browser once per test file. */
+export async function startSuite({ root } = {}) {
+  const server = await startServer(root ? { root } : {});
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,

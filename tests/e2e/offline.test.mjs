@@ -66,10 +66,13 @@ describe('offline first', () => {
       assert.equal(await app.id('workers-unavailable').count(), 0, 'the miner worker loads from the cache');
       await app.id('validate-button').click();
       assert.match(await app.id('validation-summary').innerText(), /^Chain valid: all 3 blocks/);
-      // A deep link loads offline too.
+      // A deep link loads offline too, with its screen's own wasm module (never opened online:
+      // the service worker precached it).
       await page.goto(`${suite.server.url}#/wallet`);
       await app.waitForApp();
+      await page.getByTestId('wallet-security-warning').waitFor();
       assert.ok(answered.some((u) => /_bg\.wasm$/.test(u)), answered.join(' '));
+      assert.ok(answered.some((u) => /\/split_wallet_screen(_\d+)?-[0-9a-f]{16}\.wasm$/.test(u)), answered.join(' '));
       assert.deepEqual(fromNetwork, [], 'every file came from the service worker while offline');
       session.assertClean();
     } finally {

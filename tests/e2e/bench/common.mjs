@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 
+/**
+ * The site with the benchmarks' entry points (`window.wasmBindings.bench_*`, the `bench`
+ * feature), built by scripts/bench.sh into dist-bench/; BENCH_DIST to use another.
+ */
+export const BENCH_DIST = process.env.BENCH_DIST || fileURLToPath(new URL('../../../dist-bench/', import.meta.url));
+
 export const NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 export const RESULTS_DIR = new URL('../../../bench-results/', import.meta.url);
 

@@ -5,7 +5,7 @@
 // Run through `bash scripts/bench.sh` (builds the release site first).
 import { createHash } from 'node:crypto';
 import { startSuite } from '../harness.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, BENCH_CONTEXT } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const N = Number(process.env.BENCH_SIGNATURES || 200); // signatures per timed run
@@ -17,7 +17,7 @@ const KEYS = [
 const digests = Buffer.concat(Array.from({ length: N }, (_, i) => createHash('sha256').update(`blocklab bench ${i}`).digest()));
 
 const loadBefore = load();
-const suite = await startSuite();
+const suite = await startSuite({ root: BENCH_DIST });
 const context = await suite.browser.newContext(BENCH_CONTEXT);
 await routeNoble(context);
 const page = await context.newPage();

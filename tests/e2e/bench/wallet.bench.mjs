@@ -4,14 +4,14 @@
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
-import { BENCH_CONTEXT } from './common.mjs';
+import { BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 7);
 const PHRASE = 'test test test test test test test test test test test junk';
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const PASSWORD = 'benchmark password';
 
-const suite = await startSuite();
+const suite = await startSuite({ root: BENCH_DIST });
 const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 await page.goto(suite.server.url);
