@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
     provide_context(NetworkState::load());
     // The nodes simulation lives in memory for the session (kept across screens).
     provide_context(NodesState::new());
+    prefetch_screens();
     let route = use_route();
     // The screen changes only when the section does: moving between explorer pages keeps the
     // explorer (and its search box) mounted.
@@ -65,7 +66,7 @@ pub fn App() -> impl IntoView {
         <main data-testid="app-ready">
             {move || match screen.get() {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
-                Route::Wallet => on_demand(wallet_screen()),
+                Route::Wallet => view! { <WalletPage /> }.into_any(),
                 Route::Transactions => on_demand(tx_screen()),
                 Route::Network => on_demand(network_screen()),
                 Route::Nodes => on_demand(nodes_screen()),
@@ -110,12 +111,18 @@ impl From<leptos::wasm_split::SplitLoaderError> for ScreenLoadError {
 }
 
 /// Declares a screen as a split point: `$view()` builds it (in its own wasm module with the
-/// `split` feature) and `$screen()` awaits it, loading the module first.
+/// `split` feature) and `$screen()` awaits it, loading the module first; with `split`,
+/// `$preload()` only loads the module.
 macro_rules! split_screen {
-    ($screen:ident, $view:ident ( $($arg:ident : $ty:ty),* ) $body:block) => {
+    ($screen:ident, $preload:ident, $view:ident ( $($arg:ident : $ty:ty),* ) $body:block) => {
         #[cfg_attr(
             feature = "split",
-            leptos::wasm_split::wasm_split($screen, wasm_split_path = ::leptos::wasm_split, fallible)
+            leptos::wasm_split::wasm_split(
+                $screen,
+                wasm_split_path = ::leptos::wasm_split,
+                preload($preload),
+                fallible
+            )
         )]
         fn $view($($arg: $ty),*) -> Result<AnyView, ScreenLoadError> {
             Ok($body.into_any())
@@ -134,13 +141,30 @@ macro_rules! split_screen {
     };
 }
 
-split_screen!(wallet_screen, wallet_view() { view! { <WalletPage /> } });
-split_screen!(tx_screen, tx_view() { view! { <TxPage /> } });
-split_screen!(network_screen, network_view() { view! { <NetworkPage /> } });
-split_screen!(nodes_screen, nodes_view() { view! { <NodesPage /> } });
-split_screen!(explorer_screen, explorer_view(page: Signal<ExplorerPage>) {
+split_screen!(tx_screen, tx_preload, tx_view() { view! { <TxPage /> } });
+split_screen!(network_screen, network_preload, network_view() { view! { <NetworkPage /> } });
+split_screen!(nodes_screen, nodes_preload, nodes_view() { view! { <NodesPage /> } });
+split_screen!(explorer_screen, explorer_preload, explorer_view(page: Signal<ExplorerPage>) {
     view! { <ExplorerScreen page=page /> }
 });
+
+/// Once the page is idle after its first paint, loads the screens' modules one after another,
+/// so that opening a screen later does not wait for its code. A failed load is left for the
+/// screen to report when it opens.
+#[cfg(feature = "split")]
+fn prefetch_screens() {
+    request_idle_callback(|| {
+        leptos::task::spawn_local(async {
+            let _ = tx_preload().await;
+            let _ = explorer_preload().await;
+            let _ = network_preload().await;
+            let _ = nodes_preload().await;
+        });
+    });
+}
+
+#[cfg(not(feature = "split"))]
+fn prefetch_screens() {}
 
 /// The proof-of-work ledger screen.
 #[component]

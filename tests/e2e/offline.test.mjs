@@ -68,11 +68,11 @@ describe('offline first', () => {
       assert.match(await app.id('validation-summary').innerText(), /^Chain valid: all 3 blocks/);
       // A deep link loads offline too, with its screen's own wasm module (never opened online:
       // the service worker precached it).
-      await page.goto(`${suite.server.url}#/wallet`);
+      await page.goto(`${suite.server.url}#/explorer`);
       await app.waitForApp();
-      await page.getByTestId('wallet-security-warning').waitFor();
+      await page.getByTestId('explorer').waitFor();
       assert.ok(answered.some((u) => /_bg\.wasm$/.test(u)), answered.join(' '));
-      assert.ok(answered.some((u) => /\/split_wallet_screen(_\d+)?-[0-9a-f]{16}\.wasm$/.test(u)), answered.join(' '));
+      assert.ok(answered.some((u) => /\/split_explorer_screen(_\d+)?-[0-9a-f]{16}\.wasm$/.test(u)), answered.join(' '));
       assert.deepEqual(fromNetwork, [], 'every file came from the service worker while offline');
       session.assertClean();
     } finally {

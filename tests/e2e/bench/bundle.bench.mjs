@@ -1,7 +1,8 @@
 // Bundle size: every file of dist/ raw and gzip -9, the first load (what the browser fetches
 // until the app is ready, recorded in Chromium: index.html, the wasm-bindgen JS, the app wasm,
-// the CSS, the icon) and the mining worker (fetched only when mining starts), against issue 6's
-// 250 KB gzip target for the first load. With twiggy installed and the unstripped
+// the CSS, the icon), what opening each other screen fetches (its split wasm modules, see
+// scripts/split-app.mjs) and the mining worker (fetched only when mining starts), against
+// issue 6's 250 KB gzip target for the first load. With twiggy installed and the unstripped
 // `$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/app.wasm` present, also the wasm code size
 // by crate (before wasm-bindgen and wasm-opt: proportions, not final bytes). Writes JSON.
 import { execFileSync } from 'node:child_process';
@@ -29,15 +30,40 @@ const suite = await startSuite();
 const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 const fetched = new Set();
+// The page prefetches the screens' modules once it is idle after the first paint: refused
+// until the first load is recorded (a refused load is retried when its screen opens), so that
+// each screen's own files are measured when it opens.
+const SPLIT_MODULE = /\/(split|chunk)_[^/]*\.wasm$/;
+let holdSplit = true;
+const prefetchTried = new Set();
+await context.route(SPLIT_MODULE, (route) => {
+  if (!holdSplit) return route.continue();
+  prefetchTried.add(new URL(route.request().url()).pathname.replace(/^.*\//, ''));
+  return route.abort();
+});
 page.on('requestfinished', (r) => fetched.add(decodeURIComponent(new URL(r.url()).pathname).replace(/^.*\//, '') || 'index.html'));
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();
 await page.waitForTimeout(500);
+const first = new Set(fetched);
+holdSplit = false;
+// Then each other screen once, in the navigation's order: what it fetched beyond what was
+// already loaded.
+const SCREENS = [['wallet', 'wallet-security-warning'], ['transactions', 'mempool'], ['network', 'network-page'], ['nodes', 'nodes-page'], ['explorer', 'explorer']];
+const screens = {};
+for (const [nav, shown] of SCREENS) {
+  const seen = new Set(fetched);
+  await page.getByTestId(`nav-${nav}`).click();
+  await page.getByTestId(shown).first().waitFor();
+  await page.waitForTimeout(300);
+  screens[nav] = [...fetched].filter((f) => !seen.has(f)).sort();
+}
 await context.close();
 await suite.close();
 const browser = chromiumVersion();
 
-const firstLoad = files.filter((f) => fetched.has(f.name));
+const firstLoad = files.filter((f) => first.has(f.name));
+const openedBy = (name) => Object.keys(screens).find((s) => screens[s].includes(name));
 const worker = files.filter((f) => /^miner/.test(f.name));
 if (firstLoad.some((f) => /^miner/.test(f.name))) throw new Error('the first load fetched the mining worker');
 const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
@@ -46,6 +72,10 @@ const totals = {
   first_load: { raw: sum(core, 'raw'), gzip: sum(core, 'gzip') },
   first_load_with_icon: { raw: sum(firstLoad, 'raw'), gzip: sum(firstLoad, 'gzip') },
   mining_worker: { raw: sum(worker, 'raw'), gzip: sum(worker, 'gzip') },
+  screens: Object.fromEntries(Object.entries(screens).map(([s, names]) => {
+    const list = files.filter((f) => names.includes(f.name));
+    return [s, { files: names, raw: sum(list, 'raw'), gzip: sum(list, 'gzip') }];
+  })),
 };
 
 // Code by crate (twiggy on the unstripped wasm).
@@ -79,10 +109,13 @@ console.log(`\nBundle size (${dist}), gzip -9 -n; first load as fetched by ${bro
 console.log('| file | loaded | raw bytes | gzip bytes |');
 console.log('|---|---|---:|---:|');
 for (const f of files) {
-  const when = fetched.has(f.name) ? 'first load' : /^miner/.test(f.name) ? 'when mining starts' : 'not fetched';
+  const when = first.has(f.name) ? 'first load' : openedBy(f.name) ? `opening ${openedBy(f.name)}` : /^miner/.test(f.name) ? 'when mining starts' : 'not fetched';
   console.log(`| ${f.name} | ${when} | ${f.raw.toLocaleString('en')} | ${f.gzip.toLocaleString('en')} |`);
 }
 console.log(`| **first load (index.html + JS + wasm + CSS)** | | ${totals.first_load.raw.toLocaleString('en')} | **${totals.first_load.gzip.toLocaleString('en')}** |`);
+const splitFiles = files.filter((f) => SPLIT_MODULE.test(`/${f.name}`));
+console.log(`| every screen's modules (prefetched once the page is idle after the first paint; ${prefetchTried.size} requested within 500 ms) | | ${sum(splitFiles, 'raw').toLocaleString('en')} | ${sum(splitFiles, 'gzip').toLocaleString('en')} |`);
+for (const [s, t] of Object.entries(totals.screens)) console.log(`| opening ${s} (on demand, ${t.files.length} files) | | ${t.raw.toLocaleString('en')} | ${t.gzip.toLocaleString('en')} |`);
 console.log(`| mining worker (on demand) | | ${totals.mining_worker.raw.toLocaleString('en')} | ${totals.mining_worker.gzip.toLocaleString('en')} |`);
 const met = totals.first_load.gzip <= TARGET_GZIP;
 console.log(`issue 6 target: first load <= ${TARGET_GZIP.toLocaleString('en')} B gzip: ${met ? 'met' : `NOT met (${(totals.first_load.gzip - TARGET_GZIP).toLocaleString('en')} B over, ${(totals.first_load.gzip / TARGET_GZIP).toFixed(2)}x)`}`);
@@ -90,4 +123,4 @@ if (crates) {
   console.log(`\nwasm code by crate (twiggy, ${crates.code_bytes.toLocaleString('en')} B of functions and data before wasm-bindgen/wasm-opt; top 15)`);
   for (const c of crates.by_crate.slice(0, 15)) console.log(`${String(c.bytes).padStart(9)}  ${(100 * c.share).toFixed(1).padStart(5)}%  ${c.crate}`);
 }
-await writeResults('bundle', { browser, dist, files, fetched_on_first_load: [...fetched].sort(), totals, target_gzip: TARGET_GZIP, target_met: met, crates });
+await writeResults('bundle', { browser, dist, files, fetched_on_first_load: [...first].sort(), fetched_by_screen: screens, totals, target_gzip: TARGET_GZIP, target_met: met, crates });
