@@ -7,7 +7,8 @@
 #   shell   the header, navigation, storage banner and the chain's state (AppState: load,
 #           validation, saving, the stored-signature check), no screen
 #   ledger  the shell and the Ledger screen (the landing screen), no other screen or its state
-#   full    the shipped app without the benchmark entry points (src/bench.rs)
+#   full    the whole app in one module (no `split` feature; the benchmark entry points,
+#           src/bench.rs, are behind the `bench` feature and left out too)
 # Usage: scripts/bundle-floors.sh [hello shell ledger full]. CARGO_TARGET_DIR as for
 # bundle-variant.sh (all copies share one target dir, built one after another).
 set -euo pipefail
@@ -16,8 +17,6 @@ root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git archive HEAD | tar -x -C "$work"
-# The benchmark entry points are wasm-bindgen exports: they keep the code they call alive.
-sed -i 's/^pub mod bench;$//' "$work/src/lib.rs"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 cp "$work/src/app.rs" "$work/full.rs"
 for v in "${@:-hello shell ledger full}"; do

@@ -1,8 +1,8 @@
 // Splits the app's wasm into a main module and modules loaded on demand (Trunk post_build hook,
 // see Trunk.toml; `node scripts/split-app.mjs STAGING_DIR` by hand).
 //
-// Trunk has built the app with the `split` feature (index.html), so the screens marked
-// `#[lazy]` in src/app.rs are split points, and the linker kept relocations (build.rs). This
+// Trunk has built the app with the `split` feature (index.html), so the screens declared with
+// `split_screen!` in src/app.rs are split points, and the linker kept relocations (build.rs). This
 // script re-runs the last steps of Trunk's pipeline on cargo's output with the split in between:
 //   1. wasm-split-cli (crate wasm_split_cli_support, pinned in scripts/setup.sh): the main
 //      module, one module per split point plus chunks of code they share, and the loader
@@ -91,8 +91,7 @@ export function splitApp(staging, profile = 'release') {
     // The main module: its JS imports the loader under its new name. Only the import
     // statements change: the import object's keys are the wasm's import module names.
     let glue = readFileSync(join(bg, `${stem}.js`), 'utf8');
-    const imports = glue.match(new RegExp(`from "\\./${LINK.replace('.', '\\.')}"`, 'g')) || [];
-    if (!imports.length) throw new Error(`split-app: ${stem}.js does not import ${LINK}`);
+    if (!glue.includes(`from "./${LINK}"`)) throw new Error(`split-app: ${stem}.js does not import ${LINK}`);
     glue = glue.replaceAll(`from "./${LINK}"`, `from "./${linkName}"`);
     optimise(join(bg, `${stem}_bg.wasm`), join(staging, `${stem}_bg.wasm`));
     writeFileSync(join(staging, js), glue);

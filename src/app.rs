@@ -77,9 +77,9 @@ pub fn App() -> impl IntoView {
 }
 
 /// A screen whose view is loaded on demand: with the `split` feature its code is a separate
-/// wasm module fetched the first time the screen opens (a line shows while it loads). A failed
-/// load (offline before the service worker has cached the site) says so; opening the screen
-/// again retries. Without `split` the future is ready at once.
+/// wasm module, prefetched when the page is idle or fetched when the screen opens first (a line
+/// shows while it loads). A failed load (offline before the service worker has cached the
+/// site) says so; opening the screen again retries. Without `split` the future is ready at once.
 fn on_demand(
     view: impl std::future::Future<Output = Result<AnyView, ScreenLoadError>> + Send + Sync + 'static,
 ) -> AnyView {
@@ -102,7 +102,7 @@ fn on_demand(
 
 /// A screen's module did not load.
 #[derive(Debug, Clone, Copy)]
-pub struct ScreenLoadError;
+struct ScreenLoadError;
 
 impl From<leptos::wasm_split::SplitLoaderError> for ScreenLoadError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {

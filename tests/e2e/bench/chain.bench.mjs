@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
+import { startServer } from '../server.mjs';
 import { readStored } from '../stored.mjs';
 import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
@@ -32,15 +33,15 @@ const loadBefore = load();
 // (a) and (c) call the wasm's benchmark entry points (dist-bench/); (b) opens the site as
 // shipped (dist/, or DIST).
 const suite = await startSuite();
-const benchSuite = await startSuite({ root: BENCH_DIST });
-const context = await benchSuite.browser.newContext(BENCH_CONTEXT);
+const benchServer = await startServer({ root: BENCH_DIST });
+const context = await suite.browser.newContext(BENCH_CONTEXT);
 await routeNoble(context);
 await context.route(/\/__bench\/chains\//, async (route) => {
   const name = new URL(route.request().url()).pathname.replace(/^.*\/__bench\/chains\//, '');
   await route.fulfill({ status: 200, contentType: 'application/json', body: await readFile(chainsDir + name) });
 });
 const page = await context.newPage();
-await page.goto(benchSuite.server.url);
+await page.goto(benchServer.url);
 await page.getByTestId('app-ready').waitFor();
 await importNoble(page, { secp: '@noble/curves/secp256k1.js', sha3: '@noble/hashes/sha3.js' });
 await installTimer(page);
@@ -201,7 +202,7 @@ for (const returning of [false, true]) {
 const browser = chromiumVersion();
 await context.close();
 await suite.close();
-await benchSuite.close();
+await benchServer.close();
 const loadAfter = load();
 
 // (d) storage cost.

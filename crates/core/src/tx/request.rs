@@ -21,14 +21,19 @@ fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// The zero bytes and the other bytes of call data.
+fn zero_and_other_bytes(data: &[u8]) -> (u64, u64) {
+    let zeros = count(data.iter().filter(|b| **b == 0).count());
+    (zeros, count(data.len()).saturating_sub(zeros))
+}
+
 /// Gas charged before any code runs (Cancun rules): 21000; 16 per non-zero and 4 per zero data
 /// byte (EIP-2028); for a contract creation 32000 more and 2 per 32-byte word of init code
 /// (EIP-3860); 2400 per access-list address and 1900 per storage key (EIP-2930). Saturates
 /// instead of overflowing. Prague's calldata floor is [`floor_data_gas`]; a gas limit must pay
 /// both ([`min_gas_limit`]).
 pub fn intrinsic_gas(data: &[u8], is_create: bool, access_list: &[AccessListItem]) -> u64 {
-    let zeros = count(data.iter().filter(|b| **b == 0).count());
-    let nonzeros = count(data.len()).saturating_sub(zeros);
+    let (zeros, nonzeros) = zero_and_other_bytes(data);
     let mut gas = TRANSFER_GAS
         .saturating_add(zeros.saturating_mul(ZERO_BYTE_GAS))
         .saturating_add(nonzeros.saturating_mul(NONZERO_BYTE_GAS));
@@ -51,8 +56,7 @@ pub fn intrinsic_gas(data: &[u8], is_create: bool, access_list: &[AccessListItem
 /// a transaction whose gas limit is below it is invalid, and one that uses less is charged it.
 /// Saturates instead of overflowing.
 pub fn floor_data_gas(data: &[u8]) -> u64 {
-    let zeros = count(data.iter().filter(|b| **b == 0).count());
-    let nonzeros = count(data.len()).saturating_sub(zeros);
+    let (zeros, nonzeros) = zero_and_other_bytes(data);
     let tokens = zeros.saturating_add(nonzeros.saturating_mul(NONZERO_BYTE_TOKENS));
     TRANSFER_GAS.saturating_add(tokens.saturating_mul(FLOOR_TOKEN_GAS))
 }
