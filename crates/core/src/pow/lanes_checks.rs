@@ -51,9 +51,9 @@ pub fn compress_matches_sha2<V: Lanes>(blocks: usize, seed: u64) -> usize {
                 }))
             });
         compress4(&mut lanes, &words);
-        for lane in 0..4 {
-            let mut expected = states[lane];
-            compress256(&mut expected, &[raw[lane]]);
+        for (lane, (state, block)) in states.iter().zip(&raw).enumerate() {
+            let mut expected = *state;
+            compress256(&mut expected, &[*block]);
             let got: [u32; 8] = lanes.map(|v| v.to_array()[lane]);
             assert_eq!(got, expected, "block {} lane {lane}", compared + lane);
         }
