@@ -34,6 +34,7 @@ cargo test --quiet -p blocklab-core --test anvil -- --ignored
 
 step "layer 2: wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
+cargo test --target wasm32-unknown-unknown --test lanes
 
 step "release build (trunk, offline)"
 bash scripts/build.sh

@@ -1,7 +1,10 @@
 //! The mining web worker (Trunk builds it as `miner_loader.js` + `miner.js` + `miner_bg.wasm`;
 //! the page starts it with `new Worker("./miner_loader.js")`).
 //!
-//! It searches its nonce range with the midstate [`MiningJob`] in batches and yields to its
+//! It searches its nonce range in batches, four nonces per compression in simd128 lanes
+//! (`blocklab_core::pow::lanes`; sha2's midstate loop in builds without simd128). A lane's hit
+//! is re-hashed with sha2 before it is announced; a mismatch is posted as
+//! [`FromWorker::LaneBug`] (never as a find) and the job goes on with sha2 alone. It works and yields to its
 //! event loop every [`SLICE_MS`] through a `MessageChannel` (no timer clamping), so a
 //! [`ToWorker::Stop`] or a new [`ToWorker::Start`] is heard within one slice. Protocol:
 //! `src/platform/miner_protocol.rs`. A malformed message is ignored with a console warning.
@@ -13,15 +16,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use blocklab_core::block::HEADER_LEN;
+use blocklab_core::pow::lanes::{search_fastest, Arrays, LaneJob, LaneMismatch};
 use blocklab_core::pow::{MiningJob, SearchOutcome};
 use blocklab_core::Header;
-use protocol::{FromWorker, ToWorker};
+use protocol::{FromWorker, Kernel, ToWorker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
 
-/// Nonces between clock reads (about 2 ms at 8 MH/s).
-const BATCH: u64 = 16_384;
+/// Nonces between clock reads (about 2 ms at 16 MH/s).
+const BATCH: u64 = 32_768;
 /// Longest stretch of hashing before the worker looks at its messages again.
 const SLICE_MS: f64 = 20.0;
 /// How often progress is posted.
@@ -29,7 +33,8 @@ const PROGRESS_MS: f64 = 125.0;
 
 struct Run {
     job_id: u64,
-    job: MiningJob,
+    job: LaneJob,
+    kernel: Kernel,
     next: u64,
     end: u64,
     attempts: u64,
@@ -75,12 +80,19 @@ impl Miner {
                 difficulty,
                 start,
                 end,
+                kernel,
+                planted_fault,
             }) => match parse_header(&header, difficulty) {
                 Ok(h) => {
                     let now = self.now();
+                    let mut lanes = LaneJob::new(MiningJob::new(&h));
+                    if let Some(lane) = planted_fault {
+                        lanes = lanes.with_planted_fault(usize::from(lane));
+                    }
                     self.run = Some(Run {
                         job_id: job,
-                        job: MiningJob::new(&h),
+                        job: lanes,
+                        kernel: kernel.unwrap_or(Kernel::Lanes),
                         next: start,
                         end: end.max(start),
                         attempts: 0,
@@ -103,6 +115,16 @@ impl Miner {
         }
     }
 
+    /// A lane's hit failed sha2's re-check: report it and finish the job with sha2 alone.
+    fn report_lane_bug(&self, run: &mut Run, bug: &LaneMismatch) {
+        warn(&format!("miner: {bug}"));
+        self.post(&FromWorker::LaneBug {
+            job: run.job_id,
+            report: bug.to_string(),
+        });
+        run.kernel = Kernel::Sha2;
+    }
+
     /// One slice of hashing, then yield.
     fn tick(&mut self) {
         self.scheduled = false;
@@ -112,7 +134,19 @@ impl Miner {
         let slice_start = self.now();
         let outcome = loop {
             let count = BATCH.min(run.end.saturating_sub(run.next));
-            match run.job.search(run.next, count) {
+            let searched = match run.kernel {
+                Kernel::Lanes => search_fastest(&run.job, run.next, count),
+                Kernel::Arrays => run.job.search_in::<Arrays>(run.next, count),
+                Kernel::Sha2 => Ok(run.job.job().search(run.next, count)),
+            };
+            let outcome = match searched {
+                Ok(outcome) => outcome,
+                Err(bug) => {
+                    self.report_lane_bug(&mut run, &bug);
+                    continue; // the same batch again, with sha2
+                }
+            };
+            match outcome {
                 SearchOutcome::Found {
                     nonce,
                     hash,

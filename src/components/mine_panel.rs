@@ -92,6 +92,11 @@ pub fn MinePanel() -> impl IntoView {
                     "Web workers are unavailable (" {why} "): mining runs on the main thread in 8 ms slices."
                 </p>
             })}
+            {move || state.lane_bug.get().map(|report| view! {
+                <p class="error" data-testid="lane-bug" role="alert">
+                    "Bug report (please file it): " {report}
+                </p>
+            })}
             <p class="muted">
                 "Expected attempts: 2" <sup>{bits}</sup> " = "
                 <span data-testid="expected-attempts">{move || group_digits(expected())}</span>

@@ -31,9 +31,28 @@ pub enum ToWorker {
         difficulty: u32,
         start: u64,
         end: u64,
+        /// Which search to run (benchmarks compare them); absent: the fastest in this build.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kernel: Option<Kernel>,
+        /// Test hook: this lane (0..4) of the four-lane search returns wrong hashes, which
+        /// the sha2 re-check must catch ([`FromWorker::LaneBug`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        planted_fault: Option<u8>,
     },
     /// Stop `job` (ignored when the worker runs another job or none).
     Stop { job: u64 },
+}
+
+/// The nonce search a worker runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kernel {
+    /// Four lanes in simd128 registers where the build has simd128 (else sha2's loop).
+    Lanes,
+    /// Four lanes as arrays the compiler may vectorise.
+    Arrays,
+    /// sha2's midstate loop, one nonce at a time.
+    Sha2,
 }
 
 /// A message from a worker to the page.
@@ -58,6 +77,9 @@ pub enum FromWorker {
     },
     /// The whole range was tried without success.
     Exhausted { job: u64, attempts: u64 },
+    /// A bug report: a four-lane hit failed sha2's re-check (`report` says how). The nonce is
+    /// not announced; the worker goes on with sha2 alone.
+    LaneBug { job: u64, report: String },
     /// The answer to [`ToWorker::Stop`]: the job ended after `attempts` tries.
     Stopped { job: u64, attempts: u64 },
 }
@@ -131,10 +153,27 @@ mod tests {
             difficulty: 20,
             start: u64::MAX / 2,
             end: u64::MAX,
+            kernel: None,
+            planted_fault: None,
         };
         let text = encode(&start);
         assert!(text.starts_with("{\"v\":1,\"type\":\"start\""), "{text}");
         assert_eq!(decode::<ToWorker>(&text), Ok(start));
+        let bench = ToWorker::Start {
+            job: 4,
+            header: "ab".repeat(116),
+            difficulty: 20,
+            start: 0,
+            end: 9,
+            kernel: Some(Kernel::Arrays),
+            planted_fault: Some(2),
+        };
+        let text = encode(&bench);
+        assert!(
+            text.contains("\"kernel\":\"arrays\",\"planted_fault\":2"),
+            "{text}"
+        );
+        assert_eq!(decode::<ToWorker>(&text), Ok(bench));
         for msg in [
             FromWorker::Ready,
             FromWorker::Progress {
@@ -156,6 +195,10 @@ mod tests {
             FromWorker::Stopped {
                 job: 2,
                 attempts: 8,
+            },
+            FromWorker::LaneBug {
+                job: 2,
+                report: "bug".into(),
             },
         ] {
             assert_eq!(decode::<FromWorker>(&encode(&msg)), Ok(msg));

@@ -51,6 +51,9 @@ pub enum MinerEvent {
     Found { nonce: u64, attempts: u64 },
     /// The whole nonce space was tried.
     Exhausted { attempts: u64 },
+    /// A worker's four-lane hit failed sha2's re-check (a bug report for the user; the nonce was
+    /// not announced and the worker goes on with sha2).
+    LaneBug { report: String },
     /// Workers cannot run here (the reason is for the user); nothing more follows.
     Unavailable { reason: String },
 }
@@ -382,6 +385,8 @@ impl Pool {
                 difficulty,
                 start,
                 end,
+                kernel: None,
+                planted_fault: None,
             };
             if !self.slot(*sid).is_some_and(|s| post(&s.worker, &msg)) {
                 self.stop_job();
@@ -496,6 +501,9 @@ impl Pool {
                     delivery,
                     await_stopped,
                 }
+            }
+            FromWorker::LaneBug { job: id, report } if id == job.id => {
+                Some((Rc::clone(&job.sink), MinerEvent::LaneBug { report })).into()
             }
             FromWorker::Exhausted { job: id, attempts }
             | FromWorker::Stopped { job: id, attempts }

@@ -174,6 +174,10 @@ fn on_event(state: AppState, run: &Rc<Run>, event: MinerEvent) {
             });
         }
         MinerEvent::Found { nonce, attempts } => finish(state, run, nonce, attempts),
+        MinerEvent::LaneBug { report } => {
+            web_sys::console::error_1(&format!("miner: {report}").into());
+            state.lane_bug.set(Some(report));
+        }
         MinerEvent::Exhausted { .. } => {
             state.mining.set(None);
             state.notice.set(Some(

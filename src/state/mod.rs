@@ -153,6 +153,9 @@ pub struct AppState {
     /// Why web workers cannot mine on this page (then the main thread does); `None` while
     /// they can (or have not been tried).
     pub workers_unavailable: RwSignal<Option<String>>,
+    /// A bug report from a miner worker: a four-lane SHA-256 hit that sha2's re-check refused
+    /// (the nonce was not announced; the search went on with sha2).
+    pub lane_bug: RwSignal<Option<String>>,
     /// How far the check of the senders the stored chain was loaded with has got; `None` when
     /// none is left to check.
     pub sender_check: RwSignal<Option<sender_check::SenderCheck>>,
@@ -259,6 +262,7 @@ impl AppState {
             saving_blocked: RwSignal::new(saving_blocked),
             last_mined: RwSignal::new(None),
             workers_unavailable: RwSignal::new(None),
+            lane_bug: RwSignal::new(None),
             sender_check: RwSignal::new(None),
             stored_is_current: false,
         }

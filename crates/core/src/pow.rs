@@ -7,6 +7,8 @@ use sha2::block_api::compress256;
 use crate::block::{Header, HEADER_LEN, NONCE_OFFSET};
 use crate::hash::BlockHash;
 
+pub mod lanes;
+
 /// Highest difficulty a block may state (leading zero bits). At 64 the expected work equals
 /// the whole 64-bit nonce space.
 pub const MAX_DIFFICULTY: u32 = 64;

@@ -1,5 +1,7 @@
 // Mining benchmarks: the app's miner worker (1 and 2 workers, driven through its message
-// protocol) in headless Chromium, the same midstate loop run natively (crates/core example
+// protocol) in headless Chromium, with each of its nonce searches (four simd128 lanes, four
+// lanes as arrays, sha2's midstate loop) and, when BENCH_BASE_DIST names the dist/ of an
+// earlier build, that build's miner in the same page; the same midstate loop run natively (crates/core example
 // `pow_rate`, portable and CPU-dispatched SHA-256), and in the same page crypto-js (the loop
 // browser blockchain demos use) and @noble/hashes sha256 of the same 116-byte header. Also the
 // page's longest task while 2 workers mine through the real UI. Prints a markdown table of
@@ -8,7 +10,8 @@
 // each, short windows, the dev-profile native helper.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { startSuite } from '../harness.mjs';
 import { BENCH_CONTEXT, QUICK, CARGO_PROFILE, RESULTS_DIR } from './common.mjs';
 
@@ -18,6 +21,9 @@ const RUNS = QUICK ? 1 : Math.max(5, Number(process.env.BENCH_RUNS || 5));
 const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
 const WINDOW_MS = QUICK ? 500 : Number(process.env.BENCH_WINDOW_MS || 2000);
 const UI_MS = QUICK ? 1000 : 4000;
+// The dist/ of an earlier build (e.g. main before the four-lane search) whose miner is measured
+// in the same run, served under /__base/.
+const BASE_DIST = process.env.BENCH_BASE_DIST || '';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -49,11 +55,18 @@ await page.route('**/__peers/**', (route) => {
   const rel = new URL(route.request().url()).pathname.split('/__peers/')[1];
   route.fulfill({ path: here(`../node_modules/${rel}`), contentType: 'text/javascript' });
 });
+if (BASE_DIST) {
+  await page.route('**/__base/**', (route) => {
+    const rel = new URL(route.request().url()).pathname.split('/__base/')[1];
+    const type = rel.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+    route.fulfill({ path: `${BASE_DIST}/${rel}`, contentType: type });
+  });
+}
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();
 await page.addScriptTag({ path: here('../node_modules/crypto-js/crypto-js.js') });
 
-const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
+const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS, BASE }) => {
   const { sha256 } = await import('/__peers/@noble/hashes/sha2.js');
   // A header at difficulty 64 (never met in a window): 116 bytes, difficulty at 104..108.
   const header = new Uint8Array(116).fill(7);
@@ -61,9 +74,10 @@ const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
   const headerHex = Array.from(header, (b) => b.toString(16).padStart(2, '0')).join('');
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-  async function workersRate(n) {
+  // `kernel`: the worker's search (absent: its default); `script`: another build's miner.
+  async function workersRate(n, { kernel, script = './miner_loader.js' } = {}) {
     const workers = await Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => {
-      const w = new Worker('./miner_loader.js');
+      const w = new Worker(script);
       w.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
       w.onmessage = (e) => { if (JSON.parse(e.data).type === 'ready') resolve(w); };
     })));
@@ -76,7 +90,8 @@ const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
     workers.forEach((w, i) => {
       const start = BigInt(i) * size;
       const end = i === n - 1 ? max : start + size;
-      w.postMessage(`{"v":1,"type":"start","job":1,"header":"${headerHex}","difficulty":64,"start":${start},"end":${end}}`);
+      const k = kernel ? `,"kernel":"${kernel}"` : '';
+      w.postMessage(`{"v":1,"type":"start","job":1,"header":"${headerHex}","difficulty":64,"start":${start},"end":${end}${k}}`);
     });
     await sleep(400); // warm-up: compile tiers, first progress
     const first = progress.map((p) => p[p.length - 1]);
@@ -118,17 +133,20 @@ const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS }) => {
     if (h[0] === 0 && h[1] === 0 && h[2] === 0 && h[3] === 0) sink++;
   };
 
-  const out = { worker1: [], worker2: [], cryptojs: [], noble: [] };
+  const out = { worker1: [], worker1Arrays: [], worker1Sha2: [], base1: [], worker2: [], cryptojs: [], noble: [] };
   loopRate(cryptoJsStep); loopRate(nobleStep); // warm-up
   for (let r = 0; r < RUNS; r++) {
     out.worker1.push(await workersRate(1));
+    out.worker1Arrays.push(await workersRate(1, { kernel: 'arrays' }));
+    out.worker1Sha2.push(await workersRate(1, { kernel: 'sha2' }));
+    if (BASE) out.base1.push(await workersRate(1, { script: './__base/miner_loader.js' }));
     out.worker2.push(await workersRate(2));
     out.cryptojs.push(loopRate(cryptoJsStep));
     out.noble.push(loopRate(nobleStep));
   }
   out.sink = sink;
   return out;
-}, { RUNS, WINDOW_MS });
+}, { RUNS, WINDOW_MS, BASE: Boolean(BASE_DIST) });
 
 // 3. The page's longest task while 2 workers mine through the real UI.
 const uiContext = await suite.browser.newContext(BENCH_CONTEXT);
@@ -176,6 +194,9 @@ await suite.close();
 
 const results = {
   blocklab_worker_1: stats(browserResults.worker1),
+  worker_1_lanes_as_arrays: stats(browserResults.worker1Arrays),
+  worker_1_sha2_midstate_loop: stats(browserResults.worker1Sha2),
+  ...(BASE_DIST ? { base_build_worker_1: stats(browserResults.base1) } : {}),
   blocklab_workers_2: stats(browserResults.worker2),
   ...(nativeSoft && { native_portable_sha256: { median: nativeSoft.median, min: nativeSoft.min, max: nativeSoft.max, runs: nativeSoft.runs } }),
   native_cpu_dispatch_sha256: { median: nativeDefault.median, min: nativeDefault.min, max: nativeDefault.max, runs: nativeDefault.runs },
@@ -189,7 +210,21 @@ const ratios = {
   worker1_vs_cryptojs: r('blocklab_worker_1', 'cryptojs_demo_loop'),
   worker1_vs_noble: r('blocklab_worker_1', 'noble_hashes_sha256_header'),
   workers2_vs_worker1: r('blocklab_workers_2', 'blocklab_worker_1'),
+  simd_lanes_vs_array_lanes: r('blocklab_worker_1', 'worker_1_lanes_as_arrays'),
+  simd_lanes_vs_sha2_loop_same_build: r('blocklab_worker_1', 'worker_1_sha2_midstate_loop'),
+  ...(BASE_DIST ? { worker1_vs_base_build_worker1: r('blocklab_worker_1', 'base_build_worker_1') } : {}),
 };
+
+// The miner's download (what a page fetches when mining starts), gzip -9.
+const dist = process.env.DIST || `${repo}dist`;
+const minerFiles = {};
+for (const name of ['miner_loader.js', 'miner.js', 'miner_bg.wasm']) {
+  const bytes = await readFile(`${dist}/${name}`);
+  minerFiles[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+const minerGzip = Object.values(minerFiles).reduce((n, f) => n + f.gzip, 0);
+// Issue 21's limit for the miner's download (checked in quick mode too, so scripts/test.sh fails).
+if (minerGzip > 50 * 1024) throw new Error(`the miner's download is ${minerGzip} B gzip, over 50 KB`);
 
 const mhs = (x) => (x / 1e6).toFixed(3);
 console.log(`\nMining hash rate${LABEL ? ` (${LABEL.slice(1)})` : ''}, Chromium ${browserVersion}, ${new Date().toISOString()}, median of ${RUNS} runs (${WINDOW_MS} ms windows), MH/s`);
@@ -199,6 +234,8 @@ for (const [name, x] of Object.entries(results)) console.log(`| ${name} | ${mhs(
 console.log('\n| ratio (medians) | value |');
 console.log('|---|---:|');
 for (const [name, v] of Object.entries(ratios)) console.log(`| ${name} | ${v.toFixed(2)}x |`);
+console.log(`\nMiner download: ${Object.entries(minerFiles).map(([n, f]) => `${n} ${f.raw} B raw / ${f.gzip} B gzip`).join(', ')}; ` +
+  `${minerGzip} B gzip in all (limit 51,200)`);
 console.log(`\nMain thread while 2 workers mine through the UI for ${UI_MS / 1000} s (UI showed ${mhs(uiRate)} MH/s): ` +
   `${mainThread.longTasks.length} long tasks (> 50 ms), longest ${mainThread.longestLongTaskMs.toFixed(1)} ms; ` +
   `longest event-loop gap ${mainThread.maxEventLoopGapMs.toFixed(1)} ms`);
@@ -206,5 +243,5 @@ console.log(`\nMain thread while 2 workers mine through the UI for ${UI_MS / 100
 await mkdir(RESULTS_DIR, { recursive: true });
 await writeFile(new URL(`mining${LABEL}.json`, RESULTS_DIR), JSON.stringify({
   variant: LABEL.slice(1) || 'release build', browser: browserVersion, date: new Date().toISOString(), runs: RUNS, window_ms: WINDOW_MS, unit: 'hashes per second',
-  results, ratios, main_thread_while_2_workers_mine: { ...mainThread, ui_hash_rate: uiRate },
+  results, ratios, miner_download: { files: minerFiles, gzip_total: minerGzip }, main_thread_while_2_workers_mine: { ...mainThread, ui_hash_rate: uiRate },
 }, null, 2));
