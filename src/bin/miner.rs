@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use blocklab_core::block::HEADER_LEN;
-use blocklab_core::pow::lanes::{search_fastest, Arrays, LaneJob, LaneMismatch};
+use blocklab_core::pow::lanes::{search_fastest, LaneJob, LaneMismatch};
 use blocklab_core::pow::{MiningJob, SearchOutcome};
 use blocklab_core::Header;
 use protocol::{FromWorker, Kernel, ToWorker};
@@ -136,7 +136,6 @@ impl Miner {
             let count = BATCH.min(run.end.saturating_sub(run.next));
             let searched = match run.kernel {
                 Kernel::Lanes => search_fastest(&run.job, run.next, count),
-                Kernel::Arrays => run.job.search_in::<Arrays>(run.next, count),
                 Kernel::Sha2 => Ok(run.job.job().search(run.next, count)),
             };
             let outcome = match searched {

@@ -49,8 +49,6 @@ pub enum ToWorker {
 pub enum Kernel {
     /// Four lanes in simd128 registers where the build has simd128 (else sha2's loop).
     Lanes,
-    /// Four lanes as arrays the compiler may vectorise.
-    Arrays,
     /// sha2's midstate loop, one nonce at a time.
     Sha2,
 }
@@ -165,12 +163,12 @@ mod tests {
             difficulty: 20,
             start: 0,
             end: 9,
-            kernel: Some(Kernel::Arrays),
+            kernel: Some(Kernel::Sha2),
             planted_fault: Some(2),
         };
         let text = encode(&bench);
         assert!(
-            text.contains("\"kernel\":\"arrays\",\"planted_fault\":2"),
+            text.contains("\"kernel\":\"sha2\",\"planted_fault\":2"),
             "{text}"
         );
         assert_eq!(decode::<ToWorker>(&text), Ok(bench));

@@ -133,11 +133,10 @@ const browserResults = await page.evaluate(async ({ RUNS, WINDOW_MS, BASE }) => 
     if (h[0] === 0 && h[1] === 0 && h[2] === 0 && h[3] === 0) sink++;
   };
 
-  const out = { worker1: [], worker1Arrays: [], worker1Sha2: [], base1: [], worker2: [], cryptojs: [], noble: [] };
+  const out = { worker1: [], worker1Sha2: [], base1: [], worker2: [], cryptojs: [], noble: [] };
   loopRate(cryptoJsStep); loopRate(nobleStep); // warm-up
   for (let r = 0; r < RUNS; r++) {
     out.worker1.push(await workersRate(1));
-    out.worker1Arrays.push(await workersRate(1, { kernel: 'arrays' }));
     out.worker1Sha2.push(await workersRate(1, { kernel: 'sha2' }));
     if (BASE) out.base1.push(await workersRate(1, { script: './__base/miner_loader.js' }));
     out.worker2.push(await workersRate(2));
@@ -194,7 +193,6 @@ await suite.close();
 
 const results = {
   blocklab_worker_1: stats(browserResults.worker1),
-  worker_1_lanes_as_arrays: stats(browserResults.worker1Arrays),
   worker_1_sha2_midstate_loop: stats(browserResults.worker1Sha2),
   ...(BASE_DIST ? { base_build_worker_1: stats(browserResults.base1) } : {}),
   blocklab_workers_2: stats(browserResults.worker2),
@@ -210,7 +208,6 @@ const ratios = {
   worker1_vs_cryptojs: r('blocklab_worker_1', 'cryptojs_demo_loop'),
   worker1_vs_noble: r('blocklab_worker_1', 'noble_hashes_sha256_header'),
   workers2_vs_worker1: r('blocklab_workers_2', 'blocklab_worker_1'),
-  simd_lanes_vs_array_lanes: r('blocklab_worker_1', 'worker_1_lanes_as_arrays'),
   simd_lanes_vs_sha2_loop_same_build: r('blocklab_worker_1', 'worker_1_sha2_midstate_loop'),
   ...(BASE_DIST ? { worker1_vs_base_build_worker1: r('blocklab_worker_1', 'base_build_worker_1') } : {}),
 };
