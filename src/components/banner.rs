@@ -1,11 +1,11 @@
 //! The storage banner (unreadable stored data), the status of the stored-signature checks
 //! and general notices.
 
-use crate::state::notices::Notice;
 use leptos::prelude::*;
 
 use super::use_state;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Shows what was wrong with stored data and what the user can do about it.
 #[component]

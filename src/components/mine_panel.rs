@@ -1,11 +1,11 @@
 //! Difficulty choice, the Mine button, and progress while mining.
 
-use crate::state::notices::Notice;
 use blocklab_core::pow::{Difficulty, MAX_DIFFICULTY};
 use leptos::prelude::*;
 
 use super::use_state;
 use crate::platform::workers::default_workers;
+use crate::state::notices::Notice;
 use crate::state::{actions, mining, MineTarget, MiningBackend};
 
 /// Highest difficulty the slider offers; the number input accepts up to [`MAX_DIFFICULTY`].

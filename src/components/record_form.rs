@@ -1,10 +1,10 @@
 //! The form that adds a record to the pending list, and the pending list.
 
-use crate::state::notices::Notice;
 use leptos::prelude::*;
 
 use super::use_state;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Sender, receiver, amount and memo inputs with an Add button.
 #[component]

@@ -1,12 +1,12 @@
 //! The storage card: how much of the browser's quota the app uses, and a backup of everything
 //! as one file that restores on any blocklab page.
 
-use crate::state::notices::Notice;
 use leptos::prelude::*;
 
 use super::use_state;
 use crate::platform::files;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Usage of the localStorage quota, backup and restore.
 #[component]

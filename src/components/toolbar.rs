@@ -1,11 +1,11 @@
 //! Chain tools: validate, tamper mode, export / import, new chain.
 
-use crate::state::notices::Notice;
 use leptos::prelude::*;
 
 use super::use_state;
 use crate::platform::files;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// The tools card.
 #[component]

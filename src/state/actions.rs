@@ -1,7 +1,6 @@
 //! Named actions: the only code that changes [`AppState`]. Each calls the core, then updates
 //! signals.
 
-use crate::state::notices::Notice;
 use blocklab_core::address::Address;
 use blocklab_core::backup;
 use blocklab_core::node::{Node, RecordEdit};
@@ -12,6 +11,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use crate::platform::{clock, files, storage::LocalStore};
+use crate::state::notices::Notice;
 
 /// File name of a chain export.
 pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";

@@ -3,14 +3,12 @@
 //! of a few milliseconds ([`MainThreadMiner`], the fallback), then appends or replaces the
 //! mined block.
 
-use crate::state::notices::Notice;
 use core::ops::ControlFlow;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use blocklab_core::address::Address;
-use blocklab_core::chain::ChainParams;
 use blocklab_core::persist::MAX_MINING_WORKERS;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
 use blocklab_core::{Block, Header, MiningStats};
@@ -19,6 +17,7 @@ use leptos::prelude::*;
 use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
+use crate::state::notices::Notice;
 use crate::words::capitalise;
 
 /// Nonces tried between clock reads on the main thread.

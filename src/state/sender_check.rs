@@ -5,7 +5,6 @@
 //! named in a notice. Validating the chain finishes any checks still left first
 //! ([`finish`]), so a validation is always complete.
 
-use crate::state::notices::Notice;
 use core::ops::ControlFlow;
 
 use blocklab_core::chain::StoredSenderMismatch;
@@ -13,6 +12,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use crate::platform::clock;
+use crate::state::notices::Notice;
 
 /// Stored senders checked per call into the core (one recovery is about 0.3 ms).
 const BATCH: usize = 8;

@@ -13,7 +13,6 @@
 //!   the same genesis, the tab adopts the stored chain (if it validates and is heavier) instead
 //!   of overwriting it. The `storage` event does the same as soon as another tab saves.
 
-use crate::state::notices::Notice;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -29,6 +28,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use super::{actions, mining, AppState, MineTarget};
 use crate::platform::broadcast::{Broadcast, Incoming, PeerChannel};
 use crate::platform::{clock, random, storage::LocalStore};
+use crate::state::notices::Notice;
 
 /// The small record saved beside the snapshot: who saved which chain.
 pub const TIP_KEY: &str = "blocklab.tip";

@@ -4,9 +4,6 @@ use core::fmt;
 
 use crate::block::{Block, Entry};
 use crate::genesis::{dev_allocations, genesis_block};
-use crate::hash::BlockHash;
-use crate::pow::MAX_DIFFICULTY;
-use crate::record::RecordError;
 use crate::state::{AssumedSenderMismatch, BlockOutcome, SenderCache, State};
 
 pub use crate::check::{

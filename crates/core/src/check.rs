@@ -187,7 +187,8 @@ impl ValidationReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderError {
     pub height: u64,
-    pub problem: BlockProblem,
+    /// Boxed: a [`BlockProblem`] is large and the error travels through `Result`s.
+    pub problem: Box<BlockProblem>,
 }
 
 impl fmt::Display for HeaderError {
@@ -268,7 +269,7 @@ pub fn check_header_run(
         {
             return Err(HeaderError {
                 height: h.height,
-                problem,
+                problem: Box::new(problem),
             });
         }
         prev = h;
@@ -349,7 +350,7 @@ mod tests {
             let from_block = check_block(&block, 1, Some(parent), &params);
             let from_run =
                 check_header_run(&parent.header, &[block.header.clone()], &params).unwrap_err();
-            assert_eq!(from_run.problem, from_block[0], "break {i}");
+            assert_eq!(*from_run.problem, from_block[0], "break {i}");
             assert_eq!(from_run.height, block.header.height);
         }
         // Work: an unmined header fails the consensus seal in both.
@@ -359,7 +360,7 @@ mod tests {
             unmined.header.nonce = unmined.header.nonce.wrapping_add(1);
         }
         let e = check_header_run(&parent.header, &[unmined.header.clone()], &params).unwrap_err();
-        assert!(matches!(e.problem, BlockProblem::InsufficientWork { .. }));
+        assert!(matches!(*e.problem, BlockProblem::InsufficientWork { .. }));
         assert!(check_block(&unmined, 1, Some(parent), &params).contains(&e.problem));
     }
 }

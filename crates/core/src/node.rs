@@ -34,7 +34,7 @@ use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{check_block, BlockProblem, Chain, ChainParams};
 use crate::hash::BlockHash;
-use crate::mempool::{build_block, AddOutcome, Mempool, MempoolError};
+use crate::mempool::{build_block, AddOutcome, Mempool};
 use crate::pow::{MiningJob, SearchOutcome};
 use crate::record::Record;
 use crate::tx::SignedTx;

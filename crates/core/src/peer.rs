@@ -130,8 +130,6 @@ pub fn locator(chain: &Chain) -> Vec<BlockHash> {
     out
 }
 
-/// How many leading blocks two lists share (compared by hash).
-
 impl Peers {
     /// No peers yet; this tab is `me`.
     pub fn new(me: PeerId) -> Self {
@@ -400,6 +398,10 @@ impl Peers {
         r
     }
 
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the handler needs the sender, the message's two fields and the local context"
+    )]
     fn on_tx(
         &mut self,
         from: &PeerId,

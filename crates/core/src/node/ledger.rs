@@ -5,6 +5,7 @@
 //! and words the results.
 
 use core::fmt;
+use std::collections::BTreeMap;
 
 use super::{Node, TxRejection};
 use crate::address::Address;
@@ -100,10 +101,16 @@ impl Node {
         params: ChainParams,
     ) -> Self {
         chain.set_params(&params);
-        let mut node = Self::new(chain.blocks()[0].clone(), params);
-        node.chain = chain;
-        node.mempool = mempool;
-        node.pending = pending;
+        let mut node = Self {
+            params,
+            chain,
+            mempool,
+            active: BTreeMap::new(),
+            side: BTreeMap::new(),
+            invalid: BTreeMap::new(),
+            pending,
+            revision: 0,
+        };
         node.chain_changed();
         node
     }

@@ -62,10 +62,6 @@ impl Peers {
         })
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the handler needs the sender, the message's two fields and the local context"
-    )]
     pub(super) fn serve_headers(
         &self,
         to: &PeerId,
