@@ -5,7 +5,7 @@
 use blocklab_core::address::Address;
 use blocklab_core::genesis::DEV_ADDRESSES;
 use blocklab_core::mempool::{self, effective_tip, AddOutcome, Mempool, TxStatus};
-use blocklab_core::node::{Inclusion, Node, Refusal, TxCheck};
+use blocklab_core::node::{Inclusion, Refusal, TxCheck};
 use blocklab_core::state::{State, TxRuleError};
 use blocklab_core::tx::{Transaction, TxError, TxHash};
 use blocklab_core::Wei;

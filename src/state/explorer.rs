@@ -4,7 +4,7 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::amount::Wei;
-use blocklab_core::explorer::{self, AddressEntry, Bucket, Index, Point, Target};
+use blocklab_core::explorer::{self, AddressEntry, Index, Point, Target};
 use blocklab_core::mempool::TxStatus;
 use blocklab_core::{Chain, Entry, Mempool, TxHash, ValidationReport};
 

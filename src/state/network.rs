@@ -8,18 +8,16 @@
 //! broadcast changes nothing local.
 
 use blocklab_core::address::Address;
-use blocklab_core::amount::{format_units, DECIMALS, GWEI_DECIMALS};
 use blocklab_core::persist::KeyValueStore;
-use blocklab_core::rpc::{self, AccountOnNode, FeeSuggestion, NodeStatus, Receipt};
-use blocklab_core::tx::U256;
+use blocklab_core::rpc::{self, AccountOnNode, NodeStatus, Receipt};
 use blocklab_core::TxHash;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::tx::{row, sign_form, FeeKind, FieldError, Row, SendForm, Signed, LAB_CHAIN_ID};
+use super::tx::{sign_form, FieldError, SendForm, Signed};
 use super::wallet::WalletState;
 use crate::platform::clock;
-use crate::words::{capitalise, err};
+use crate::words::err;
 
 mod rows;
 

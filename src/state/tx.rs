@@ -4,12 +4,12 @@
 //! turns the core's values into the labelled rows the screen shows.
 
 use blocklab_core::address::Address;
-use blocklab_core::amount::{format_units, parse_units, Wei, GWEI_DECIMALS};
-use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest, TxSignature, U256};
+use blocklab_core::amount::{parse_units, Wei, GWEI_DECIMALS};
+use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest};
 use leptos::prelude::*;
 
 use super::wallet::WalletState;
-use crate::words::{capitalise, err};
+use crate::words::err;
 
 mod verify;
 

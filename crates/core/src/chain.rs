@@ -470,7 +470,10 @@ fn work_of(blocks: &[Block], params: &ChainParams) -> u128 {
 pub(crate) mod tests {
     use super::*;
     use crate::block::tests::record;
+    use crate::hash::BlockHash;
+    use crate::pow::MAX_DIFFICULTY;
     use crate::pow::{MiningJob, SearchOutcome};
+    use crate::record::RecordError;
 
     /// Mines `block` in place (test helper; low difficulties only).
     pub fn mine(block: &mut Block) {

@@ -12,6 +12,7 @@ use super::network::{node_name, Network, NetworkError};
 use super::*;
 use crate::block::Entry;
 use crate::genesis::{dev_allocations, genesis_block};
+use crate::mempool::MempoolError;
 use crate::state::tests::{dev, eth, miner, transfer};
 
 /// Blocks need at least 2 bits: the tamper "mine at a lower difficulty" mines at 1.

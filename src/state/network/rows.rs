@@ -3,10 +3,10 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::amount::{format_units, DECIMALS, GWEI_DECIMALS};
-use blocklab_core::rpc::{self, AccountOnNode, FeeSuggestion, NodeStatus, Receipt};
+use blocklab_core::rpc::{self, FeeSuggestion, NodeStatus, Receipt};
 use blocklab_core::tx::U256;
 
-use super::super::tx::{row, FeeKind, Row, SendForm};
+use super::super::tx::{row, FeeKind, Row, SendForm, LAB_CHAIN_ID};
 
 /// A wei amount as ETH, exact (`1.5 ETH`), or in wei when it does not fit 128 bits.
 pub fn eth_text(wei: U256) -> String {

@@ -6,7 +6,7 @@ use blocklab_core::amount::{format_units, GWEI_DECIMALS};
 use blocklab_core::tx::{SignedTx, Transaction, TxSignature, U256};
 
 use super::LAB_CHAIN_ID;
-use crate::words::{capitalise, err};
+use crate::words::err;
 
 pub(super) fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
