@@ -333,7 +333,8 @@ mod tests {
         let chain = mined_chain(2, 4);
         let (parent, good) = (&chain.blocks()[0], &chain.blocks()[1]);
         assert_eq!(check_block(good, 1, Some(parent), &params), vec![]);
-        let run = check_header_run(&parent.header, &[good.header.clone()], &params).unwrap();
+        let run =
+            check_header_run(&parent.header, std::slice::from_ref(&good.header), &params).unwrap();
         assert_eq!(run, 16);
 
         let breaks: [fn(&mut Header); 5] = [
@@ -349,7 +350,8 @@ mod tests {
             mine(&mut block);
             let from_block = check_block(&block, 1, Some(parent), &params);
             let from_run =
-                check_header_run(&parent.header, &[block.header.clone()], &params).unwrap_err();
+                check_header_run(&parent.header, std::slice::from_ref(&block.header), &params)
+                    .unwrap_err();
             assert_eq!(*from_run.problem, from_block[0], "break {i}");
             assert_eq!(from_run.height, block.header.height);
         }
@@ -359,7 +361,12 @@ mod tests {
         while crate::pow::leading_zero_bits(unmined.header.hash().as_bytes()) >= 4 {
             unmined.header.nonce = unmined.header.nonce.wrapping_add(1);
         }
-        let e = check_header_run(&parent.header, &[unmined.header.clone()], &params).unwrap_err();
+        let e = check_header_run(
+            &parent.header,
+            std::slice::from_ref(&unmined.header),
+            &params,
+        )
+        .unwrap_err();
         assert!(matches!(*e.problem, BlockProblem::InsufficientWork { .. }));
         assert!(check_block(&unmined, 1, Some(parent), &params).contains(&e.problem));
     }

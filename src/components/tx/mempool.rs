@@ -36,8 +36,9 @@ pub fn MempoolView() -> impl IntoView {
                         {move || rows.get().into_iter().map(|r| {
                             let status = match r.status { TxStatus::Pending => "pending", TxStatus::Queued => "queued" };
                             let (hash, hint) = (r.hash.to_hex(), r.replace_hint());
+                            let title = hint.clone();
                             view! {
-                                <tr data-testid="mempool-row" data-hash=hash.clone() data-status=status title=hint.clone()>
+                                <tr data-testid="mempool-row" data-hash=hash.clone() data-status=status title=title>
                                     <td>{r.position}</td>
                                     <td><code data-testid="mempool-hash" title=hash.clone()>{short(&hash)}</code></td>
                                     <td><code data-testid="mempool-from">{r.from.to_checksum()}</code>" → "<code data-testid="mempool-to">{r.to_text()}</code></td>
