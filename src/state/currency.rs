@@ -59,6 +59,7 @@ impl PoolRow {
     /// The recipient in words.
     pub fn to_text(&self) -> String {
         self.to
+            .as_ref()
             .map_or_else(|| "(contract creation)".to_owned(), Address::to_checksum)
     }
 
@@ -94,7 +95,7 @@ fn pool_row(
         position,
         hash: tx.hash(),
         from: tx.sender(),
-        to: t.to(),
+        to: t.to().copied(),
         value: t.value_wei(),
         nonce: t.nonce(),
         tip: effective_tip(t, base_fee),
@@ -328,6 +329,7 @@ pub fn state_checks(report: &TxCheck) -> Vec<StateCheck> {
 mod tests {
     use super::*;
     use blocklab_core::chain::ChainParams;
+    use blocklab_core::node::Node;
     use blocklab_core::tx::{SignedTx, TxRequest};
     use blocklab_core::wallet::hd::Account;
     use blocklab_core::{Chain, Wei};

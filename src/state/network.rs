@@ -402,7 +402,8 @@ fn selected_address(wallet: WalletState) -> Option<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::tx::build;
+    use crate::state::tx::{build, FeeKind, LAB_CHAIN_ID};
+    use blocklab_core::rpc::FeeSuggestion;
 
     fn a(n: u8) -> Address {
         Address::from_bytes([n; 20])

@@ -167,7 +167,7 @@ pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
                     }
                 };
                 net.deliver_all(MAX_DELIVERIES);
-                r
+                r.map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err("the network is gone".to_owned()))
             .map(|b| {
@@ -231,7 +231,7 @@ pub fn send_tx(state: NodesState, node: usize) {
             .try_update(|net| {
                 let r = net.submit_tx(node, raw);
                 net.deliver_all(MAX_DELIVERIES);
-                r
+                r.map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err("the network is gone".to_owned()))
             .map(|()| {
