@@ -404,6 +404,7 @@ mod tests {
     use super::*;
     use crate::state::tx::{build, FeeKind, LAB_CHAIN_ID};
     use blocklab_core::rpc::FeeSuggestion;
+    use blocklab_core::tx::U256;
 
     fn a(n: u8) -> Address {
         Address::from_bytes([n; 20])
