@@ -5,7 +5,7 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::amount::{format_units, parse_units, Wei, GWEI_DECIMALS};
-use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest, TxSignature, U256};
+use blocklab_core::tx::{Signature, SignedTx, Transaction, TxError, TxRequest, U256};
 use leptos::prelude::*;
 
 use super::actions::capitalise;
@@ -127,7 +127,7 @@ pub fn field_rows(tx: &Transaction) -> Vec<Row> {
 }
 
 /// The signature's values: `v` (legacy) or `yParity` (type 2), `r`, `s`.
-fn signature_rows(tx: &Transaction, sig: &TxSignature) -> Vec<Row> {
+fn signature_rows(tx: &Transaction, sig: &Signature) -> Vec<Row> {
     let parity = u8::from(sig.y_parity());
     let v = match tx {
         Transaction::Legacy(t) => row(
