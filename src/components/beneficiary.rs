@@ -1,6 +1,7 @@
 //! The miner's beneficiary: who the coinbase of the next mined block pays.
 
 use blocklab_core::genesis::DEV_ADDRESSES;
+use blocklab_core::persist::{Settings, DEFAULT_BENEFICIARY};
 use leptos::prelude::*;
 
 use super::use_state;
@@ -47,7 +48,7 @@ pub fn BeneficiaryChooser() -> impl IntoView {
             <p class="muted small">"The coinbase of each mined block pays this address the block reward plus the transactions' priority fees."</p>
             <label>"Choose an account"
                 <select data-testid="beneficiary-select" on:change=move |ev| choose(event_target_value(&ev))>
-                    <option value="" selected=move || current().is_empty()>"nobody (the zero address)"</option>
+                    <option value="" selected=move || current().is_empty()>{format!("default: dev #0 (public key) {}", DEFAULT_BENEFICIARY.to_checksum())}</option>
                     {move || choices().into_iter().map(|(label, address)| {
                         let a = address.clone();
                         view! { <option value=address.clone() selected=move || current() == a>{format!("{label} {address}")}</option> }
@@ -60,10 +61,11 @@ pub fn BeneficiaryChooser() -> impl IntoView {
                     on:input=move |ev| choose(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! { <p class="error small" data-testid="beneficiary-error" role="alert">{e}</p> })}
-            <p class="small">"Now: " <code data-testid="beneficiary-current">{move || {
-                let c = current();
-                if c.is_empty() { "nobody (0x0000…0000)".to_owned() } else { c }
-            }}</code></p>
+            <p class="small">"Now: " <code data-testid="beneficiary-current">{move || app.settings.with(Settings::coinbase_to).to_checksum()}</code>
+                {move || current().is_empty().then(|| view! {
+                    <span class="muted" data-testid="beneficiary-default">" (the default: development account #0, whose key is public; choose your own account to keep the rewards)"</span>
+                })}
+            </p>
         </section>
     }
 }

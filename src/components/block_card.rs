@@ -8,6 +8,7 @@ use super::use_state;
 use crate::platform::clock::format_utc;
 use crate::state::actions::{self, TamperField};
 use crate::state::mining;
+use crate::words::plural;
 
 /// The card of the block at `index`.
 #[component]
@@ -53,11 +54,10 @@ pub fn BlockCard(
                     |r| format!("{:.2} MH/s", r as f64 / 1e6),
                 );
                 let text = format!(
-                    "mined in {} ms, {} attempts, {rate}, {} {}",
+                    "mined in {} ms, {}, {rate}, {}",
                     s.elapsed_ms,
-                    s.attempts,
-                    s.workers,
-                    if s.workers == 1 { "worker" } else { "workers" }
+                    plural(s.attempts, "attempt", "attempts"),
+                    plural(s.workers, "worker", "workers"),
                 );
                 (text, s)
             })
@@ -145,6 +145,7 @@ fn record_row(
     if !tamper {
         return view! {
             <li data-testid="block-record">
+                <span class="tag" title="A free-text record: it moves no ETH and changes no balance">"record, no ETH moved"</span>" "
                 <span class="party">{rec.sender}</span>" → "<span class="party">{rec.receiver}</span>" "
                 <span class="amount">{rec.amount.to_coins()}</span>
                 {(!rec.memo.is_empty()).then(|| view! { <span class="memo">{format!(" “{}”", rec.memo)}</span> })}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::use_state;
 use crate::platform::workers::default_workers;
 use crate::state::{actions, mining, MineTarget, MiningBackend};
+use crate::words::plural;
 
 /// Highest difficulty the slider offers; the number input accepts up to [`MAX_DIFFICULTY`].
 const SLIDER_MAX: u32 = 32;
@@ -51,6 +52,8 @@ pub fn MinePanel() -> impl IntoView {
     let bits = move || state.settings.with(|s| s.difficulty);
     let expected = move || Difficulty::new(bits()).map_or(0, Difficulty::expected_attempts);
     let is_mining = move || state.mining.with(Option::is_some);
+    // The core's answer to "can a valid block be built on the tip?" (tamper mode can break it).
+    let tip_problem = move || state.chain.with(|c| c.check_tip().err());
     let progress = move || state.mining.get();
     let cores = default_workers();
     let workers_text = RwSignal::new(
@@ -92,15 +95,26 @@ pub fn MinePanel() -> impl IntoView {
                     "Web workers are unavailable (" {why} "): mining runs on the main thread in 8 ms slices."
                 </p>
             })}
+            {move || tip_problem().map(|e| view! {
+                <div class="warning" data-testid="mine-invalid-tip" role="alert">
+                    <p>{mining::tip_words(&e)}</p>
+                    <button type="button" data-testid="mine-on-valid-prefix" disabled=is_mining
+                        on:click=move |_| actions::drop_invalid_blocks(state)>
+                        "Drop the invalid blocks and mine on the valid prefix"
+                    </button>
+                </div>
+            })}
             <p class="muted">
                 "Expected attempts: 2" <sup>{bits}</sup> " = "
                 <span data-testid="expected-attempts">{move || group_digits(expected())}</span>
             </p>
             <div class="row">
                 <button type="button" class="primary" data-testid="mine-button"
-                    disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some)
+                    disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some) || tip_problem().is_some()
                     on:click=move |_| mining::mine_new_block(state)>
-                    {move || format!("Mine block #{} with {} pending records and {} waiting transactions", state.chain.with(|c| c.len()), state.pending.with(|p| p.len()), state.mempool.with(|m| m.len()))}
+                    {move || format!("Mine block #{} with {} and {}", state.chain.with(|c| c.len()),
+                        plural(state.pending.with(|p| p.len()) as u64, "pending record", "pending records"),
+                        plural(state.mempool.with(|m| m.len()) as u64, "waiting transaction", "waiting transactions"))}
                 </button>
                 <Show when=is_mining>
                     <button type="button" data-testid="cancel-mine" on:click=move |_| actions::cancel_mining(state)>"Cancel"</button>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::use_state;
 use crate::platform::files;
 use crate::state::actions;
+use crate::words::plural;
 
 /// The tools card.
 #[component]
@@ -51,8 +52,9 @@ pub fn Toolbar() -> impl IntoView {
             <Show when=move || confirming.get()>
                 <div class="confirm" role="dialog" aria-label="Start a new chain?">
                     <p>{move || format!(
-                        "Start a new chain? This removes all {} blocks and {} pending records. Export the chain first to keep it.",
-                        state.chain.with(|c| c.len()), state.pending.with(Vec::len))}</p>
+                        "Start a new chain? This removes {} and {}. Export the chain first to keep it.",
+                        plural(state.chain.with(|c| c.len()) as u64, "block", "blocks"),
+                        plural(state.pending.with(Vec::len) as u64, "pending record", "pending records"))}</p>
                     <button type="button" class="danger" data-testid="confirm-new-chain"
                         on:click=move |_| { actions::new_chain(state); confirming.set(false); }>"Yes, start over"</button>
                     <button type="button" data-testid="cancel-new-chain" on:click=move |_| confirming.set(false)>"Keep my chain"</button>

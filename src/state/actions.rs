@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::{currency, AppState};
 use crate::platform::{clock, files, storage::LocalStore};
+use crate::words::plural;
 
 /// File name of a chain export.
 pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";
@@ -188,7 +189,7 @@ pub fn validate(state: AppState) {
     let ms = clock::perf_ms() - start;
     let n = report.blocks.len();
     let summary = if report.is_valid() {
-        format!("Chain valid: all {n} blocks checked in {ms:.1} ms")
+        format!("Chain valid: all {} checked in {ms:.1} ms", plural(n as u64, "block", "blocks"))
     } else {
         let bad = report.invalid_count();
         let first = report.first_invalid().map_or(0, |v| v.height);
@@ -324,7 +325,8 @@ pub fn import_chain_text(state: AppState, text: &str) {
             let returned = replace_chain(state, chain);
             state.import_error.set(None);
             state.import_message.set(Some(format!(
-                "Imported a valid chain of {n} blocks{}",
+                "Imported a valid chain of {}{}",
+                plural(n as u64, "block", "blocks"),
                 returned_text(returned)
             )));
         }
@@ -344,6 +346,29 @@ pub fn new_chain(state: AppState) {
         .import_message
         .set((returned > 0).then(|| format!("New chain started{}", returned_text(returned))));
     state.import_error.set(None);
+}
+
+/// Drops the invalid blocks at the end of the chain so that mining continues on its valid
+/// prefix (the core's `Chain::valid_prefix`); their transactions go back to the mempool where
+/// still valid.
+pub fn drop_invalid_blocks(state: AppState) {
+    cancel_mining(state);
+    let (prefix, dropped) = state.chain.with_untracked(|c| {
+        let prefix = c.valid_prefix();
+        let dropped = c.len() - prefix.len();
+        (prefix, dropped)
+    });
+    if dropped == 0 {
+        return;
+    }
+    let returned = replace_chain(state, prefix);
+    state.notice.set(None);
+    state.import_error.set(None);
+    state.import_message.set(Some(format!(
+        "Dropped {}{}",
+        plural(dropped as u64, "invalid block", "invalid blocks"),
+        returned_text(returned)
+    )));
 }
 
 fn returned_text(returned: usize) -> String {

@@ -14,6 +14,7 @@ use blocklab_core::tx::{SignedTx, Transaction, TxHash, U256};
 use blocklab_core::{Block, Chain, Entry, Record, Wei};
 
 use super::actions::capitalise;
+use crate::words::plural;
 
 /// The block the miner works on: a coinbase paying `beneficiary` the reward plus the priority
 /// fees and the best transactions of the mempool (the core's [`mempool::build_block`], against
@@ -412,8 +413,8 @@ pub fn state_checks(
             "included",
             Check::Fail,
             format!(
-                "Already included in block #{h} ({} confirmations): sending it again is a replay and is refused",
-                confirmations(chain, h)
+                "Already included in block #{h} ({}): sending it again is a replay and is refused",
+                plural(confirmations(chain, h) as u64, "confirmation", "confirmations")
             ),
         ));
     } else if let Some((_, status)) = pool.get(&hash) {
@@ -602,7 +603,7 @@ mod tests {
         assert!(pool.is_empty());
         let checks = state_checks(&tx, &chain, &pool, &params);
         assert_eq!(checks[0].check, Check::Fail);
-        assert!(checks[0].text.contains("block #1 (1 confirmations)"));
+        assert!(checks[0].text.contains("block #1 (1 confirmation)"));
 
         let history = account_history(&chain, &DEV_ADDRESSES[1]);
         assert_eq!(history[0].direction, Direction::Received);

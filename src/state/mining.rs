@@ -7,9 +7,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use blocklab_core::address::Address;
-use blocklab_core::chain::ChainParams;
-use blocklab_core::persist::MAX_MINING_WORKERS;
+use blocklab_core::chain::{Chain, ChainParams};
+use blocklab_core::persist::{Settings, MAX_MINING_WORKERS};
+use blocklab_core::tip::TipError;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
 use blocklab_core::{Block, Header, MiningStats};
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ use super::actions::{self, capitalise};
 use super::currency::candidate_block;
 use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
+use crate::words::plural;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
 
 /// Time one main-thread slice may take before yielding to the browser.
@@ -34,6 +35,12 @@ pub fn mine_new_block(state: AppState) {
     if state.mining.get_untracked().is_some() {
         return;
     }
+    // A block on an invalid tip is invalid too: its transactions would leave the mempool for
+    // a block no state applies. The panel says so and offers the repairs (`tip_words`).
+    if let Err(e) = state.chain.with_untracked(Chain::check_tip) {
+        state.notice.set(Some(tip_words(&e)));
+        return;
+    }
     let difficulty = state.settings.with_untracked(|s| s.difficulty);
     if Difficulty::new(difficulty).is_err() {
         state
@@ -41,10 +48,7 @@ pub fn mine_new_block(state: AppState) {
             .set(Some(format!("Difficulty {difficulty} is out of range")));
         return;
     }
-    let beneficiary = state
-        .settings
-        .with_untracked(|s| s.beneficiary)
-        .unwrap_or(Address::ZERO);
+    let beneficiary = state.settings.with_untracked(Settings::coinbase_to);
     let params = state.params.get_untracked();
     let (block, included) = state.chain.with_untracked(|c| {
         state.mempool.with_untracked(|pool| {
@@ -218,6 +222,10 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
     match run.target {
         MineTarget::NewBlock { included } => {
             let params: ChainParams = state.params.get_untracked();
+            if let Err(e) = state.chain.with_untracked(Chain::check_tip) {
+                state.notice.set(Some(tip_words(&e)));
+                return;
+            }
             let mut result = Ok(());
             let mined = block.clone();
             state.chain.update(|c| result = c.append(block, &params));
@@ -228,7 +236,8 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
                         p.drain(..included.min(p.len()));
                     });
                     state.last_mined.set(Some(format!(
-                        "Mined block with hash {hash:#} after {attempts} attempts in {elapsed_ms} ms on {}",
+                        "Mined block with hash {hash:#} after {} in {elapsed_ms} ms on {}",
+                        plural(attempts, "attempt", "attempts"),
                         workers_label(workers, state)
                     )));
                 }
@@ -248,6 +257,21 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
         }
     }
     state.validation_summary.set(None);
+}
+
+/// What is wrong with mining on an invalid tip, and what to do instead.
+pub fn tip_words(e: &TipError) -> String {
+    let TipError::Invalid { first_invalid, tip } = *e;
+    let blocks = if first_invalid == tip {
+        format!("block #{tip}")
+    } else {
+        format!("blocks #{first_invalid} to #{tip}")
+    };
+    format!(
+        "Cannot mine here: {e}. A block mined on it would be invalid too, and the records and \
+         transactions it took would be lost. Repair the chain (tamper mode: re-mine the invalid \
+         blocks in order, or import a valid chain), or drop {blocks} and mine on the valid prefix."
+    )
 }
 
 fn workers_label(workers: u32, state: AppState) -> String {

@@ -167,6 +167,8 @@ pub struct ChainVerdict {
     pub replay_protected: bool,
     /// Whether the lab chain would accept it as far as the chain id goes.
     pub on_lab_chain: bool,
+    /// The chain id it was signed for (`None`: pre-EIP-155, any chain).
+    pub chain_id: Option<u64>,
     pub text: String,
 }
 
@@ -204,6 +206,7 @@ pub enum Verification {
 fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
     match signed.chain_id() {
         None => ChainVerdict {
+            chain_id: None,
             replay_protected: false,
             on_lab_chain: true,
             text: format!(
@@ -212,6 +215,7 @@ fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
         },
         Some(id) => match signed.ensure_chain_id(LAB_CHAIN_ID) {
             Ok(()) => ChainVerdict {
+                chain_id: Some(id),
                 replay_protected: true,
                 on_lab_chain: true,
                 text: format!(
@@ -219,6 +223,7 @@ fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
                 ),
             },
             Err(e) => ChainVerdict {
+                chain_id: Some(id),
                 replay_protected: true,
                 on_lab_chain: false,
                 text: format!(

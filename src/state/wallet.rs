@@ -573,7 +573,7 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
     let what = "The message was hashed as EIP-191 (\"\\x19Ethereum Signed Message:\\n\" + length + message) with keccak256, the public key was recovered from r, s and v on secp256k1, and its keccak256 gives the address";
     let (valid, verdict) = if expected.is_empty() {
         (true, format!("signed by {}", recovered.address))
-    } else if expected.len() > 42 {
+    } else if looks_like_public_key(expected) {
         let want = expected
             .strip_prefix("0x")
             .unwrap_or(expected)
@@ -595,7 +595,10 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
                 false,
                 format!("signed by {}, not by {a}", recovered.address),
             ),
-            Err(e) => (false, format!("the expected address is not valid: {e}")),
+            Err(e) => (
+                false,
+                format!("the expected value is not an address (0x and 40 hex digits) nor a public key (0x and 66 or 130 hex digits): {e}"),
+            ),
         }
     };
     Verdict {
@@ -606,6 +609,13 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
         ),
         recovered: Some(recovered),
     }
+}
+
+/// Whether `expected` is written as a public key (hex of 33 or 65 bytes, `0x` optional)
+/// rather than an address: anything else is read as an address and refused if it is not one.
+fn looks_like_public_key(expected: &str) -> bool {
+    let hex = expected.strip_prefix("0x").unwrap_or(expected);
+    matches!(hex.len(), 66 | 130) && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Whether a compressed public key (hex) is the compressed form of an uncompressed one.

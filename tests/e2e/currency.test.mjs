@@ -121,7 +121,7 @@ describe('currency', () => {
       assert.match(await c.text('send-submit-result'), /already in block #1.*already used \(replay\)/);
       await c.id('verify-tx-raw').fill(raw);
       assert.equal(await c.id('verify-tx-state-included').getAttribute('data-check'), 'fail');
-      assert.match(await c.text('verify-tx-state-included'), /Already included in block #1 \(1 confirmations\)/);
+      assert.match(await c.text('verify-tx-state-included'), /Already included in block #1 \(1 confirmation\)/);
       assert.match(await c.text('verify-tx-state-nonce'), /Nonce 0 is already used: the sender's next nonce is 1/);
       await c.id('verify-tx-submit').click();
       assert.match(await c.text('verify-tx-submit-result'), /Refused: this transaction is already in block #1.*replay/);

@@ -18,6 +18,7 @@ pub mod explorer;
 pub mod genesis;
 pub mod hash;
 pub mod identicon;
+pub mod json_words;
 pub mod mempool;
 pub mod merkle;
 pub mod node;
@@ -27,6 +28,7 @@ pub mod pow;
 pub mod record;
 pub mod rpc;
 pub mod state;
+pub mod tip;
 pub mod tx;
 pub mod wallet;
 

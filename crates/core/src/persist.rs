@@ -23,6 +23,7 @@ use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{Chain, ChainParams, ValidationReport};
 use crate::compact;
+use crate::json_words;
 use crate::mempool::Mempool;
 use crate::record::Record;
 use crate::tx::SignedTx;
@@ -60,14 +61,27 @@ pub struct Settings {
     /// core (`navigator.hardwareConcurrency`). Absent in snapshots written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
-    /// Who the coinbase of the next mined block pays; `None` pays the zero address (nobody).
-    /// Absent in snapshots written before it existed.
+    /// Who the coinbase of the next mined block pays; `None` is the default,
+    /// [`DEFAULT_BENEFICIARY`] (see [`Settings::coinbase_to`]). Absent in snapshots written
+    /// before it existed.
     #[serde(default)]
     pub beneficiary: Option<Address>,
 }
 
 /// The most web workers a user may ask for.
 pub const MAX_MINING_WORKERS: u32 = 16;
+
+/// Who block rewards go to until the user chooses: the first public development account
+/// (an account every user of the lab has, not the zero address where rewards are lost).
+pub const DEFAULT_BENEFICIARY: Address = crate::genesis::DEV_ADDRESSES[0];
+
+impl Settings {
+    /// The address the coinbase of the next mined block pays: the chosen beneficiary, else
+    /// [`DEFAULT_BENEFICIARY`].
+    pub fn coinbase_to(&self) -> Address {
+        self.beneficiary.unwrap_or(DEFAULT_BENEFICIARY)
+    }
+}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -153,7 +167,7 @@ impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Malformed { detail } => {
-                write!(f, "the data is not a readable blocklab file ({detail})")
+                write!(f, "the data is not a readable blocklab file: {detail}")
             }
             Self::UnsupportedVersion { got } => {
                 write!(
@@ -176,7 +190,7 @@ impl std::error::Error for FormatError {}
 
 fn malformed(e: &serde_json::Error) -> FormatError {
     FormatError::Malformed {
-        detail: e.to_string(),
+        detail: json_words::describe(e),
     }
 }
 
@@ -191,7 +205,7 @@ fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
         }
         Some(v) => Err(FormatError::UnsupportedVersion { got: v.to_string() }),
         None => Err(FormatError::Malformed {
-            detail: "missing field `version`".into(),
+            detail: json_words::missing_field("version"),
         }),
     }
 }
@@ -361,7 +375,10 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
         }
         None => {
             return Err(ImportError::Format(FormatError::Malformed {
-                detail: "missing field `format`".into(),
+                detail: format!(
+                    "{}: it is not a chain exported by blocklab",
+                    json_words::missing_field("format")
+                ),
             }))
         }
     }
@@ -496,6 +513,37 @@ mod tests {
         let chain = mined_chain(3, 5);
         let text = export_chain(&chain);
         assert_eq!(import_chain(&text, &ChainParams::default()), Ok(chain));
+    }
+
+    #[test]
+    fn rewards_go_to_the_first_dev_account_until_a_beneficiary_is_chosen() {
+        let mut settings = Settings::default();
+        assert_eq!(settings.coinbase_to(), crate::genesis::DEV_ADDRESSES[0]);
+        assert_ne!(settings.coinbase_to(), Address::ZERO);
+        settings.beneficiary = Some(crate::genesis::DEV_ADDRESSES[2]);
+        assert_eq!(settings.coinbase_to(), crate::genesis::DEV_ADDRESSES[2]);
+    }
+
+    #[test]
+    fn import_errors_say_what_is_wrong_with_the_file_in_words() {
+        let p = ChainParams::default();
+        let words = |text: &str| import_chain(text, &p).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            words(""),
+            Err("import refused: the data is not a readable blocklab file: the file is empty".into())
+        );
+        assert_eq!(
+            words("not json"),
+            Err("import refused: the data is not a readable blocklab file: the file is not JSON \
+                 text (a blocklab file starts with \"{\")"
+                .into())
+        );
+        assert_eq!(
+            words("{\"blocks\": []}"),
+            Err("import refused: the data is not a readable blocklab file: the file has no \
+                 \"format\" field: it is not a chain exported by blocklab"
+                .into())
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use self::chart::Chart;
 use crate::components::use_state;
 use crate::components::wallet::qr_svg;
+use crate::words::plural;
 use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
@@ -427,7 +428,7 @@ fn AddressPageView(address: Address) -> impl IntoView {
                             else {
                                 let more = p.mined.len().saturating_sub(HISTORY_PAGE);
                                 view! {
-                                    {format!("{} blocks: ", p.mined.len())}
+                                    {format!("{}: ", plural(p.mined.len() as u64, "block", "blocks"))}
                                     {p.mined.into_iter().take(HISTORY_PAGE).map(|h| view! { {block_link(h)}" " }).collect_view()}
                                     {(more > 0).then(|| format!("… and {more} older"))}
                                 }.into_any()

@@ -7,7 +7,7 @@ use blocklab_core::SignedTx;
 use super::{use_tx, Rows};
 use crate::components::use_state;
 use crate::state::currency::{state_checks, Check};
-use crate::state::tx::{verify, Decoded, Verification};
+use crate::state::tx::{verify, Decoded, Verification, LAB_CHAIN_ID};
 
 /// Paste a raw transaction; it is decoded as it is typed.
 #[component]
@@ -96,14 +96,28 @@ fn StateChecks() -> impl IntoView {
 #[component]
 fn DecodedView(d: Decoded) -> impl IntoView {
     let valid = d.sender.is_ok();
-    let good = valid && d.expected.as_ref().is_none_or(|e| e.matches);
+    let on_lab_chain = d.chain.on_lab_chain;
+    let good = valid && on_lab_chain && d.expected.as_ref().is_none_or(|e| e.matches);
+    // A signature for another chain is valid there only: no green tick, and the sender is
+    // named as that chain's, not this one's.
+    let class = match (good, valid && !on_lab_chain) {
+        (true, _) => "verdict-box ok",
+        (false, true) => "verdict-box warn",
+        (false, false) => "verdict-box error",
+    };
+    let other_chain = d.chain.chain_id.map_or_else(|| "another chain".to_owned(), |id| format!("chain {id}"));
     view! {
-        <div class=if good { "verdict-box ok" } else { "verdict-box error" } data-testid="verify-tx-verdict"
-            data-valid=valid.to_string()>
+        <div class=class data-testid="verify-tx-verdict" data-valid=valid.to_string()>
             {match d.sender {
-                Ok(s) => view! {
-                    <p><strong>"✔ Valid signature"</strong></p>
+                Ok(s) if on_lab_chain => view! {
+                    <p data-testid="verify-tx-headline"><strong>"✔ Valid signature"</strong></p>
                     <p>"Recovered sender: " <code data-testid="verify-tx-sender">{s.address}</code></p>
+                    <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{s.public_key}</code></p>
+                }.into_any(),
+                Ok(s) => view! {
+                    <p data-testid="verify-tx-headline"><strong>{format!("⚠ Signed for {other_chain}, not this chain ({LAB_CHAIN_ID})")}</strong></p>
+                    <p>{format!("The signature is valid for {other_chain} only: this chain refuses the transaction. Its signer there: ")}
+                        <code data-testid="verify-tx-sender">{s.address}</code></p>
                     <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{s.public_key}</code></p>
                 }.into_any(),
                 Err(m) => view! {
