@@ -9,6 +9,7 @@ use crate::state::nodes::{
     self, consensus_text, has_fork, link_rows, node_cards, reorg_text, tree_rows, NodeCard,
     NodesState, Tamper, MAX_SIM_DIFFICULTY, MIN_DIFFICULTY,
 };
+use crate::words::plural;
 
 /// The whole Nodes screen.
 #[component]
@@ -40,7 +41,7 @@ pub fn NodesPage() -> impl IntoView {
                         on:click=move |_| nodes::add_node(s)>"Add node"</button>
                     <button type="button" data-testid="nodes-remove" disabled=move || { count() <= 1 }
                         on:click=move |_| nodes::remove_node(s)>"Remove last node"</button>
-                    <span class="small" data-testid="nodes-count">{move || format!("{} node(s)", count())}</span>
+                    <span class="small" data-testid="nodes-count">{move || plural(count() as u64, "node", "nodes")}</span>
                 </div>
                 {move || s.message.get().map(|m| match m {
                     Ok(text) => view! { <p class="ok small" data-testid="nodes-message">{text}</p> }.into_any(),
