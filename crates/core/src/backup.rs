@@ -131,7 +131,7 @@ pub fn decode_backup(text: &str) -> Result<Backup, BackupError> {
         version: Option<serde_json::Value>,
     }
     let malformed = |e: serde_json::Error| BackupError::Malformed {
-        detail: json_words::describe(&e),
+        detail: json_words::describe(text, &e),
     };
     let probe: Probe = serde_json::from_str(text).map_err(malformed)?;
     match probe.format {

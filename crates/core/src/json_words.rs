@@ -5,15 +5,16 @@
 use serde_json::error::Category;
 
 /// Describes why `text` failed to parse as a file, from the parser's error `e`.
-pub fn describe(e: &serde_json::Error) -> String {
+pub fn describe(text: &str, e: &serde_json::Error) -> String {
     let (line, column) = (e.line(), e.column());
     let at = format!("line {line}, column {column}");
+    let start = text.trim_start();
     match e.classify() {
-        Category::Eof if line <= 1 && column == 0 => "the file is empty".to_owned(),
-        Category::Eof => format!("the file ends too early: it is cut off at line {line}"),
-        Category::Syntax if line == 1 && column <= 1 => {
+        _ if start.is_empty() => "the file is empty".to_owned(),
+        Category::Syntax | Category::Eof if !start.starts_with(['{', '[']) => {
             "the file is not JSON text (a blocklab file starts with \"{\")".to_owned()
         }
+        Category::Eof => format!("the file ends too early: it is cut off at line {line}"),
         Category::Syntax => format!("the file is not valid JSON: there is a mistake at {at}"),
         Category::Data => data_words(&e.to_string(), &at),
         Category::Io => "the file could not be read".to_owned(),
@@ -71,7 +72,7 @@ mod tests {
         }
         match serde_json::from_str::<File>(text) {
             Ok(f) => panic!("{text} parsed as {f:?}"),
-            Err(e) => describe(&e),
+            Err(e) => describe(text, &e),
         }
     }
 
@@ -86,7 +87,7 @@ mod tests {
             ("{\"version\": 1, \"blocks\": []}", "the file has no \"format\" field"),
             (
                 "{\"format\": \"x\", \"version\": 1, \"blocks\": [], \"extra\": 1}",
-                "the file has a field blocklab does not know, \"extra\" (line 1, column 46)",
+                "the file has a field blocklab does not know, \"extra\" (line 1, column 51)",
             ),
             (
                 "{\"format\": 7, \"version\": 1, \"blocks\": []}",

@@ -188,14 +188,14 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
-fn malformed(e: &serde_json::Error) -> FormatError {
+fn malformed(text: &str, e: &serde_json::Error) -> FormatError {
     FormatError::Malformed {
-        detail: json_words::describe(e),
+        detail: json_words::describe(text, e),
     }
 }
 
 fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
-    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     match probe.version {
         Some(serde_json::Value::Number(n))
             if n.as_u64()
@@ -252,9 +252,9 @@ fn compact_error(e: &compact::CompactError) -> FormatError {
 /// [`decode_snapshot`], with the snapshot's generation (0 before version 3).
 fn decode_with_generation(text: &str) -> Result<(Snapshot, u64), FormatError> {
     check_version(text, &SNAPSHOT_VERSIONS)?;
-    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     if probe.version.and_then(|v| v.as_u64()) == Some(u64::from(SNAPSHOT_VERSION)) {
-        let file: CompactFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+        let file: CompactFile = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
         let bytes = compact::unpack(&file.blocks).map_err(|e| compact_error(&e))?;
         let (blocks, senders) = compact::decode_blocks(&bytes).map_err(|e| compact_error(&e))?;
         let chain = Chain::from_blocks_with_senders(blocks, &ChainParams::default(), senders)
@@ -272,7 +272,7 @@ fn decode_with_generation(text: &str) -> Result<(Snapshot, u64), FormatError> {
             file.generation,
         ));
     }
-    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     let chain = Chain::from_blocks(file.blocks).ok_or(FormatError::NoBlocks)?;
     let mempool = readmit(
         &chain,
@@ -365,7 +365,7 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
         format: Option<serde_json::Value>,
     }
     let probe: FormatProbe =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(text, &e)))?;
     match probe.format {
         Some(serde_json::Value::String(s)) if s == CHAIN_FILE_FORMAT => {}
         Some(v) => {
@@ -384,7 +384,7 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
     }
     check_version(text, &CHAIN_FILE_VERSIONS).map_err(ImportError::Format)?;
     let file: ChainFile =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(text, &e)))?;
     let chain = Chain::from_blocks_with(file.blocks, params)
         .ok_or(ImportError::Format(FormatError::NoBlocks))?;
     let report = chain.validate(params);
