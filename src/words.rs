@@ -14,8 +14,14 @@ mod tests {
 
     #[test]
     fn one_is_singular_and_every_other_count_plural() {
-        assert_eq!(plural(1u32, "waiting transaction", "waiting transactions"), "1 waiting transaction");
+        assert_eq!(
+            plural(1u32, "waiting transaction", "waiting transactions"),
+            "1 waiting transaction"
+        );
         assert_eq!(plural(0u32, "block", "blocks"), "0 blocks");
-        assert_eq!(plural(2u64, "confirmation", "confirmations"), "2 confirmations");
+        assert_eq!(
+            plural(2u64, "confirmation", "confirmations"),
+            "2 confirmations"
+        );
     }
 }

@@ -189,7 +189,10 @@ pub fn validate(state: AppState) {
     let ms = clock::perf_ms() - start;
     let n = report.blocks.len();
     let summary = if report.is_valid() {
-        format!("Chain valid: all {} checked in {ms:.1} ms", plural(n as u64, "block", "blocks"))
+        format!(
+            "Chain valid: all {} checked in {ms:.1} ms",
+            plural(n as u64, "block", "blocks")
+        )
     } else {
         let bad = report.invalid_count();
         let first = report.first_invalid().map_or(0, |v| v.height);

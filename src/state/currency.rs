@@ -414,7 +414,11 @@ pub fn state_checks(
             Check::Fail,
             format!(
                 "Already included in block #{h} ({}): sending it again is a replay and is refused",
-                plural(confirmations(chain, h) as u64, "confirmation", "confirmations")
+                plural(
+                    confirmations(chain, h) as u64,
+                    "confirmation",
+                    "confirmations"
+                )
             ),
         ));
     } else if let Some((_, status)) = pool.get(&hash) {

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use blocklab_core::chain::{Chain, ChainParams};
 use blocklab_core::persist::{Settings, MAX_MINING_WORKERS};
-use blocklab_core::tip::TipError;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
+use blocklab_core::tip::TipError;
 use blocklab_core::{Block, Header, MiningStats};
 use leptos::prelude::*;
 
@@ -18,8 +18,8 @@ use super::actions::{self, capitalise};
 use super::currency::candidate_block;
 use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
-use crate::words::plural;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
+use crate::words::plural;
 
 /// Time one main-thread slice may take before yielding to the browser.
 const SLICE_MS: f64 = 8.0;

@@ -46,7 +46,9 @@ fn data_words(message: &str, at: &str) -> String {
     } else if message.starts_with("invalid type") {
         let expected = message
             .split_once(", expected ")
-            .map_or(String::new(), |(_, what)| format!(": blocklab expects {what} there"));
+            .map_or(String::new(), |(_, what)| {
+                format!(": blocklab expects {what} there")
+            });
         format!("a value has the wrong type at {at}{expected}")
     } else if message.starts_with("invalid length") {
         format!("a list has the wrong number of items at {at}")
@@ -81,10 +83,22 @@ mod tests {
         let cases = [
             ("", "the file is empty"),
             ("  \n", "the file is empty"),
-            ("hello", "the file is not JSON text (a blocklab file starts with \"{\")"),
-            ("{\"format\": ", "the file ends too early: it is cut off at line 1"),
-            ("{\"format\" 1}", "the file is not valid JSON: there is a mistake at line 1, column 11"),
-            ("{\"version\": 1, \"blocks\": []}", "the file has no \"format\" field"),
+            (
+                "hello",
+                "the file is not JSON text (a blocklab file starts with \"{\")",
+            ),
+            (
+                "{\"format\": ",
+                "the file ends too early: it is cut off at line 1",
+            ),
+            (
+                "{\"format\" 1}",
+                "the file is not valid JSON: there is a mistake at line 1, column 11",
+            ),
+            (
+                "{\"version\": 1, \"blocks\": []}",
+                "the file has no \"format\" field",
+            ),
             (
                 "{\"format\": \"x\", \"version\": 1, \"blocks\": [], \"extra\": 1}",
                 "the file has a field blocklab does not know, \"extra\" (line 1, column 51)",

@@ -527,22 +527,33 @@ mod tests {
     #[test]
     fn import_errors_say_what_is_wrong_with_the_file_in_words() {
         let p = ChainParams::default();
-        let words = |text: &str| import_chain(text, &p).map(|_| ()).map_err(|e| e.to_string());
+        let words = |text: &str| {
+            import_chain(text, &p)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(
             words(""),
-            Err("import refused: the data is not a readable blocklab file: the file is empty".into())
+            Err(
+                "import refused: the data is not a readable blocklab file: the file is empty"
+                    .into()
+            )
         );
         assert_eq!(
             words("not json"),
-            Err("import refused: the data is not a readable blocklab file: the file is not JSON \
+            Err(
+                "import refused: the data is not a readable blocklab file: the file is not JSON \
                  text (a blocklab file starts with \"{\")"
-                .into())
+                    .into()
+            )
         );
         assert_eq!(
             words("{\"blocks\": []}"),
-            Err("import refused: the data is not a readable blocklab file: the file has no \
+            Err(
+                "import refused: the data is not a readable blocklab file: the file has no \
                  \"format\" field: it is not a chain exported by blocklab"
-                .into())
+                    .into()
+            )
         );
     }
 

@@ -15,7 +15,6 @@ use leptos::prelude::*;
 use self::chart::Chart;
 use crate::components::use_state;
 use crate::components::wallet::qr_svg;
-use crate::words::plural;
 use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
@@ -24,6 +23,7 @@ use crate::state::explorer::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
 use crate::state::tx::Row;
+use crate::words::plural;
 
 /// The explorer screen; `page` follows the route.
 #[component]

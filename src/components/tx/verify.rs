@@ -105,7 +105,10 @@ fn DecodedView(d: Decoded) -> impl IntoView {
         (false, true) => "verdict-box warn",
         (false, false) => "verdict-box error",
     };
-    let other_chain = d.chain.chain_id.map_or_else(|| "another chain".to_owned(), |id| format!("chain {id}"));
+    let other_chain = d
+        .chain
+        .chain_id
+        .map_or_else(|| "another chain".to_owned(), |id| format!("chain {id}"));
     view! {
         <div class=class data-testid="verify-tx-verdict" data-valid=valid.to_string()>
             {match d.sender {
