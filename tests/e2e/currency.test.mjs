@@ -164,6 +164,17 @@ describe('currency', () => {
       assert.doesNotMatch(await reasons(), /proof of work/i);
       assert.match(await reasons(), /signature does not match the sender/);
       assert.equal(await app.block(0).getAttribute('data-valid'), 'true');
+      // No block on the invalid tip: the Ledger says why and what to do, the mempool's button
+      // is refused in the same words, and the waiting transfer stays in the mempool.
+      assert.ok(await c.id('mine-button').isDisabled());
+      assert.match(await c.text('mine-invalid-tip'), /Cannot mine here: the tip, block #1, is invalid.*drop block #1 and mine on the valid prefix/s);
+      await c.go('#/tx');
+      await c.id('mempool-mine').click();
+      assert.match(await c.text('notice'), /Cannot mine here: the tip, block #1, is invalid/);
+      assert.equal(await c.id('mempool-row').count(), 1);
+      assert.equal(await c.id('mempool-row').first().getAttribute('data-hash'), second.hash);
+      await c.go('#/ledger');
+      assert.equal(await app.blockCount(), 2);
       session.assertClean();
     } finally {
       await session.context.close();
