@@ -82,7 +82,7 @@ fn SearchBox() -> impl IntoView {
     };
     view! {
         <form class="search row" on:submit=submit>
-            <input data-testid="explorer-search" type="search" size="48"
+            <input data-testid="explorer-search" type="search" size="48" aria-label="Search the chain"
                 placeholder="Height, block hash, transaction hash or address"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev)) />
