@@ -40,10 +40,12 @@ export async function startSuite({ root } = {}) {
  * (`scrollWidth <= clientWidth` on the root and the body) and no serious or critical axe-core
  * violation. [`withApp`] runs it before its own checks; every other context runs it when it is
  * closed (`browser.newContext` is wrapped), so the final state of every test is checked.
- * `E2E_LAYOUT=0` turns it off (to bisect a failure); `LAYOUT_WIDTHS=390` checks fewer widths.
+ * For now it runs only with `E2E_LAYOUT=1`: the whole suite has not yet been run with it
+ * (issue #16; `layout.test.mjs` always checks every screen). `LAYOUT_WIDTHS=390` checks fewer
+ * widths; `LAYOUT_COST=1` prints the seconds it adds.
  */
 export const LAYOUT_WIDTHS = (process.env.LAYOUT_WIDTHS || '1280,390').split(',').map(Number).filter(Boolean);
-const layoutOn = process.env.E2E_LAYOUT !== '0';
+const layoutOn = process.env.E2E_LAYOUT === '1';
 const layoutChecked = new WeakSet();
 /** Seconds spent in the check in this process (printed by `startSuite().close` when asked). */
 export const layoutCost = { seconds: 0, pages: 0 };
