@@ -66,7 +66,7 @@ mod tests {
     fn words(text: &str) -> String {
         #[derive(Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        #[allow(dead_code)] // read only through serde
+        #[allow(dead_code, reason = "the fields are only read through serde")]
         struct File {
             format: String,
             version: u32,
