@@ -97,10 +97,11 @@ fn StateChecks() -> impl IntoView {
 fn DecodedView(d: Decoded) -> impl IntoView {
     let valid = d.sender.is_ok();
     let on_lab_chain = d.chain.on_lab_chain;
-    let good = valid && on_lab_chain && d.expected.as_ref().is_none_or(|e| e.matches);
+    let as_expected = valid && d.expected.as_ref().is_none_or(|e| e.matches);
     // A signature for another chain is valid there only: no green tick, and the sender is
     // named as that chain's, not this one's.
-    let class = match (good, valid && !on_lab_chain) {
+    let good = as_expected && on_lab_chain;
+    let class = match (good, as_expected) {
         (true, _) => "verdict-box ok",
         (false, true) => "verdict-box warn",
         (false, false) => "verdict-box error",
