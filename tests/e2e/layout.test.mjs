@@ -95,6 +95,7 @@ describe('layout', () => {
       await look(page, 'explorer-search-error');
 
       await s.go('#/network');
+      await s.id('rpc-url').waitFor();
       await look(page, 'network');
       await s.go('#/nodes');
       await s.id('nodes-count').waitFor();
