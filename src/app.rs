@@ -18,7 +18,11 @@ use crate::components::storage_panel::StoragePanel;
 use crate::components::toolbar::Toolbar;
 use crate::components::tx::TxPage;
 use crate::components::wallet::WalletPage;
-use crate::platform::route::{use_route, ExplorerPage, Route};
+use crate::pages::learn::hash::HashPlayground;
+use crate::pages::learn::home::Home;
+use crate::pages::learn::keys::KeysExplained;
+use crate::pages::learn::progress::{self as learn_progress, LearnState};
+use crate::platform::route::{use_route, ExplorerPage, LearnPage, Route};
 use crate::state::network::NetworkState;
 use crate::state::nodes::NodesState;
 use crate::state::tx::TxState;
@@ -41,7 +45,11 @@ pub fn App() -> impl IntoView {
     // The nodes simulation lives in memory for the session (kept across screens).
     provide_context(NodesState::new());
     prefetch_screens();
+    let learn = LearnState::load();
+    provide_context(learn);
+    learn_progress::land(learn);
     let route = use_route();
+    learn_progress::watch(learn, state, route);
     // The screen changes only when the section does: moving between explorer pages keeps the
     // explorer (and its search box) mounted.
     let screen = Memo::new(move |_| match route.get() {
@@ -65,6 +73,9 @@ pub fn App() -> impl IntoView {
         <StorageBanner />
         <main data-testid="app-ready">
             {move || match screen.get() {
+                Route::Home => view! { <Home /> }.into_any(),
+                Route::Learn(LearnPage::Hash) => on_demand(hash_screen()),
+                Route::Learn(LearnPage::Keys) => on_demand(keys_screen()),
                 Route::Ledger => view! { <Ledger /> }.into_any(),
                 Route::Wallet => view! { <WalletPage /> }.into_any(),
                 Route::Transactions => on_demand(tx_screen()),
@@ -141,6 +152,12 @@ macro_rules! split_screen {
     };
 }
 
+split_screen!(hash_screen, hash_preload, hash_view() {
+    view! { <HashPlayground /> }
+});
+split_screen!(keys_screen, keys_preload, keys_view() {
+    view! { <KeysExplained /> }
+});
 split_screen!(tx_screen, tx_preload, tx_view() { view! { <TxPage /> } });
 split_screen!(network_screen, network_preload, network_view() { view! { <NetworkPage /> } });
 split_screen!(nodes_screen, nodes_preload, nodes_view() { view! { <NodesPage /> } });
@@ -159,6 +176,8 @@ fn prefetch_screens() {
             let _ = explorer_preload().await;
             let _ = network_preload().await;
             let _ = nodes_preload().await;
+            let _ = hash_preload().await;
+            let _ = keys_preload().await;
         });
     });
 }

@@ -9,5 +9,6 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod components;
+pub mod pages;
 pub mod platform;
 pub mod state;

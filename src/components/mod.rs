@@ -4,6 +4,7 @@ pub mod balances;
 pub mod banner;
 pub mod beneficiary;
 pub mod block_card;
+pub mod chain_links;
 pub mod chain_view;
 pub mod explorer;
 pub mod hash_view;

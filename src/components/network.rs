@@ -3,6 +3,8 @@
 //! beside the node's, and sending a transfer signed here. The views read [`NetworkState`] and
 //! call its actions; the JSON-RPC logic is the core's.
 
+use crate::pages::learn::code::ShowCode;
+use blocklab_core::snippets;
 use leptos::prelude::*;
 
 use crate::components::tx::Rows;
@@ -117,6 +119,7 @@ fn AccountOnNode() -> impl IntoView {
                         <dt>"Next nonce (eth_getTransactionCount, pending)"</dt>
                         <dd><code data-testid="rpc-nonce">{a.nonce}</code></dd>
                     </dl>
+                    <ShowCode id="read-balance" code=Signal::stored(snippets::read_balance(&n.connected.get_untracked().unwrap_or_default(), &address)) />
                 })}
             </Show>
         </section>
@@ -253,6 +256,7 @@ fn SignedReal() -> impl IntoView {
     move || {
         n.signed.get().map(|s| {
             let copy = s.raw.clone();
+            let copy_raw = s.raw.clone();
             view! {
                 <div class="tx-signed" data-testid="rpc-signed">
                     <Rows rows=s.fields prefix="rpc-signed" />
@@ -264,6 +268,7 @@ fn SignedReal() -> impl IntoView {
                     </dl>
                     <button type="button" class="primary" data-testid="rpc-broadcast" disabled=move || n.busy.get()
                         on:click=move |_| n.broadcast(w)>"Broadcast (eth_sendRawTransaction)"</button>
+                    <ShowCode id="send-node" code=Signal::stored(snippets::send_raw(&n.connected.get_untracked().unwrap_or_default(), &copy_raw)) />
                     <BroadcastView />
                 </div>
             }

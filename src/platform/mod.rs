@@ -5,6 +5,7 @@ pub mod broadcast;
 pub mod clock;
 pub mod files;
 pub mod miner_protocol;
+pub mod prefill;
 pub mod random;
 pub mod route;
 pub mod rpc;

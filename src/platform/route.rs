@@ -10,6 +10,10 @@ use wasm_bindgen::{closure::Closure, JsCast};
 /// A screen of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    /// The home screen and its guided path (`#/home`; an empty hash for a newcomer).
+    Home,
+    /// A Learn screen (`#/learn/hash`, `#/learn/keys`).
+    Learn(LearnPage),
     Ledger,
     Wallet,
     Transactions,
@@ -17,6 +21,15 @@ pub enum Route {
     /// The replicated nodes simulation (`#/nodes`).
     Nodes,
     Explorer(ExplorerPage),
+}
+
+/// A Learn screen beside the guided path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearnPage {
+    /// The hash playground.
+    Hash,
+    /// From a private key to an address, and a signature back to it.
+    Keys,
 }
 
 /// A page of the block explorer (`#/explorer/...`).
@@ -63,7 +76,8 @@ impl ExplorerPage {
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 7] = [
+        Route::Home,
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
@@ -72,11 +86,14 @@ impl Route {
         Route::Nodes,
     ];
 
-    /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
-    /// ledger.
+    /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); an empty hash is the home
+    /// screen, anything unknown is the ledger.
     pub fn parse(hash: &str) -> Self {
         let path = hash.trim_start_matches('#').trim_start_matches('/').trim();
         match path {
+            "" | "home" => Self::Home,
+            "learn/hash" => Self::Learn(LearnPage::Hash),
+            "learn/keys" => Self::Learn(LearnPage::Keys),
             "wallet" => Self::Wallet,
             "tx" => Self::Transactions,
             "network" => Self::Network,
@@ -92,6 +109,9 @@ impl Route {
     /// The `href` of this route.
     pub fn href(self) -> String {
         match self {
+            Self::Home => "#/home".to_owned(),
+            Self::Learn(LearnPage::Hash) => "#/learn/hash".to_owned(),
+            Self::Learn(LearnPage::Keys) => "#/learn/keys".to_owned(),
             Self::Ledger => "#/ledger".to_owned(),
             Self::Wallet => "#/wallet".to_owned(),
             Self::Transactions => "#/tx".to_owned(),
@@ -103,12 +123,18 @@ impl Route {
 
     /// Whether `self` and `other` are the same screen (explorer pages are one screen).
     pub fn same_screen(self, other: Self) -> bool {
-        matches!((self, other), (Self::Explorer(_), Self::Explorer(_))) || self == other
+        matches!((self, other), (Self::Explorer(_), Self::Explorer(_)))
+            || matches!(
+                (self, other),
+                (Self::Learn(_) | Self::Home, Self::Learn(_) | Self::Home)
+            )
+            || self == other
     }
 
     /// The navigation label.
     pub fn label(self) -> &'static str {
         match self {
+            Self::Home | Self::Learn(_) => "Learn",
             Self::Ledger => "Ledger",
             Self::Wallet => "Wallet",
             Self::Transactions => "Transactions",
@@ -166,7 +192,11 @@ mod tests {
         assert_eq!(Route::parse("#/tx"), Route::Transactions);
         assert_eq!(Route::parse("#/network"), Route::Network);
         assert_eq!(Route::parse("#/nodes"), Route::Nodes);
-        assert_eq!(Route::parse(""), Route::Ledger);
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/"), Route::Home);
+        assert_eq!(Route::parse("#/ledger"), Route::Ledger);
+        assert_eq!(Route::parse("#/learn/hash"), Route::Learn(LearnPage::Hash));
+        assert_eq!(Route::parse("#/learn/keys"), Route::Learn(LearnPage::Keys));
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {
             assert_eq!(Route::parse(&r.href()), r);
@@ -216,7 +246,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(Route::Explorer(ExplorerPage::Mempool).same_screen(Route::ALL[4]));
+        assert!(Route::Explorer(ExplorerPage::Mempool).same_screen(Route::ALL[5]));
         assert!(!Route::Ledger.same_screen(Route::Wallet));
     }
 }

@@ -31,7 +31,7 @@ export async function startSuite({ root } = {}) {
  * HTTP errors in `problems`; `assertClean()` fails the test if there are any. `contextOptions`
  * go to Playwright's `browser.newContext` (xss.test.mjs bypasses the CSP with them).
  */
-export async function openApp(suite, { path = '', contextOptions = {} } = {}) {
+export async function openApp(suite, { path = '#/ledger', contextOptions = {} } = {}) {
   const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...contextOptions });
   await context.addInitScript(reportCspViolations);
   const page = await context.newPage();

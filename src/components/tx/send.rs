@@ -1,6 +1,7 @@
 //! The send form's signing half: choose an unlocked account, fill in a transfer, sign it, and
 //! see every step (unsigned fields, signing payload and hash, signature, raw bytes, hash).
 
+use crate::pages::learn::code::SignedTxCode;
 use leptos::prelude::*;
 
 use super::{use_tx, Rows};
@@ -241,6 +242,7 @@ fn SignedView() -> impl IntoView {
                             <button type="button" class="copy" data-testid="signed-copy" on:click=move |_| copy_to_clipboard(&copy)>"copy"</button></dd>
                         <dt>"Transaction hash (keccak256 of the raw bytes)"</dt><dd><code data-testid="signed-hash">{s.hash}</code></dd>
                     </dl>
+                    <SignedTxCode raw=raw.clone() id="sign-tx" />
                     <button type="button" class="link" data-testid="open-in-verify" on:click=move |_| {
                         t.open_in_verify(&raw);
                         scroll_to("verify-tx");

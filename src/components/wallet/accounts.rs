@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use super::onboard::PresetChooser;
 use super::use_wallet;
 use crate::components::use_state;
+use crate::pages::learn::code::ShowCode;
 use crate::platform::files::copy_to_clipboard;
 use crate::state::currency::dev_index;
+use blocklab_core::snippets::{self, Secret};
 
 /// The QR code of `text` as SVG markup, for `inner_html`: the one kind of markup the app builds
 /// from a value (besides the identicon, drawn from an address's bytes). The text is encoded into
@@ -90,6 +92,14 @@ pub fn AccountList() -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
+            <ShowCode id="derive-accounts" code=Signal::derive(move || {
+                let paths: Vec<String> = entries().into_iter().filter_map(|e| match e.source {
+                    KeySource::Derived { path } => Some(path),
+                    KeySource::Imported { .. } => None,
+                }).collect();
+                // Creating or importing a wallet and deriving its accounts are one step in code.
+                snippets::derive_accounts(Secret::Hidden, &paths)
+            }) />
         </section>
     }
 }

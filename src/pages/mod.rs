@@ -1,0 +1,3 @@
+//! Screens built as a view beside its view model (`pages/<screen>/`).
+
+pub mod learn;

@@ -1,0 +1,255 @@
+// The Learn screens, as a newcomer meets them: the home screen and its guided path (every step's
+// Try it opens its screen with values filled in, the steps get ticked, progress survives a
+// reload, a returning learner lands where they left off, a damaged stored value is reported,
+// reset), the hash playground (digests against node:crypto and ethers, the bits one changed
+// character flips), the keys walkthrough (every value against ethers), keyboard use, and no
+// horizontal scroll at 390 px.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { SigningKey, Wallet, computeAddress, keccak256, toUtf8Bytes, verifyMessage } from 'ethers';
+import { leadingZeroBits, startSuite, withApp } from './harness.mjs';
+
+const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const PASSWORD = 'correct horse battery';
+
+let suite;
+before(async () => { suite = await startSuite(); });
+after(async () => { await suite?.close(); });
+
+const home = (fn, path = '') => withApp(suite, fn, { path });
+
+function popcount(a, b) {
+  let n = 0;
+  for (let i = 2; i < a.length; i += 2) {
+    let x = parseInt(a.slice(i, i + 2), 16) ^ parseInt(b.slice(i, i + 2), 16);
+    while (x) { n += x & 1; x >>= 1; }
+  }
+  return n;
+}
+
+const sha256 = (text) => `0x${createHash('sha256').update(text).digest('hex')}`;
+
+async function done(page, step) {
+  return (await page.getByTestId(`step-${step}`).getAttribute('data-done')) === 'true';
+}
+
+async function goHome(page) {
+  await page.evaluate(() => { location.hash = '#/home'; });
+  await page.getByTestId('home').waitFor();
+}
+
+async function noHorizontalScroll(page, what) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${what}: page is ${scroll}px wide in a ${width}px window`);
+}
+
+describe('learn', () => {
+  test('a newcomer lands on the home screen and walks the path: Try it, ticks, reload, return, reset', () => home(async ({ page, app }) => {
+    await page.getByTestId('home').waitFor();
+    assert.match(await page.getByTestId('home-intro').innerText(), /blockchain lab/);
+    const steps = await page.getByTestId('learn-path').locator('li').evaluateAll((li) => li.map((l) => l.dataset.testid));
+    assert.deepEqual(steps, ['hashing', 'block', 'chain', 'tampering', 'proof-of-work', 'proof-of-stake', 'nodes', 'keys',
+      'mnemonic', 'signing', 'mempool', 'test-network', 'explorer'].map((s) => `step-${s}`));
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
+    await page.getByTestId('step-proof-of-stake').locator('summary').click();
+    assert.match(await page.getByTestId('coming-proof-of-stake').innerText(), /coming/i);
+    assert.equal(await page.getByTestId('try-proof-of-stake').count(), 0);
+
+    // 1. Hashing: the playground opens with a sentence in it; one changed character.
+    await page.getByTestId('try-hashing').click();
+    const input = page.getByTestId('hash-input');
+    await page.waitForFunction(() => document.querySelector('[data-testid=hash-input]')?.value === 'Hello, blocklab');
+    assert.equal(await page.getByTestId('sha256-hex').innerText(), sha256('Hello, blocklab'));
+    assert.equal(await page.getByTestId('keccak256-hex').innerText(), keccak256(toUtf8Bytes('Hello, blocklab')));
+    assert.equal(await page.getByTestId('sha256-flipped').innerText(), '0', 'the first input is compared with nothing');
+    await goHome(page);
+    assert.equal(await done(page, 'hashing'), false, 'filling in the example is not doing the step');
+    await page.getByTestId('try-hashing').click();
+    await input.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=hash-input]')?.value === 'Hello, blocklab');
+    await input.press('End');
+    await input.press('Backspace');
+    await input.press('B');
+    const [a, b] = [sha256('Hello, blocklab'), sha256('Hello, blocklaB')];
+    await page.waitForFunction((h) => document.querySelector('[data-testid=sha256-hex]').innerText === h, b);
+    const flipped = popcount(a, b);
+    assert.equal(await page.getByTestId('sha256-flipped').innerText(), String(flipped));
+    assert.equal(await page.locator('[data-testid=hash-playground] .digest').first().locator('.bits span.flip').count(), flipped);
+    assert.equal(await page.locator('[data-testid=hash-playground] .digest').first().locator('.bits span').count(), 256);
+    assert.ok(flipped > 64 && flipped < 192, `about half of the bits: ${flipped}`);
+    assert.equal(await page.getByTestId('sha256-length').innerText(), '64');
+    assert.equal(await page.getByTestId('sha256-zeros').innerText(), String(leadingZeroBits(b)));
+    assert.equal(await page.getByTestId('keccak256-hex').innerText(), keccak256(toUtf8Bytes('Hello, blocklaB')));
+    await goHome(page);
+    assert.equal(await done(page, 'hashing'), true);
+    assert.equal(await page.getByTestId('learn-count').innerText(), '1 of 12 steps done');
+
+    // 2. A block: the record form is filled in; add it and mine it (also proof of work).
+    await page.getByTestId('try-block').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=record-sender]')?.value === 'alice');
+    assert.equal(await page.getByTestId('record-memo').inputValue(), 'my first block');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'add-record', 'the next button has the focus');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('pending-record').waitFor();
+    await app.setDifficulty(4);
+    await app.mine();
+    await goHome(page);
+    assert.equal(await done(page, 'block'), true);
+    assert.equal(await done(page, 'proof-of-work'), true);
+
+    // 3. Validation, from the keyboard: Try it focuses the button.
+    await page.getByTestId('try-chain').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'validate-button');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('validation-summary').waitFor();
+    await goHome(page);
+    assert.equal(await done(page, 'chain'), true);
+
+    // 4. Tampering.
+    await page.getByTestId('try-tampering').click();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tamper-toggle');
+    await page.keyboard.press('Space');
+    await app.block(1).getByTestId('tamper-amount').fill('1000');
+    await page.waitForFunction(() => document.querySelector('[data-testid=block-card][data-height="1"]').getAttribute('data-valid') === 'false');
+    await goHome(page);
+    assert.equal(await done(page, 'tampering'), true);
+
+    // 5. Proof of work: the difficulty is filled in.
+    await page.getByTestId('try-proof-of-work').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=difficulty-input]')?.value === '12');
+
+    // 7. Nodes, 8. keys (own test below), 9. a wallet from the test phrase.
+    await goHome(page);
+    await page.getByTestId('try-nodes').click();
+    await page.waitForFunction(() => location.hash === '#/nodes');
+    await goHome(page);
+    assert.equal(await done(page, 'nodes'), true);
+    await page.getByTestId('try-keys').click();
+    await page.getByTestId('keys-random').click();
+    await page.getByTestId('keys-verdict').waitFor();
+    await goHome(page);
+    assert.equal(await done(page, 'keys'), true);
+    await page.getByTestId('try-mnemonic').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=import-phrase]')?.value.endsWith('junk'));
+    await page.getByTestId('import-password').fill(PASSWORD);
+    await page.getByTestId('import-password-confirm').fill(PASSWORD);
+    await page.getByTestId('import-wallet').click();
+    await page.getByTestId('lock-button').waitFor({ timeout: 20_000 });
+    await goHome(page);
+    assert.equal(await done(page, 'mnemonic'), true);
+
+    // 10-13: signing, mempool, a test network (URL filled in), the explorer.
+    await page.getByTestId('try-signing').click();
+    await page.waitForFunction(() => location.hash === '#/tx');
+    await goHome(page);
+    assert.equal(await done(page, 'signing'), true);
+    assert.equal(await done(page, 'mempool'), false, 'no signed transaction is in a block yet');
+    await page.getByTestId('try-test-network').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=rpc-url]')?.value === 'http://127.0.0.1:8545');
+    await goHome(page);
+    await page.getByTestId('try-explorer').click();
+    await page.waitForFunction(() => location.hash === '#/explorer');
+    await goHome(page);
+    assert.equal(await page.getByTestId('learn-count').innerText(), '11 of 12 steps done');
+    assert.match(await page.getByTestId('learn-continue').innerText(), /11\. The mempool and a block/);
+
+    // A returning learner: progress survives; the bare address lands where they left off.
+    await page.evaluate(() => { location.hash = '#/explorer'; });
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('blocklab.learn')).last === '#/explorer');
+    await page.goto(page.url().replace(/#.*$/, ''));
+    await app.waitForApp();
+    await page.waitForFunction(() => location.hash === '#/explorer');
+    await goHome(page);
+    assert.equal(await page.getByTestId('learn-count').innerText(), '11 of 12 steps done');
+    // #/ledger still opens directly.
+    await page.goto(page.url().replace(/#.*$/, '#/ledger'));
+    await app.waitForApp();
+    await app.blocks().first().waitFor();
+
+    // Reset, confirmed.
+    await goHome(page);
+    await page.getByTestId('learn-reset').click();
+    await page.getByTestId('learn-reset-confirm').click();
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
+    assert.equal(await page.evaluate(() => localStorage.getItem('blocklab.learn')), null);
+  }));
+
+  test('a damaged stored progress is reported and kept aside, and the learner starts over', () => home(async ({ page, app }) => {
+    await page.evaluate(() => localStorage.setItem('blocklab.learn', '{"v":1,"done":["hashing"'));
+    await page.goto(page.url().replace(/#.*$/, '#/home'));
+    await app.waitForApp();
+    assert.match(await page.getByTestId('learn-problem').innerText(), /damaged.*kept as blocklab\.backup\.\d+/);
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blocklab.backup.'))
+      .map((k) => localStorage.getItem(k)));
+    assert.deepEqual(kept, ['{"v":1,"done":["hashing"']);
+  }, '#/ledger'));
+
+  test('keys explained: every value equals ethers, the checksum letters, sign and recover', () => home(async ({ page }) => {
+    await page.getByTestId('keys-private').fill(KEY);
+    const pub = new SigningKey(KEY).publicKey; // 0x04 x y
+    const address = computeAddress(KEY);
+    assert.equal(await page.getByTestId('keys-x').innerText(), `0x${pub.slice(4, 68)}`);
+    assert.equal(await page.getByTestId('keys-y').innerText(), `0x${pub.slice(68)}`);
+    const hash = keccak256(`0x${pub.slice(4)}`);
+    assert.equal(await page.getByTestId('keys-keccak').innerText(), hash);
+    assert.equal(await page.getByTestId('keys-last20').innerText(), `0x${hash.slice(-40)}`);
+    assert.equal(await page.getByTestId('keys-address').innerText(), address);
+    const caps = await page.locator('[data-testid=keys-address] .caps').allInnerTexts();
+    assert.deepEqual(caps, [...address.slice(2)].filter((c) => /[A-F]/.test(c)));
+    await page.getByTestId('keys-message').fill('I own this address');
+    const sig = await new Wallet(KEY).signMessage('I own this address');
+    await page.waitForFunction((s) => document.querySelector('[data-testid=keys-signature]')?.innerText === s, sig);
+    assert.equal(await page.getByTestId('keys-recovered').innerText(), verifyMessage('I own this address', sig));
+    // The code, off by default, carries the user's own values.
+    assert.equal(await page.getByTestId('code-sign-message-python').count(), 0);
+    await page.getByTestId('code-sign-message-toggle').check();
+    assert.match(await page.getByTestId('code-sign-message-python').innerText(), /encode_defunct\(text="I own this address"\)/);
+    assert.match(await page.getByTestId('code-verify-message-javascript').innerText(), new RegExp(sig));
+    // A random key from the browser's generator is a valid key whose values ethers agrees with.
+    await page.getByTestId('keys-random').click();
+    const random = await page.getByTestId('keys-private').inputValue();
+    assert.match(random, /^0x[0-9a-f]{64}$/);
+    assert.notEqual(random, KEY);
+    await page.waitForFunction((a) => document.querySelector('[data-testid=keys-address]')?.innerText === a, computeAddress(random));
+    // A typo is refused in words.
+    await page.getByTestId('keys-private').fill('0x12');
+    assert.match(await page.getByTestId('keys-error').innerText(), /64 hex digits/);
+  }, '#/learn/keys'));
+
+  test('the Ledger draws the chain as linked blocks: a tampered block breaks the next link, the tail is marked', () => withApp(suite, async ({ page, app }) => {
+    await app.setDifficulty(16); // an edited block misses its target but once in 65,536 runs
+    for (let i = 1; i <= 3; i++) {
+      await app.addRecord({ sender: `s${i}`, receiver: `r${i}`, amount: `${i}` });
+      await app.mine();
+    }
+    assert.equal(await page.getByTestId('chain-links').count(), 0, 'cards by default');
+    await page.getByTestId('chain-linked-toggle').check();
+    const state = () => page.getByTestId('link-block').evaluateAll((l) => l.map((e) => [e.dataset.height, e.dataset.linkOk, e.dataset.prefix]));
+    assert.deepEqual(await state(), [['0', 'true', 'true'], ['1', 'true', 'true'], ['2', 'true', 'true'], ['3', 'true', 'true']]);
+    await page.getByTestId('chain-linked-toggle').uncheck();
+    await app.id('tamper-toggle').check();
+    await app.block(2).getByTestId('tamper-amount').fill('1000');
+    await page.waitForFunction(() => document.querySelector('[data-testid=block-card][data-height="2"]').getAttribute('data-valid') === 'false');
+    await page.getByTestId('chain-linked-toggle').check();
+    assert.deepEqual(await state(), [['0', 'true', 'true'], ['1', 'true', 'true'], ['2', 'true', 'false'], ['3', 'false', 'false']]);
+    assert.match(await page.locator('[data-testid=link-block][data-height="3"] [data-testid=link-prev]').innerText(), /broken link/);
+    const color = await page.locator('[data-testid=link-block][data-height="3"] .link').evaluate((e) => getComputedStyle(e).color);
+    assert.equal(color, 'rgb(180, 35, 24)', 'the broken link is red');
+  }));
+
+  test('no horizontal scroll at 390 px on the new screens', () => withApp(suite, async ({ page }) => {
+    for (const [hash, ready] of [['#/home', 'home'], ['#/learn/hash', 'hash-playground'], ['#/learn/keys', 'keys-page']]) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      await page.getByTestId(ready).waitFor();
+      if (ready === 'keys-page') {
+        await page.getByTestId('keys-private').fill(KEY);
+        await page.getByTestId('code-sign-message-toggle').check();
+      }
+      if (ready === 'hash-playground') await page.getByTestId('hash-input').fill('x'.repeat(300));
+      await noHorizontalScroll(page, hash);
+    }
+  }, { path: '#/home', contextOptions: { viewport: { width: 390, height: 800 } } }));
+});
