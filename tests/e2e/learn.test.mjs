@@ -34,6 +34,12 @@ async function done(page, step) {
   return (await page.getByTestId(`step-${step}`).getAttribute('data-done')) === 'true';
 }
 
+/** Clicks the Try it of `step` (opening its card first: only the next step's card is open). */
+async function tryStep(page, step) {
+  await page.getByTestId(`step-${step}`).evaluate((li) => { li.querySelector('details').open = true; });
+  await page.getByTestId(`try-${step}`).click();
+}
+
 async function goHome(page) {
   await page.evaluate(() => { location.hash = '#/home'; });
   await page.getByTestId('home').waitFor();
@@ -57,7 +63,7 @@ describe('learn', () => {
     assert.equal(await page.getByTestId('try-proof-of-stake').count(), 0);
 
     // 1. Hashing: the playground opens with a sentence in it; one changed character.
-    await page.getByTestId('try-hashing').click();
+    await tryStep(page, 'hashing');
     const input = page.getByTestId('hash-input');
     await page.waitForFunction(() => document.querySelector('[data-testid=hash-input]')?.value === 'Hello, blocklab');
     assert.equal(await page.getByTestId('sha256-hex').innerText(), sha256('Hello, blocklab'));
@@ -65,11 +71,12 @@ describe('learn', () => {
     assert.equal(await page.getByTestId('sha256-flipped').innerText(), '0', 'the first input is compared with nothing');
     await goHome(page);
     assert.equal(await done(page, 'hashing'), false, 'filling in the example is not doing the step');
-    await page.getByTestId('try-hashing').click();
+    await tryStep(page, 'hashing');
     await input.waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid=hash-input]')?.value === 'Hello, blocklab');
+    // One character replaced in one edit: select the last one and type over it.
     await input.press('End');
-    await input.press('Backspace');
+    await input.press('Shift+ArrowLeft');
     await input.press('B');
     const [a, b] = [sha256('Hello, blocklab'), sha256('Hello, blocklaB')];
     await page.waitForFunction((h) => document.querySelector('[data-testid=sha256-hex]').innerText === h, b);
@@ -86,7 +93,7 @@ describe('learn', () => {
     assert.equal(await page.getByTestId('learn-count').innerText(), '1 of 12 steps done');
 
     // 2. A block: the record form is filled in; add it and mine it (also proof of work).
-    await page.getByTestId('try-block').click();
+    await tryStep(page, 'block');
     await page.waitForFunction(() => document.querySelector('[data-testid=record-sender]')?.value === 'alice');
     assert.equal(await page.getByTestId('record-memo').inputValue(), 'my first block');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'add-record', 'the next button has the focus');
@@ -99,6 +106,7 @@ describe('learn', () => {
     assert.equal(await done(page, 'proof-of-work'), true);
 
     // 3. Validation, from the keyboard: Try it focuses the button.
+    await page.getByTestId('step-chain').evaluate((li) => { li.querySelector('details').open = true; });
     await page.getByTestId('try-chain').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'validate-button');
@@ -108,7 +116,7 @@ describe('learn', () => {
     assert.equal(await done(page, 'chain'), true);
 
     // 4. Tampering.
-    await page.getByTestId('try-tampering').click();
+    await tryStep(page, 'tampering');
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tamper-toggle');
     await page.keyboard.press('Space');
     await app.block(1).getByTestId('tamper-amount').fill('1000');
@@ -117,21 +125,21 @@ describe('learn', () => {
     assert.equal(await done(page, 'tampering'), true);
 
     // 5. Proof of work: the difficulty is filled in.
-    await page.getByTestId('try-proof-of-work').click();
+    await tryStep(page, 'proof-of-work');
     await page.waitForFunction(() => document.querySelector('[data-testid=difficulty-input]')?.value === '12');
 
     // 7. Nodes, 8. keys (own test below), 9. a wallet from the test phrase.
     await goHome(page);
-    await page.getByTestId('try-nodes').click();
+    await tryStep(page, 'nodes');
     await page.waitForFunction(() => location.hash === '#/nodes');
     await goHome(page);
     assert.equal(await done(page, 'nodes'), true);
-    await page.getByTestId('try-keys').click();
+    await tryStep(page, 'keys');
     await page.getByTestId('keys-random').click();
     await page.getByTestId('keys-verdict').waitFor();
     await goHome(page);
     assert.equal(await done(page, 'keys'), true);
-    await page.getByTestId('try-mnemonic').click();
+    await tryStep(page, 'mnemonic');
     await page.waitForFunction(() => document.querySelector('[data-testid=import-phrase]')?.value.endsWith('junk'));
     await page.getByTestId('import-password').fill(PASSWORD);
     await page.getByTestId('import-password-confirm').fill(PASSWORD);
@@ -141,15 +149,15 @@ describe('learn', () => {
     assert.equal(await done(page, 'mnemonic'), true);
 
     // 10-13: signing, mempool, a test network (URL filled in), the explorer.
-    await page.getByTestId('try-signing').click();
+    await tryStep(page, 'signing');
     await page.waitForFunction(() => location.hash === '#/tx');
     await goHome(page);
     assert.equal(await done(page, 'signing'), true);
     assert.equal(await done(page, 'mempool'), false, 'no signed transaction is in a block yet');
-    await page.getByTestId('try-test-network').click();
+    await tryStep(page, 'test-network');
     await page.waitForFunction(() => document.querySelector('[data-testid=rpc-url]')?.value === 'http://127.0.0.1:8545');
     await goHome(page);
-    await page.getByTestId('try-explorer').click();
+    await tryStep(page, 'explorer');
     await page.waitForFunction(() => location.hash === '#/explorer');
     await goHome(page);
     assert.equal(await page.getByTestId('learn-count').innerText(), '11 of 12 steps done');
@@ -177,9 +185,8 @@ describe('learn', () => {
   }));
 
   test('a damaged stored progress is reported and kept aside, and the learner starts over', () => home(async ({ page, app }) => {
-    await page.evaluate(() => localStorage.setItem('blocklab.learn', '{"v":1,"done":["hashing"'));
-    await page.goto(page.url().replace(/#.*$/, '#/home'));
-    await app.waitForApp();
+    await page.evaluate(() => { localStorage.setItem('blocklab.learn', '{"v":1,"done":["hashing"'); location.hash = '#/home'; });
+    await app.reload();
     assert.match(await page.getByTestId('learn-problem').innerText(), /damaged.*kept as blocklab\.backup\.\d+/);
     assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
     const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blocklab.backup.'))
@@ -207,6 +214,7 @@ describe('learn', () => {
     assert.equal(await page.getByTestId('code-sign-message-python').count(), 0);
     await page.getByTestId('code-sign-message-toggle').check();
     assert.match(await page.getByTestId('code-sign-message-python').innerText(), /encode_defunct\(text="I own this address"\)/);
+    await page.getByTestId('code-verify-message-toggle').check();
     assert.match(await page.getByTestId('code-verify-message-javascript').innerText(), new RegExp(sig));
     // A random key from the browser's generator is a valid key whose values ethers agrees with.
     await page.getByTestId('keys-random').click();
