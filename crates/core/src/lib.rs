@@ -10,6 +10,7 @@
 
 pub mod address;
 pub mod amount;
+pub mod attack;
 pub mod backup;
 pub mod block;
 pub mod chain;
