@@ -40,3 +40,8 @@ bash scripts/build.sh
 
 step "layer 3: end-to-end tests in Chromium"
 (cd tests/e2e && npm test)
+
+# Every benchmark once on small inputs with all its checks, so a broken benchmark fails here
+# (builds dist-bench/, the app with the benchmarks' entry points; figures: scripts/bench.sh).
+step "benchmarks, quick mode (BENCH_QUICK=1)"
+bash scripts/bench.sh --quick

@@ -1,4 +1,4 @@
-//! The storage banner (unreadable stored data), the status of the stored-signature checks
+//! The storage banner (stored data not loaded: unreadable, or a chain that lost to a newer save), the status of the stored-signature checks
 //! and general notices.
 
 use leptos::prelude::*;
@@ -6,24 +6,33 @@ use leptos::prelude::*;
 use super::use_state;
 use crate::state::actions;
 
-/// Shows what was wrong with stored data and what the user can do about it.
+/// Shows what stored data was not loaded, why, and what the user can do about it.
 #[component]
 pub fn StorageBanner() -> impl IntoView {
     let state = use_state();
     view! {
         <Show when=move || state.storage_problem.with(Option::is_some)>
             <div class="banner danger" data-testid="storage-banner" role="alert">
-                <strong>"Your saved data could not be read. "</strong>
                 {move || state.storage_problem.get().map(|p| {
-                    let then = if p.older_copy_loaded { "The last complete saved chain was loaded." } else { "A new chain was started." };
+                    let title = match p.not_loaded_blocks {
+                        Some(n) => format!("Another saved chain ({n} block{}) was found but not loaded. ", if n == 1 { "" } else { "s" }),
+                        None => "Your saved data could not be read. ".to_owned(),
+                    };
+                    let then = match (p.not_loaded_blocks, p.older_copy_loaded) {
+                        (Some(_), _) => "The newest complete saved chain was loaded.",
+                        (None, true) => "The last complete saved chain was loaded.",
+                        (None, false) => "A new chain was started.",
+                    };
                     let kept = match &p.backup_key {
                         Some(k) => format!("It was kept unchanged under the storage key \"{k}\". {then}"),
                         None => "It could not be backed up (storage is full), so nothing will be saved until you download it or start over.".to_owned(),
                     };
-                    view! { <span>{format!("Reason: {}. ", p.message)}</span><span>{kept}</span> }
+                    view! { <strong>{title}</strong><span>{format!("Reason: {}. ", p.message)}</span><span>{kept}</span> }
                 })}
                 <div class="row">
-                    <button type="button" data-testid="download-unreadable" on:click=move |_| actions::download_unreadable(state)>"Download the unreadable data"</button>
+                    <button type="button" data-testid="download-unreadable" on:click=move |_| actions::download_unreadable(state)>
+                        {move || if state.storage_problem.with(|p| p.as_ref().is_some_and(|p| p.not_loaded_blocks.is_some())) { "Download the chain that was not loaded" } else { "Download the unreadable data" }}
+                    </button>
                     <Show when=move || state.storage_problem.with(|p| p.as_ref().is_some_and(|p| p.backup_key.is_some()))>
                         <button type="button" class="danger" data-testid="reset-unreadable" on:click=move |_| actions::reset_unreadable(state)>"Reset: delete the kept copy"</button>
                     </Show>

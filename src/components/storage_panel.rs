@@ -33,8 +33,8 @@ pub fn StoragePanel() -> impl IntoView {
                 </label>
             </div>
             <Show when=move || state.kept_backups.with(|k| !k.is_empty())>
-                <h3>"Unreadable data kept"</h3>
-                <p class="muted small">"Stored values that could not be read were kept here, untouched. Download them to inspect; delete one only when you no longer need it."</p>
+                <h3>"Stored data kept"</h3>
+                <p class="muted small">"Stored values that were not loaded (unreadable, or a saved chain that lost to a newer save) were kept here, untouched. Download them to inspect; delete one only when you no longer need it."</p>
                 <ul>
                     {move || state.kept_backups.get().into_iter().map(|key| {
                         let (k0, k1, k2) = (key.clone(), key.clone(), key.clone());

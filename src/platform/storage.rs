@@ -48,18 +48,10 @@ impl LocalStore {
         }
     }
 
-    /// The keys of kept unreadable values (`blocklab.backup.*`), sorted.
+    /// The keys of kept values (`blocklab.backup.*`: unreadable, or a complete snapshot that
+    /// was not loaded), sorted.
     pub fn backup_keys() -> Vec<String> {
-        let Ok(s) = Self::storage() else {
-            return Vec::new();
-        };
-        let n = s.length().unwrap_or(0);
-        let mut keys: Vec<String> = (0..n)
-            .filter_map(|i| s.key(i).ok().flatten())
-            .filter(|k| k.starts_with(BACKUP_PREFIX))
-            .collect();
-        keys.sort();
-        keys
+        Self.keys_starting_with(BACKUP_PREFIX).unwrap_or_default()
     }
 
     /// Every `blocklab.*` key and its value (for a backup of everything).
@@ -112,5 +104,20 @@ impl KeyValueStore for LocalStore {
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         Self::storage()?.remove_item(key).map_err(|e| map_error(&e))
+    }
+
+    fn keys_starting_with(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let s = Self::storage()?;
+        let n = s.length().map_err(|e| map_error(&e))?;
+        let mut keys = Vec::new();
+        for i in 0..n {
+            if let Some(k) = s.key(i).map_err(|e| map_error(&e))? {
+                if k.starts_with(prefix) {
+                    keys.push(k);
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
     }
 }

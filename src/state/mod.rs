@@ -60,17 +60,21 @@ pub enum MineTarget {
     Remine { index: usize },
 }
 
-/// Stored data that could not be read, shown to the user until dismissed.
+/// Stored data that was not loaded (unreadable, or a complete chain that lost to a newer
+/// save), shown to the user until dismissed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageProblem {
     pub message: String,
-    /// Where the unreadable value was copied; `None` when that copy failed too.
+    /// Where the value was copied; `None` when that copy failed too.
     pub backup_key: Option<String>,
-    /// The unreadable value itself, for download.
+    /// The value itself, for download.
     pub raw: String,
     /// Whether a complete stored snapshot was loaded anyway (only a damaged extra copy or
     /// pointer was unreadable); otherwise a new chain was started.
     pub older_copy_loaded: bool,
+    /// `Some(blocks)` when the value is a complete saved chain of that many blocks that was
+    /// not loaded because a newer save was found beside it (not unreadable).
+    pub not_loaded_blocks: Option<usize>,
 }
 
 impl StorageProblem {
@@ -85,6 +89,17 @@ impl StorageProblem {
             backup_key,
             raw,
             older_copy_loaded,
+            not_loaded_blocks: None,
+        }
+    }
+
+    fn not_loaded(blocks: usize, backup_key: Option<String>, raw: String) -> Self {
+        Self {
+            message: "a newer save was found beside it (a save was interrupted, or it was written over the newer format)".to_owned(),
+            backup_key,
+            raw,
+            older_copy_loaded: true,
+            not_loaded_blocks: Some(blocks),
         }
     }
 }
@@ -178,6 +193,16 @@ impl AppState {
             }) => {
                 saving_blocked = backup_key.is_none();
                 storage_problem = Some(StorageProblem::new(&error, backup_key, raw, true));
+                snapshot
+            }
+            Ok(LoadOutcome::Superseded {
+                snapshot,
+                blocks,
+                backup_key,
+                raw,
+            }) => {
+                saving_blocked = backup_key.is_none();
+                storage_problem = Some(StorageProblem::not_loaded(blocks, backup_key, raw));
                 snapshot
             }
             Err(e) => {

@@ -357,8 +357,15 @@ fn adopt_stored(state: AppState, shared: &Shared) -> bool {
         note("another tab stored a heavier chain; not adopted while tamper mode is on".into());
         return false;
     }
-    let Ok(LoadOutcome::Loaded(snapshot)) = persist::load(&LocalStore, now) else {
-        return false;
+    // A complete older copy beside it (another tab's interrupted save) is kept by the load
+    // under a backup key, listed in the Storage card.
+    let snapshot = match persist::load(&LocalStore, now) {
+        Ok(LoadOutcome::Loaded(s)) => s,
+        Ok(LoadOutcome::Superseded { snapshot, .. }) => {
+            state.kept_backups.set(LocalStore::backup_keys());
+            snapshot
+        }
+        _ => return false,
     };
     let params = state.params.get_untracked();
     let mut chain = snapshot.chain;

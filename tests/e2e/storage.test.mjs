@@ -86,6 +86,44 @@ describe('storage', () => {
     assert.equal(await app.blockCount(), 1);
   }));
 
+  test('a complete saved chain that loading does not choose is kept once, reported and listed', () => withApp(async ({ app, page }) => {
+    await storedBlocks(page, 1);
+    /** The value of the slot the pointer names. */
+    const slotText = () => page.evaluate(() => localStorage.getItem(JSON.parse(localStorage.getItem('blocklab.snapshot')).head));
+    // The one-block chain as saved, then rewritten as an older version wrote it: the whole
+    // snapshot under the pointer key (generation 0), beside the newer two-block slot.
+    const older = (await slotText()).replace(/"generation":\d+/, '"generation":0');
+    await app.setDifficulty(1);
+    await app.mine();
+    await storedBlocks(page, 2);
+    await page.evaluate((s) => localStorage.setItem('blocklab.snapshot', s), older);
+    await app.reload();
+    const banner = app.id('storage-banner');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    assert.match(text, /Another saved chain \(1 block\) was found but not loaded/);
+    assert.match(text, /The newest complete saved chain was loaded/);
+    assert.equal(await app.blockCount(), 2);
+    const key = text.match(/blocklab\.backup\.\d+/)?.[0];
+    assert.ok(key, `the banner names the backup key: ${text}`);
+    assert.equal(await page.evaluate((k) => localStorage.getItem(k), key), older, 'kept whole');
+    // Listed in the Storage card at once, downloadable there and from the banner.
+    const kept = page.locator(`[data-testid=kept-backup][data-key="${key}"]`);
+    await kept.waitFor();
+    assert.equal((await download(page, () => kept.getByTestId('download-kept').click())).text, older);
+    assert.match(await app.id('download-unreadable').innerText(), /chain that was not loaded/);
+    assert.equal((await download(page, () => app.id('download-unreadable').click())).text, older);
+    // Reloads add no second copy (the pointer was repaired; the copy stays listed).
+    await app.reload();
+    await kept.waitFor();
+    await app.reload();
+    await kept.waitFor();
+    assert.equal(await app.id('storage-banner').count(), 0);
+    const backups = (await stored(page)).map(([k]) => k).filter((k) => k.startsWith('blocklab.backup.'));
+    assert.deepEqual(backups, [key]);
+    assert.equal(await app.blockCount(), 2);
+  }));
+
   test('the storage panel shows what the app uses and warns before the quota is reached', () => withApp(async ({ app, page }) => {
     const usage = app.id('storage-usage');
     await usage.waitFor();

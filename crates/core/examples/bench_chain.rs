@@ -7,12 +7,14 @@
 //! - `chain-1000-empty.json`: 1,000 blocks (genesis + 999 blocks holding only a coinbase),
 //! - `chain-10000.json`: 10,000 blocks (genesis + 9,999 blocks of one transfer each),
 //!
-//! and prints one JSON line per file: `{"file", "blocks", "transactions", "bytes",
+//! and prints one JSON line per file: `{"role", "file", "blocks", "transactions", "bytes",
 //! "utf16_units"}` (UTF-8 bytes on disk; UTF-16 code units, what localStorage's quota counts).
 //! `bench_chain OUT_DIR storage` writes only `chain-10001.json` (genesis + 10,000 blocks of one
 //! transfer each: the storage end-to-end test's chain).
 //! `bench_chain OUT_DIR explorer` writes only `chain-10000x5.json` (genesis + 10,000 blocks of
 //! five transfers: 50,000 transactions) for `tests/e2e/bench/explorer.bench.mjs`.
+//! `quick` and `explorer-quick` write the same shapes, small (genesis + 10 blocks of 20
+//! transfers, 50 blocks, 200 blocks; 400 blocks of five transfers), for `BENCH_QUICK=1`.
 //!
 //! The chains start from the app's genesis (the ten public development accounts of
 //! `test test ... junk`, 10,000 ETH each), are signed with those accounts' keys (derived here
@@ -93,24 +95,31 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::create_dir_all(out)?;
     let accounts = dev_accounts()?;
     let mode = std::env::args().nth(2);
-    let sets: &[(&str, u64, usize)] = if mode.as_deref() == Some("explorer") {
-        &[("chain-10000x5.json", 10_001, 5)]
-    } else if mode.as_deref() == Some("storage") {
+    // (role, file, blocks, transfers per block); the benchmarks pick files by role.
+    let sets: &[(&str, &str, u64, usize)] = match mode.as_deref() {
+        Some("explorer") => &[("explorer", "chain-10000x5.json", 10_001, 5)],
+        // BENCH_QUICK=1: the same shape in seconds (still more blocks than a chart's 300 marks).
+        Some("explorer-quick") => &[("explorer", "chain-400x5.json", 401, 5)],
         // Issue 8: 10,000 blocks after genesis, one signed transfer each.
-        &[("chain-10001.json", 10_001, 1)]
-    } else {
-        &[
-            ("chain-100x100.json", 101, 100),
-            ("chain-1000.json", 1_000, 1),
-            ("chain-1000-empty.json", 1_000, 0),
-            ("chain-10000.json", 10_000, 1),
-        ]
+        Some("storage") => &[("storage", "chain-10001.json", 10_001, 1)],
+        Some("quick") => &[
+            ("many-txs", "chain-10x20.json", 11, 20),
+            ("stored", "chain-50.json", 50, 1),
+            ("stored-empty", "chain-50-empty.json", 50, 0),
+            ("long", "chain-200.json", 200, 1),
+        ],
+        _ => &[
+            ("many-txs", "chain-100x100.json", 101, 100),
+            ("stored", "chain-1000.json", 1_000, 1),
+            ("stored-empty", "chain-1000-empty.json", 1_000, 0),
+            ("long", "chain-10000.json", 10_000, 1),
+        ],
     };
-    for &(file, blocks, txs) in sets {
+    for &(role, file, blocks, txs) in sets {
         let snapshot = build(&accounts, blocks, txs)?;
         let text = encode_snapshot(&snapshot);
         std::fs::write(out.join(file), &text)?;
-        if mode.as_deref() == Some("explorer") {
+        if role == "explorer" {
             // The same blocks as a chain export file, for the explorer bench's import path.
             let export = out.join(file.replace(".json", ".export.json"));
             std::fs::write(
@@ -120,7 +129,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         let transactions = (blocks - 1) * txs as u64;
         println!(
-            "{{\"file\":\"{file}\",\"blocks\":{blocks},\"transactions\":{transactions},\"bytes\":{},\"utf16_units\":{}}}",
+            "{{\"role\":\"{role}\",\"file\":\"{file}\",\"blocks\":{blocks},\"transactions\":{transactions},\"bytes\":{},\"utf16_units\":{}}}",
             text.len(),
             blocklab_core::compact::utf16_len(&text)
         );

@@ -18,7 +18,11 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
-    let count: u64 = 8_000_000;
+    // Nonces a run (BENCH_NONCES: fewer for the benchmarks' quick mode).
+    let count: u64 = std::env::var("BENCH_NONCES")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(8_000_000);
     let mut header = Header::decode(&[7u8; blocklab_core::block::HEADER_LEN]);
     header.difficulty = MAX_DIFFICULTY; // never found: every run tries exactly `count` nonces
     let job = MiningJob::new(&header);

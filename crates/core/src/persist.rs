@@ -382,7 +382,7 @@ mod store;
 #[cfg(test)]
 use store::Head;
 pub use store::{
-    load, save, KeyValueStore, LoadOutcome, MemoryStore, StorageError, Usage, QUOTA_UNITS,
+    back_up, load, save, KeyValueStore, LoadOutcome, MemoryStore, StorageError, Usage, QUOTA_UNITS,
     WARN_PERCENT,
 };
 

@@ -401,6 +401,9 @@ impl KeyValueStore for CrashingStore<'_> {
         self.write()?;
         self.inner.remove(key)
     }
+    fn keys_starting_with(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        self.inner.keys_starting_with(prefix)
+    }
 }
 
 fn with_pending(base: &Snapshot, memo: &str) -> Snapshot {
@@ -440,9 +443,26 @@ fn a_crash_at_any_write_of_a_save_loses_nothing() {
             let finished = save(&crashing, &new).is_ok();
             // After the crash the page reloads: it sees the old or the new snapshot, whole.
             let outcome = load(&inner, 9).unwrap();
+            let mut kept = 0;
             let seen = match outcome {
                 LoadOutcome::Loaded(s) => Some(s),
                 LoadOutcome::Empty => None,
+                // The previous snapshot, left beside the new one, is kept, not dropped.
+                LoadOutcome::Superseded {
+                    snapshot,
+                    backup_key: Some(key),
+                    raw,
+                    ..
+                } => {
+                    assert_eq!(inner.get(&key).unwrap().as_ref(), Some(&raw));
+                    assert_eq!(
+                        decode_snapshot(&raw).ok(),
+                        old,
+                        "{name}: the old one is kept"
+                    );
+                    kept = 1;
+                    Some(snapshot)
+                }
                 other => panic!("{name}, crash after {crash_after}: {other:?}"),
             };
             if finished {
@@ -458,9 +478,10 @@ fn a_crash_at_any_write_of_a_save_loses_nothing() {
                     seen.map(|s| s.pending)
                 );
             }
-            assert!(
-                !inner.keys().iter().any(|k| k.starts_with(BACKUP_PREFIX)),
-                "{name}: nothing reported unreadable"
+            assert_eq!(
+                inner.keys_starting_with(BACKUP_PREFIX).unwrap().len(),
+                kept,
+                "{name}, crash after {crash_after}: nothing reported unreadable"
             );
             // And the next save after the reload wins over whatever the crash left.
             let next = with_pending(&base, "next");
@@ -495,11 +516,24 @@ fn torn_states_load_the_last_complete_snapshot() {
     let old_text = encode_generation(&old, 4);
     let new_text = encode_generation(&new, 5);
 
+    // The newer of two complete values, the older one kept under a backup key.
+    let newer_kept_older = |store: &MemoryStore| {
+        let LoadOutcome::Superseded {
+            snapshot,
+            backup_key: Some(key),
+            ..
+        } = load(store, 5).unwrap()
+        else {
+            panic!("expected the older value reported")
+        };
+        assert_eq!(store.get(&key).unwrap().as_ref(), Some(&old_text));
+        snapshot
+    };
     // Two complete values and no pointer: the higher generation, and the pointer is repaired.
     let store = MemoryStore::default();
     store.set(SLOT_KEYS[0], &new_text).unwrap();
     store.set(SLOT_KEYS[1], &old_text).unwrap();
-    assert_eq!(loaded(&store), new);
+    assert_eq!(newer_kept_older(&store), new);
     assert_eq!(
         store.get(SNAPSHOT_KEY).unwrap().as_deref(),
         Some(Head::encode(0, 5).as_str())
@@ -510,7 +544,7 @@ fn torn_states_load_the_last_complete_snapshot() {
     store.set(SLOT_KEYS[0], &old_text).unwrap();
     store.set(SLOT_KEYS[1], &new_text).unwrap();
     store.set(SNAPSHOT_KEY, &Head::encode(0, 4)).unwrap();
-    assert_eq!(loaded(&store), new);
+    assert_eq!(newer_kept_older(&store), new);
 
     // The pointer names a missing slot: the complete one that is there.
     let store = MemoryStore::default();
@@ -654,4 +688,132 @@ fn usage_counts_blocklab_keys_in_utf16_units() {
     }
     .nearly_full());
     assert_eq!(u.to_string(), "25 of 100 characters (25%)");
+}
+
+/// Two complete slots, generations 4 (`old`) and 5 (`new`), the pointer on the newer one: a
+/// save interrupted before it removed the old slot.
+fn two_complete_slots() -> (MemoryStore, Snapshot, Snapshot, String) {
+    let old = with_pending(&v2_fixture_snapshot(), "old");
+    let new = with_pending(&old, "new");
+    let old_text = encode_generation(&old, 4);
+    let store = MemoryStore::default();
+    store.set(SLOT_KEYS[0], &old_text).unwrap();
+    store
+        .set(SLOT_KEYS[1], &encode_generation(&new, 5))
+        .unwrap();
+    store.set(SNAPSHOT_KEY, &Head::encode(1, 5)).unwrap();
+    (store, old, new, old_text)
+}
+
+#[test]
+fn a_lower_generation_snapshot_is_kept_under_a_backup_key() {
+    let (store, old, new, old_text) = two_complete_slots();
+    let LoadOutcome::Superseded {
+        snapshot,
+        blocks,
+        backup_key,
+        raw,
+    } = load(&store, 11).unwrap()
+    else {
+        panic!("expected the older slot reported")
+    };
+    assert_eq!((snapshot, blocks), (new.clone(), old.chain.len()));
+    assert_eq!(backup_key.as_deref(), Some("blocklab.backup.11"));
+    assert_eq!(raw, old_text);
+    // The next save writes over the older slot: the backup still holds it, whole.
+    let next = with_pending(&new, "next");
+    save(&store, &next).unwrap();
+    assert_ne!(store.get(SLOT_KEYS[0]).unwrap(), Some(old_text.clone()));
+    let kept = store.get("blocklab.backup.11").unwrap().unwrap();
+    assert_eq!(kept, old_text);
+    assert_eq!(decode_snapshot(&kept).unwrap(), old);
+    assert_eq!(loaded(&store), next);
+    assert_eq!(
+        store.keys_starting_with(BACKUP_PREFIX).unwrap(),
+        ["blocklab.backup.11"]
+    );
+}
+
+#[test]
+fn a_value_is_backed_up_once_however_often_it_is_loaded() {
+    // A complete older slot that stays (nothing was saved between the loads).
+    let (store, ..) = two_complete_slots();
+    for t in [11, 12, 13, 14] {
+        let LoadOutcome::Superseded { backup_key, .. } = load(&store, t).unwrap() else {
+            panic!("expected superseded")
+        };
+        assert_eq!(backup_key.as_deref(), Some("blocklab.backup.11"));
+    }
+    assert_eq!(store.keys_starting_with(BACKUP_PREFIX).unwrap().len(), 1);
+    // An unreadable value: once too; another unreadable value gets its own key, even in the
+    // same millisecond, and overwrites no backup.
+    let store = MemoryStore::default();
+    store.set(SNAPSHOT_KEY, "{not json").unwrap();
+    for _ in 0..4 {
+        let LoadOutcome::Corrupt { backup_key, .. } = load(&store, 3).unwrap() else {
+            panic!("expected corrupt")
+        };
+        assert_eq!(backup_key.as_deref(), Some("blocklab.backup.3"));
+    }
+    store.set(SNAPSHOT_KEY, "{other garbage").unwrap();
+    let LoadOutcome::Corrupt { backup_key, .. } = load(&store, 3).unwrap() else {
+        panic!("expected corrupt")
+    };
+    assert_eq!(backup_key.as_deref(), Some("blocklab.backup.3-1"));
+    // The same rule for any other value the app keeps (an unreadable wallet).
+    assert_eq!(
+        back_up(&store, "{not json", 99).unwrap(),
+        "blocklab.backup.3"
+    );
+    assert_eq!(
+        back_up(&store, "a wallet", 99).unwrap(),
+        "blocklab.backup.99"
+    );
+    assert_eq!(
+        back_up(&store, "a wallet", 100).unwrap(),
+        "blocklab.backup.99"
+    );
+    assert_eq!(
+        store.get("blocklab.backup.3").unwrap().as_deref(),
+        Some("{not json")
+    );
+}
+
+#[test]
+fn an_older_format_snapshot_beside_a_newer_slot_is_kept_before_the_pointer_is_repaired() {
+    // A version 3 slot (generation 1) and a whole snapshot written under the pointer key (as
+    // before version 3, generation 0): the slot wins, the other chain is kept.
+    let small = v2_fixture_snapshot();
+    let big = Snapshot {
+        chain: chain_of_transfers(30),
+        ..Snapshot::new(1)
+    };
+    let store = MemoryStore::default();
+    save(&store, &small).unwrap();
+    let big_text = encode_snapshot(&big);
+    store.set(SNAPSHOT_KEY, &big_text).unwrap();
+    let LoadOutcome::Superseded {
+        snapshot,
+        blocks,
+        backup_key: Some(key),
+        ..
+    } = load(&store, 21).unwrap()
+    else {
+        panic!("expected superseded")
+    };
+    assert_eq!((snapshot, blocks), (small.clone(), big.chain.len()));
+    assert_eq!(store.get(&key).unwrap(), Some(big_text.clone()));
+    // The pointer was repaired over it only after that copy.
+    assert!(Head::parse(&store.get(SNAPSHOT_KEY).unwrap().unwrap()).is_some());
+
+    // No room for the copy: reported without a key, and the value is not overwritten.
+    let one_copy = store.usage().used - compact::utf16_len(&big_text) - compact::utf16_len(&key);
+    let store = MemoryStore::with_quota(one_copy + compact::utf16_len(&big_text) + 100);
+    save(&store, &small).unwrap();
+    store.set(SNAPSHOT_KEY, &big_text).unwrap();
+    let LoadOutcome::Superseded { backup_key, .. } = load(&store, 22).unwrap() else {
+        panic!("expected superseded")
+    };
+    assert_eq!(backup_key, None);
+    assert_eq!(store.get(SNAPSHOT_KEY).unwrap(), Some(big_text));
 }

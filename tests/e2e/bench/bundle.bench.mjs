@@ -5,6 +5,7 @@
 // issue 6's 250 KB gzip target for the first load. With twiggy installed and the unstripped
 // `$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/app.wasm` present, also the wasm code size
 // by crate (before wasm-bindgen and wasm-opt: proportions, not final bytes). Writes JSON.
+// BENCH_QUICK=1 changes nothing here (it takes seconds) but where the JSON goes.
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';

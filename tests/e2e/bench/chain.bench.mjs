@@ -9,25 +9,28 @@
 //  (d) bytes per stored block and per stored transaction in the snapshot.
 // The chains are written natively by `cargo run --release -p blocklab-core --example bench_chain`
 // in the app's snapshot format. Run through `bash scripts/bench.sh` (builds the site first).
+// BENCH_QUICK=1: the same measurements on small chains (10 blocks of 20 transfers, 50 and 200
+// blocks), one run each.
 import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 import { readStored } from '../stored.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, RESULTS_DIR, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, stats, chromiumVersion, restoreSnapshot, runs, QUICK, CARGO_PROFILE, RESULTS_DIR, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS || 5);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS || 9);
+const RUNS = runs(5);
+const COLD_RUNS = QUICK ? 1 : Number(process.env.BENCH_COLD_RUNS || 9);
 const RECOVER_N = 1000; // signatures per timed recovery run
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const chainsDir = fileURLToPath(new URL('chains/', RESULTS_DIR));
 await mkdir(chainsDir, { recursive: true });
 
 // The chains, written natively in the snapshot format.
-const generated = execFileSync('cargo', ['run', '--quiet', '--release', '--offline', '-p', 'blocklab-core', '--example', 'bench_chain', '--', chainsDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+const generated = execFileSync('cargo', ['run', '--quiet', ...CARGO_PROFILE, '--offline', '-p', 'blocklab-core', '--example', 'bench_chain', '--', chainsDir, ...(QUICK ? ['quick'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   .toString().trim().split('\n').map((l) => JSON.parse(l));
-const files = Object.fromEntries(generated.map((g) => [g.file, g]));
+// By role: many-txs (a), stored and stored-empty (b), long (c).
+const files = Object.fromEntries(generated.map((g) => [g.role, g]));
 
 const loadBefore = load();
 // (a) and (c) call the wasm's benchmark entry points (dist-bench/); (b) opens the site as
@@ -48,7 +51,7 @@ await installTimer(page);
 
 // (a) and (c): in one page (skipped with BENCH_COLD_ONLY=1, to measure (b) alone).
 const COLD_ONLY = process.env.BENCH_COLD_ONLY === '1';
-const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N }) => {
+const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N: MAX_RECOVER, manyTxs, long }) => {
   const wb = window.wasmBindings;
   const { secp256k1: secp } = window.peer.secp;
   const { keccak_256 } = window.peer.sha3;
@@ -56,9 +59,10 @@ const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N }
   const text = async (name) => (await fetch(new URL(`__bench/chains/${name}`, document.baseURI))).text();
   const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-  const json = await text('chain-100x100.json');
+  const json = await text(manyTxs);
   const chain = new wb.BenchChain(json);
   const txs = chain.transactions();
+  const RECOVER_N = Math.min(MAX_RECOVER, txs);
   const cold = chain.validate_cold();
   const warm = chain.validate_warm();
   if (cold !== txs || warm !== 0) throw new Error(`recoveries: cold ${cold}, warm ${warm}, transactions ${txs}`);
@@ -93,7 +97,7 @@ const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N }
   };
   chain.free();
 
-  const json10k = await text('chain-10000.json');
+  const json10k = await text(long);
   const c = {
     load_and_validate: await t(() => {
       const ch = new wb.BenchChain(json10k);
@@ -109,7 +113,7 @@ const inPage = COLD_ONLY ? null : await page.evaluate(async ({ RUNS, RECOVER_N }
   c.validate_warm = await t(() => ch.validate_warm(), RUNS);
   ch.free();
   return { a, c };
-}, { RUNS, RECOVER_N });
+}, { RUNS, RECOVER_N, manyTxs: files['many-txs'].file, long: files.long.file });
 await page.close();
 
 // (b) cold start: a fresh page per run, the snapshot already in localStorage. `returning`: the
@@ -159,11 +163,12 @@ async function coldStart(file, returning) {
   let stored = 0;
   let expectedTip = 0;
   if (file) {
-    const snapshot = await readFile(chainsDir + file, 'utf8');
-    expectedTip = 999; // both files: genesis + 999 blocks
-    // The page above saved its own new chain (pointer + slot): clear it, or the loader would
-    // take that newer generation instead of this snapshot.
-    stored = await p0.evaluate((s) => { localStorage.clear(); localStorage.setItem('blocklab.snapshot', s); return localStorage.getItem('blocklab.snapshot').length; }, snapshot);
+    const snapshot = await readFile(chainsDir + file.file, 'utf8');
+    expectedTip = file.blocks - 1;
+    // Through the app's own Restore (it saves over the new chain the page above stored).
+    const refused = await restoreSnapshot(p0, snapshot);
+    if (refused !== null) throw new Error(`${file.file} was not stored: ${refused}`);
+    stored = file.utf16_units;
   }
   await p0.close();
   const samples = { ready: [], answered: [], interactive: [], painted: [], checked: [] };
@@ -181,7 +186,7 @@ async function coldStart(file, returning) {
     await p.evaluate(() => { location.hash = '#/ledger'; });
     await p.locator('[data-testid=block-card]').first().waitFor();
     const tip = Math.max(...await p.locator('[data-testid=block-card]').evaluateAll((cards) => cards.map((c) => Number(c.dataset.height))));
-    if (tip !== expectedTip) throw new Error(`${file ?? 'no snapshot'}: the app shows tip #${tip}, not #${expectedTip}`);
+    if (tip !== expectedTip) throw new Error(`${file?.file ?? 'no snapshot'}: the app shows tip #${tip}, not #${expectedTip}`);
     if (returning && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller)))) throw new Error('page not served by the service worker');
     if (i > 0) for (const k of Object.keys(samples)) samples[k].push(r[k]); // the first run warms the browser
     await p.close();
@@ -191,12 +196,13 @@ async function coldStart(file, returning) {
   await p.goto(suite.server.url);
   await p.getByTestId('app-ready').waitFor();
   const kept = (await readStored(p))?.blocks.length ?? 0;
+  if (kept !== expectedTip + 1) throw new Error(`${file?.file ?? 'no snapshot'}: storage holds ${kept} blocks after the runs, not ${expectedTip + 1}`);
   await ctx.close();
-  return { file, returning, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), answered: stats(samples.answered), interactive: stats(samples.interactive), painted: stats(samples.painted), checked: stats(samples.checked) };
+  return { file: file?.file ?? null, returning, stored_chars: stored, blocks_after: kept, ready: stats(samples.ready), answered: stats(samples.answered), interactive: stats(samples.interactive), painted: stats(samples.painted), checked: stats(samples.checked) };
 }
 const b = [];
 for (const returning of [false, true]) {
-  for (const file of [null, 'chain-1000-empty.json', 'chain-1000.json']) b.push(await coldStart(file, returning));
+  for (const file of [null, files['stored-empty'], files.stored]) b.push(await coldStart(file, returning));
 }
 
 const browser = chromiumVersion();
@@ -206,9 +212,9 @@ await benchServer.close();
 const loadAfter = load();
 
 // (d) storage cost.
-const empty = files['chain-1000-empty.json'];
-const one = files['chain-1000.json'];
-const hundred = files['chain-100x100.json'];
+const empty = files['stored-empty'];
+const one = files.stored;
+const hundred = files['many-txs'];
 const d = {
   bytes_per_block_coinbase_only: empty.bytes / empty.blocks,
   bytes_per_transaction: (one.bytes - empty.bytes) / one.transactions,
@@ -241,5 +247,5 @@ console.log(`| recover ${a.recover_n} senders, @noble/curves 2.4.0 | ${fmt(a.rec
 console.log(`recovery: blocklab / noble = ${(a.recover_noble.median / a.recover_blocklab.median).toFixed(2)}x`);
 printColdStart();
 console.log(`\n(c) ${c.blocks} blocks (${c.transactions} transactions): load + full validation ${fmt(c.load_and_validate, 0)} ms; load alone (senders checked) ${fmt(c.load_only, 0)}; load on trust (before the first paint) ${fmt(c.load_on_trust, 0)}; validation alone (warm) ${fmt(c.validate_warm, 0)}`);
-console.log(`\n(d) snapshot bytes: ${d.bytes_per_block_coinbase_only.toFixed(0)} per block (header + coinbase), ${d.bytes_per_transaction.toFixed(0)} per transaction (1 per block), ${d.bytes_per_transaction_in_100x100.toFixed(0)} per transaction (100 per block)`);
+console.log(`\n(d) snapshot bytes: ${d.bytes_per_block_coinbase_only.toFixed(0)} per block (header + coinbase), ${d.bytes_per_transaction.toFixed(0)} per transaction (1 per block), ${d.bytes_per_transaction_in_100x100.toFixed(0)} per transaction (${hundred.transactions / (hundred.blocks - 1)} per block)`);
 await writeResults('chain', { browser, runs: RUNS, cold_runs: COLD_RUNS, load_before: loadBefore, load_after: loadAfter, a, b, c, d });

@@ -12,7 +12,41 @@ import { loadavg } from 'node:os';
 export const BENCH_DIST = process.env.BENCH_DIST || fileURLToPath(new URL('../../../dist-bench/', import.meta.url));
 
 export const NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
-export const RESULTS_DIR = new URL('../../../bench-results/', import.meta.url);
+
+/**
+ * `BENCH_QUICK=1` (`bash scripts/bench.sh --quick`, run by scripts/test.sh): every benchmark
+ * once, on small inputs, with every check it makes (cross-checks with the peer libraries, chart
+ * and page assertions), in seconds, so that a broken benchmark fails the tests. Its figures
+ * mean nothing; they go to bench-results/quick/.
+ */
+export const QUICK = process.env.BENCH_QUICK === '1';
+/** Timed runs after the warm-up: 1 in quick mode, else `BENCH_RUNS` or `full`. */
+export const runs = (full) => (QUICK ? 1 : Number(process.env.BENCH_RUNS || full));
+/**
+ * Cargo's profile for the native helpers (`bench_chain`, `pow_rate`): release for figures; in
+ * quick mode the dev profile the tests have built already (dependencies at opt-level 2).
+ */
+export const CARGO_PROFILE = QUICK ? [] : ['--release'];
+export const RESULTS_DIR = new URL(QUICK ? '../../../bench-results/quick/' : '../../../bench-results/', import.meta.url);
+
+/**
+ * Puts a snapshot (`bench_chain`'s output, the app's snapshot format) into the app's storage
+ * the way a user would: wrapped in a backup file and restored through the Storage card of the
+ * Ledger screen, which writes it with the app's own crash-safe save and reloads the page (so no
+ * benchmark depends on the storage keys' layout). Returns `null` once the page has reloaded
+ * with it, else the app's reason (a snapshot that does not fit in localStorage).
+ */
+export async function restoreSnapshot(page, snapshotText) {
+  await page.evaluate(() => { location.hash = '#/ledger'; });
+  const backup = JSON.stringify({ format: 'blocklab-backup', version: 1, snapshot: snapshotText, wallet: null, other: {} });
+  const reloaded = page.waitForEvent('load').then(() => null, (e) => `no reload: ${e.message}`);
+  await page.getByTestId('restore-input').setInputFiles({ name: 'bench-backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  const refused = page.getByTestId('restore-error');
+  const shown = refused.waitFor().then(() => refused.innerText(), () => 'no reload');
+  const outcome = await Promise.race([reloaded, shown]);
+  if (outcome === null) await page.getByTestId('app-ready').waitFor();
+  return outcome;
+}
 
 /**
  * Options for every benchmark's browser context: benchmarks measure the app's work, and they

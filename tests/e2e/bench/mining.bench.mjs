@@ -4,18 +4,20 @@
 // browser blockchain demos use) and @noble/hashes sha256 of the same 116-byte header. Also the
 // page's longest task while 2 workers mine through the real UI. Prints a markdown table of
 // medians with min/max and ratios; writes bench-results/mining.json.
-// Run through `bash scripts/bench.sh` (builds the release site first).
+// Run through `bash scripts/bench.sh` (builds the release site first). BENCH_QUICK=1: one run of
+// each, short windows, the dev-profile native helper.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
-import { BENCH_CONTEXT } from './common.mjs';
+import { BENCH_CONTEXT, QUICK, CARGO_PROFILE, RESULTS_DIR } from './common.mjs';
 
-const RUNS = Math.max(5, Number(process.env.BENCH_RUNS || 5));
+const RUNS = QUICK ? 1 : Math.max(5, Number(process.env.BENCH_RUNS || 5));
 // BENCH_LABEL names a variant build served from DIST (e.g. a miner built without simd128):
 // results go to bench-results/mining-<label>.json.
 const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
-const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS || 2000);
+const WINDOW_MS = QUICK ? 500 : Number(process.env.BENCH_WINDOW_MS || 2000);
+const UI_MS = QUICK ? 1000 : 4000;
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -26,13 +28,15 @@ function stats(samples) {
 
 // 1. Native: the same `MiningJob::search` loop, release build, on this CPU.
 function native(soft) {
-  const env = { ...process.env, BENCH_RUNS: String(RUNS) };
+  const env = { ...process.env, BENCH_RUNS: String(RUNS), ...(QUICK ? { BENCH_NONCES: '100000' } : {}) };
   if (soft) env.RUSTFLAGS = `${process.env.RUSTFLAGS || ''} --cfg sha2_backend="soft"`.trim();
-  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'blocklab-core', '--example', 'pow_rate'], { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('cargo', ['run', '-q', ...CARGO_PROFILE, '-p', 'blocklab-core', '--example', 'pow_rate'], { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
-console.error('native: portable SHA-256 (sha2 soft backend)…');
-const nativeSoft = native(true);
+// Quick mode skips the portable backend: its RUSTFLAGS would rebuild the core and its
+// dependencies a second time (the same example and code path as the default run below).
+if (!QUICK) console.error('native: portable SHA-256 (sha2 soft backend)…');
+const nativeSoft = QUICK ? null : native(true);
 console.error('native: default SHA-256 (CPU dispatch, SHA-NI where present)…');
 const nativeDefault = native(false);
 
@@ -156,7 +160,7 @@ await ui.evaluate(() => {
 });
 await ui.getByTestId('mine-button').click();
 await ui.waitForFunction(() => document.querySelector('[data-testid=mining-status]')?.getAttribute('data-backend') === '2');
-await ui.waitForTimeout(4000);
+await ui.waitForTimeout(UI_MS);
 const mainThread = await ui.evaluate((since) => {
   window.__stopGap = true;
   const tasks = window.__longTasks.filter((t) => t.start >= since);
@@ -173,14 +177,14 @@ await suite.close();
 const results = {
   blocklab_worker_1: stats(browserResults.worker1),
   blocklab_workers_2: stats(browserResults.worker2),
-  native_portable_sha256: { median: nativeSoft.median, min: nativeSoft.min, max: nativeSoft.max, runs: nativeSoft.runs },
+  ...(nativeSoft && { native_portable_sha256: { median: nativeSoft.median, min: nativeSoft.min, max: nativeSoft.max, runs: nativeSoft.runs } }),
   native_cpu_dispatch_sha256: { median: nativeDefault.median, min: nativeDefault.min, max: nativeDefault.max, runs: nativeDefault.runs },
   cryptojs_demo_loop: stats(browserResults.cryptojs),
   noble_hashes_sha256_header: stats(browserResults.noble),
 };
 const r = (a, b) => results[a].median / results[b].median;
 const ratios = {
-  worker1_vs_native_portable: r('blocklab_worker_1', 'native_portable_sha256'),
+  ...(nativeSoft && { worker1_vs_native_portable: r('blocklab_worker_1', 'native_portable_sha256') }),
   worker1_vs_native_cpu_dispatch: r('blocklab_worker_1', 'native_cpu_dispatch_sha256'),
   worker1_vs_cryptojs: r('blocklab_worker_1', 'cryptojs_demo_loop'),
   worker1_vs_noble: r('blocklab_worker_1', 'noble_hashes_sha256_header'),
@@ -195,12 +199,12 @@ for (const [name, x] of Object.entries(results)) console.log(`| ${name} | ${mhs(
 console.log('\n| ratio (medians) | value |');
 console.log('|---|---:|');
 for (const [name, v] of Object.entries(ratios)) console.log(`| ${name} | ${v.toFixed(2)}x |`);
-console.log(`\nMain thread while 2 workers mine through the UI for 4 s (UI showed ${mhs(uiRate)} MH/s): ` +
+console.log(`\nMain thread while 2 workers mine through the UI for ${UI_MS / 1000} s (UI showed ${mhs(uiRate)} MH/s): ` +
   `${mainThread.longTasks.length} long tasks (> 50 ms), longest ${mainThread.longestLongTaskMs.toFixed(1)} ms; ` +
   `longest event-loop gap ${mainThread.maxEventLoopGapMs.toFixed(1)} ms`);
 
-await mkdir(new URL('../../../bench-results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`../../../bench-results/mining${LABEL}.json`, import.meta.url), JSON.stringify({
+await mkdir(RESULTS_DIR, { recursive: true });
+await writeFile(new URL(`mining${LABEL}.json`, RESULTS_DIR), JSON.stringify({
   variant: LABEL.slice(1) || 'release build', browser: browserVersion, date: new Date().toISOString(), runs: RUNS, window_ms: WINDOW_MS, unit: 'hashes per second',
   results, ratios, main_thread_while_2_workers_mine: { ...mainThread, ui_hash_rate: uiRate },
 }, null, 2));

@@ -2,13 +2,14 @@
 // 32-byte digest, verification, public key recovery to an address) next to @noble/curves in
 // the same page on the same keys and digests. Checks first that both give byte-identical
 // signatures and the same addresses. Prints medians with min/max, ops/s and ratios; writes JSON.
-// Run through `bash scripts/bench.sh` (builds the release site first).
+// Run through `bash scripts/bench.sh` (builds the release site first). BENCH_QUICK=1: 20
+// signatures a run, one run (the same checks).
 import { createHash } from 'node:crypto';
 import { startSuite } from '../harness.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, runs, QUICK, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS || 7);
-const N = Number(process.env.BENCH_SIGNATURES || 200); // signatures per timed run
+const RUNS = runs(7);
+const N = QUICK ? 20 : Number(process.env.BENCH_SIGNATURES || 200); // signatures per timed run
 const KEYS = [
   '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
   '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',

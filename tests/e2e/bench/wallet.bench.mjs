@@ -1,12 +1,12 @@
 // Wallet benchmarks in headless Chromium: blocklab (wasm) next to ethers v6 (browser build) in
 // the same page, same inputs. Prints medians with min/max and ratios; writes JSON.
-// Run through `bash scripts/bench.sh` (builds the release site first).
+// Run through `bash scripts/bench.sh` (builds the release site first). BENCH_QUICK=1: one run
+// (the same cross-checks with ethers).
 import { fileURLToPath } from 'node:url';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { startSuite } from '../harness.mjs';
-import { BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
+import { writeResults, runs, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS || 7);
+const RUNS = runs(7);
 const PHRASE = 'test test test test test test test test test test test junk';
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const PASSWORD = 'benchmark password';
@@ -71,5 +71,4 @@ for (const [name, r] of Object.entries(results)) {
   const f = (x) => `${x.median.toFixed(2)} (${x.min.toFixed(2)}-${x.max.toFixed(2)})`;
   console.log(`| ${name} | ${f(r.blocklab)} | ${f(r.ethers)} | ${(r.ethers.median / r.blocklab.median).toFixed(2)}x |`);
 }
-await mkdir(new URL('../../../bench-results/', import.meta.url), { recursive: true });
-await writeFile(new URL('../../../bench-results/wallet.json', import.meta.url), JSON.stringify({ browser: browserVersion, runs: RUNS, results }, null, 2));
+await writeResults('wallet', { browser: browserVersion, runs: RUNS, results });

@@ -1,6 +1,6 @@
 //! The snapshot in key-value storage: the [`KeyValueStore`] trait (localStorage in the app,
 //! [`MemoryStore`] in tests), crash-safe [`save`] into two slots behind a pointer, [`load`] of
-//! the last complete snapshot (backing up any unreadable value first), and the quota
+//! the last complete snapshot (backing up every value it does not load first, once), and the quota
 //! [`Usage`]. The formats themselves are in the parent module.
 
 use core::fmt;
@@ -54,6 +54,11 @@ pub trait KeyValueStore {
     /// # Errors
     /// [`StorageError`] when the store cannot be written.
     fn remove(&self, key: &str) -> Result<(), StorageError>;
+    /// Every key that starts with `prefix`, sorted.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the store cannot be read.
+    fn keys_starting_with(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
 }
 
 /// What [`load`] found.
@@ -80,6 +85,17 @@ pub enum LoadOutcome {
     Salvaged {
         snapshot: Snapshot,
         error: FormatError,
+        backup_key: Option<String>,
+        raw: String,
+    },
+    /// A complete snapshot was loaded, and another complete one that loading did not choose
+    /// (an older generation left by an interrupted save, or an older version's snapshot under
+    /// the pointer key beside a newer slot) was copied to `backup_key` (when that write
+    /// succeeded) before any save replaces it.
+    Superseded {
+        snapshot: Snapshot,
+        /// Blocks (genesis included) of the snapshot that was not loaded.
+        blocks: usize,
         backup_key: Option<String>,
         raw: String,
     },
@@ -112,9 +128,11 @@ impl Head {
 
 /// Loads the snapshot from `store`: of the values stored under [`SLOT_KEYS`] and (before
 /// version 3) [`SNAPSHOT_KEY`], the complete one with the highest generation, whatever the
-/// pointer says (so a save interrupted between its writes loses nothing). Every unreadable
-/// value is first copied to `blocklab.backup.<timestamp_ms>` and never removed here. When the
-/// pointer does not name the loaded slot (an interrupted save), it is repaired.
+/// pointer says (so a save interrupted between its writes loses nothing). Every value it does
+/// not load (unreadable, or complete but not chosen: an older generation, an older version's
+/// snapshot under the pointer key) is first copied to `blocklab.backup.<timestamp_ms>` (once:
+/// a value already kept under a backup key is not copied again) and never removed here. When
+/// the pointer does not name the loaded slot (an interrupted save), it is repaired.
 ///
 /// # Errors
 /// [`StorageError`] when the store cannot be read at all.
@@ -135,30 +153,36 @@ pub fn load(store: &dyn KeyValueStore, timestamp_ms: u64) -> Result<LoadOutcome,
     if let (None, Some(raw)) = (head, pointer) {
         present.push((SNAPSHOT_KEY, raw));
     }
-    let mut best: Option<(Snapshot, u64, &str)> = None;
+    let mut complete: Vec<(Snapshot, u64, &str, String)> = Vec::new();
     let mut unreadable: Vec<(FormatError, String)> = Vec::new();
     for (key, raw) in present {
         match decode_with_generation(&raw) {
-            Ok((s, generation)) => {
-                if best.as_ref().is_none_or(|(_, g, _)| generation > *g) {
-                    best = Some((s, generation, key));
-                }
-            }
+            Ok((s, generation)) => complete.push((s, generation, key, raw)),
             Err(e) => unreadable.push((e, raw)),
         }
     }
+    // The first of the highest generation (the pointer's slot wins a tie).
+    let best = (0..complete.len()).fold(None, |best: Option<usize>, i| match best {
+        Some(b) if complete[b].1 >= complete[i].1 => Some(b),
+        _ => Some(i),
+    });
+    let best = best.map(|b| complete.swap_remove(b));
+    let mut backups = Backups::new(store, timestamp_ms)?;
     let mut first_problem = None;
-    let mut all_backed_up = true;
-    for (i, (error, raw)) in unreadable.into_iter().enumerate() {
-        let key = if i == 0 {
-            format!("{BACKUP_PREFIX}{timestamp_ms}")
-        } else {
-            format!("{BACKUP_PREFIX}{timestamp_ms}-{i}")
-        };
-        let backup_key = store.set(&key, &raw).ok().map(|()| key);
-        all_backed_up &= backup_key.is_some();
+    for (error, raw) in unreadable {
+        let backup_key = backups.keep(&raw);
         if first_problem.is_none() {
             first_problem = Some((error, backup_key, raw));
+        }
+    }
+    let mut first_superseded = None;
+    for (snapshot, _, _, raw) in complete {
+        if best.as_ref().is_some_and(|b| b.3 == raw) {
+            continue; // the same value as the one loaded
+        }
+        let backup_key = backups.keep(&raw);
+        if first_superseded.is_none() {
+            first_superseded = Some((snapshot.chain.len(), backup_key, raw));
         }
     }
     match (best, first_problem) {
@@ -168,24 +192,96 @@ pub fn load(store: &dyn KeyValueStore, timestamp_ms: u64) -> Result<LoadOutcome,
             backup_key,
             raw,
         }),
-        (Some((snapshot, generation, key)), problem) => {
+        (Some((snapshot, generation, key, _)), problem) => {
             if let Some(slot) = SLOT_KEYS.iter().position(|k| *k == key) {
-                // Repair a pointer that an interrupted save left behind (never over an
-                // unreadable pointer that could not be backed up).
-                if head != Some((slot, generation)) && all_backed_up {
+                // Repair a pointer that an interrupted save left behind (never over a value
+                // that could not be backed up).
+                if head != Some((slot, generation)) && backups.all_kept {
                     let _ = store.set(SNAPSHOT_KEY, &Head::encode(slot, generation));
                 }
             }
-            Ok(match problem {
-                None => LoadOutcome::Loaded(snapshot),
-                Some((error, backup_key, raw)) => LoadOutcome::Salvaged {
+            Ok(match (problem, first_superseded) {
+                (Some((error, backup_key, raw)), _) => LoadOutcome::Salvaged {
                     snapshot,
                     error,
                     backup_key,
                     raw,
                 },
+                (None, Some((blocks, backup_key, raw))) => LoadOutcome::Superseded {
+                    snapshot,
+                    blocks,
+                    backup_key,
+                    raw,
+                },
+                (None, None) => LoadOutcome::Loaded(snapshot),
             })
         }
+    }
+}
+
+/// The values already kept under `blocklab.backup.*`, so that a value is backed up once.
+struct Backups<'a> {
+    store: &'a dyn KeyValueStore,
+    timestamp_ms: u64,
+    keys: Vec<String>,
+    /// Whether every value passed to [`Self::keep`] is now under a backup key.
+    all_kept: bool,
+}
+
+impl<'a> Backups<'a> {
+    fn new(store: &'a dyn KeyValueStore, timestamp_ms: u64) -> Result<Self, StorageError> {
+        Ok(Self {
+            store,
+            timestamp_ms,
+            keys: store.keys_starting_with(BACKUP_PREFIX)?,
+            all_kept: true,
+        })
+    }
+
+    /// The backup key that holds `raw`: an existing backup of the same content, else a new
+    /// key `blocklab.backup.<ms>` (`-1`, `-2`, ... when taken); `None` when the write failed.
+    fn keep(&mut self, raw: &str) -> Option<String> {
+        let kept = self.find(raw).or_else(|| self.write(raw).ok());
+        self.all_kept &= kept.is_some();
+        kept
+    }
+
+    fn find(&self, raw: &str) -> Option<String> {
+        self.keys
+            .iter()
+            .find(|k| matches!(self.store.get(k), Ok(Some(v)) if v == raw))
+            .cloned()
+    }
+
+    fn write(&mut self, raw: &str) -> Result<String, StorageError> {
+        let key = (0..)
+            .map(|i| match i {
+                0 => format!("{BACKUP_PREFIX}{}", self.timestamp_ms),
+                i => format!("{BACKUP_PREFIX}{}-{i}", self.timestamp_ms),
+            })
+            .find(|k| !self.keys.contains(k))
+            .unwrap_or_default();
+        self.store.set(&key, raw)?;
+        self.keys.push(key.clone());
+        Ok(key)
+    }
+}
+
+/// Keeps `raw` (any stored value the app cannot use, such as an unreadable wallet) under a
+/// backup key as [`load`] does: an existing backup of the same content, else a new
+/// `blocklab.backup.<timestamp_ms>`. Returns the key that holds it.
+///
+/// # Errors
+/// [`StorageError`] when the store cannot be read or the copy cannot be written.
+pub fn back_up(
+    store: &dyn KeyValueStore,
+    raw: &str,
+    timestamp_ms: u64,
+) -> Result<String, StorageError> {
+    let mut backups = Backups::new(store, timestamp_ms)?;
+    match backups.find(raw) {
+        Some(key) => Ok(key),
+        None => backups.write(raw),
     }
 }
 
@@ -376,5 +472,15 @@ impl KeyValueStore for MemoryStore {
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         self.map.borrow_mut().remove(key);
         Ok(())
+    }
+
+    fn keys_starting_with(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        Ok(self
+            .map
+            .borrow()
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect())
     }
 }
