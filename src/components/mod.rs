@@ -1,5 +1,6 @@
 //! Small views. They read signals and call actions; no domain logic lives here.
 
+pub mod attacks;
 pub mod balances;
 pub mod banner;
 pub mod beneficiary;

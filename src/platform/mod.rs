@@ -8,6 +8,8 @@ pub mod miner_protocol;
 pub mod random;
 pub mod route;
 pub mod rpc;
+pub mod sim_protocol;
+pub mod sim_worker;
 pub mod storage;
 pub mod text;
 pub mod workers;

@@ -17,6 +17,8 @@ pub enum Route {
     /// The replicated nodes simulation (`#/nodes`).
     Nodes,
     Explorer(ExplorerPage),
+    /// The attack lab (`#/attacks`).
+    Attacks,
 }
 
 /// A page of the block explorer (`#/explorer/...`).
@@ -63,13 +65,14 @@ impl ExplorerPage {
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 7] = [
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
         Route::Network,
         Route::Explorer(ExplorerPage::Overview),
         Route::Nodes,
+        Route::Attacks,
     ];
 
     /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
@@ -81,6 +84,7 @@ impl Route {
             "tx" => Self::Transactions,
             "network" => Self::Network,
             "nodes" => Self::Nodes,
+            "attacks" => Self::Attacks,
             "explorer" => Self::Explorer(ExplorerPage::Overview),
             _ => match path.strip_prefix("explorer/") {
                 Some(rest) => Self::Explorer(ExplorerPage::parse(rest)),
@@ -97,6 +101,7 @@ impl Route {
             Self::Transactions => "#/tx".to_owned(),
             Self::Network => "#/network".to_owned(),
             Self::Nodes => "#/nodes".to_owned(),
+            Self::Attacks => "#/attacks".to_owned(),
             Self::Explorer(p) => p.href(),
         }
     }
@@ -114,6 +119,7 @@ impl Route {
             Self::Transactions => "Transactions",
             Self::Network => "Network",
             Self::Nodes => "Nodes",
+            Self::Attacks => "Attacks",
             Self::Explorer(_) => "Explorer",
         }
     }
@@ -166,6 +172,7 @@ mod tests {
         assert_eq!(Route::parse("#/tx"), Route::Transactions);
         assert_eq!(Route::parse("#/network"), Route::Network);
         assert_eq!(Route::parse("#/nodes"), Route::Nodes);
+        assert_eq!(Route::parse("#/attacks"), Route::Attacks);
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {

@@ -2,6 +2,7 @@
 //! in [`actions`] and [`mining`], which call the core.
 
 pub mod actions;
+pub mod attacks;
 pub mod currency;
 pub mod explorer;
 pub mod mining;

@@ -1,5 +1,5 @@
 // Code splitting (scripts/split-app.mjs): the first load fetches the main module only (the shell,
-// the Ledger and the Wallet screens); the Transactions, Network, Nodes and Explorer screens'
+// the Ledger and the Wallet screens); the Transactions, Network, Nodes, Explorer and Attacks screens'
 // code is in their own wasm modules, prefetched once the
 // page is idle after its first paint, or fetched when the screen opens first; a module that
 // cannot be fetched is reported on the screen, the rest of the app keeps working, and opening
@@ -20,6 +20,7 @@ const SCREENS = [
   ['network', 'network_screen', 'network-page'],
   ['nodes', 'nodes_screen', 'nodes-page'],
   ['explorer', 'explorer_screen', 'explorer'],
+  ['attacks', 'attacks_screen', 'attacks-page'],
 ];
 const SPLIT = /\/split_([a-z_]+?)(?:_\d+)?-[0-9a-f]{16}\.wasm$/;
 const modulesOf = (urls) => urls.map((u) => u.match(SPLIT)?.[1]).filter(Boolean);
