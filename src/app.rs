@@ -35,6 +35,10 @@ pub fn App() -> impl IntoView {
     crate::state::sender_check::watch(state);
     provide_context(crate::state::tabs::start(state));
     let wallet = WalletState::load();
+    // The wallet's load may have kept an unreadable vault: listed in the Storage card at once.
+    state
+        .kept_backups
+        .set(crate::platform::storage::LocalStore::backup_keys());
     provide_context(wallet);
     watch_activity(wallet);
     provide_context(TxState::new());

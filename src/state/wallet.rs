@@ -3,7 +3,7 @@
 //! the encrypted vault.
 
 use blocklab_core::address::Address;
-use blocklab_core::persist::KeyValueStore;
+use blocklab_core::persist::{self, KeyValueStore};
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{self, EncryptionRandomness, ScryptParams};
 use blocklab_core::wallet::message::{self, MessageSignature};
@@ -79,17 +79,17 @@ fn randomness() -> Result<EncryptionRandomness, String> {
 }
 
 impl WalletState {
-    /// Reads the stored wallet. An unreadable value is copied to a backup key, reported, and
-    /// never overwritten until the user creates or imports a wallet.
+    /// Reads the stored wallet. An unreadable value is copied to a backup key (once: a copy of
+    /// the same value already kept is reused), reported, and never overwritten until the user
+    /// creates or imports a wallet.
     pub fn load() -> Self {
         let (file, error) = match LocalStore.get(WALLET_KEY) {
             Ok(None) => (None, None),
             Ok(Some(text)) => match vault::decode(&text) {
                 Ok(f) => (Some(f), None),
                 Err(e) => {
-                    let key = format!("blocklab.backup.wallet.{}", clock::now_ms());
-                    let kept = match LocalStore.set(&key, &text) {
-                        Ok(()) => format!("it was kept under the storage key \"{key}\""),
+                    let kept = match persist::back_up(&LocalStore, &text, clock::now_ms()) {
+                        Ok(key) => format!("it was kept under the storage key \"{key}\""),
                         Err(_) => "it could not be backed up".to_owned(),
                     };
                     (None, Some(format!("{}; {kept}", err(e))))

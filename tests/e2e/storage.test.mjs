@@ -124,6 +124,29 @@ describe('storage', () => {
     assert.equal(await app.blockCount(), 2);
   }));
 
+  test('an unreadable stored wallet is kept once however often the page loads, and listed at once', () => withApp(async ({ app, page }) => {
+    const broken = '{"version":1,"broken wallet';
+    await page.evaluate((b) => localStorage.setItem('blocklab.wallet', b), broken);
+    const backups = async () => (await stored(page)).map(([k]) => k).filter((k) => k.startsWith('blocklab.backup.'));
+    await app.reload();
+    // Listed in the Storage card from the first load on, downloadable there.
+    const kept = page.locator('[data-testid=kept-backup]');
+    await kept.first().waitFor();
+    const [key] = await backups();
+    assert.ok(key, 'kept under a backup key');
+    assert.equal(await kept.getAttribute('data-key'), key);
+    assert.equal((await download(page, () => kept.getByTestId('download-kept').click())).text, broken);
+    // Three more loads: the same single copy, named on the wallet screen each time.
+    for (let i = 0; i < 3; i++) {
+      await app.reload();
+      await kept.first().waitFor();
+      assert.deepEqual(await backups(), [key]);
+    }
+    await app.id('nav-wallet').click();
+    assert.match(await app.id('wallet-error').innerText(), new RegExp(key.replace(/\./g, '\\.')));
+    assert.equal(await page.evaluate(() => localStorage.getItem('blocklab.wallet')), broken, 'never overwritten');
+  }));
+
   test('the storage panel shows what the app uses and warns before the quota is reached', () => withApp(async ({ app, page }) => {
     const usage = app.id('storage-usage');
     await usage.waitFor();
