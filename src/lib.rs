@@ -11,3 +11,4 @@ pub mod bench;
 pub mod components;
 pub mod platform;
 pub mod state;
+pub mod words;

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::use_state;
 use crate::components::wallet::use_wallet;
-use crate::state::currency::{account_history, account_rows, Direction};
+use blocklab_core::explorer::Direction;
+
+use crate::state::currency::account_rows;
 
 /// The balances panel.
 #[component]
@@ -23,8 +25,10 @@ pub fn Balances() -> impl IntoView {
                 })
                 .unwrap_or_default()
         });
-        app.mempool
-            .with(|pool| app.tip_state.with(|s| account_rows(s, pool, &wallet)))
+        app.ledger.with(|l| {
+            app.tip_state
+                .with(|s| account_rows(s, l.mempool(), &wallet))
+        })
     });
     view! {
         <section class="card" data-testid="balances">
@@ -38,7 +42,13 @@ pub fn Balances() -> impl IntoView {
                 <tbody>
                     {move || rows.get().into_iter().map(|r| {
                         let address = r.address;
-                        let history = move || app.chain.with(|c| account_history(c, &address));
+                        // The core's index, newest first, with confirmations from the valid prefix.
+                        let history = move || {
+                            let valid = app.ledger.with(|l| l.chain().valid_len());
+                            app.explorer.with(|i| {
+                                i.history(&address).iter().rev().map(|e| (*e, valid.saturating_sub(e.height))).collect::<Vec<_>>()
+                            })
+                        };
                         view! {
                             <tr data-testid="balance-row" data-address=address.to_checksum() data-dev=r.dev.to_string()>
                                 <td>
@@ -47,18 +57,18 @@ pub fn Balances() -> impl IntoView {
                                     <details>
                                         <summary>"Transactions"</summary>
                                         <ul class="history small">
-                                            {move || history().into_iter().map(|h| {
+                                            {move || history().into_iter().map(|(h, confirmations)| {
                                                 let what = match h.direction {
-                                                    Direction::Sent => format!("sent {} ETH to {} (fee {} ETH)", h.value, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default(), h.fee),
-                                                    Direction::Received => format!("received {} ETH from {}", h.value, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default()),
-                                                    Direction::SelfTransfer => format!("sent {} ETH to itself (fee {} ETH)", h.value, h.fee),
-                                                    Direction::Reward => format!("mining reward {} ETH", h.value),
-                                                    Direction::Allocation => format!("genesis allocation {} ETH", h.value),
+                                                    Direction::Out => format!("sent {} ETH to {} (fee {} ETH)", h.amount, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default(), h.fee),
+                                                    Direction::In => format!("received {} ETH from {}", h.amount, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default()),
+                                                    Direction::SelfTransfer => format!("sent {} ETH to itself (fee {} ETH)", h.amount, h.fee),
+                                                    Direction::Reward => format!("mining reward {} ETH", h.amount),
+                                                    Direction::Alloc => format!("genesis allocation {} ETH", h.amount),
                                                 };
                                                 view! {
                                                     <li data-testid="account-tx" data-hash=h.hash.map(|x| x.to_hex()).unwrap_or_default()
-                                                        data-confirmations=h.confirmations.to_string()>
-                                                        {format!("block #{} · {} confirmation{} · {what}", h.height, h.confirmations, if h.confirmations == 1 { "" } else { "s" })}
+                                                        data-confirmations=confirmations.to_string()>
+                                                        {format!("block #{} · {} confirmation{} · {what}", h.height, confirmations, if confirmations == 1 { "" } else { "s" })}
                                                         {h.hash.map(|x| view! { <code>{format!(" {x:#}")}</code> })}
                                                     </li>
                                                 }

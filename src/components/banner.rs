@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::use_state;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Shows what stored data was not loaded, why, and what the user can do about it.
 #[component]
@@ -55,11 +56,11 @@ pub fn StorageBanner() -> impl IntoView {
                 "Checking the signatures of the stored chain: {} of {} transactions checked. Until then its senders are the ones storage holds.",
                 c.checked, c.total)}</p>
         })}
-        {move || state.save_error.get().map(|m| view! { <div class="banner warn" data-testid="notice" role="alert">{m}</div> })}
-        {move || state.notice.get().map(|m| view! {
+        {move || state.notices.get(Notice::SaveError).map(|m| view! { <div class="banner warn" data-testid="notice" role="alert">{m}</div> })}
+        {move || state.notices.get(Notice::General).map(|m| view! {
             <div class="banner warn" data-testid="notice" role="alert">
                 {m}
-                <button type="button" class="link" on:click=move |_| state.notice.set(None)>"dismiss"</button>
+                <button type="button" class="link" on:click=move |_| state.notices.set(Notice::General, None)>"dismiss"</button>
             </div>
         })}
     }

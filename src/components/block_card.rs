@@ -16,7 +16,7 @@ pub fn BlockCard(
     index: usize,
 ) -> impl IntoView {
     let state = use_state();
-    let block = Memo::new(move |_| state.chain.with(|c| c.blocks().get(index).cloned()));
+    let block = Memo::new(move |_| state.with_chain(|c| c.blocks().get(index).cloned()));
     let verdict = Memo::new(move |_| state.report.with(|r| r.blocks.get(index).cloned()));
     let problems =
         move || verdict.with(|v| v.as_ref().map(|v| v.problems.clone()).unwrap_or_default());
@@ -242,7 +242,7 @@ fn entry_text(
                     );
                     let hash = raw.hash();
                     // The fee is known once the block is applied (valid prefix only).
-                    let fee = state.chain.with_untracked(|c| {
+                    let fee = state.with_chain_untracked(|c| {
                         c.outcome(index)
                             .and_then(|o| o.receipts.iter().find(|x| x.hash == hash))
                             .map(|x| format!(", fee {} ETH", x.cost.fee))

@@ -20,7 +20,7 @@ pub fn window_start(len: usize, shown: usize) -> usize {
 pub fn ChainView() -> impl IntoView {
     let state = use_state();
     let shown = RwSignal::new(WINDOW);
-    let len = move || state.chain.with(|c| c.len());
+    let len = move || state.with_chain(|c| c.len());
     let start = move || window_start(len(), shown.get());
     let first_invalid = move || state.report.with(|r| r.first_invalid().map(|v| v.height));
     let summary = move || {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::use_state;
 use crate::platform::workers::default_workers;
+use crate::state::notices::Notice;
 use crate::state::{actions, mining, MineTarget, MiningBackend};
 
 /// Highest difficulty the slider offers; the number input accepts up to [`MAX_DIFFICULTY`].
@@ -87,12 +88,12 @@ pub fn MinePanel() -> impl IntoView {
                     on:input=move |ev| on_workers(event_target_value(&ev)) />
             </label>
             {move || workers_error.get().map(|e| view! { <p class="error" data-testid="workers-error" role="alert">{e}</p> })}
-            {move || state.workers_unavailable.get().map(|why| view! {
+            {move || state.notices.get(Notice::WorkersUnavailable).map(|why| view! {
                 <p class="warning" data-testid="workers-unavailable" role="status">
                     "Web workers are unavailable (" {why} "): mining runs on the main thread in 8 ms slices."
                 </p>
             })}
-            {move || state.lane_bug.get().map(|report| view! {
+            {move || state.notices.get(Notice::LaneBug).map(|report| view! {
                 <p class="error" data-testid="lane-bug" role="alert">
                     "Bug report (please file it): " {report}
                 </p>
@@ -105,7 +106,7 @@ pub fn MinePanel() -> impl IntoView {
                 <button type="button" class="primary" data-testid="mine-button"
                     disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some)
                     on:click=move |_| mining::mine_new_block(state)>
-                    {move || format!("Mine block #{} with {} pending records and {} waiting transactions", state.chain.with(|c| c.len()), state.pending.with(|p| p.len()), state.mempool.with(|m| m.len()))}
+                    {move || format!("Mine block #{} with {} pending records and {} waiting transactions", state.ledger.with(|l| l.chain().len()), state.ledger.with(|l| l.pending().len()), state.ledger.with(|l| l.mempool().len()))}
                 </button>
                 <Show when=is_mining>
                     <button type="button" data-testid="cancel-mine" on:click=move |_| actions::cancel_mining(state)>"Cancel"</button>
@@ -147,7 +148,7 @@ pub fn MinePanel() -> impl IntoView {
                     </div>
                 }
             })}
-            {move || (!is_mining()).then(|| state.last_mined.get().map(|m| view! { <p class="ok" data-testid="mining-result">{m}</p> })).flatten()}
+            {move || (!is_mining()).then(|| state.notices.get(Notice::LastMined).map(|m| view! { <p class="ok" data-testid="mining-result">{m}</p> })).flatten()}
         </section>
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::use_state;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Sender, receiver, amount and memo inputs with an Add button.
 #[component]
@@ -42,7 +43,7 @@ pub fn RecordForm() -> impl IntoView {
             <label>"Memo (optional)"
                 <input data-testid="record-memo" maxlength="280" prop:value=memo on:input=move |ev| memo.set(event_target_value(&ev)) />
             </label>
-            {move || state.form_error.get().map(|e| view! { <p class="error" data-testid="form-error" role="alert">{e}</p> })}
+            {move || state.notices.get(Notice::FormError).map(|e| view! { <p class="error" data-testid="form-error" role="alert">{e}</p> })}
             <button type="submit" data-testid="add-record">"Add to pending"</button>
         </form>
     }
@@ -55,9 +56,9 @@ pub fn PendingList() -> impl IntoView {
     let mining = move || state.mining.with(Option::is_some);
     view! {
         <section class="card">
-            <h2>"Pending records " <span class="count" data-testid="pending-count">{move || state.pending.with(Vec::len)}</span></h2>
+            <h2>"Pending records " <span class="count" data-testid="pending-count">{move || state.ledger.with(|l| l.pending().len())}</span></h2>
             <ul class="pending" data-testid="pending-list">
-                {move || state.pending.get().into_iter().enumerate().map(|(i, r)| view! {
+                {move || state.ledger.with(|l| l.pending().to_vec()).into_iter().enumerate().map(|(i, r)| view! {
                     <li data-testid="pending-record">
                         <span class="party">{r.sender}</span>" → "<span class="party">{r.receiver}</span>
                         " " <span class="amount">{r.amount.to_coins()}</span>
@@ -66,7 +67,7 @@ pub fn PendingList() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-            <Show when=move || state.pending.with(Vec::is_empty)>
+            <Show when=move || state.ledger.with(|l| l.pending().is_empty())>
                 <p class="muted">"No pending records. Add one, or mine an empty block."</p>
             </Show>
         </section>

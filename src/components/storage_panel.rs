@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::use_state;
 use crate::platform::files;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// Usage of the localStorage quota, backup and restore.
 #[component]
@@ -14,9 +15,10 @@ pub fn StoragePanel() -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         files::on_picked_text(&ev, move |read| match read {
             Ok(text) => actions::restore_backup_text(state, &text),
-            Err(e) => state
-                .restore_error
-                .set(Some(format!("Restore refused, nothing was changed: {e}"))),
+            Err(e) => state.notices.set(
+                Notice::RestoreError,
+                Some(format!("Restore refused, nothing was changed: {e}")),
+            ),
         });
     };
     view! {
@@ -49,8 +51,8 @@ pub fn StoragePanel() -> impl IntoView {
                 </ul>
             </Show>
             <p class="muted small">"The backup holds the chain, pending records, mempool, settings and the wallet, which stays encrypted with its password. Restoring replaces all of them, then reloads the page."</p>
-            {move || state.backup_message.get().map(|m| view! { <p class="ok" data-testid="backup-message">{m}</p> })}
-            {move || state.restore_error.get().map(|e| view! { <p class="error" data-testid="restore-error" role="alert">{e}</p> })}
+            {move || state.notices.get(Notice::BackupMessage).map(|m| view! { <p class="ok" data-testid="backup-message">{m}</p> })}
+            {move || state.notices.get(Notice::RestoreError).map(|e| view! { <p class="error" data-testid="restore-error" role="alert">{e}</p> })}
         </section>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::use_state;
 use crate::platform::files;
 use crate::state::actions;
+use crate::state::notices::Notice;
 
 /// The tools card.
 #[component]
@@ -14,7 +15,9 @@ pub fn Toolbar() -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         files::on_picked_text(&ev, move |read| match read {
             Ok(text) => actions::import_chain_text(state, &text),
-            Err(e) => state.import_error.set(Some(format!("Import refused: {e}"))),
+            Err(e) => state
+                .notices
+                .set(Notice::ImportError, Some(format!("Import refused: {e}"))),
         });
     };
     view! {
@@ -28,7 +31,7 @@ pub fn Toolbar() -> impl IntoView {
                     " Tamper mode"
                 </label>
             </div>
-            {move || state.validation_summary.get().map(|s| {
+            {move || state.notices.get(Notice::ValidationSummary).map(|s| {
                 let class = if s.starts_with("Chain valid") { "ok" } else { "error" };
                 view! { <p data-testid="validation-summary" class=class>{s}</p> }
             })}
@@ -43,8 +46,8 @@ pub fn Toolbar() -> impl IntoView {
                     <input type="file" accept=".json,application/json" data-testid="import-input" on:change=on_file />
                 </label>
             </div>
-            {move || state.import_error.get().map(|e| view! { <p class="error" data-testid="import-error" role="alert">{e}</p> })}
-            {move || state.import_message.get().map(|m| view! { <p class="ok" data-testid="import-message">{m}</p> })}
+            {move || state.notices.get(Notice::ImportError).map(|e| view! { <p class="error" data-testid="import-error" role="alert">{e}</p> })}
+            {move || state.notices.get(Notice::ImportMessage).map(|m| view! { <p class="ok" data-testid="import-message">{m}</p> })}
             <div class="row">
                 <button type="button" class="danger" data-testid="new-chain-button" on:click=move |_| confirming.set(true)>"New chain…"</button>
             </div>
@@ -52,7 +55,7 @@ pub fn Toolbar() -> impl IntoView {
                 <div class="confirm" role="dialog" aria-label="Start a new chain?">
                     <p>{move || format!(
                         "Start a new chain? This removes all {} blocks and {} pending records. Export the chain first to keep it.",
-                        state.chain.with(|c| c.len()), state.pending.with(Vec::len))}</p>
+                        state.ledger.with(|l| l.chain().len()), state.ledger.with(|l| l.pending().len()))}</p>
                     <button type="button" class="danger" data-testid="confirm-new-chain"
                         on:click=move |_| { actions::new_chain(state); confirming.set(false); }>"Yes, start over"</button>
                     <button type="button" data-testid="cancel-new-chain" on:click=move |_| confirming.set(false)>"Keep my chain"</button>

@@ -1,4 +1,23 @@
-//! Time from the browser (the core never reads a clock).
+//! Time from the browser (the core never reads a clock), and the one time-slice helper.
+
+use core::ops::ControlFlow;
+
+/// How long one slice of main-thread work may run before the page gets the thread back.
+pub const SLICE_MS: f64 = 8.0;
+
+/// Runs `step` again and again (at least once) for at most [`SLICE_MS`] of the main thread;
+/// stops early when it breaks, and returns the break value (`None`: the slice ran out).
+pub fn run_slice<B>(mut step: impl FnMut() -> ControlFlow<B>) -> Option<B> {
+    let start = perf_ms();
+    loop {
+        if let ControlFlow::Break(b) = step() {
+            return Some(b);
+        }
+        if perf_ms() - start >= SLICE_MS {
+            return None;
+        }
+    }
+}
 
 /// Milliseconds since the Unix epoch (`Date.now()`).
 pub fn now_ms() -> u64 {

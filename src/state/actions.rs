@@ -3,13 +3,15 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::backup;
+use blocklab_core::node::{Node, RecordEdit};
 use blocklab_core::persist::{self, KeyValueStore as _, MAX_MINING_WORKERS};
 use blocklab_core::pow::Difficulty;
-use blocklab_core::{Block, Chain, Entry, Record, Wei};
+use blocklab_core::{Chain, Record, Wei};
 use leptos::prelude::*;
 
-use super::{currency, AppState};
+use super::AppState;
 use crate::platform::{clock, files, storage::LocalStore};
+use crate::state::notices::Notice;
 
 /// File name of a chain export.
 pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";
@@ -18,9 +20,10 @@ pub const EXPORT_FILE_NAME: &str = "blocklab-chain.json";
 /// stays in memory.
 pub fn save_now(state: AppState) {
     let result = persist::save(&LocalStore, &state.snapshot());
-    state
-        .save_error
-        .set(result.err().map(|e| capitalise(&e.to_string())));
+    state.notices.set(
+        Notice::SaveError,
+        result.err().map(|e| capitalise(&e.to_string())),
+    );
     state.storage_usage.set(LocalStore::usage());
 }
 
@@ -33,7 +36,9 @@ pub fn reset_unreadable(state: AppState) {
         .and_then(|p| p.backup_key)
     {
         if let Err(e) = LocalStore.remove(&key) {
-            state.notice.set(Some(capitalise(&e.to_string())));
+            state
+                .notices
+                .set(Notice::General, Some(capitalise(&e.to_string())));
             return;
         }
     }
@@ -55,14 +60,16 @@ pub fn download_kept(state: AppState, key: &str) {
         Err(e) => Err(capitalise(&e.to_string())),
     };
     if let Err(e) = result {
-        state.notice.set(Some(e));
+        state.notices.set(Notice::General, Some(e));
     }
 }
 
 /// Deletes a kept unreadable value: the user's explicit choice in the storage panel.
 pub fn delete_kept(state: AppState, key: &str) {
     if let Err(e) = LocalStore.remove(key) {
-        state.notice.set(Some(capitalise(&e.to_string())));
+        state
+            .notices
+            .set(Notice::General, Some(capitalise(&e.to_string())));
     }
     state.kept_backups.set(LocalStore::backup_keys());
     state.storage_usage.set(LocalStore::usage());
@@ -85,23 +92,25 @@ pub fn download_backup(state: AppState) {
         });
     match result {
         Ok(()) => {
-            state.restore_error.set(None);
-            state.backup_message.set(Some(
+            state.notices.set(Notice::RestoreError, None);
+            state.notices.set(Notice::BackupMessage, Some(
                 "Backup downloaded: chain, pending records, mempool, settings and the wallet (still encrypted with its password)".into(),
             ));
         }
-        Err(e) => state.notice.set(Some(e)),
+        Err(e) => state.notices.set(Notice::General, Some(e)),
     }
 }
 
 /// Restores a backup file: validated first (a bad file changes nothing), then written to
 /// storage, then the page reloads to read it like any start.
 pub fn restore_backup_text(state: AppState, text: &str) {
-    state.backup_message.set(None);
+    state.notices.set(Notice::BackupMessage, None);
     let backup = match backup::decode_backup(text) {
         Ok(b) => b,
         Err(e) => {
-            state.restore_error.set(Some(capitalise(&e.to_string())));
+            state
+                .notices
+                .set(Notice::RestoreError, Some(capitalise(&e.to_string())));
             return;
         }
     };
@@ -112,9 +121,10 @@ pub fn restore_backup_text(state: AppState, text: &str) {
         Ok(()) => crate::platform::route::reload_page(),
         Err(e) => {
             state.saving_blocked.set(false);
-            state.restore_error.set(Some(format!(
-                "Restore stopped while writing to storage: {e}"
-            )));
+            state.notices.set(
+                Notice::RestoreError,
+                Some(format!("Restore stopped while writing to storage: {e}")),
+            );
         }
     }
 }
@@ -125,12 +135,14 @@ pub fn restore_backup_text(state: AppState, text: &str) {
 pub fn add_record(state: AppState, sender: &str, receiver: &str, amount: &str, memo: &str) -> bool {
     match Record::from_form(sender, receiver, amount, memo) {
         Ok(record) => {
-            state.pending.update(|p| p.push(record));
-            state.form_error.set(None);
+            state.ledger.update(|l| l.add_record(record));
+            state.notices.set(Notice::FormError, None);
             true
         }
         Err(e) => {
-            state.form_error.set(Some(capitalise(&e.to_string())));
+            state
+                .notices
+                .set(Notice::FormError, Some(capitalise(&e.to_string())));
             false
         }
     }
@@ -138,10 +150,8 @@ pub fn add_record(state: AppState, sender: &str, receiver: &str, amount: &str, m
 
 /// Removes the pending record at `index`.
 pub fn remove_pending(state: AppState, index: usize) {
-    state.pending.update(|p| {
-        if index < p.len() {
-            p.remove(index);
-        }
+    state.ledger.update(|l| {
+        l.remove_pending(index);
     });
 }
 
@@ -183,8 +193,8 @@ pub fn validate(state: AppState) {
     // Complete: any stored sender still taken on trust is checked first.
     super::sender_check::finish(state);
     let report = state
-        .chain
-        .with_untracked(|c| state.params.with_untracked(|p| c.validate(p)));
+        .ledger
+        .with_untracked(|l| l.chain().validate(l.params()));
     let ms = clock::perf_ms() - start;
     let n = report.blocks.len();
     let summary = if report.is_valid() {
@@ -194,7 +204,7 @@ pub fn validate(state: AppState) {
         let first = report.first_invalid().map_or(0, |v| v.height);
         format!("Chain invalid: {bad} of {n} blocks invalid, first at block #{first} (checked in {ms:.1} ms)")
     };
-    state.validation_summary.set(Some(summary));
+    state.notices.set(Notice::ValidationSummary, Some(summary));
 }
 
 /// Which field of a record tamper mode edits.
@@ -218,34 +228,20 @@ pub fn tamper_record(
     field: TamperField,
     text: &str,
 ) -> Result<(), String> {
-    let amount = match field {
+    let edit = match field {
+        TamperField::Sender => RecordEdit::Sender(text.to_owned()),
+        TamperField::Receiver => RecordEdit::Receiver(text.to_owned()),
+        TamperField::Memo => RecordEdit::Memo(text.to_owned()),
         TamperField::Amount => {
-            Some(Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?)
+            RecordEdit::Amount(Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?)
         }
-        _ => None,
     };
-    state.chain.update(|chain| {
-        let Some(mut b) = chain.blocks().get(block).cloned() else {
-            return;
-        };
-        let Some(Entry::Record(r)) = b.entries.get_mut(record) else {
-            return;
-        };
-        match field {
-            TamperField::Sender => r.sender = text.to_owned(),
-            TamperField::Receiver => r.receiver = text.to_owned(),
-            TamperField::Memo => r.memo = text.to_owned(),
-            TamperField::Amount => {
-                if let Some(a) = amount {
-                    r.amount = a;
-                }
-            }
-        }
-        b.header.entries_root = b.computed_root();
-        chain.replace(block, b);
-    });
-    state.validation_summary.set(None);
-    Ok(())
+    let mut result = Ok(());
+    state
+        .ledger
+        .update(|l| result = l.tamper_record(block, record, edit));
+    state.notices.set(Notice::ValidationSummary, None);
+    result.map_err(|e| capitalise(&e.to_string()))
 }
 
 /// Edits the value of a signed transaction of a past block in place (tamper mode), keeping
@@ -262,19 +258,12 @@ pub fn tamper_tx_value(
     text: &str,
 ) -> Result<(), String> {
     let value = Wei::parse_coins(text).map_err(|e| capitalise(&e.to_string()))?;
-    state.chain.update(|chain| {
-        let Some(mut b) = chain.blocks().get(block).cloned() else {
-            return;
-        };
-        let Some(Entry::Tx { raw, .. }) = b.entries.get_mut(entry) else {
-            return;
-        };
-        *raw = currency::with_value(raw, value);
-        b.header.entries_root = b.computed_root();
-        chain.replace(block, b);
-    });
-    state.validation_summary.set(None);
-    Ok(())
+    let mut result = Ok(());
+    state
+        .ledger
+        .update(|l| result = l.tamper_tx_value(block, entry, value));
+    state.notices.set(Notice::ValidationSummary, None);
+    result.map_err(|e| capitalise(&e.to_string()))
 }
 
 /// Sets who the coinbase of the next mined block pays, from user text (an address; the
@@ -296,41 +285,38 @@ pub fn set_beneficiary(state: AppState, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// After a mined `block` joined the chain: its transactions leave the mempool and what
-/// waited behind them is reclassified against the new state.
-pub fn block_mined(state: AppState, block: &Block) {
-    state.mempool.update(|pool| {
-        state
-            .chain
-            .with_untracked(|c| currency::after_mined(pool, block, c.state()));
-    });
-}
-
 /// Downloads the chain as a JSON file.
 pub fn export_chain(state: AppState) {
-    let text = state.chain.with_untracked(persist::export_chain);
+    let text = state
+        .ledger
+        .with_untracked(|l| persist::export_chain(l.chain()));
     if let Err(e) = files::download_text(EXPORT_FILE_NAME, "application/json", &text) {
-        state.notice.set(Some(e));
+        state.notices.set(Notice::General, Some(e));
     }
 }
 
 /// Imports a chain file: it replaces the chain only when it reads and validates.
 pub fn import_chain_text(state: AppState, text: &str) {
-    let params = state.params.get_untracked();
+    let params = state.ledger.with_untracked(|l| *l.params());
     match persist::import_chain(text, &params) {
         Ok(chain) => {
             cancel_mining(state);
             let n = chain.len();
             let returned = replace_chain(state, chain);
-            state.import_error.set(None);
-            state.import_message.set(Some(format!(
-                "Imported a valid chain of {n} blocks{}",
-                returned_text(returned)
-            )));
+            state.notices.set(Notice::ImportError, None);
+            state.notices.set(
+                Notice::ImportMessage,
+                Some(format!(
+                    "Imported a valid chain of {n} blocks{}",
+                    returned_text(returned)
+                )),
+            );
         }
         Err(e) => {
-            state.import_message.set(None);
-            state.import_error.set(Some(capitalise(&e.to_string())));
+            state.notices.set(Notice::ImportMessage, None);
+            state
+                .notices
+                .set(Notice::ImportError, Some(capitalise(&e.to_string())));
         }
     }
 }
@@ -339,11 +325,12 @@ pub fn import_chain_text(state: AppState, text: &str) {
 pub fn new_chain(state: AppState) {
     cancel_mining(state);
     let returned = replace_chain(state, Chain::new(clock::now_ms()));
-    state.pending.set(Vec::new());
-    state
-        .import_message
-        .set((returned > 0).then(|| format!("New chain started{}", returned_text(returned))));
-    state.import_error.set(None);
+    state.ledger.update(Node::clear_pending);
+    state.notices.set(
+        Notice::ImportMessage,
+        (returned > 0).then(|| format!("New chain started{}", returned_text(returned))),
+    );
+    state.notices.set(Notice::ImportError, None);
 }
 
 fn returned_text(returned: usize) -> String {
@@ -357,17 +344,11 @@ fn returned_text(returned: usize) -> String {
 /// Replaces the chain; the transactions of the blocks it drops go back to the mempool where
 /// still valid (returns how many), and those it includes leave it.
 fn replace_chain(state: AppState, chain: Chain) -> usize {
-    let params = state.params.get_untracked();
     let mut returned = 0;
-    state.mempool.update(|pool| {
-        state.chain.with_untracked(|old| {
-            returned = currency::reorg_mempool(pool, old, &chain, &params);
-        });
-    });
-    state.chain.set(chain);
+    state.ledger.update(|l| returned = l.replace_chain(chain));
     state.chain_generation.update(|g| *g += 1);
-    state.validation_summary.set(None);
-    state.last_mined.set(None);
+    state.notices.set(Notice::ValidationSummary, None);
+    state.notices.set(Notice::LastMined, None);
     returned
 }
 
@@ -386,7 +367,7 @@ pub fn download_unreadable(state: AppState) {
         if let Err(e) =
             files::download_text("blocklab-unreadable-storage.txt", "text/plain", &p.raw)
         {
-            state.notice.set(Some(e));
+            state.notices.set(Notice::General, Some(e));
         }
     }
 }
@@ -400,11 +381,5 @@ pub fn dismiss_storage_problem(state: AppState) {
     }
 }
 
-/// Upper-cases the first letter of a core message for display.
-pub fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+/// Kept for callers that import it from here (see [`crate::words`]).
+pub use crate::words::capitalise;

@@ -3,25 +3,23 @@
 //! of a few milliseconds ([`MainThreadMiner`], the fallback), then appends or replaces the
 //! mined block.
 
+use core::ops::ControlFlow;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use blocklab_core::address::Address;
-use blocklab_core::chain::ChainParams;
 use blocklab_core::persist::MAX_MINING_WORKERS;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
 use blocklab_core::{Block, Header, MiningStats};
 use leptos::prelude::*;
 
-use super::actions::{self, capitalise};
-use super::currency::candidate_block;
 use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
+use crate::state::notices::Notice;
+use crate::words::capitalise;
 
-/// Time one main-thread slice may take before yielding to the browser.
-const SLICE_MS: f64 = 8.0;
 /// Nonces tried between clock reads on the main thread.
 const BATCH: u64 = 1024;
 /// Least time between two main-thread progress reports.
@@ -29,39 +27,33 @@ const EMIT_MS: f64 = 100.0;
 
 /// Starts mining a new block on the tip: a coinbase to the beneficiary and the best
 /// transactions of the mempool (the core's `mempool::build_block`), then every pending record
-/// that still fits (see [`super::currency::candidate_block`]).
+/// that still fits (the core's `Node::candidate_block`).
 pub fn mine_new_block(state: AppState) {
     if state.mining.get_untracked().is_some() {
         return;
     }
     let difficulty = state.settings.with_untracked(|s| s.difficulty);
     if Difficulty::new(difficulty).is_err() {
-        state
-            .notice
-            .set(Some(format!("Difficulty {difficulty} is out of range")));
+        state.notices.set(
+            Notice::General,
+            Some(format!("Difficulty {difficulty} is out of range")),
+        );
         return;
     }
     let beneficiary = state
         .settings
         .with_untracked(|s| s.beneficiary)
         .unwrap_or(Address::ZERO);
-    let params = state.params.get_untracked();
-    let (block, included) = state.chain.with_untracked(|c| {
-        state.mempool.with_untracked(|pool| {
-            state.pending.with_untracked(|records| {
-                candidate_block(
-                    c,
-                    pool,
-                    records,
-                    &params,
-                    beneficiary,
-                    clock::now_ms(),
-                    difficulty,
-                )
-            })
-        })
-    });
-    start(state, block, MineTarget::NewBlock { included });
+    let candidate = state
+        .ledger
+        .with_untracked(|l| l.candidate_block(beneficiary, clock::now_ms(), difficulty));
+    start(
+        state,
+        candidate.block,
+        MineTarget::NewBlock {
+            included: candidate.records,
+        },
+    );
 }
 
 /// Re-mines the block at `index` (tamper mode): relinks it to its parent's current hash,
@@ -70,17 +62,7 @@ pub fn remine(state: AppState, index: usize) {
     if state.mining.get_untracked().is_some() {
         return;
     }
-    let block = state.chain.with_untracked(|c| {
-        let blocks = c.blocks();
-        let mut b = blocks.get(index)?.clone();
-        b.header.entries_root = b.computed_root();
-        b.header.height = index as u64;
-        if let Some(parent) = index.checked_sub(1).and_then(|i| blocks.get(i)) {
-            b.header.prev_hash = parent.hash();
-            b.header.timestamp_ms = b.header.timestamp_ms.max(parent.header.timestamp_ms);
-        }
-        Some(b)
-    });
+    let block = state.ledger.with_untracked(|l| l.remine_candidate(index));
     if let Some(b) = block {
         start(state, b, MineTarget::Remine { index });
     }
@@ -114,7 +96,9 @@ fn start(state: AppState, block: Block, target: MineTarget) {
     state.mining_run.set(id);
     let difficulty = block.header.difficulty;
     let expected = Difficulty::new(difficulty).map_or(u128::MAX, Difficulty::expected_attempts);
-    let use_workers = state.workers_unavailable.with_untracked(Option::is_none);
+    let use_workers = state
+        .notices
+        .with_untracked(Notice::WorkersUnavailable, Option::is_none);
     let requested = requested_workers(state);
     state.mining.set(Some(MiningProgress {
         target,
@@ -129,7 +113,7 @@ fn start(state: AppState, block: Block, target: MineTarget) {
         },
         per_worker: Vec::new(),
     }));
-    state.notice.set(None);
+    state.notices.set(Notice::General, None);
     let run = Rc::new(Run {
         id,
         block,
@@ -176,17 +160,18 @@ fn on_event(state: AppState, run: &Rc<Run>, event: MinerEvent) {
         MinerEvent::Found { nonce, attempts } => finish(state, run, nonce, attempts),
         MinerEvent::LaneBug { report } => {
             web_sys::console::error_1(&format!("miner: {report}").into());
-            state.lane_bug.set(Some(report));
+            state.notices.set(Notice::LaneBug, Some(report));
         }
         MinerEvent::Exhausted { .. } => {
             state.mining.set(None);
-            state.notice.set(Some(
-                "The whole nonce space was searched without a valid hash".into(),
-            ));
+            state.notices.set(
+                Notice::General,
+                Some("The whole nonce space was searched without a valid hash".into()),
+            );
         }
         MinerEvent::Unavailable { reason } => {
             web_sys::console::warn_1(&format!("mining on the main thread: {reason}").into());
-            state.workers_unavailable.set(Some(reason));
+            state.notices.set(Notice::WorkersUnavailable, Some(reason));
             state.mining.update(|m| {
                 if let Some(m) = m {
                     m.backend = MiningBackend::MainThread;
@@ -221,41 +206,44 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
     state.mining.set(None);
     match run.target {
         MineTarget::NewBlock { included } => {
-            let params: ChainParams = state.params.get_untracked();
             let mut result = Ok(());
-            let mined = block.clone();
-            state.chain.update(|c| result = c.append(block, &params));
+            state
+                .ledger
+                .update(|l| result = l.accept_mined(block, included));
             match result {
                 Ok(()) => {
-                    actions::block_mined(state, &mined);
-                    state.pending.update(|p| {
-                        p.drain(..included.min(p.len()));
-                    });
-                    state.last_mined.set(Some(format!(
+                    state.notices.set(Notice::LastMined, Some(format!(
                         "Mined block with hash {hash:#} after {attempts} attempts in {elapsed_ms} ms on {}",
                         workers_label(workers, state)
                     )));
                 }
-                Err(e) => state.notice.set(Some(format!(
-                    "{} (the chain changed while mining; mine again)",
-                    capitalise(&e.to_string())
-                ))),
+                Err(e) => state.notices.set(
+                    Notice::General,
+                    Some(format!(
+                        "{} (the chain changed while mining; mine again)",
+                        capitalise(&e.to_string())
+                    )),
+                ),
             }
         }
         MineTarget::Remine { index } => {
-            state.chain.update(|c| {
-                c.replace(index, block);
+            state.ledger.update(|l| {
+                l.put_remined(index, block);
             });
-            state
-                .last_mined
-                .set(Some(format!("Re-mined block #{index}: new hash {hash:#}")));
+            state.notices.set(
+                Notice::LastMined,
+                Some(format!("Re-mined block #{index}: new hash {hash:#}")),
+            );
         }
     }
-    state.validation_summary.set(None);
+    state.notices.set(Notice::ValidationSummary, None);
 }
 
 fn workers_label(workers: u32, state: AppState) -> String {
-    if state.workers_unavailable.with_untracked(Option::is_some) {
+    if state
+        .notices
+        .with_untracked(Notice::WorkersUnavailable, Option::is_some)
+    {
         "the main thread".into()
     } else if workers == 1 {
         "1 worker".into()
@@ -273,7 +261,7 @@ fn main_thread() -> MainThreadMiner {
 }
 
 /// The fallback: [`MiningJob::search`] on the main thread in batches, yielding to the browser
-/// every [`SLICE_MS`] through `setTimeout`, so the page stays responsive.
+/// every [`clock::SLICE_MS`] through `setTimeout`, so the page stays responsive.
 #[derive(Clone, Default)]
 pub struct MainThreadMiner {
     /// Bumped by every start and stop; a slice of an older search ends itself.
@@ -323,33 +311,31 @@ impl MainThreadMiner {
         if self.generation.get() != run.generation {
             return; // stopped or superseded
         }
-        let slice_start = clock::perf_ms();
-        loop {
-            match run.job.search(run.next_nonce, BATCH) {
-                SearchOutcome::Found {
-                    nonce, attempts, ..
-                } => {
-                    run.attempts += attempts;
-                    (run.sink)(MinerEvent::Found {
-                        nonce,
+        let end = clock::run_slice(|| match run.job.search(run.next_nonce, BATCH) {
+            SearchOutcome::Found {
+                nonce, attempts, ..
+            } => {
+                run.attempts += attempts;
+                ControlFlow::Break(MinerEvent::Found {
+                    nonce,
+                    attempts: run.attempts,
+                })
+            }
+            SearchOutcome::Exhausted { attempts } => {
+                run.attempts += attempts;
+                run.next_nonce = run.next_nonce.saturating_add(BATCH);
+                if attempts < BATCH {
+                    ControlFlow::Break(MinerEvent::Exhausted {
                         attempts: run.attempts,
-                    });
-                    return;
-                }
-                SearchOutcome::Exhausted { attempts } => {
-                    run.attempts += attempts;
-                    run.next_nonce = run.next_nonce.saturating_add(BATCH);
-                    if attempts < BATCH {
-                        (run.sink)(MinerEvent::Exhausted {
-                            attempts: run.attempts,
-                        });
-                        return;
-                    }
+                    })
+                } else {
+                    ControlFlow::Continue(())
                 }
             }
-            if clock::perf_ms() - slice_start >= SLICE_MS {
-                break;
-            }
+        });
+        if let Some(event) = end {
+            (run.sink)(event);
+            return;
         }
         let now = clock::perf_ms();
         if now - run.last_emit >= EMIT_MS {

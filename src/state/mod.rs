@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod nodes;
+pub mod notices;
 pub mod sender_check;
 pub mod tabs;
 pub mod tx;
@@ -14,11 +15,13 @@ pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::Index;
+use blocklab_core::node::Node;
 use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot, Usage};
 use blocklab_core::state::State;
-use blocklab_core::{Chain, Mempool, Record, ValidationReport};
+use blocklab_core::{Chain, ValidationReport};
 use leptos::prelude::*;
 
+use self::notices::{Notice, Notices};
 use crate::platform::workers::WorkerStat;
 use crate::platform::{clock, storage::LocalStore};
 
@@ -107,18 +110,19 @@ impl StorageProblem {
 /// Every signal of the app. Cheap to copy; provided as context by [`crate::app::App`].
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
-    pub chain: RwSignal<Chain>,
+    /// The ledger engine (the core's [`Node`]): chain, mempool (persisted in the snapshot and
+    /// re-checked against the chain's state on load), pending records, params. Changed only
+    /// through its operations, in the named actions.
+    pub ledger: RwSignal<Node>,
+    /// The ledger's chain revision ([`Node::revision`]): what views of the chain alone key on,
+    /// so a mempool or pending-record change does not rebuild them.
+    pub chain_rev: Memo<u64>,
     /// Bumped whenever the chain is replaced as a whole (import, new chain), so views keyed by
     /// height are rebuilt.
     pub chain_generation: RwSignal<u64>,
-    pub pending: RwSignal<Vec<Record>>,
-    /// Signed transactions waiting for a block (the core's mempool; persisted in the
-    /// snapshot and re-checked against the chain's state on load).
-    pub mempool: RwSignal<Mempool>,
     /// The balances and nonces at the end of the chain's valid prefix (`Chain::state`).
     pub tip_state: Memo<State>,
     pub settings: RwSignal<Settings>,
-    pub params: RwSignal<ChainParams>,
     /// The live validation report of `chain` (`Chain::report`: the cached valid prefix, the
     /// rest checked again; the Validate button runs the full `Chain::validate`).
     pub report: Memo<ValidationReport>,
@@ -128,34 +132,16 @@ pub struct AppState {
     /// Identifies the current mining run; bumping it cancels the run.
     pub mining_run: RwSignal<u64>,
     pub tamper: RwSignal<bool>,
-    pub form_error: RwSignal<Option<String>>,
-    pub validation_summary: RwSignal<Option<String>>,
-    pub import_error: RwSignal<Option<String>>,
-    pub import_message: RwSignal<Option<String>>,
-    /// A general message: a save that failed, a block that was refused.
-    pub notice: RwSignal<Option<String>>,
-    /// Why the last save failed (quota, no storage); `None` after a successful save.
-    pub save_error: RwSignal<Option<String>>,
+    /// Every message outside a form field, by kind (the one notices store).
+    pub notices: Notices,
     pub storage_problem: RwSignal<Option<StorageProblem>>,
     /// What the app's keys take of the storage quota (measured at start and after each save).
     pub storage_usage: RwSignal<Usage>,
     /// Keys of the unreadable values kept from earlier starts (`blocklab.backup.*`), listed in
     /// the storage panel until the user deletes them.
     pub kept_backups: RwSignal<Vec<String>>,
-    /// Said after a backup was downloaded.
-    pub backup_message: RwSignal<Option<String>>,
-    /// Why a restore was refused or stopped.
-    pub restore_error: RwSignal<Option<String>>,
     /// While true nothing is written to storage (an unreadable value could not be backed up).
     pub saving_blocked: RwSignal<bool>,
-    /// The last mining result, for the status line.
-    pub last_mined: RwSignal<Option<String>>,
-    /// Why web workers cannot mine on this page (then the main thread does); `None` while
-    /// they can (or have not been tried).
-    pub workers_unavailable: RwSignal<Option<String>>,
-    /// A bug report from a miner worker: a four-lane SHA-256 hit that sha2's re-check refused
-    /// (the nonce was not announced; the search went on with sha2).
-    pub lane_bug: RwSignal<Option<String>>,
     /// How far the check of the senders the stored chain was loaded with has got; `None` when
     /// none is left to check.
     pub sender_check: RwSignal<Option<sender_check::SenderCheck>>,
@@ -227,55 +213,73 @@ impl AppState {
         notice: Option<String>,
         saving_blocked: bool,
     ) -> Self {
-        let chain = RwSignal::new(snapshot.chain);
-        let params = RwSignal::new(ChainParams::default());
-        let report = Memo::new(move |_| params.with(|p| chain.with(|c| c.report(p))));
-        let tip_state = Memo::new(move |_| chain.with(|c| c.state().clone()));
-        let explorer = Memo::new(move |_| chain.with(Index::build));
+        let ledger = RwSignal::new(Node::from_parts(
+            snapshot.chain,
+            snapshot.mempool,
+            snapshot.pending,
+            ChainParams::default(),
+        ));
+        let chain_rev = Memo::new(move |_| ledger.with(Node::revision));
+        let report = Memo::new(move |_| {
+            chain_rev.track();
+            ledger.with_untracked(|l| l.chain().report(l.params()))
+        });
+        let tip_state = Memo::new(move |_| {
+            chain_rev.track();
+            ledger.with_untracked(|l| l.chain().state().clone())
+        });
+        let explorer = Memo::new(move |_| {
+            chain_rev.track();
+            ledger.with_untracked(|l| Index::build(l.chain()))
+        });
         Self {
-            chain,
+            ledger,
+            chain_rev,
             chain_generation: RwSignal::new(0),
-            pending: RwSignal::new(snapshot.pending),
-            mempool: RwSignal::new(snapshot.mempool),
             tip_state,
             settings: RwSignal::new(snapshot.settings),
-            params,
             report,
             explorer,
             mining: RwSignal::new(None),
             mining_run: RwSignal::new(0),
             tamper: RwSignal::new(false),
-            form_error: RwSignal::new(None),
-            validation_summary: RwSignal::new(None),
-            import_error: RwSignal::new(None),
-            import_message: RwSignal::new(None),
-            notice: RwSignal::new(notice),
-            save_error: RwSignal::new(None),
+            notices: {
+                let notices = Notices::new();
+                notices.set(Notice::General, notice);
+                notices
+            },
             storage_problem: RwSignal::new(storage_problem),
             storage_usage: RwSignal::new(Usage {
                 used: 0,
                 quota: persist::QUOTA_UNITS,
             }),
             kept_backups: RwSignal::new(Vec::new()),
-            backup_message: RwSignal::new(None),
-            restore_error: RwSignal::new(None),
             saving_blocked: RwSignal::new(saving_blocked),
-            last_mined: RwSignal::new(None),
-            workers_unavailable: RwSignal::new(None),
-            lane_bug: RwSignal::new(None),
             sender_check: RwSignal::new(None),
             stored_is_current: false,
         }
     }
 
+    /// Reads the chain, tracking only chain changes ([`Self::chain_rev`]), not the mempool's
+    /// or the pending records'.
+    pub fn with_chain<T>(&self, f: impl FnOnce(&Chain) -> T) -> T {
+        self.chain_rev.track();
+        self.ledger.with_untracked(|l| f(l.chain()))
+    }
+
+    /// Reads the chain without tracking.
+    pub fn with_chain_untracked<T>(&self, f: impl FnOnce(&Chain) -> T) -> T {
+        self.ledger.with_untracked(|l| f(l.chain()))
+    }
+
     /// The current snapshot of what is persisted.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            chain: self.chain.get_untracked(),
-            pending: self.pending.get_untracked(),
-            mempool: self.mempool.get_untracked(),
+        self.ledger.with_untracked(|l| Snapshot {
+            chain: l.chain().clone(),
+            pending: l.pending().to_vec(),
+            mempool: l.mempool().clone(),
             settings: self.settings.get_untracked(),
-        }
+        })
     }
 
     /// Saves whenever the chain, pending records, mempool or settings change (the one effect
@@ -284,9 +288,7 @@ impl AppState {
     /// re-writing a just-loaded chain would cost a full serialisation at every start.
     pub fn persist_on_change(self) {
         Effect::new(move |previous: Option<()>| {
-            self.chain.track();
-            self.pending.track();
-            self.mempool.track();
+            self.ledger.track();
             self.settings.track();
             if self.saving_blocked.get() || (previous.is_none() && self.stored_is_current) {
                 return;

@@ -14,6 +14,7 @@ use blocklab_core::Wei;
 use leptos::prelude::*;
 
 use crate::platform::clock;
+use crate::words::capitalise;
 
 /// Lowest difficulty the simulated nodes accept (the "mine at a lower difficulty" tamper mines
 /// at half of it, which every honest node refuses whatever the hash).
@@ -122,14 +123,6 @@ pub fn parse_height(text: &str) -> Result<u64, String> {
         })
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// Mines on node `node` at the typed difficulty and lets the network deliver.
 pub fn mine(state: NodesState, node: usize) {
     let result = parse_difficulty(&state.difficulty.get_untracked()).and_then(|d| {
@@ -174,7 +167,7 @@ pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
                     }
                 };
                 net.deliver_all(MAX_DELIVERIES);
-                r
+                r.map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err("the network is gone".to_owned()))
             .map(|b| {
@@ -185,7 +178,7 @@ pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
                     b.hash()
                 )
             })
-            .map_err(|e| capitalise(&e))
+            .map_err(|e| capitalise(&e.to_string()))
     });
     state.message.set(Some(result));
 }
@@ -238,7 +231,7 @@ pub fn send_tx(state: NodesState, node: usize) {
             .try_update(|net| {
                 let r = net.submit_tx(node, raw);
                 net.deliver_all(MAX_DELIVERIES);
-                r
+                r.map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err("the network is gone".to_owned()))
             .map(|()| {
@@ -249,7 +242,7 @@ pub fn send_tx(state: NodesState, node: usize) {
                     DEV_ADDRESSES[1]
                 )
             })
-            .map_err(|e| capitalise(&e))
+            .map_err(|e| capitalise(&e.to_string()))
     });
     state.message.set(Some(result));
 }

@@ -5,16 +5,17 @@
 //! named in a notice. Validating the chain finishes any checks still left first
 //! ([`finish`]), so a validation is always complete.
 
+use core::ops::ControlFlow;
+
 use blocklab_core::chain::StoredSenderMismatch;
 use leptos::prelude::*;
 
 use super::AppState;
 use crate::platform::clock;
+use crate::state::notices::Notice;
 
 /// Stored senders checked per call into the core (one recovery is about 0.3 ms).
 const BATCH: usize = 8;
-/// How long one slice may run before the page gets the thread back.
-const SLICE_MS: f64 = 8.0;
 
 /// Progress of the checks, for the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub struct SenderCheck {
 pub fn watch(state: AppState) {
     let running = StoredValue::new(false);
     Effect::new(move |_| {
-        let unchecked = state.chain.with(|c| c.unchecked_senders());
+        let unchecked = state.ledger.with(|l| l.chain().unchecked_senders());
         if unchecked == 0 || running.get_value() {
             return;
         }
@@ -36,7 +37,9 @@ pub fn watch(state: AppState) {
         leptos::task::spawn_local(async move {
             let mut checked = 0;
             loop {
-                let left = state.chain.with_untracked(|c| c.unchecked_senders());
+                let left = state
+                    .ledger
+                    .with_untracked(|l| l.chain().unchecked_senders());
                 if left == 0 {
                     break;
                 }
@@ -46,22 +49,24 @@ pub fn watch(state: AppState) {
                 }));
                 // Yield first: the first paint and any input go before each slice.
                 clock::sleep_ms(0).await;
-                let start = clock::perf_ms();
                 let mut found = Vec::new();
-                while clock::perf_ms() - start < SLICE_MS {
+                clock::run_slice(|| {
                     let step = state
-                        .chain
-                        .try_update_untracked(|c| {
-                            let before = c.unchecked_senders();
-                            found.extend(c.check_stored_senders(BATCH));
-                            (before - c.unchecked_senders(), c.unchecked_senders())
+                        .ledger
+                        .try_update_untracked(|l| {
+                            let before = l.chain().unchecked_senders();
+                            found.extend(l.check_stored_senders(BATCH));
+                            let left = l.chain().unchecked_senders();
+                            (before - left, left)
                         })
                         .unwrap_or((0, 0));
                     checked += step.0;
                     if step.1 == 0 {
-                        break;
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
                     }
-                }
+                });
                 report(state, &found);
             }
             state.sender_check.set(None);
@@ -72,12 +77,16 @@ pub fn watch(state: AppState) {
 
 /// Checks every sender still taken on trust now (before a validation).
 pub fn finish(state: AppState) {
-    if state.chain.with_untracked(|c| c.unchecked_senders()) == 0 {
+    if state
+        .ledger
+        .with_untracked(|l| l.chain().unchecked_senders())
+        == 0
+    {
         return;
     }
     let found = state
-        .chain
-        .try_update_untracked(|c| c.check_stored_senders(usize::MAX))
+        .ledger
+        .try_update_untracked(|l| l.check_stored_senders(usize::MAX))
         .unwrap_or_default();
     report(state, &found);
 }
@@ -88,13 +97,13 @@ fn report(state: AppState, found: &[StoredSenderMismatch]) {
         return;
     }
     // The chain's valid prefix changed: every view of it is recomputed.
-    state.chain.notify();
+    state.ledger.notify();
     let list = found
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ");
-    state.notice.set(Some(format!(
+    state.notices.set(Notice::General, Some(format!(
         "The stored chain was changed outside blocklab: {list}. That block and every block after it are invalid."
     )));
 }

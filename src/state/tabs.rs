@@ -19,15 +19,16 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use blocklab_core::hash::{BlockHash, TxHash};
-use blocklab_core::peer::{self, Adoption, PeerId, Peers, Status, HEARTBEAT_MS};
+use blocklab_core::node::Node;
+use blocklab_core::peer::{Adoption, PeerId, Peers, Status, HEARTBEAT_MS};
 use blocklab_core::persist::{self, KeyValueStore, LoadOutcome};
-use blocklab_core::Chain;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use super::{actions, currency, mining, AppState, MineTarget};
+use super::{actions, mining, AppState, MineTarget};
 use crate::platform::broadcast::{Broadcast, Incoming, PeerChannel};
 use crate::platform::{clock, random, storage::LocalStore};
+use crate::state::notices::Notice;
 
 /// The small record saved beside the snapshot: who saved which chain.
 pub const TIP_KEY: &str = "blocklab.tip";
@@ -113,9 +114,7 @@ pub fn start(state: AppState) -> TabsState {
         Ok(channel) => *shared.channel.borrow_mut() = Some(channel),
         Err(e) => tabs.unavailable.set(Some(e)),
     }
-    let hello = state
-        .chain
-        .with_untracked(|c| shared.peers.borrow().hello(c));
+    let hello = state.with_chain_untracked(|c| shared.peers.borrow().hello(c));
     shared.post(&hello);
     gossip(state, &shared);
     heartbeat(state, &shared);
@@ -129,14 +128,12 @@ fn gossip(state: AppState, shared: &Rc<Shared>) {
     let for_blocks = Rc::clone(shared);
     Effect::new(move |_| {
         let shared = &for_blocks;
-        let (tip, prev) = state
-            .chain
-            .with(|c| (c.tip().hash(), c.tip().header.prev_hash));
+        let (tip, prev) = state.with_chain(|c| (c.tip().hash(), c.tip().header.prev_hash));
         let last = shared.last_tip.replace(Some(tip));
         if last.is_none() || last == Some(tip) {
             return;
         }
-        let messages = state.chain.with_untracked(|c| {
+        let messages = state.with_chain_untracked(|c| {
             let peers = shared.peers.borrow();
             let mut out = Vec::new();
             if last == Some(prev) {
@@ -152,10 +149,11 @@ fn gossip(state: AppState, shared: &Rc<Shared>) {
     let for_txs = Rc::clone(shared);
     Effect::new(move |_| {
         let shared = &for_txs;
-        let fresh: Vec<String> = state.mempool.with(|pool| {
+        let fresh: Vec<String> = state.ledger.with(|l| {
             let mut announced = shared.announced.borrow_mut();
             let peers = shared.peers.borrow();
-            pool.iter()
+            l.mempool()
+                .iter()
                 .filter(|(tx, _)| announced.insert(tx.hash()))
                 .map(|(tx, _)| peers.announce_tx(tx.sender(), tx.signed()))
                 .collect()
@@ -171,7 +169,7 @@ fn heartbeat(state: AppState, shared: &Rc<Shared>) {
     let _ = set_interval_with_handle(
         move || {
             let now = clock::now_ms();
-            let status = state.chain.with_untracked(|c| {
+            let status = state.with_chain_untracked(|c| {
                 let mut peers = shared.peers.borrow_mut();
                 peers.tick(now);
                 peers.status(c)
@@ -220,14 +218,11 @@ fn on_incoming(state: AppState, shared: &Shared, incoming: Incoming) {
             return;
         }
     };
-    let params = state.params.get_untracked();
-    let reaction = state.chain.with_untracked(|c| {
-        state.mempool.with_untracked(|pool| {
-            shared
-                .peers
-                .borrow_mut()
-                .receive(&text, c, pool, &params, now)
-        })
+    let reaction = state.ledger.with_untracked(|l| {
+        shared
+            .peers
+            .borrow_mut()
+            .receive(&text, l.chain(), l.mempool(), l.params(), now)
     });
     for m in &reaction.send {
         shared.post(m);
@@ -251,23 +246,24 @@ fn on_incoming(state: AppState, shared: &Shared, incoming: Incoming) {
                     format!("switched to the heavier chain ({} blocks)", chain.len()),
                 );
             }
-            install(state, chain, !dropped.is_empty());
-            if let Some(pool) = reaction.mempool {
-                state.mempool.set(pool);
-            }
+            let reorg = !dropped.is_empty();
+            install(state, move |l| {
+                l.install_synced(Some(chain), reaction.mempool);
+                reorg
+            });
         }
         None => {
             if let Some(pool) = reaction.mempool {
-                state.mempool.set(pool);
+                state.ledger.update(|l| l.install_synced(None, Some(pool)));
             }
         }
     }
     refresh(shared, now);
 }
 
-/// Installs a validated chain from a peer or from storage; a search on the old tip restarts
-/// on the new one.
-fn install(state: AppState, chain: Chain, reorg: bool) {
+/// Installs a validated chain from a peer or from storage (`change` does it on the ledger and
+/// says whether blocks were dropped); a search on the old tip restarts on the new one.
+fn install(state: AppState, change: impl FnOnce(&mut Node) -> bool) {
     let was_mining_block = state.mining.with_untracked(|m| {
         matches!(
             m.as_ref().map(|m| m.target),
@@ -277,11 +273,12 @@ fn install(state: AppState, chain: Chain, reorg: bool) {
     if was_mining_block {
         actions::cancel_mining(state);
     }
-    state.chain.set(chain);
+    let mut reorg = false;
+    state.ledger.update(|l| reorg = change(l));
     if reorg {
         state.chain_generation.update(|g| *g += 1);
     }
-    state.validation_summary.set(None);
+    state.notices.set(Notice::ValidationSummary, None);
     if was_mining_block {
         mining::mine_new_block(state);
     }
@@ -337,12 +334,7 @@ fn stored_is_heavier(state: AppState, shared: &Shared) -> bool {
     if shared.peers.borrow().me().as_str() == record.writer {
         return false;
     }
-    state.chain.with_untracked(|c| {
-        let ours = Status::of(c);
-        record.status.genesis == ours.genesis
-            && record.status.tip != ours.tip
-            && record.status.total_work > peer::valid_work(c)
-    })
+    state.with_chain_untracked(|c| record.status.claims_more_than(c))
 }
 
 /// Loads the stored snapshot and adopts its chain when it validates and is heavier than ours.
@@ -367,28 +359,22 @@ fn adopt_stored(state: AppState, shared: &Shared) -> bool {
         }
         _ => return false,
     };
-    let params = state.params.get_untracked();
     let mut chain = snapshot.chain;
-    chain.set_params(&params);
-    let (heavier, reorg) = state.chain.with_untracked(|old| {
-        (
-            chain.valid_len() == chain.len()
-                && old.blocks().first().map(|b| b.hash())
-                    == chain.blocks().first().map(|b| b.hash())
-                && chain.total_work() > peer::valid_work(old),
-            currency::common_prefix(old.blocks(), chain.blocks()) < old.len(),
-        )
-    });
-    if !heavier {
+    state
+        .ledger
+        .with_untracked(|l| chain.set_params(l.params()));
+    if state
+        .ledger
+        .with_untracked(|l| l.judge_whole(&chain))
+        .is_err()
+    {
         return false;
     }
     let n = chain.len();
-    state.mempool.update(|pool| {
-        state
-            .chain
-            .with_untracked(|old| currency::reorg_mempool(pool, old, &chain, &params));
+    install(state, move |l| {
+        l.adopt_if_heavier(chain)
+            .is_ok_and(|switched| switched.reorg)
     });
-    install(state, chain, reorg);
     note(format!(
         "adopted the heavier chain another tab stored ({n} blocks) instead of overwriting it"
     ));
@@ -414,7 +400,10 @@ pub fn save_guarded(state: AppState) {
         }
     }
     actions::save_now(state);
-    if state.save_error.with_untracked(Option::is_none) {
+    if state
+        .notices
+        .with_untracked(Notice::SaveError, Option::is_none)
+    {
         write_tip(state, &shared);
         // The tip record is part of what the storage panel counts.
         state.storage_usage.set(LocalStore::usage());
@@ -425,7 +414,7 @@ fn write_tip(state: AppState, shared: &Shared) {
     let record = TipRecord {
         v: TIP_VERSION,
         writer: shared.peers.borrow().me().as_str().to_owned(),
-        status: state.chain.with_untracked(Status::of),
+        status: state.with_chain_untracked(Status::of),
     };
     if let Ok(text) = serde_json::to_string(&record) {
         let _ = LocalStore.set(TIP_KEY, &text);

@@ -4,297 +4,21 @@
 //! turns the core's values into the labelled rows the screen shows.
 
 use blocklab_core::address::Address;
-use blocklab_core::amount::{format_units, parse_units, Wei, GWEI_DECIMALS};
-use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest, TxSignature, U256};
+use blocklab_core::amount::{parse_units, Wei, GWEI_DECIMALS};
+use blocklab_core::tx::{SignedTx, Transaction, TxError, TxRequest};
 use leptos::prelude::*;
 
-use super::actions::capitalise;
 use super::wallet::WalletState;
+use crate::words::err;
+
+mod verify;
+
 use super::{currency, AppState};
+pub use verify::*;
 
 /// The lab chain's id (the core's `ChainParams::default().chain_id`): what the send form signs
 /// for by default and what verified transactions are compared with.
 pub use blocklab_core::chain::LAB_CHAIN_ID;
-
-fn err(e: impl ToString) -> String {
-    capitalise(&e.to_string())
-}
-
-fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
-fn u256_hex(value: U256) -> String {
-    let bytes: [u8; 32] = value.to_be_bytes();
-    hex0x(&bytes)
-}
-
-/// A fee per gas in wei and in gwei, e.g. `2000000000 wei (2 gwei)`.
-fn fee_text(wei: u128) -> String {
-    format!("{wei} wei ({} gwei)", format_units(wei, GWEI_DECIMALS))
-}
-
-/// One labelled value of a transaction. The screen renders `value` with the `data-testid`
-/// `{prefix}-{key}`, so the same rows serve the verify tool and the send form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub label: &'static str,
-    pub key: &'static str,
-    pub value: String,
-}
-
-pub(crate) fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
-    Row {
-        label,
-        key,
-        value: value.into(),
-    }
-}
-
-/// The fields of an unsigned transaction, in the order they are signed.
-pub fn field_rows(tx: &Transaction) -> Vec<Row> {
-    let kind = match tx {
-        Transaction::Legacy(t) if t.chain_id.is_some() => "Legacy with EIP-155 replay protection",
-        Transaction::Legacy(_) => "Legacy, pre-EIP-155 (no chain id)",
-        Transaction::Eip1559(_) => "EIP-1559 (type 2)",
-    };
-    let mut rows = vec![
-        row("Type", "type", kind),
-        row(
-            "Chain id",
-            "chain-id",
-            tx.chain_id().map_or_else(
-                || "none (valid on every chain)".to_owned(),
-                |id| id.to_string(),
-            ),
-        ),
-        row("Nonce", "nonce", tx.nonce().to_string()),
-        row("Gas limit", "gas-limit", tx.gas_limit().to_string()),
-    ];
-    match tx {
-        Transaction::Legacy(t) => rows.push(row("Gas price", "gas-price", fee_text(t.gas_price))),
-        Transaction::Eip1559(t) => {
-            rows.push(row(
-                "Max fee per gas",
-                "max-fee",
-                fee_text(t.max_fee_per_gas),
-            ));
-            rows.push(row(
-                "Priority fee per gas",
-                "priority-fee",
-                fee_text(t.max_priority_fee_per_gas),
-            ));
-        }
-    }
-    rows.push(row(
-        "To",
-        "to",
-        tx.to().map_or_else(
-            || "none: creates a contract".to_owned(),
-            Address::to_checksum,
-        ),
-    ));
-    let value = tx.value();
-    rows.push(row(
-        "Value",
-        "value",
-        match tx.value_wei() {
-            Ok(wei) => format!("{value} wei ({} ETH)", wei.to_coins()),
-            Err(e) => format!("{value} wei ({})", e),
-        },
-    ));
-    let data = tx.data();
-    rows.push(row(
-        "Data",
-        "data",
-        if data.is_empty() {
-            "0x (none)".to_owned()
-        } else {
-            format!("{} ({} bytes)", hex0x(data), data.len())
-        },
-    ));
-    if let Some(text) = std::str::from_utf8(data).ok().filter(|t| !t.is_empty()) {
-        rows.push(row("Data as UTF-8 text", "data-text", text));
-    }
-    if let Transaction::Eip1559(t) = tx {
-        rows.push(row(
-            "Access list",
-            "access-list",
-            format!("{} entries", t.access_list.len()),
-        ));
-    }
-    rows
-}
-
-/// The signature's values: `v` (legacy) or `yParity` (type 2), `r`, `s`.
-fn signature_rows(tx: &Transaction, sig: &TxSignature) -> Vec<Row> {
-    let parity = u8::from(sig.y_parity());
-    let v = match tx {
-        Transaction::Legacy(t) => row(
-            "v",
-            "v",
-            format!(
-                "{} (y parity {parity}{})",
-                sig.legacy_v(t.chain_id),
-                if t.chain_id.is_some() {
-                    ", v = chain id × 2 + 35 + parity"
-                } else {
-                    ", v = 27 + parity"
-                }
-            ),
-        ),
-        Transaction::Eip1559(_) => row("yParity", "v", parity.to_string()),
-    };
-    vec![
-        v,
-        row("r", "r", u256_hex(sig.r())),
-        row("s", "s", u256_hex(sig.s())),
-    ]
-}
-
-/// The recovered sender.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sender {
-    /// EIP-55 checksummed.
-    pub address: String,
-    /// Uncompressed, `0x04…` (65 bytes).
-    pub public_key: String,
-}
-
-/// Whether the transaction is bound to a chain, and to this one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainVerdict {
-    pub replay_protected: bool,
-    /// Whether the lab chain would accept it as far as the chain id goes.
-    pub on_lab_chain: bool,
-    pub text: String,
-}
-
-/// The comparison with the sender the user expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpectedVerdict {
-    pub matches: bool,
-    pub text: String,
-}
-
-/// A raw transaction decoded field by field, with its sender recovered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub fields: Vec<Row>,
-    pub signature: Vec<Row>,
-    /// Signing hash, transaction hash, raw length.
-    pub hashes: Vec<Row>,
-    /// The sender, or why no sender can be recovered (the signature is then invalid).
-    pub sender: Result<Sender, String>,
-    pub chain: ChainVerdict,
-    /// `None` when no expected sender was entered.
-    pub expected: Option<ExpectedVerdict>,
-}
-
-/// What the verify tool shows for its input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verification {
-    /// Nothing entered yet.
-    Empty,
-    /// The input is not a transaction this lab reads; the core's reason.
-    Invalid(String),
-    Decoded(Box<Decoded>),
-}
-
-fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
-    match signed.chain_id() {
-        None => ChainVerdict {
-            replay_protected: false,
-            on_lab_chain: true,
-            text: format!(
-                "Not replay-protected (pre-EIP-155): no chain id is signed, so anyone can replay it on any chain, this lab chain ({LAB_CHAIN_ID}) included"
-            ),
-        },
-        Some(id) => match signed.ensure_chain_id(LAB_CHAIN_ID) {
-            Ok(()) => ChainVerdict {
-                replay_protected: true,
-                on_lab_chain: true,
-                text: format!(
-                    "Replay-protected: signed for chain id {id}, this lab chain; it cannot be replayed on another chain"
-                ),
-            },
-            Err(e) => ChainVerdict {
-                replay_protected: true,
-                on_lab_chain: false,
-                text: format!(
-                    "Replay-protected: signed for chain id {id}, not this lab chain ({LAB_CHAIN_ID}). {}",
-                    err(e)
-                ),
-            },
-        },
-    }
-}
-
-fn expected_verdict(expected: &str, sender: &Result<Sender, String>) -> Option<ExpectedVerdict> {
-    let expected = expected.trim();
-    if expected.is_empty() {
-        return None;
-    }
-    Some(match (expected.parse::<Address>(), sender) {
-        (Err(e), _) => ExpectedVerdict {
-            matches: false,
-            text: format!("The expected sender is not a valid address: {e}"),
-        },
-        (Ok(_), Err(_)) => ExpectedVerdict {
-            matches: false,
-            text: "No sender could be recovered to compare with".to_owned(),
-        },
-        (Ok(a), Ok(s)) if a.to_checksum() == s.address => ExpectedVerdict {
-            matches: true,
-            text: format!("Match: the transaction was signed by {a}"),
-        },
-        (Ok(a), Ok(s)) => ExpectedVerdict {
-            matches: false,
-            text: format!(
-                "Mismatch: signed by {}, not by {a}. Either another key signed it or its bytes were changed after signing",
-                s.address
-            ),
-        },
-    })
-}
-
-/// Decodes a raw signed transaction (hex, `0x` optional, spaces around ignored), recovers its
-/// sender and compares it with `expected` (an address; empty for none). Never panics: bad
-/// input gives [`Verification::Invalid`] with the core's reason.
-pub fn verify(raw: &str, expected: &str) -> Verification {
-    if raw.trim().is_empty() {
-        return Verification::Empty;
-    }
-    let signed = match SignedTx::from_raw_hex(raw) {
-        Ok(s) => s,
-        Err(e) => return Verification::Invalid(err(e)),
-    };
-    let tx = signed.tx();
-    let raw_len = signed.raw().len();
-    let hashes = vec![
-        row("Signing hash", "signing-hash", hex0x(&tx.signing_hash())),
-        row("Transaction hash", "hash", signed.hash().to_hex()),
-        row("Raw length", "raw-length", format!("{raw_len} bytes")),
-    ];
-    let fields = field_rows(tx);
-    let signature = signature_rows(tx, signed.signature());
-    let chain = chain_verdict(&signed);
-    let sender = signed
-        .recover()
-        .map(|r| Sender {
-            address: r.sender().to_checksum(),
-            public_key: hex0x(r.public_key()),
-        })
-        .map_err(err);
-    Verification::Decoded(Box::new(Decoded {
-        fields,
-        signature,
-        hashes,
-        expected: expected_verdict(expected, &sender),
-        sender,
-        chain,
-    }))
-}
 
 /// The transaction format the send form signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -692,14 +416,14 @@ pub(crate) fn sign_form(wallet: WalletState, form: &SendForm) -> Result<Signed, 
 }
 
 fn submit_to(app: AppState, tx: SignedTx) -> Result<String, String> {
-    let params = app.params.get_untracked();
-    let mut result = Err(String::new());
-    app.mempool.update(|pool| {
-        result = app
-            .chain
-            .with_untracked(|chain| currency::submit(pool, tx, chain, &params));
-    });
-    result
+    let hash = tx.hash();
+    let mut result = None;
+    app.ledger.update(|l| result = Some(l.submit(tx)));
+    match result {
+        Some(Ok(outcome)) => Ok(currency::describe_added(&outcome, &hash)),
+        Some(Err(refusal)) => Err(currency::describe_refused(&refusal)),
+        None => Err("Refused: the ledger is gone".to_owned()),
+    }
 }
 
 /// The address of the unlocked account at `index`.
@@ -714,8 +438,8 @@ pub fn unlocked_address(wallet: WalletState, index: usize) -> Option<Address> {
 pub fn sender_next_nonce(wallet: WalletState, app: AppState, index: usize) -> Option<u64> {
     let address = unlocked_address(wallet, index)?;
     Some(
-        app.mempool
-            .with(|pool| app.chain.with(|c| pool.next_nonce(&address, c.state()))),
+        app.ledger
+            .with(|l| l.mempool().next_nonce(&address, l.chain().state())),
     )
 }
 

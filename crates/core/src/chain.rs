@@ -2,311 +2,15 @@
 
 use core::fmt;
 
-use crate::address::Address;
-use crate::amount::Wei;
-use crate::block::{Block, Entry, HEADER_VERSION};
+use crate::block::{Block, Entry};
 use crate::genesis::{dev_allocations, genesis_block};
-use crate::hash::{BlockHash, Hash32, TxHash};
-use crate::pow::{self, MAX_DIFFICULTY};
-use crate::record::RecordError;
-use crate::state::{AssumedSenderMismatch, BlockOutcome, SenderCache, State, TxRuleError};
+use crate::state::{AssumedSenderMismatch, BlockOutcome, SenderCache, State};
 
-/// Most entries one block may carry.
-pub const MAX_ENTRIES: usize = 1000;
-
-/// The lab chain's default chain id (the usual local development id).
-pub const LAB_CHAIN_ID: u64 = 1337;
-
-/// Rules a chain is validated under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChainParams {
-    /// Lowest difficulty a block after genesis may state.
-    pub min_difficulty: u32,
-    /// The EIP-155 chain id transactions must be signed for.
-    pub chain_id: u64,
-    /// New coins the coinbase of each block may pay the miner (besides priority fees).
-    pub block_reward: Wei,
-    /// The base fee per gas, fixed on the lab chain and burned (EIP-1559).
-    pub base_fee: u128,
-    /// Most gas the transactions of one block may use.
-    pub block_gas_limit: u64,
-    /// Most call data bytes one transaction may carry.
-    pub max_tx_data: usize,
-}
-
-impl Default for ChainParams {
-    /// The lab chain: id 1337, 2 ETH reward, 1 gwei base fee, 30M gas blocks, 4 KiB data.
-    fn default() -> Self {
-        Self {
-            min_difficulty: 0,
-            chain_id: LAB_CHAIN_ID,
-            block_reward: Wei::from_wei(2_000_000_000_000_000_000),
-            base_fee: 1_000_000_000,
-            block_gas_limit: 30_000_000,
-            max_tx_data: 4096,
-        }
-    }
-}
-
-/// One reason a block is invalid, with the values that disagree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlockProblem {
-    /// The header version is not one this build understands.
-    UnsupportedVersion { got: u32 },
-    /// The block is not at the height its position says.
-    HeightMismatch { expected: u64, got: u64 },
-    /// The genesis block must have the all-zero parent.
-    GenesisParentNotZero { got: BlockHash },
-    /// The block does not link to its parent's actual hash.
-    PrevHashMismatch { expected: BlockHash, got: BlockHash },
-    /// The body does not match the root the header commits to.
-    EntriesRootMismatch { header: Hash32, computed: Hash32 },
-    /// The stated difficulty is outside the allowed range.
-    DifficultyOutOfRange { got: u32, min: u32, max: u32 },
-    /// The hash does not have enough leading zero bits.
-    InsufficientWork {
-        difficulty: u32,
-        leading_zeros: u32,
-        hash: BlockHash,
-    },
-    /// The timestamp is earlier than the parent's.
-    TimestampBeforeParent { parent_ms: u64, got_ms: u64 },
-    /// The body holds more entries than a block may.
-    TooManyEntries { got: usize, max: usize },
-    /// An entry breaks the record rules.
-    InvalidRecord { index: usize, error: RecordError },
-    /// A transaction breaks the rules (signature, sender, chain id, nonce, balance, fees).
-    InvalidTransaction {
-        index: usize,
-        hash: TxHash,
-        error: TxRuleError,
-    },
-    /// The coinbase pays another amount than block reward plus priority fees.
-    BadCoinbase { expected: Wei, got: Wei },
-    /// The coinbase pays someone else than the header's beneficiary.
-    CoinbaseNotToBeneficiary { to: Address, beneficiary: Address },
-    /// A coinbase that is not the first entry, a second one, or one in genesis.
-    CoinbaseMisplaced { index: usize },
-    /// An allocation outside the genesis block.
-    AllocOutsideGenesis { index: usize },
-    /// Genesis allocations that add up beyond what a balance can hold.
-    AllocOverflow { index: usize },
-    /// The transaction's gas limit does not fit in what is left of the block gas limit.
-    BlockGasLimitExceeded {
-        index: usize,
-        used: u64,
-        gas_limit: u64,
-        limit: u64,
-    },
-    /// The block itself is fine, but an earlier block is invalid.
-    DescendsFromInvalid { height: u64 },
-}
-
-impl fmt::Display for BlockProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnsupportedVersion { got } => {
-                write!(f, "header version {got} is not supported (expected {HEADER_VERSION})")
-            }
-            Self::HeightMismatch { expected, got } => {
-                write!(f, "height is {got} but the block is at position {expected}")
-            }
-            Self::GenesisParentNotZero { got } => {
-                write!(f, "the genesis block's previous hash must be all zeros, not {got:#}")
-            }
-            Self::PrevHashMismatch { expected, got } => write!(
-                f,
-                "previous hash {got:#} does not match the parent block's hash {expected:#}"
-            ),
-            Self::EntriesRootMismatch { header, computed } => write!(
-                f,
-                "the records do not match the header: they hash to root {computed:#}, the header commits to {header:#}"
-            ),
-            Self::DifficultyOutOfRange { got, min, max } => {
-                write!(f, "difficulty {got} is outside the allowed range {min} to {max}")
-            }
-            Self::InsufficientWork { difficulty, leading_zeros, hash } => write!(
-                f,
-                "proof of work fails: hash {hash:#} has {leading_zeros} leading zero bits, the difficulty needs {difficulty}"
-            ),
-            Self::TimestampBeforeParent { parent_ms, got_ms } => write!(
-                f,
-                "timestamp {got_ms} ms is earlier than the parent's {parent_ms} ms"
-            ),
-            Self::TooManyEntries { got, max } => {
-                write!(f, "the block holds {got} records, at most {max} are allowed")
-            }
-            Self::InvalidRecord { index, error } => write!(f, "record {}: {error}", index + 1),
-            Self::InvalidTransaction { index, hash, error } => {
-                write!(f, "transaction {} ({hash:#}): {error}", index + 1)
-            }
-            Self::BadCoinbase { expected, got } => write!(
-                f,
-                "bad coinbase amount: expected {expected} ETH (block reward + priority fees), got {got} ETH"
-            ),
-            Self::CoinbaseNotToBeneficiary { to, beneficiary } => write!(
-                f,
-                "the coinbase pays {to}, not the block's beneficiary {beneficiary}"
-            ),
-            Self::CoinbaseMisplaced { index } => write!(
-                f,
-                "entry {}: a coinbase may only be the first entry of a block after genesis",
-                index + 1
-            ),
-            Self::AllocOutsideGenesis { index } => write!(
-                f,
-                "entry {}: only the genesis block may allocate funds",
-                index + 1
-            ),
-            Self::AllocOverflow { index } => write!(
-                f,
-                "entry {}: the allocations add up to more than a balance can hold",
-                index + 1
-            ),
-            Self::BlockGasLimitExceeded {
-                index,
-                used,
-                gas_limit,
-                limit,
-            } => write!(
-                f,
-                "transaction {}: its gas limit {gas_limit} does not fit the block ({used} of {limit} gas already used)",
-                index + 1
-            ),
-            Self::DescendsFromInvalid { height } => {
-                write!(f, "builds on invalid block #{height}")
-            }
-        }
-    }
-}
-
-/// The verdict on one block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockVerdict {
-    pub height: u64,
-    pub hash: BlockHash,
-    /// Empty when the block is valid.
-    pub problems: Vec<BlockProblem>,
-}
-
-impl BlockVerdict {
-    /// Whether the block is valid.
-    pub fn is_valid(&self) -> bool {
-        self.problems.is_empty()
-    }
-}
-
-/// The verdict on every block of a chain, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ValidationReport {
-    pub blocks: Vec<BlockVerdict>,
-}
-
-impl ValidationReport {
-    /// Whether every block is valid.
-    pub fn is_valid(&self) -> bool {
-        self.blocks.iter().all(BlockVerdict::is_valid)
-    }
-
-    /// The first invalid block's verdict, if any.
-    pub fn first_invalid(&self) -> Option<&BlockVerdict> {
-        self.blocks.iter().find(|v| !v.is_valid())
-    }
-
-    /// How many blocks are invalid.
-    pub fn invalid_count(&self) -> usize {
-        self.blocks.iter().filter(|v| !v.is_valid()).count()
-    }
-}
-
-/// Checks one block on its own and against its parent (`None` for genesis). Returns every
-/// problem found, empty when valid. `position` is the block's index in the chain.
-pub fn check_block(
-    block: &Block,
-    position: u64,
-    parent: Option<&Block>,
-    params: &ChainParams,
-) -> Vec<BlockProblem> {
-    let mut problems = Vec::new();
-    let h = &block.header;
-    if h.version != HEADER_VERSION {
-        problems.push(BlockProblem::UnsupportedVersion { got: h.version });
-    }
-    if h.height != position {
-        problems.push(BlockProblem::HeightMismatch {
-            expected: position,
-            got: h.height,
-        });
-    }
-    match parent {
-        None => {
-            if h.prev_hash != BlockHash::ZERO {
-                problems.push(BlockProblem::GenesisParentNotZero { got: h.prev_hash });
-            }
-        }
-        Some(p) => {
-            let expected = p.hash();
-            if h.prev_hash != expected {
-                problems.push(BlockProblem::PrevHashMismatch {
-                    expected,
-                    got: h.prev_hash,
-                });
-            }
-            if h.timestamp_ms < p.header.timestamp_ms {
-                problems.push(BlockProblem::TimestampBeforeParent {
-                    parent_ms: p.header.timestamp_ms,
-                    got_ms: h.timestamp_ms,
-                });
-            }
-        }
-    }
-    let min = if parent.is_some() {
-        params.min_difficulty
-    } else {
-        0
-    };
-    if h.difficulty > MAX_DIFFICULTY || h.difficulty < min {
-        problems.push(BlockProblem::DifficultyOutOfRange {
-            got: h.difficulty,
-            min,
-            max: MAX_DIFFICULTY,
-        });
-    }
-    if block.entries.len() > MAX_ENTRIES {
-        problems.push(BlockProblem::TooManyEntries {
-            got: block.entries.len(),
-            max: MAX_ENTRIES,
-        });
-    }
-    let computed = block.computed_root();
-    if computed != h.entries_root {
-        problems.push(BlockProblem::EntriesRootMismatch {
-            header: h.entries_root,
-            computed,
-        });
-    }
-    let hash = h.hash();
-    let leading_zeros = pow::leading_zero_bits(hash.as_bytes());
-    if leading_zeros < h.difficulty {
-        problems.push(BlockProblem::InsufficientWork {
-            difficulty: h.difficulty,
-            leading_zeros,
-            hash,
-        });
-    }
-    for (index, entry) in block.entries.iter().enumerate() {
-        match entry {
-            Entry::Record(r) => {
-                if let Err(error) = r.check() {
-                    problems.push(BlockProblem::InvalidRecord { index, error });
-                }
-            }
-            // Value-moving entries are judged by the state pass (`State::apply_block`).
-            Entry::Tx { .. } | Entry::Coinbase { .. } | Entry::Alloc { .. } => {}
-        }
-    }
-    problems
-}
+pub use crate::check::{
+    check_block, check_header, check_header_run, BlockProblem, BlockVerdict, HeaderError,
+    ValidationReport,
+};
+pub use crate::params::{ChainParams, LAB_CHAIN_ID, MAX_ENTRIES};
 
 /// Why a block was not appended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -726,17 +430,50 @@ impl Chain {
 
     /// Total expected hashes behind the chain: the sum of 2^difficulty over its blocks.
     pub fn total_work(&self) -> u128 {
-        self.blocks.iter().fold(0u128, |acc, b| {
-            acc.saturating_add(pow::work(b.header.difficulty))
-        })
+        work_of(&self.blocks, &self.tip.params)
     }
+
+    /// The work of the valid prefix only (what fork choice compares for a chain that may
+    /// hold tampered blocks).
+    pub fn valid_work(&self) -> u128 {
+        work_of(
+            self.blocks.get(..self.valid_len()).unwrap_or_default(),
+            &self.tip.params,
+        )
+    }
+
+    /// Confirmations of the block at `height` of the valid prefix: tip height - height + 1
+    /// (0 outside the valid prefix).
+    pub fn confirmations(&self, height: usize) -> usize {
+        self.valid_len().saturating_sub(height)
+    }
+
+    /// How many leading blocks this chain shares with `other` (compared by hash).
+    pub fn common_prefix(&self, other: &Chain) -> usize {
+        common_prefix(&self.blocks, &other.blocks)
+    }
+}
+
+/// How many leading blocks two runs of blocks share (compared by hash).
+pub fn common_prefix(a: &[Block], b: &[Block]) -> usize {
+    a.iter()
+        .zip(b)
+        .take_while(|(x, y)| x.hash() == y.hash())
+        .count()
+}
+
+fn work_of(blocks: &[Block], params: &ChainParams) -> u128 {
+    params.consensus.weight(blocks.iter().map(|b| &b.header))
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::block::tests::record;
+    use crate::hash::BlockHash;
+    use crate::pow::MAX_DIFFICULTY;
     use crate::pow::{MiningJob, SearchOutcome};
+    use crate::record::RecordError;
 
     /// Mines `block` in place (test helper; low difficulties only).
     pub fn mine(block: &mut Block) {

@@ -13,16 +13,23 @@
 //! result in a candidate block with its coinbase.
 
 use core::cmp::Ordering;
-use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use crate::address::Address;
 use crate::amount::Wei;
 use crate::block::{Block, Entry};
-use crate::chain::{ChainParams, MAX_ENTRIES};
 use crate::hash::TxHash;
+use crate::params::{ChainParams, MAX_ENTRIES};
 use crate::state::{check_tx, State, TxRuleError};
 use crate::tx::{Recovered, Transaction};
+
+mod best;
+mod error;
+
+pub use error::MempoolError;
+
+use best::Candidate;
+pub use best::{build_block, BestTransactions};
 
 /// How many transactions the pool holds by default.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -47,55 +54,6 @@ pub enum AddOutcome {
     Queued,
     /// Replaced the transaction `old` with the same sender and nonce.
     Replaced { old: TxHash },
-}
-
-/// Why the mempool refused a transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MempoolError {
-    /// The transaction breaks a rule (the same rules as in a block).
-    Rule(TxRuleError),
-    /// This exact transaction is already waiting.
-    AlreadyKnown { hash: TxHash },
-    /// Another transaction with this sender and nonce waits, and this one does not pay enough
-    /// more to replace it.
-    ReplacementUnderpriced {
-        nonce: u64,
-        min_max_fee: u128,
-        min_tip: u128,
-    },
-    /// The pool is full and this transaction pays no more than the cheapest queued one.
-    Full { capacity: usize },
-}
-
-impl fmt::Display for MempoolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Rule(e) => e.fmt(f),
-            Self::AlreadyKnown { hash } => {
-                write!(f, "transaction {hash:#} is already in the mempool")
-            }
-            Self::ReplacementUnderpriced {
-                nonce,
-                min_max_fee,
-                min_tip,
-            } => write!(
-                f,
-                "replacement underpriced: a transaction with nonce {nonce} is already waiting; a replacement needs a max fee of at least {min_max_fee} and a priority fee of at least {min_tip} wei per gas (+{REPLACEMENT_BUMP_PERCENT}%)"
-            ),
-            Self::Full { capacity } => write!(
-                f,
-                "the mempool is full ({capacity} transactions) and this one does not pay more than those waiting"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for MempoolError {}
-
-impl From<TxRuleError> for MempoolError {
-    fn from(e: TxRuleError) -> Self {
-        Self::Rule(e)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -517,112 +475,6 @@ impl Mempool {
         }
         (out, tips)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Candidate {
-    tip: u128,
-    sender: Address,
-    nonce: u64,
-}
-
-impl Ord for Candidate {
-    /// Higher tip first; ties go to the lower address (deterministic).
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.tip
-            .cmp(&other.tip)
-            .then_with(|| other.sender.cmp(&self.sender))
-            .then_with(|| other.nonce.cmp(&self.nonce))
-    }
-}
-
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Iterator over pending transactions in inclusion order (see [`Mempool::best`]). A sender's
-/// next transaction becomes available once the previous one was yielded;
-/// [`BestTransactions::mark_invalid`] withholds the rest of the last sender.
-#[derive(Debug)]
-pub struct BestTransactions<'a> {
-    pool: &'a Mempool,
-    heap: BinaryHeap<Candidate>,
-    base_fee: u128,
-    last: Option<(Address, u64)>,
-}
-
-impl BestTransactions<'_> {
-    /// Skips every later transaction of the sender last yielded (it did not fit or failed).
-    pub fn mark_invalid(&mut self) {
-        self.last = None;
-    }
-}
-
-impl<'a> Iterator for BestTransactions<'a> {
-    type Item = &'a Recovered;
-
-    fn next(&mut self) -> Option<&'a Recovered> {
-        if let Some((sender, nonce)) = self.last.take() {
-            let following = nonce.checked_add(1).and_then(|n| {
-                let tx = self.pool.senders.get(&sender)?.pending.get(&n)?;
-                Some((n, tx))
-            });
-            if let Some((n, tx)) = following {
-                self.heap.push(Candidate {
-                    tip: effective_tip(tx.tx(), self.base_fee),
-                    sender,
-                    nonce: n,
-                });
-            }
-        }
-        while let Some(c) = self.heap.pop() {
-            if let Some(tx) = self
-                .pool
-                .senders
-                .get(&c.sender)
-                .and_then(|s| s.pending.get(&c.nonce))
-            {
-                self.last = Some((c.sender, c.nonce));
-                return Some(tx);
-            }
-        }
-        None
-    }
-}
-
-/// A candidate block on `parent` (unmined, nonce 0): a coinbase paying `beneficiary` the block
-/// reward plus the priority fees, then the transactions [`Mempool::select_for_block`] picks
-/// against `state` (the state at `parent`). To carry unsigned records too, push them to
-/// `entries` and set `header.entries_root = computed_root()` before mining.
-pub fn build_block(
-    parent: &Block,
-    state: &State,
-    mempool: &Mempool,
-    params: &ChainParams,
-    beneficiary: Address,
-    timestamp_ms: u64,
-    difficulty: u32,
-) -> Block {
-    let (txs, tips) = mempool.select(state, params);
-    let amount = Wei::from_wei(tips.as_wei().saturating_add(params.block_reward.as_wei()));
-    let mut entries = Vec::with_capacity(txs.len() + 1);
-    entries.push(Entry::Coinbase {
-        to: beneficiary,
-        amount,
-    });
-    entries.extend(txs.into_iter().map(|tx| Entry::Tx {
-        from: tx.sender(),
-        raw: tx.into_signed(),
-    }));
-    Block::candidate(
-        Some(parent),
-        timestamp_ms,
-        difficulty,
-        *beneficiary.as_bytes(),
-        entries,
-    )
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@
     reason = "test code: a failure is the test failing"
 )]
 
-use super::network::{node_name, Network};
+use super::network::{node_name, Network, NetworkError};
 use super::*;
+use crate::block::Entry;
 use crate::genesis::{dev_allocations, genesis_block};
+use crate::mempool::MempoolError;
 use crate::state::tests::{dev, eth, miner, transfer};
 
 /// Blocks need at least 2 bits: the tamper "mine at a lower difficulty" mines at 1.
@@ -434,7 +436,7 @@ fn a_forged_amount_is_rejected_by_the_others() {
     // A block without a transaction cannot be forged.
     assert_eq!(
         net.tamper_forge_amount(1, 2).unwrap_err(),
-        TamperError::NoTransaction { height: 2 }.to_string()
+        NetworkError::Tamper(TamperError::NoTransaction { height: 2 })
     );
     assert!(net.tamper_edit(1, 0).is_err());
     assert!(net.tamper_edit(1, 9).is_err());
@@ -474,7 +476,7 @@ fn a_block_below_the_required_difficulty_is_rejected_by_the_others() {
     let none = Network::new(1, genesis(), ChainParams::default())
         .tamper_low_difficulty(0, 1, miner())
         .unwrap_err();
-    assert_eq!(none, TamperError::NoMinimumDifficulty.to_string());
+    assert_eq!(none, NetworkError::Tamper(TamperError::NoMinimumDifficulty));
 }
 
 #[test]

@@ -3,26 +3,26 @@
 //! [`crate::state::explorer`]; these views only lay them out and link them.
 
 mod chart;
+mod mempool;
 
 use blocklab_core::address::Address;
-use blocklab_core::amount::Wei;
 use blocklab_core::explorer::{block_times, difficulties, hash_rates};
 use blocklab_core::identicon::Blockies;
-use blocklab_core::mempool::TxStatus;
 use blocklab_core::TxHash;
 use leptos::prelude::*;
 
 use self::chart::Chart;
+use self::mempool::MempoolPage;
 use crate::components::use_state;
 use crate::components::wallet::qr_svg;
 use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
-use crate::state::currency::pool_rows;
 use crate::state::explorer::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
 use crate::state::tx::Row;
+use crate::words::eth;
 
 /// The explorer screen; `page` follows the route.
 #[component]
@@ -67,9 +67,9 @@ fn SearchBox() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let query = text.get_untracked();
-        let found = app.chain.with_untracked(|c| {
+        let found = app.ledger.with_untracked(|l| {
             app.explorer
-                .with_untracked(|i| app.mempool.with_untracked(|p| ex::search(&query, c, i, p)))
+                .with_untracked(|i| ex::search(&query, l.chain(), i, l.mempool()))
         });
         match found {
             Ok(page) => {
@@ -134,10 +134,6 @@ fn optional_address(a: Option<Address>) -> AnyView {
 /// History lines an address page draws at first.
 const HISTORY_PAGE: usize = 50;
 
-fn eth(w: Wei) -> String {
-    format!("{} ETH", w.to_coins())
-}
-
 fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
     view! {
         <table class="explorer-table">
@@ -163,22 +159,16 @@ fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
 fn OverviewPage() -> impl IntoView {
     let app = use_state();
     let data = Memo::new(move |_| {
-        app.chain.with(|c| {
-            app.explorer.with(|i| {
-                app.mempool
-                    .with(|p| app.report.with(|r| overview(c, i, p, r)))
-            })
+        app.ledger.with(|l| {
+            app.explorer
+                .with(|i| app.report.with(|r| overview(l.chain(), i, l.mempool(), r)))
         })
     });
-    let times = Signal::derive(move || {
-        app.chain
-            .with(|c| chart_model(&block_times(c), ex::seconds))
-    });
-    let diffs = Signal::derive(move || app.chain.with(|c| chart_model(&difficulties(c), ex::bits)));
-    let rates = Signal::derive(move || {
-        app.chain
-            .with(|c| chart_model(&hash_rates(c), ex::hash_rate))
-    });
+    let times =
+        Signal::derive(move || app.with_chain(|c| chart_model(&block_times(c), ex::seconds)));
+    let diffs = Signal::derive(move || app.with_chain(|c| chart_model(&difficulties(c), ex::bits)));
+    let rates =
+        Signal::derive(move || app.with_chain(|c| chart_model(&hash_rates(c), ex::hash_rate)));
     view! {
         <section class="card" data-testid="explorer-overview">
             <h2>"Explorer"</h2>
@@ -236,7 +226,7 @@ fn BlockPage(height: u64) -> impl IntoView {
     move || {
         let page = usize::try_from(height)
             .ok()
-            .and_then(|h| app.chain.with(|c| app.report.with(|r| block_page(c, r, h))));
+            .and_then(|h| app.with_chain(|c| app.report.with(|r| block_page(c, r, h))));
         let Some(b) = page else {
             return not_found(format!("No block at height {height} on this chain."));
         };
@@ -314,9 +304,9 @@ fn rows_view(rows: Vec<Row>, prefix: &'static str) -> impl IntoView {
 fn TxPageView(hash: TxHash) -> impl IntoView {
     let app = use_state();
     move || {
-        let page = app.chain.with(|c| {
+        let page = app.ledger.with(|l| {
             app.explorer
-                .with(|i| app.mempool.with(|p| tx_page(c, i, p, &hash)))
+                .with(|i| tx_page(l.chain(), i, l.mempool(), &hash))
         });
         let Some(t) = page else {
             return not_found(format!(
@@ -390,9 +380,9 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
 fn AddressPageView(address: Address) -> impl IntoView {
     let app = use_state();
     let page = Memo::new(move |_| {
-        app.chain.with(|c| {
+        app.ledger.with(|l| {
             app.explorer
-                .with(|i| app.mempool.with(|p| address_page(c, i, p, &address)))
+                .with(|i| address_page(l.chain(), i, l.mempool(), &address))
         })
     });
     let balance_chart =
@@ -470,53 +460,6 @@ fn AddressPageView(address: Address) -> impl IntoView {
         </section>
         <section class="card charts">
             <Chart title="Balance over time" testid="chart-balance" y_label="ETH" model=balance_chart format=ex::eth />
-        </section>
-    }
-}
-
-/// The mempool in inclusion order, linked.
-#[component]
-fn MempoolPage() -> impl IntoView {
-    let app = use_state();
-    let rows = Memo::new(move |_| {
-        let base_fee = app.params.with(|p| p.base_fee);
-        app.mempool.with(|pool| pool_rows(pool, base_fee))
-    });
-    view! {
-        <section class="card" data-testid="explorer-mempool">
-            <h2>"Mempool"</h2>
-            <p class="muted small">"In inclusion order: pending transactions as the miner takes them (highest tip first, nonce order per sender), then queued ones."</p>
-            {move || {
-                let rows = rows.get();
-                if rows.is_empty() {
-                    return view! { <p class="muted" data-testid="explorer-mempool-empty">"The mempool is empty."</p> }.into_any();
-                }
-                view! {
-                    <table class="explorer-table">
-                        <thead><tr><th>"#"</th><th>"Hash"</th><th>"From"</th><th>"To"</th><th>"Value"</th><th>"Nonce"</th><th>"Tip / max fee"</th><th>"Status"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| {
-                                let status = match r.status { TxStatus::Pending => "pending", TxStatus::Queued => "queued" };
-                                let hash: Option<TxHash> = r.hash.parse().ok();
-                                let from: Option<Address> = r.from.parse().ok();
-                                let to: Option<Address> = r.to.parse().ok();
-                                view! {
-                                    <tr data-testid="explorer-mempool-row" data-status=status>
-                                        <td>{r.position}</td>
-                                        <td>{hash.map(tx_link)}</td>
-                                        <td>{optional_address(from)}</td>
-                                        <td>{optional_address(to)}</td>
-                                        <td>{r.value}</td>
-                                        <td>{r.nonce}</td>
-                                        <td>{r.tip}" / "{r.max_fee}</td>
-                                        <td>{status}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
         </section>
     }
 }

@@ -6,14 +6,15 @@ use leptos::prelude::*;
 use crate::components::use_state;
 use crate::state::currency::pool_rows;
 use crate::state::mining;
+use crate::words::gwei;
 
 /// Every waiting transaction, updated live; a transaction leaves when a block includes it.
 #[component]
 pub fn MempoolView() -> impl IntoView {
     let app = use_state();
     let rows = Memo::new(move |_| {
-        let base_fee = app.params.with(|p| p.base_fee);
-        app.mempool.with(|pool| pool_rows(pool, base_fee))
+        app.ledger
+            .with(|l| pool_rows(l.mempool(), l.params().base_fee))
     });
     let is_mining = move || app.mining.with(Option::is_some);
     view! {
@@ -34,17 +35,18 @@ pub fn MempoolView() -> impl IntoView {
                     <tbody>
                         {move || rows.get().into_iter().map(|r| {
                             let status = match r.status { TxStatus::Pending => "pending", TxStatus::Queued => "queued" };
-                            let (hash, hint) = (r.hash.clone(), r.replace_hint.clone());
+                            let (hash, hint) = (r.hash.to_hex(), r.replace_hint());
+                            let title = hint.clone();
                             view! {
-                                <tr data-testid="mempool-row" data-hash=hash data-status=status title=hint>
+                                <tr data-testid="mempool-row" data-hash=hash.clone() data-status=status title=title>
                                     <td>{r.position}</td>
-                                    <td><code data-testid="mempool-hash" title=r.hash.clone()>{short(&r.hash)}</code></td>
-                                    <td><code data-testid="mempool-from">{r.from}</code>" → "<code data-testid="mempool-to">{r.to}</code></td>
-                                    <td data-testid="mempool-value">{r.value}</td>
+                                    <td><code data-testid="mempool-hash" title=hash.clone()>{short(&hash)}</code></td>
+                                    <td><code data-testid="mempool-from">{r.from.to_checksum()}</code>" → "<code data-testid="mempool-to">{r.to_text()}</code></td>
+                                    <td data-testid="mempool-value">{r.value_text()}</td>
                                     <td data-testid="mempool-nonce">{r.nonce}</td>
-                                    <td data-testid="mempool-tip">{r.tip}" / "{r.max_fee}</td>
+                                    <td data-testid="mempool-tip">{gwei(r.tip)}" / "{gwei(r.max_fee)}</td>
                                     <td data-testid="mempool-status">{status}
-                                        <br/><span class="muted small" data-testid="mempool-replace-hint">{r.replace_hint}</span></td>
+                                        <br/><span class="muted small" data-testid="mempool-replace-hint">{hint}</span></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -54,7 +56,7 @@ pub fn MempoolView() -> impl IntoView {
             <div class="row">
                 <button type="button" data-testid="mempool-mine" disabled=is_mining
                     on:click=move |_| mining::mine_new_block(app)>
-                    {move || format!("Mine block #{} now (difficulty {} bits)", app.chain.with(|c| c.len()), app.settings.with(|s| s.difficulty))}
+                    {move || format!("Mine block #{} now (difficulty {} bits)", app.with_chain(|c| c.len()), app.settings.with(|s| s.difficulty))}
                 </button>
                 <a href="#/ledger" class="small">"Difficulty and the chain: Ledger screen"</a>
             </div>

@@ -93,9 +93,12 @@ fn SendFormView() -> impl IntoView {
     let sender_line = move || {
         let address = unlocked_address(w, from())?;
         let account = app.tip_state.with(|s| s.account(&address));
-        let waiting = app
-            .mempool
-            .with(|p| p.iter().filter(|(tx, _)| tx.sender() == address).count());
+        let waiting = app.ledger.with(|l| {
+            l.mempool()
+                .iter()
+                .filter(|(tx, _)| tx.sender() == address)
+                .count()
+        });
         Some((account, waiting))
     };
     let nonce_value = move || {

@@ -59,11 +59,7 @@ fn StateChecks() -> impl IntoView {
         let tx = t
             .verify_input
             .with(|raw| SignedTx::from_raw_hex(raw).ok())?;
-        let params = app.params.get();
-        Some(
-            app.mempool
-                .with(|pool| app.chain.with(|c| state_checks(&tx, c, pool, &params))),
-        )
+        Some(app.ledger.with(|l| state_checks(&l.check_tx(&tx))))
     });
     move || {
         checks.get().map(|checks| view! {

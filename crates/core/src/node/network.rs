@@ -2,7 +2,6 @@
 //! queue of messages delivered one at a time to connected neighbours. Deterministic: the
 //! caller decides what to deliver, drop, mine and tamper, and passes every timestamp.
 
-use core::fmt;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::address::Address;
@@ -11,7 +10,13 @@ use crate::chain::ChainParams;
 use crate::hash::BlockHash;
 use crate::tx::SignedTx;
 
-use super::{Compromise, Handled, Message, Node, Reception, Rejection, Reorg, TamperError};
+mod types;
+
+pub use types::{
+    Consensus, Delivery, Envelope, Link, LinkRejection, NetworkError, ReorgNotice, TipGroup,
+};
+
+use super::{Handled, Message, Node, Reception, TamperError};
 
 /// Most nodes a network holds.
 pub const MAX_NODES: usize = 8;
@@ -27,130 +32,6 @@ pub fn node_name(index: usize) -> String {
     match letter {
         Some(c) => c.to_string(),
         None => format!("#{}", index + 1),
-    }
-}
-
-/// The last refusal seen on a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkRejection {
-    /// The node that sent the block.
-    pub from: usize,
-    /// The node that refused it.
-    pub to: usize,
-    pub rejection: Rejection,
-}
-
-impl fmt::Display for LinkRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "node {} rejected from node {}: {}",
-            node_name(self.to),
-            node_name(self.from),
-            self.rejection
-        )
-    }
-}
-
-/// A link between two nodes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub up: bool,
-    pub last_rejection: Option<LinkRejection>,
-}
-
-/// A message in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Envelope {
-    pub from: usize,
-    pub to: usize,
-    pub message: Message,
-}
-
-/// What delivering one message did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    /// The link was down: the message is lost.
-    Lost { from: usize, to: usize },
-    /// The receiver no longer exists.
-    Gone { to: usize },
-    /// The receiver handled it.
-    Handled {
-        from: usize,
-        to: usize,
-        handled: Handled,
-    },
-}
-
-/// A reorganisation seen on one node.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReorgNotice {
-    pub node: usize,
-    pub reorg: Reorg,
-}
-
-impl fmt::Display for ReorgNotice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "node {}: {}", node_name(self.node), self.reorg)
-    }
-}
-
-/// Nodes that share a tip.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TipGroup {
-    pub height: u64,
-    pub hash: BlockHash,
-    pub nodes: Vec<usize>,
-}
-
-/// Which nodes agree, and which copies are compromised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consensus {
-    pub total: usize,
-    /// Nodes with a valid chain grouped by tip, largest group first (ties: higher, then by
-    /// hash).
-    pub groups: Vec<TipGroup>,
-    /// Nodes whose own chain is invalid, with where and why.
-    pub compromised: Vec<(usize, Compromise)>,
-}
-
-impl Consensus {
-    /// The group most nodes agree on.
-    pub fn majority(&self) -> Option<&TipGroup> {
-        self.groups.first()
-    }
-}
-
-impl fmt::Display for Consensus {
-    /// "3 of 4 nodes agree on block N hash 0x…; node C's chain is invalid at block K: reason".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.majority() {
-            Some(g) => write!(
-                f,
-                "{} of {} nodes agree on block {} hash {:#}",
-                g.nodes.len(),
-                self.total,
-                g.height,
-                g.hash
-            )?,
-            None => write!(f, "0 of {} nodes have a valid chain", self.total)?,
-        }
-        for g in self.groups.iter().skip(1) {
-            let names: Vec<String> = g.nodes.iter().map(|i| node_name(*i)).collect();
-            write!(
-                f,
-                "; node{} {} {} on block {} hash {:#}",
-                if names.len() > 1 { "s" } else { "" },
-                names.join(", "),
-                if names.len() > 1 { "are" } else { "is" },
-                g.height,
-                g.hash
-            )?;
-        }
-        for (i, c) in &self.compromised {
-            write!(f, "; node {}'s chain is {c}", node_name(*i))?;
-        }
-        Ok(())
     }
 }
 
@@ -357,26 +238,27 @@ impl Network {
     ///
     /// # Errors
     /// The node's refusal (or a sentence when `i` is not a node).
-    pub fn submit_tx(&mut self, i: usize, raw: SignedTx) -> Result<(), String> {
-        let node = self
-            .nodes
-            .get_mut(i)
-            .ok_or_else(|| format!("there is no node {}", node_name(i)))?;
-        node.receive_tx(raw.clone()).map_err(|e| e.to_string())?;
+    pub fn submit_tx(&mut self, i: usize, raw: SignedTx) -> Result<(), NetworkError> {
+        let node = self.node_mut(i)?;
+        node.receive_tx(raw.clone()).map_err(NetworkError::Tx)?;
         self.broadcast(i, &Message::Tx(raw), None);
         Ok(())
     }
 
-    fn tampered(&mut self, i: usize, result: Result<Block, TamperError>) -> Result<Block, String> {
-        let block = result.map_err(|e| e.to_string())?;
+    fn tampered(
+        &mut self,
+        i: usize,
+        result: Result<Block, TamperError>,
+    ) -> Result<Block, NetworkError> {
+        let block = result.map_err(NetworkError::Tamper)?;
         self.broadcast(i, &Message::Block(block.clone()), None);
         Ok(block)
     }
 
-    fn node_mut(&mut self, i: usize) -> Result<&mut Node, String> {
+    fn node_mut(&mut self, i: usize) -> Result<&mut Node, NetworkError> {
         self.nodes
             .get_mut(i)
-            .ok_or_else(|| format!("there is no node {}", node_name(i)))
+            .ok_or(NetworkError::NoSuchNode { index: i })
     }
 
     /// Tamper on node `i`: edit block `height` in place ([`Node::tamper_edit`]), then the node
@@ -384,7 +266,7 @@ impl Network {
     ///
     /// # Errors
     /// Why the tamper could not be done.
-    pub fn tamper_edit(&mut self, i: usize, height: u64) -> Result<Block, String> {
+    pub fn tamper_edit(&mut self, i: usize, height: u64) -> Result<Block, NetworkError> {
         let r = self.node_mut(i)?.tamper_edit(height);
         self.tampered(i, r)
     }
@@ -393,7 +275,7 @@ impl Network {
     ///
     /// # Errors
     /// Why the tamper could not be done.
-    pub fn tamper_forge_amount(&mut self, i: usize, height: u64) -> Result<Block, String> {
+    pub fn tamper_forge_amount(&mut self, i: usize, height: u64) -> Result<Block, NetworkError> {
         let r = self.node_mut(i)?.tamper_forge_amount(height);
         self.tampered(i, r)
     }
@@ -408,7 +290,7 @@ impl Network {
         i: usize,
         timestamp_ms: u64,
         beneficiary: Address,
-    ) -> Result<Block, String> {
+    ) -> Result<Block, NetworkError> {
         let r = self
             .node_mut(i)?
             .tamper_low_difficulty(timestamp_ms, beneficiary);

@@ -89,6 +89,13 @@ impl Status {
             total_work: chain.total_work(),
         }
     }
+
+    /// Whether this status (another tab's claim) names a different tip of `chain`'s genesis
+    /// with more work than `chain`'s valid prefix: worth loading and checking.
+    pub fn claims_more_than(&self, chain: &Chain) -> bool {
+        let ours = Self::of(chain);
+        self.genesis == ours.genesis && self.tip != ours.tip && self.total_work > chain.valid_work()
+    }
 }
 
 /// One message of the protocol.
