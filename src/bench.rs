@@ -5,9 +5,8 @@
 use blocklab_core::persist;
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{self, EncryptionRandomness};
-use blocklab_core::wallet::message;
 use blocklab_core::wallet::Mnemonic;
-use blocklab_core::{Chain, Entry, SenderCache, SignedTx, ValidationReport};
+use blocklab_core::{Chain, Entry, SenderCache, Signature, SignedTx, ValidationReport};
 use wasm_bindgen::prelude::*;
 
 use crate::state::wallet::SCRYPT;
@@ -50,7 +49,7 @@ pub fn bench_encrypt_keystore(private_key_hex: &str, password: &str) -> Result<S
         Some(&a.address),
         None,
     )
-    .map(|v| v.to_string())
+    .map(|v| v.to_json())
     .map_err(|e| JsError::new(&e.to_string()))
 }
 
@@ -103,7 +102,8 @@ impl BenchSigner {
     }
 
     /// Signs each 32-byte digest of `digests` (concatenated) with RFC 6979 (low-s): returns
-    /// r ‖ s ‖ recovery id (65 bytes each), the core's `sign_digest` as transactions use it.
+    /// r ‖ s ‖ recovery id (65 bytes each), the core's `Signature::sign_prehash` as
+    /// transactions use it.
     ///
     /// # Errors
     /// Truncated input or a signing failure.
@@ -111,11 +111,10 @@ impl BenchSigner {
         let n = digests.len() / 32;
         let mut out = Vec::with_capacity(n * 65);
         for i in 0..n {
-            let (sig, parity) =
-                message::sign_digest(self.account.signing_key(), &digest_at(digests, i)?)
-                    .map_err(|e| JsError::new(&e.to_string()))?;
-            out.extend_from_slice(&sig.to_bytes());
-            out.push(parity);
+            let sig = Signature::sign_prehash(self.account.signing_key(), &digest_at(digests, i)?)
+                .map_err(|e| JsError::new(&e.to_string()))?;
+            out.extend_from_slice(&sig.to_bytes()[..64]);
+            out.push(u8::from(sig.y_parity()));
         }
         Ok(out)
     }
@@ -129,8 +128,7 @@ impl BenchSigner {
         let key = self.account.signing_key().verifying_key();
         let mut valid = 0;
         for i in 0..digests.len() / 32 {
-            let (r, s, _) = signature_at(signatures, i)?;
-            if message::verify_digest(key, &digest_at(digests, i)?, &r, &s) {
+            if signature_at(signatures, i)?.verify_prehash(key, &digest_at(digests, i)?) {
                 valid += 1;
             }
         }
@@ -138,13 +136,11 @@ impl BenchSigner {
     }
 }
 
-fn signature_at(bytes: &[u8], i: usize) -> Result<([u8; 32], [u8; 32], u8), JsError> {
+fn signature_at(bytes: &[u8], i: usize) -> Result<Signature, JsError> {
     let sig = bytes
         .get(i * 65..(i + 1) * 65)
         .ok_or_else(|| JsError::new("truncated signatures"))?;
-    let r = sig[..32].try_into().map_err(|_| JsError::new("bad r"))?;
-    let s = sig[32..64].try_into().map_err(|_| JsError::new("bad s"))?;
-    Ok((r, s, sig[64]))
+    Signature::from_bytes(sig).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Recovers the signer's address of each (digest, 65-byte signature) pair: 20 bytes each. This
@@ -157,10 +153,10 @@ pub fn bench_recover_addresses(digests: &[u8], signatures: &[u8]) -> Result<Vec<
     let n = digests.len() / 32;
     let mut out = Vec::with_capacity(n * 20);
     for i in 0..n {
-        let (r, s, parity) = signature_at(signatures, i)?;
-        let address = message::recover_digest_address(&digest_at(digests, i)?, &r, &s, parity)
+        let signer = signature_at(signatures, i)?
+            .recover_prehash(&digest_at(digests, i)?)
             .map_err(|e| JsError::new(&e.to_string()))?;
-        out.extend_from_slice(address.as_bytes());
+        out.extend_from_slice(signer.address().as_bytes());
     }
     Ok(out)
 }

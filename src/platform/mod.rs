@@ -8,6 +8,6 @@ pub mod miner_protocol;
 pub mod random;
 pub mod route;
 pub mod rpc;
+pub mod secret;
 pub mod storage;
-pub mod text;
 pub mod workers;

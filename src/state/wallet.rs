@@ -4,19 +4,20 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::persist::{self, KeyValueStore};
+use blocklab_core::wallet::hd::secret_hex;
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{self, EncryptionRandomness, ScryptParams};
-use blocklab_core::wallet::message::{self, MessageSignature};
+use blocklab_core::wallet::message;
 use blocklab_core::wallet::vault::{
     self, AccountEntry, KeySource, Secrets, WalletFile, WALLET_KEY,
 };
 use blocklab_core::wallet::Mnemonic;
+use blocklab_core::wallet::{RecoveredSigner, Signature};
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
 use super::actions::capitalise;
-use crate::platform::text::nfkd;
-use crate::platform::{clock, files, random, storage::LocalStore};
+use crate::platform::{clock, files, random, secret, storage::LocalStore};
 
 /// What the key derivation parameters are for keys blocklab writes.
 pub const SCRYPT: ScryptParams = ScryptParams::DEFAULT;
@@ -52,6 +53,15 @@ impl std::fmt::Debug for Onboarding {
     }
 }
 
+/// One step of the walk-through from entropy to address, shown after the password is
+/// re-entered. The value is secret for the first steps, so it lives only in a zeroizing buffer.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RevealStep {
+    pub id: &'static str,
+    pub label: String,
+    pub value: Zeroizing<String>,
+}
+
 /// The wallet's signals.
 #[derive(Clone, Copy)]
 pub struct WalletState {
@@ -64,6 +74,10 @@ pub struct WalletState {
     pub message: RwSignal<Option<String>>,
     /// `performance.now()` of the last user activity, for auto-lock.
     pub last_activity: RwSignal<f64>,
+    /// The revealed phrase and walk-through, until hidden, locked or the screen is left.
+    pub revealed: RwSignal<Option<Vec<RevealStep>>>,
+    /// The exported private key (`0x…`), with the same lifetime.
+    pub exported: RwSignal<Option<Zeroizing<String>>>,
 }
 
 fn err(e: impl ToString) -> String {
@@ -106,6 +120,8 @@ impl WalletState {
             error: RwSignal::new(error),
             message: RwSignal::new(None),
             last_activity: RwSignal::new(clock::perf_ms()),
+            revealed: RwSignal::new(None),
+            exported: RwSignal::new(None),
         }
     }
 
@@ -190,8 +206,8 @@ impl WalletState {
                 return Err("The two passwords differ".to_owned());
             }
             let secrets = Secrets {
-                mnemonic: Some(phrase.to_string()),
-                passphrase: nfkd(passphrase),
+                mnemonic: Some(phrase.as_str().to_owned()),
+                passphrase: passphrase.to_owned(),
                 imported: vec![],
             };
             self.create_from(secrets, password)
@@ -206,10 +222,10 @@ impl WalletState {
     /// Imports a recovery phrase as a new wallet.
     pub fn import_phrase(self, phrase: &str, passphrase: &str, password: &str) {
         let r = (|| {
-            let m = Mnemonic::parse(&nfkd(phrase)).map_err(err)?;
+            let m = Mnemonic::parse(phrase).map_err(err)?;
             let secrets = Secrets {
-                mnemonic: Some(m.phrase().to_string()),
-                passphrase: nfkd(passphrase),
+                mnemonic: Some(m.phrase().as_str().to_owned()),
+                passphrase: passphrase.to_owned(),
                 imported: vec![],
             };
             self.create_from(secrets, password)
@@ -243,7 +259,9 @@ impl WalletState {
     }
 
     fn add_imported(self, account: Account, password: &str) -> Result<(), String> {
-        let key_hex = hex::encode(account.private_key_bytes().as_slice());
+        let key_hex = secret_hex(account.private_key_bytes().as_slice())
+            .trim_start_matches("0x")
+            .to_owned();
         match self.file.get_untracked() {
             None => {
                 let secrets = Secrets {
@@ -329,10 +347,19 @@ impl WalletState {
         }
     }
 
-    /// Forgets the keys (they stay encrypted in storage).
+    /// Forgets the keys (they stay encrypted in storage) and every revealed secret.
     pub fn lock(self) {
         self.unlocked.set(None);
         self.onboarding.set(Onboarding::Idle);
+        self.forget_revealed();
+    }
+
+    /// Wipes the revealed phrase, walk-through and exported key (on hide, lock, auto-lock and
+    /// leaving the screen).
+    pub fn forget_revealed(self) {
+        self.revealed.set(None);
+        self.exported.set(None);
+        secret::wipe_stack();
     }
 
     /// Records user activity (for auto-lock).
@@ -424,7 +451,12 @@ impl WalletState {
             self.save(file)?;
             self.unlocked.update(|u| {
                 if let Some(u) = u {
-                    u.accounts.push(account);
+                    // A new vector rather than a push: growing would move the keys and leave
+                    // the old copies in freed memory; dropped, the old keys wipe themselves.
+                    let mut accounts = Vec::with_capacity(u.accounts.len() + 1);
+                    accounts.extend(u.accounts.iter().cloned());
+                    accounts.push(account);
+                    u.accounts = accounts;
                 }
             });
             self.selected.set(n - 1);
@@ -448,39 +480,87 @@ impl WalletState {
         self.report(r);
     }
 
-    /// Re-checks the password, then returns the recovery phrase (and passphrase).
-    pub fn reveal(self, password: &str) -> Option<(Zeroizing<String>, Zeroizing<String>)> {
+    /// Re-checks the password, then reveals the recovery phrase with the walk-through from
+    /// entropy to the address of account `index`.
+    pub fn reveal(self, index: usize, password: &str) {
         let r = (|| {
             let file = self.file.get_untracked().ok_or("No wallet")?;
             let secrets = vault::open(&file.vault, password).map_err(err)?;
             let phrase = secrets
                 .mnemonic
-                .clone()
+                .as_deref()
                 .ok_or_else(|| err(vault::WalletError::NoMnemonic))?;
-            Ok((
-                Zeroizing::new(phrase),
-                Zeroizing::new(secrets.passphrase.clone()),
-            ))
+            let m = Mnemonic::parse(phrase).map_err(err)?;
+            let seed = m.to_seed(&secrets.passphrase);
+            let step = |id, label: &str, value| RevealStep {
+                id,
+                label: label.to_owned(),
+                value,
+            };
+            let mut steps = vec![
+                step("entropy", "Entropy (random bits)", secret_hex(&m.entropy())),
+                step(
+                    "phrase",
+                    "Recovery phrase (BIP-39 words of the entropy + checksum)",
+                    m.phrase(),
+                ),
+                step(
+                    "seed",
+                    "Seed (PBKDF2-HMAC-SHA512 of phrase and passphrase, 2048 rounds)",
+                    secret_hex(seed.as_bytes()),
+                ),
+                step(
+                    "master-key",
+                    "Master key (BIP-32 HMAC-SHA512 of the seed)",
+                    blocklab_core::wallet::hd::master_xprv(seed.as_bytes()).unwrap_or_default(),
+                ),
+            ];
+            self.unlocked.with_untracked(|u| {
+                if let Some(a) = u.as_ref().and_then(|u| u.accounts.get(index)) {
+                    let path = a.path.as_deref().unwrap_or_default();
+                    steps.push(step(
+                        "account-key",
+                        &format!("Account key at {path}"),
+                        a.private_key_hex(),
+                    ));
+                    steps.push(step(
+                        "public-key",
+                        "Public key (secp256k1 point of the key)",
+                        Zeroizing::new(a.public_key_uncompressed()),
+                    ));
+                    steps.push(step(
+                        "address",
+                        "Address (last 20 bytes of keccak256 of the public key, EIP-55 case)",
+                        Zeroizing::new(a.address.to_checksum()),
+                    ));
+                }
+            });
+            Ok(steps)
         })();
-        self.report(r)
+        let steps = self.report(r);
+        if steps.is_some() {
+            self.revealed.set(steps);
+        }
+        secret::wipe_stack();
     }
 
-    /// Re-checks the password, then returns the private key of account `index` as hex.
-    pub fn export_private_key(self, index: usize, password: &str) -> Option<Zeroizing<String>> {
+    /// Re-checks the password, then shows the private key of account `index` as hex.
+    pub fn export_private_key(self, index: usize, password: &str) {
         let r = (|| {
             let file = self.file.get_untracked().ok_or("No wallet")?;
             vault::open(&file.vault, password).map_err(err)?;
             let key = self.unlocked.with_untracked(|u| {
-                u.as_ref().and_then(|u| u.accounts.get(index)).map(|a| {
-                    Zeroizing::new(format!(
-                        "0x{}",
-                        hex::encode(a.private_key_bytes().as_slice())
-                    ))
-                })
+                u.as_ref()
+                    .and_then(|u| u.accounts.get(index))
+                    .map(|a| a.private_key_hex())
             });
             key.ok_or_else(|| "Unlock the wallet first".to_owned())
         })();
-        self.report(r)
+        let key = self.report(r);
+        if key.is_some() {
+            self.exported.set(key);
+        }
+        secret::wipe_stack();
     }
 
     /// Downloads account `index` as a keystore v3 file encrypted with the wallet password.
@@ -502,7 +582,7 @@ impl WalletState {
             )
             .map_err(err)?;
             let name = format!("keystore-{}.json", hex::encode(account.address.as_bytes()));
-            files::download_text(&name, "application/json", &v.to_string())
+            files::download_text(&name, "application/json", &v.to_json())
         })();
         if self.report(r).is_some() {
             self.message.set(Some(
@@ -528,7 +608,7 @@ impl WalletState {
     }
 
     /// Signs `text` with account `index` (EIP-191).
-    pub fn sign(self, index: usize, text: &str) -> Option<MessageSignature> {
+    pub fn sign(self, index: usize, text: &str) -> Option<Signature> {
         let r = self
             .unlocked
             .with_untracked(|u| u.as_ref().and_then(|u| u.accounts.get(index).cloned()))
@@ -542,14 +622,14 @@ impl WalletState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub valid: bool,
-    pub recovered: Option<message::Recovered>,
+    pub recovered: Option<RecoveredSigner>,
     pub explanation: String,
 }
 
 /// Recovers the signer of (message, signature) and compares with an expected address or
 /// public key (empty: just report the signer).
 pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
-    let sig = match MessageSignature::from_hex(signature) {
+    let sig = match Signature::from_hex(signature) {
         Ok(s) => s,
         Err(e) => {
             return Verdict {
@@ -572,28 +652,29 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
     let expected = expected.trim();
     let what = "The message was hashed as EIP-191 (\"\\x19Ethereum Signed Message:\\n\" + length + message) with keccak256, the public key was recovered from r, s and v on secp256k1, and its keccak256 gives the address";
     let (valid, verdict) = if expected.is_empty() {
-        (true, format!("signed by {}", recovered.address))
+        (true, format!("signed by {}", recovered.address()))
     } else if expected.len() > 42 {
-        let want = expected
-            .strip_prefix("0x")
-            .unwrap_or(expected)
-            .to_lowercase();
-        let full = recovered.public_key.trim_start_matches("0x");
-        let matches = want == full || compressed_matches(&want, full);
+        let want = hex::decode(expected.strip_prefix("0x").unwrap_or(expected));
+        let matches = want.is_ok_and(|key| recovered.has_public_key(&key));
         (
             matches,
             if matches {
                 "the recovered public key matches".to_owned()
             } else {
-                format!("the recovered public key is 0x{full}, not the expected one")
+                format!(
+                    "the recovered public key is {}, not the expected one",
+                    recovered.public_key_hex()
+                )
             },
         )
     } else {
         match expected.parse::<Address>() {
-            Ok(a) if a == recovered.address => (true, format!("the recovered address equals {a}")),
+            Ok(a) if a == recovered.address() => {
+                (true, format!("the recovered address equals {a}"))
+            }
             Ok(a) => (
                 false,
-                format!("signed by {}, not by {a}", recovered.address),
+                format!("signed by {}, not by {a}", recovered.address()),
             ),
             Err(e) => (false, format!("the expected address is not valid: {e}")),
         }
@@ -606,15 +687,4 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
         ),
         recovered: Some(recovered),
     }
-}
-
-/// Whether a compressed public key (hex) is the compressed form of an uncompressed one.
-fn compressed_matches(compressed: &str, uncompressed: &str) -> bool {
-    let (Some(x), Some(y_last)) = (uncompressed.get(2..66), uncompressed.get(128..130)) else {
-        return false;
-    };
-    let odd = u8::from_str_radix(y_last, 16)
-        .map(|b| b & 1 == 1)
-        .unwrap_or(false);
-    compressed == format!("{}{x}", if odd { "03" } else { "02" })
 }

@@ -29,12 +29,14 @@ export async function startSuite({ root } = {}) {
 /**
  * Opens the site in a fresh context. Collects page errors, console errors, failed requests and
  * HTTP errors in `problems`; `assertClean()` fails the test if there are any. `contextOptions`
- * go to Playwright's `browser.newContext` (xss.test.mjs bypasses the CSP with them).
+ * go to Playwright's `browser.newContext` (xss.test.mjs bypasses the CSP with them);
+ * `beforeLoad(page, context)` runs before the site is opened (init scripts, a fake clock).
  */
-export async function openApp(suite, { path = '', contextOptions = {} } = {}) {
+export async function openApp(suite, { path = '', contextOptions = {}, beforeLoad } = {}) {
   const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...contextOptions });
   await context.addInitScript(reportCspViolations);
   const page = await context.newPage();
+  if (beforeLoad) await beforeLoad(page, context);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {

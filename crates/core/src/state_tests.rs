@@ -13,7 +13,7 @@ use crate::block::Block;
 use crate::chain::tests::mine;
 use crate::chain::Chain;
 use crate::genesis::{genesis_block, DEV_ADDRESSES, DEV_BALANCE};
-use crate::tx::{Eip1559Tx, LegacyTx, Transaction, TxRequest, TxSignature, U256};
+use crate::tx::{Eip1559Tx, LegacyTx, Signature, Transaction, TxRequest, U256};
 use crate::wallet::hd::Account;
 
 /// Private keys of the first three BIP-44 accounts of the public development mnemonic
@@ -547,7 +547,7 @@ fn rule_bad_signature() {
     let tx: Transaction = eip1559(0).into();
     let bad = (1u64..64)
         .map(|r| {
-            let sig = TxSignature::new(U256::from(r), U256::from(1u8), false).unwrap();
+            let sig = Signature::new(U256::from(r), U256::from(1u8), false).unwrap();
             SignedTx::from_parts(tx.clone(), sig)
         })
         .find(|s| s.recover_sender().is_err())

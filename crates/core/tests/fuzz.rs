@@ -32,7 +32,7 @@ use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::search;
 use blocklab_core::peer::{self, PeerId, Peers};
 use blocklab_core::persist::{self, Settings, Snapshot};
-use blocklab_core::wallet::keystore::{self, EncryptionRandomness};
+use blocklab_core::wallet::keystore::{self, EncryptionRandomness, Kdf, Keystore};
 use blocklab_core::wallet::{vault, Account, Mnemonic, ScryptParams};
 use blocklab_core::{rpc, Block, Chain, Entry, Mempool, Record, SignedTx, TxRequest, Wei};
 use cap::Cap;
@@ -299,21 +299,24 @@ fn keystore_text() -> Value {
         uuid: [1; 16],
     };
     let key = hex::decode(DEV_KEY).expect("hex");
-    keystore::encrypt(&key, "password", CHEAP_SCRYPT, &rand, None, None).expect("encrypts")
+    keystore::encrypt(&key, "password", CHEAP_SCRYPT, &rand, None, None)
+        .expect("encrypts")
+        .to_value()
 }
 
 /// Whether decrypting `v` costs at most a cheap scrypt or PBKDF2 (a mutated `n` or `c` can ask
 /// for the real maximum, 256 MiB of scrypt or 10 million rounds: correct, bounded by the
 /// keystore's own limits, tested in its unit tests, but too slow for thousands of cases).
-fn cheap_to_decrypt(v: &Value) -> bool {
-    let crypto = v.get("crypto").or_else(|| v.get("Crypto"));
-    let params = crypto.and_then(|c| c.get("kdfparams"));
-    let num = |k: &str| params.and_then(|p| p.get(k)).and_then(Value::as_u64);
-    let scrypt = num("n")
-        .unwrap_or(0)
-        .saturating_mul(num("r").unwrap_or(1).max(1));
-    let scrypt = scrypt.saturating_mul(num("p").unwrap_or(1).max(1));
-    scrypt <= 1 << 10 && num("c").unwrap_or(0) <= 1_000
+fn cheap_to_decrypt(ks: &Keystore) -> bool {
+    match ks.kdf() {
+        Kdf::Scrypt { params, .. } => {
+            (1u64 << params.log_n.min(63))
+                .saturating_mul(u64::from(params.r.max(1)))
+                .saturating_mul(u64::from(params.p.max(1)))
+                <= 1 << 10
+        }
+        Kdf::Pbkdf2 { rounds, .. } => *rounds <= 1_000,
+    }
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -384,6 +387,7 @@ fuzz_target!(
     tokens = JSON_TOKENS,
     |bytes| {
         if let Ok(v) = keystore::parse(&text(&bytes)) {
+            assert_eq!(keystore::parse(&v.to_json()).as_ref(), Ok(&v));
             if cheap_to_decrypt(&v) {
                 let _ = keystore::decrypt(&v, "password");
                 let _ = keystore::decrypt_private_key(&v, "password");
@@ -556,7 +560,8 @@ fn hostile_lengths_and_nesting_are_refused_without_allocating() {
     // A keystore that asks for more scrypt memory than the limit is refused before scrypt runs.
     let mut v = keystore_text();
     v["crypto"]["kdfparams"]["n"] = Value::from(1u64 << 40);
-    assert!(keystore::decrypt(&v, "password").is_err());
+    let costly = Keystore::from_value(&v).expect("a well-formed keystore");
+    assert!(keystore::decrypt(&costly, "password").is_err());
     // Megabytes of input are refused in time, not by allocating in proportion to a claim.
     let long = "9".repeat(4 * 1024 * 1024);
     assert!(Wei::parse_coins(&long).is_err());

@@ -3,7 +3,7 @@
 //!
 //! RFC 6979 signing (the nonce behind every signature here) is checked against the bitcoinjs
 //! vectors in `wallet_vectors.rs` (`rfc6979_bitcoinjs_signatures`), through the same
-//! `wallet::message::sign_digest` that `Transaction::sign` calls; not repeated here.
+//! `Signature::sign_prehash` that `Transaction::sign` calls; not repeated here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -7,9 +7,10 @@
 )]
 
 use blocklab_core::address::Address;
+use blocklab_core::signature::Signature;
 use blocklab_core::wallet::hd::{self, Account, DerivationPath};
-use blocklab_core::wallet::keystore::{self, KeystoreError};
-use blocklab_core::wallet::message;
+use blocklab_core::wallet::keystore::{self, Keystore, KeystoreError};
+use blocklab_core::wallet::mnemonic::Seed;
 use blocklab_core::wallet::Mnemonic;
 use serde_json::Value;
 
@@ -33,9 +34,56 @@ fn bip39_english_trezor_vectors() {
             hex::decode(entropy).unwrap().as_slice()
         );
         let s = parsed.to_seed("TREZOR");
-        assert_eq!(hex::encode(s.0), seed, "{phrase}");
-        assert_eq!(hd::master_xprv(&s.0).unwrap().as_str(), xprv);
+        assert_eq!(hex::encode(s.as_bytes()), seed, "{phrase}");
+        assert_eq!(hd::master_xprv(s.as_bytes()).unwrap().as_str(), xprv);
     }
+}
+
+/// BIP-39 hashes NFKD text. The Japanese vectors are written as typed (composed kana, words
+/// joined by U+3000): the core must normalise them itself to give the published seeds.
+#[test]
+fn bip39_seeds_of_non_normalised_text_are_the_vectors_seeds() {
+    use unicode_normalization::UnicodeNormalization;
+    let v = data("trezor_vectors.json");
+    let mut checked = 0;
+    for (language, cases) in v.as_object().unwrap() {
+        for case in cases.as_array().unwrap() {
+            let [phrase, seed] = [1, 2].map(|i| case[i].as_str().unwrap());
+            // As published (Japanese: not NFKD) and recomposed (NFC: é, ñ, ř as one code point).
+            let composed: String = phrase.nfc().collect();
+            for input in [phrase, composed.as_str()] {
+                if input.nfkd().eq(input.chars()) {
+                    continue;
+                }
+                let got = Seed::from_phrase_unchecked(input, "TREZOR");
+                assert_eq!(hex::encode(got.as_bytes()), seed, "{language}: {input}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 24 + 24,
+        "{checked} non-normalised inputs checked"
+    );
+    // The English path: a full-width passphrase is NFKD "TREZOR" (the vectors' passphrase), and
+    // full-width letters in the phrase are NFKD ASCII.
+    let case = &v["english"][0];
+    let phrase = case[1].as_str().unwrap();
+    let wide_phrase: String = phrase
+        .chars()
+        .map(|c| {
+            char::from_u32(u32::from(c) + 0xfee0)
+                .filter(|_| c.is_ascii_lowercase())
+                .unwrap_or(c)
+        })
+        .collect();
+    assert_ne!(wide_phrase, phrase);
+    let m = Mnemonic::parse(&wide_phrase).unwrap();
+    assert_eq!(m.phrase().as_str(), phrase);
+    assert_eq!(
+        hex::encode(m.to_seed("ＴＲＥＺＯＲ").as_bytes()),
+        case[2].as_str().unwrap()
+    );
 }
 
 #[test]
@@ -79,7 +127,7 @@ fn bip44_ethereum_accounts() {
             .unwrap()
             .trim_start_matches("0x")
             .to_lowercase();
-        assert_eq!(hex::encode(seed.0), want);
+        assert_eq!(hex::encode(seed.as_bytes()), want);
         for acct in set["accounts"].as_array().unwrap() {
             let path: DerivationPath = acct["path"].as_str().unwrap().parse().unwrap();
             let a = Account::derive(&seed, &path).unwrap();
@@ -116,7 +164,7 @@ fn eip55_checksums() {
     }
 }
 
-fn keystore_file(name: &str) -> Value {
+fn keystore_file(name: &str) -> Keystore {
     keystore::parse(
         &std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR")))
             .unwrap(),
@@ -171,7 +219,8 @@ fn keystore_ethereum_org_erratum_fails_with_mac_mismatch() {
 fn keystore_ethereum_tests_basic_tests() {
     let v = data("ethereum_tests_basic_tests.json");
     for (name, case) in v.as_object().unwrap() {
-        let result = keystore::decrypt(&case["json"], case["password"].as_str().unwrap());
+        let ks = Keystore::from_value(&case["json"]).unwrap();
+        let result = keystore::decrypt(&ks, case["password"].as_str().unwrap());
         assert_eq!(
             hex::encode(result.unwrap().as_slice()),
             case["priv"].as_str().unwrap(),
@@ -194,14 +243,14 @@ fn rfc6979_bitcoinjs_signatures() {
         let key = SigningKey::from_slice(&d).unwrap();
         let digest: [u8; 32] =
             sha2::Sha256::digest(case["message"].as_str().unwrap().as_bytes()).into();
-        let (sig, _) = message::sign_digest(&key, &digest).unwrap();
+        let sig = Signature::sign_prehash(&key, &digest).unwrap();
         let bytes = sig.to_bytes();
         assert_eq!(
             hex::encode(&bytes[..32]),
             case["signature"]["r"].as_str().unwrap()
         );
         assert_eq!(
-            hex::encode(&bytes[32..]),
+            hex::encode(&bytes[32..64]),
             case["signature"]["s"].as_str().unwrap()
         );
     }
@@ -227,9 +276,16 @@ fn keystore_written_here_reads_back_with_default_params() {
         None,
     )
     .unwrap();
-    assert_eq!(v["crypto"]["kdfparams"]["n"], 16384);
-    assert_eq!(v["address"], "008aeeda4d805471df9b2a5b0f38a0c3bcba786b");
+    assert_eq!(v.to_value()["crypto"]["kdfparams"]["n"], 16384);
+    assert_eq!(
+        v.address(),
+        Some("008aeeda4d805471df9b2a5b0f38a0c3bcba786b")
+    );
+    assert_eq!(
+        v.to_value()["address"],
+        "008aeeda4d805471df9b2a5b0f38a0c3bcba786b"
+    );
     let back =
-        keystore::decrypt_private_key(&keystore::parse(&v.to_string()).unwrap(), "pw").unwrap();
+        keystore::decrypt_private_key(&keystore::parse(&v.to_json()).unwrap(), "pw").unwrap();
     assert_eq!(back.address, a.address);
 }

@@ -2,15 +2,15 @@
 //! password-protected secrets panel.
 
 use blocklab_core::identicon::Blockies;
-use blocklab_core::wallet::hd;
 use blocklab_core::wallet::vault::KeySource;
-use blocklab_core::wallet::Mnemonic;
 use leptos::prelude::*;
+use zeroize::Zeroizing;
 
 use super::onboard::PresetChooser;
 use super::use_wallet;
 use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
+use crate::platform::secret;
 use crate::state::currency::dev_index;
 
 /// The QR code of `text` as SVG markup, for `inner_html`: the one kind of markup the app builds
@@ -117,13 +117,19 @@ pub fn AddAccount() -> impl IntoView {
     }
 }
 
+/// Writes a secret into the element's text straight from its zeroizing buffer, which is wiped
+/// when this returns: the view keeps no copy (a `{value}` child would keep a `String`).
+pub(crate) fn show_secret(el: web_sys::Element, value: Zeroizing<String>) {
+    el.set_text_content(Some(&value));
+}
+
 /// Lock, auto-lock, and the secrets behind a re-entered password.
 #[component]
 pub fn SecurityPanel() -> impl IntoView {
     let w = use_wallet();
-    let password = RwSignal::new(String::new());
-    let revealed = RwSignal::new(None::<Vec<(&'static str, String, String)>>);
-    let exported = RwSignal::new(None::<String>);
+    // The password field is read into a zeroizing buffer when a button needs it, never kept in
+    // a signal.
+    let password = NodeRef::<leptos::html::Input>::new();
     let auto_lock = RwSignal::new(
         w.file
             .with_untracked(|f| f.as_ref().map_or(5, |f| f.auto_lock_minutes))
@@ -131,70 +137,16 @@ pub fn SecurityPanel() -> impl IntoView {
     );
     let confirm_delete = RwSignal::new(false);
     let take_password = move || {
-        let p = password.get_untracked();
-        password.set(String::new());
-        p
-    };
-    let reveal = move |_| {
-        let Some((phrase, passphrase)) = w.reveal(&take_password()) else {
-            return;
-        };
-        let Ok(m) = Mnemonic::parse(&phrase) else {
-            return;
-        };
-        let seed = m.to_seed(&passphrase);
-        let i = w.selected.get_untracked();
-        let account = w
-            .unlocked
-            .with_untracked(|u| u.as_ref().and_then(|u| u.accounts.get(i).cloned()));
-        let mut steps = vec![
-            (
-                "entropy",
-                "Entropy (random bits)".to_owned(),
-                format!("0x{}", hex::encode(m.entropy().as_slice())),
-            ),
-            (
-                "phrase",
-                "Recovery phrase (BIP-39 words of the entropy + checksum)".to_owned(),
-                phrase.to_string(),
-            ),
-            (
-                "seed",
-                "Seed (PBKDF2-HMAC-SHA512 of phrase and passphrase, 2048 rounds)".to_owned(),
-                format!("0x{}", hex::encode(seed.0)),
-            ),
-            (
-                "master-key",
-                "Master key (BIP-32 HMAC-SHA512 of the seed)".to_owned(),
-                hd::master_xprv(&seed.0)
-                    .map(|k| k.to_string())
-                    .unwrap_or_default(),
-            ),
-        ];
-        if let Some(a) = account {
-            steps.push((
-                "account-key",
-                format!("Account key at {}", a.path.clone().unwrap_or_default()),
-                format!("0x{}", hex::encode(a.private_key_bytes().as_slice())),
-            ));
-            steps.push((
-                "public-key",
-                "Public key (secp256k1 point of the key)".to_owned(),
-                a.public_key_uncompressed(),
-            ));
-            steps.push((
-                "address",
-                "Address (last 20 bytes of keccak256 of the public key, EIP-55 case)".to_owned(),
-                a.address.to_checksum(),
-            ));
-        }
-        revealed.set(Some(steps));
+        password
+            .get_untracked()
+            .map(|el| secret::take(&el))
+            .unwrap_or_default()
     };
     view! {
         <section class="card">
             <h2>"Security"</h2>
             <div class="row">
-                <button type="button" data-testid="lock-button" on:click=move |_| { revealed.set(None); exported.set(None); w.lock(); }>"Lock now"</button>
+                <button type="button" data-testid="lock-button" on:click=move |_| w.lock()>"Lock now"</button>
                 <label class="inline">"Auto-lock after "
                     <input class="narrow" type="number" min="0" max="1440" data-testid="auto-lock-minutes" prop:value=auto_lock
                         on:input=move |ev| auto_lock.set(event_target_value(&ev))
@@ -203,30 +155,31 @@ pub fn SecurityPanel() -> impl IntoView {
             </div>
             <p class="error small"><strong>"Danger zone. "</strong>"Whoever sees the phrase or a private key controls the funds. Re-enter the password to continue."</p>
             <label>"Password"
-                <input type="password" data-testid="secret-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                <input type="password" data-testid="secret-password" node_ref=password />
             </label>
             <div class="row">
-                <button type="button" class="danger" data-testid="reveal-button" on:click=reveal>"Reveal recovery phrase"</button>
-                <button type="button" class="danger" data-testid="export-key-button" on:click=move |_| {
-                    exported.set(w.export_private_key(w.selected.get_untracked(), &take_password()).map(|k| k.to_string()));
-                }>"Show private key"</button>
+                <button type="button" class="danger" data-testid="reveal-button"
+                    on:click=move |_| w.reveal(w.selected.get_untracked(), &take_password())>"Reveal recovery phrase"</button>
+                <button type="button" class="danger" data-testid="export-key-button"
+                    on:click=move |_| w.export_private_key(w.selected.get_untracked(), &take_password())>"Show private key"</button>
                 <button type="button" data-testid="export-keystore-button" on:click=move |_| w.export_keystore(w.selected.get_untracked(), &take_password())>"Download keystore"</button>
             </div>
-            {move || exported.get().map(|k| view! {
-                <p>"Private key of the selected account: " <code data-testid="exported-key">{k}</code>
-                   <button type="button" on:click=move |_| exported.set(None)>"hide"</button></p>
-            })}
-            {move || revealed.get().map(|steps| view! {
+            {move || w.exported.with(|k| k.clone().map(|k| view! {
+                <p>"Private key of the selected account: " <code data-testid="exported-key" use:show_secret=k></code>
+                   <button type="button" on:click=move |_| w.exported.set(None)>"hide"</button></p>
+            }))}
+            {move || w.revealed.with(|steps| steps.as_ref().map(|steps| view! {
                 <div class="reveal" data-testid="revealed">
                     <p class="muted small">"From randomness to address, with your own values:"</p>
                     <ol>
-                        {steps.into_iter().map(|(step, label, value)| view! {
-                            <li data-step=step><span>{label}</span><br/><code data-testid=if step == "phrase" { "revealed-phrase" } else { "revealed-step" }>{value}</code></li>
+                        {steps.iter().map(|step| view! {
+                            <li data-step=step.id><span>{step.label.clone()}</span><br/>
+                                <code data-testid=if step.id == "phrase" { "revealed-phrase" } else { "revealed-step" } use:show_secret=step.value.clone()></code></li>
                         }).collect_view()}
                     </ol>
-                    <button type="button" on:click=move |_| revealed.set(None)>"hide"</button>
+                    <button type="button" on:click=move |_| w.forget_revealed()>"hide"</button>
                 </div>
-            })}
+            }))}
             <div class="row">
                 <button type="button" class="danger" data-testid="delete-wallet" on:click=move |_| confirm_delete.set(true)>"Remove wallet from this browser…"</button>
             </div>

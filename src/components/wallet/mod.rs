@@ -20,6 +20,8 @@ pub fn use_wallet() -> WalletState {
 #[component]
 pub fn WalletPage() -> impl IntoView {
     let w = use_wallet();
+    // Leaving the screen wipes whatever was revealed (the wallet itself stays unlocked).
+    on_cleanup(move || w.forget_revealed());
     let has_file = move || w.file.with(Option::is_some);
     let unlocked = move || w.unlocked.with(Option::is_some);
     view! {

@@ -5,32 +5,43 @@ use blocklab_core::wallet::mnemonic::WORD_COUNTS;
 use blocklab_core::wallet::vault::password_strength;
 use blocklab_core::wallet::Mnemonic;
 use leptos::prelude::*;
+use zeroize::Zeroizing;
 
 use super::use_wallet;
-use crate::platform::files;
+use crate::platform::{files, secret};
 use crate::state::actions::capitalise;
 use crate::state::wallet::Onboarding;
 
-/// A password field with a strength hint.
+/// A field whose value is secret: read into a zeroizing buffer on demand, never kept in a
+/// signal (see `platform::secret`).
+pub(crate) type SecretField = NodeRef<leptos::html::Input>;
+
+/// Reads (and with `take`, empties) a secret field.
+fn read(field: SecretField, take: bool) -> Zeroizing<String> {
+    field
+        .get_untracked()
+        .map(|el| {
+            if take {
+                secret::take(&el)
+            } else {
+                secret::read(&el)
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// A password field with a strength hint (only the score is kept, not the text).
 #[component]
-fn NewPassword(
-    password: RwSignal<String>,
-    confirm: RwSignal<String>,
-    prefix: &'static str,
-) -> impl IntoView {
-    let hint = move || {
-        let (score, word) = password_strength(&password.get());
-        (score, format!("Strength: {word}"))
-    };
+fn NewPassword(password: SecretField, confirm: SecretField, prefix: &'static str) -> impl IntoView {
+    let score = RwSignal::new(password_strength(""));
     view! {
         <label>"Password (encrypts the keys in this browser; at least 8 characters)"
-            <input type="password" autocomplete="new-password" data-testid=format!("{prefix}-password")
-                prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+            <input type="password" autocomplete="new-password" data-testid=format!("{prefix}-password") node_ref=password
+                on:input=move |_| score.set(password_strength(&read(password, false))) />
         </label>
-        <p class=move || format!("strength s{}", hint().0) data-testid=format!("{prefix}-strength")>{move || hint().1}</p>
+        <p class=move || format!("strength s{}", score.get().0) data-testid=format!("{prefix}-strength")>{move || format!("Strength: {}", score.get().1)}</p>
         <label>"Repeat the password"
-            <input type="password" autocomplete="new-password" data-testid=format!("{prefix}-password-confirm")
-                prop:value=confirm on:input=move |ev| confirm.set(event_target_value(&ev)) />
+            <input type="password" autocomplete="new-password" data-testid=format!("{prefix}-password-confirm") node_ref=confirm />
         </label>
     }
 }
@@ -68,9 +79,9 @@ pub fn CreateWallet() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     ];
-    let passphrase = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let passphrase = SecretField::new();
+    let password = SecretField::new();
+    let confirm = SecretField::new();
     let step = move || w.onboarding.get();
     view! {
         <section class="card">
@@ -86,7 +97,8 @@ pub fn CreateWallet() -> impl IntoView {
                     <button type="button" class="primary" data-testid="create-wallet" on:click=move |_| w.start_create(words.get_untracked())>"Create a new recovery phrase"</button>
                 }.into_any(),
                 Onboarding::ShowPhrase { phrase } => {
-                    let list: Vec<String> = phrase.split_whitespace().map(str::to_owned).collect();
+                    // The words of the list itself (`&'static str`): no copy of the phrase.
+                    let list = Mnemonic::parse(&phrase).map(|m| m.words()).unwrap_or_default();
                     view! {
                         <p class="error"><strong>"Write these words down, in order, and keep them offline. "</strong>
                            "They are shown once. Anyone who has them controls the wallet; without them a lost password cannot be recovered."</p>
@@ -105,12 +117,12 @@ pub fn CreateWallet() -> impl IntoView {
                         </label>
                     }).collect_view()}
                     <label>"BIP-39 passphrase (optional; it changes every address and must be kept with the phrase)"
-                        <input data-testid="create-passphrase" type="password" prop:value=passphrase on:input=move |ev| passphrase.set(event_target_value(&ev)) />
+                        <input data-testid="create-passphrase" type="password" node_ref=passphrase />
                     </label>
                     <NewPassword password confirm prefix="create" />
                     <button type="button" class="primary" data-testid="finish-create" on:click=move |_| {
                         let a = answers.map(|s| s.get_untracked());
-                        w.finish_create(&a, &passphrase.get_untracked(), &password.get_untracked(), &confirm.get_untracked());
+                        w.finish_create(&a, &read(passphrase, false), &read(password, false), &read(confirm, false));
                     }>"Encrypt and save"</button>
                     <button type="button" on:click=move |_| w.onboarding.set(Onboarding::Idle)>"Cancel"</button>
                 }.into_any(),
@@ -119,44 +131,51 @@ pub fn CreateWallet() -> impl IntoView {
     }
 }
 
-/// Import a recovery phrase, validated as the user types.
+/// Import a recovery phrase, validated as the user types (only the verdict is kept).
 #[component]
 pub fn ImportPhrase() -> impl IntoView {
     let w = use_wallet();
-    let phrase = RwSignal::new(String::new());
-    let passphrase = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let status = move || {
-        let p = phrase.get();
-        if p.trim().is_empty() {
-            return None;
-        }
-        Some(match Mnemonic::parse(&crate::platform::text::nfkd(&p)) {
+    let phrase = NodeRef::<leptos::html::Textarea>::new();
+    let read_phrase = move || {
+        phrase
+            .get_untracked()
+            .map(|el| secret::read(&el))
+            .unwrap_or_default()
+    };
+    let status = RwSignal::new(None::<(bool, String)>);
+    let check = move |_| {
+        let p = read_phrase();
+        status.set((!p.trim().is_empty()).then(|| match Mnemonic::parse(&p) {
             Ok(m) => (
                 true,
                 format!("Valid {}-word recovery phrase", m.word_count()),
             ),
             Err(e) => (false, capitalise(&e.to_string())),
-        })
+        }));
     };
+    let passphrase = SecretField::new();
+    let password = SecretField::new();
+    let confirm = SecretField::new();
     view! {
         <section class="card">
             <h2>"Import a recovery phrase"</h2>
             <textarea data-testid="import-phrase" rows="3" spellcheck="false" autocomplete="off" placeholder="12 to 24 words"
-                prop:value=phrase on:input=move |ev| phrase.set(event_target_value(&ev))></textarea>
-            {move || status().map(|(ok, m)| view! { <p class=if ok { "ok" } else { "error" } data-testid="import-phrase-status">{m}</p> })}
+                node_ref=phrase on:input=check></textarea>
+            {move || status.get().map(|(ok, m)| view! { <p class=if ok { "ok" } else { "error" } data-testid="import-phrase-status">{m}</p> })}
             <label>"BIP-39 passphrase (optional)"
-                <input data-testid="import-passphrase" type="password" prop:value=passphrase on:input=move |ev| passphrase.set(event_target_value(&ev)) />
+                <input data-testid="import-passphrase" type="password" node_ref=passphrase />
             </label>
             <PresetChooser />
             <NewPassword password confirm prefix="import" />
             <button type="button" class="primary" data-testid="import-wallet" on:click=move |_| {
-                if password.get_untracked() != confirm.get_untracked() {
+                if *read(password, false) != *read(confirm, false) {
                     w.error.set(Some("The two passwords differ".into()));
                 } else {
-                    w.import_phrase(&phrase.get_untracked(), &passphrase.get_untracked(), &password.get_untracked());
-                    if w.unlocked.with_untracked(Option::is_some) { phrase.set(String::new()); }
+                    w.import_phrase(&read_phrase(), &read(passphrase, false), &read(password, false));
+                    if w.unlocked.with_untracked(Option::is_some) {
+                        if let Some(el) = phrase.get_untracked() { secret::clear(&el); }
+                        status.set(None);
+                    }
                 }
             }>"Import and encrypt"</button>
         </section>
@@ -167,9 +186,9 @@ pub fn ImportPhrase() -> impl IntoView {
 #[component]
 pub fn ImportKey() -> impl IntoView {
     let w = use_wallet();
-    let key = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let file_password = RwSignal::new(String::new());
+    let key = SecretField::new();
+    let password = SecretField::new();
+    let file_password = SecretField::new();
     let keystore_text = RwSignal::new(None::<String>);
     let on_file = move |ev: leptos::ev::Event| {
         files::on_picked_text(&ev, move |read| match read {
@@ -182,24 +201,24 @@ pub fn ImportKey() -> impl IntoView {
         <section class="card">
             <h2>"Import a single key"</h2>
             <label>{move || if has_wallet() { "Wallet password" } else { "New wallet password (at least 8 characters)" }}
-                <input type="password" data-testid="import-key-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                <input type="password" data-testid="import-key-password" node_ref=password />
             </label>
             <label>"Private key (hex)"
-                <input type="password" data-testid="import-key-hex" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) />
+                <input type="password" data-testid="import-key-hex" autocomplete="off" node_ref=key />
             </label>
             <button type="button" data-testid="import-key-button" on:click=move |_| {
-                w.import_private_key(&key.get_untracked(), &password.get_untracked());
-                if w.error.with_untracked(Option::is_none) { key.set(String::new()); }
+                w.import_private_key(&read(key, false), &read(password, false));
+                if w.error.with_untracked(Option::is_none) { read(key, true); }
             }>"Import private key"</button>
             <label>"Keystore file (ethers, MetaMask, geth)"
                 <input type="file" accept=".json,application/json" data-testid="import-keystore-file" on:change=on_file />
             </label>
             <label>"The keystore's password"
-                <input type="password" data-testid="import-keystore-password" prop:value=file_password on:input=move |ev| file_password.set(event_target_value(&ev)) />
+                <input type="password" data-testid="import-keystore-password" node_ref=file_password />
             </label>
             <button type="button" data-testid="import-keystore-button" on:click=move |_| {
                 match keystore_text.get_untracked() {
-                    Some(t) => w.import_keystore(&t, &file_password.get_untracked(), &password.get_untracked()),
+                    Some(t) => w.import_keystore(&t, &read(file_password, false), &read(password, false)),
                     None => w.error.set(Some("Choose a keystore file first".into())),
                 }
             }>"Import keystore"</button>
@@ -211,17 +230,16 @@ pub fn ImportKey() -> impl IntoView {
 #[component]
 pub fn UnlockForm() -> impl IntoView {
     let w = use_wallet();
-    let password = RwSignal::new(String::new());
+    let password = SecretField::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        w.unlock(&password.get_untracked());
-        password.set(String::new());
+        w.unlock(&read(password, true));
     };
     view! {
         <form class="card" on:submit=submit>
             <h2>"Unlock the wallet"</h2>
             <label>"Password"
-                <input type="password" autocomplete="current-password" data-testid="unlock-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                <input type="password" autocomplete="current-password" data-testid="unlock-password" node_ref=password />
             </label>
             <button type="submit" class="primary" data-testid="unlock-button">"Unlock"</button>
         </form>

@@ -62,8 +62,8 @@ pub fn VerifyMessage() -> impl IntoView {
                 <div class=if v.valid { "verdict-box ok" } else { "verdict-box error" } data-testid="verify-verdict" data-valid=v.valid.to_string()>
                     <p><strong>{if v.valid { "✔ Valid signature" } else { "✘ Not valid" }}</strong></p>
                     {v.recovered.map(|r| view! {
-                        <p>"Recovered signer: " <code data-testid="verify-recovered">{r.address.to_checksum()}</code></p>
-                        <p class="small">"Public key: " <code data-testid="verify-recovered-pubkey">{r.public_key}</code></p>
+                        <p>"Recovered signer: " <code data-testid="verify-recovered">{r.address().to_checksum()}</code></p>
+                        <p class="small">"Public key: " <code data-testid="verify-recovered-pubkey">{r.public_key_hex()}</code></p>
                     })}
                     <p class="small">{v.explanation}</p>
                 </div>

@@ -3,7 +3,7 @@
 
 use blocklab_core::address::Address;
 use blocklab_core::amount::{format_units, GWEI_DECIMALS};
-use blocklab_core::tx::{SignedTx, Transaction, TxSignature, U256};
+use blocklab_core::tx::{Signature, SignedTx, Transaction, U256};
 
 use super::LAB_CHAIN_ID;
 use crate::words::err;
@@ -115,7 +115,7 @@ pub fn field_rows(tx: &Transaction) -> Vec<Row> {
 }
 
 /// The signature's values: `v` (legacy) or `yParity` (type 2), `r`, `s`.
-pub(super) fn signature_rows(tx: &Transaction, sig: &TxSignature) -> Vec<Row> {
+pub(super) fn signature_rows(tx: &Transaction, sig: &Signature) -> Vec<Row> {
     let parity = u8::from(sig.y_parity());
     let v = match tx {
         Transaction::Legacy(t) => row(

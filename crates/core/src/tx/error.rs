@@ -169,3 +169,20 @@ pub(crate) fn at(field: &'static str) -> impl Fn(alloy_rlp::Error) -> TxError {
         reason: rlp_reason(err),
     }
 }
+
+impl From<crate::signature::SignatureError> for TxError {
+    /// A transaction's signature refused for the same reasons as any signature, worded for
+    /// transactions.
+    fn from(e: crate::signature::SignatureError) -> Self {
+        use crate::signature::SignatureError as S;
+        match e {
+            S::ZeroValue { which } => Self::ZeroSignatureValue { which },
+            S::ValueTooLarge { which } => Self::SignatureValueTooLarge { which },
+            S::HighS => Self::HighS,
+            S::SigningFailed => Self::SigningFailed,
+            S::WrongLength { .. } | S::NotHex | S::BadRecoveryId { .. } | S::RecoveryFailed => {
+                Self::RecoveryFailed
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //!
 //! - [`Transaction`] is the unsigned transaction; [`Transaction::signing_hash`] is what the key
 //!   signs and [`Transaction::sign`] signs it (RFC 6979 through k256, low-s).
-//! - [`SignedTx`] holds a transaction and a checked [`TxSignature`]; [`SignedTx::raw`] is the
+//! - [`SignedTx`] holds a transaction and a checked [`Signature`]; [`SignedTx::raw`] is the
 //!   exact byte string a node accepts (`eth_sendRawTransaction`) and [`SignedTx::hash`] is
 //!   keccak256 of it. [`SignedTx::decode_raw`] reads both formats.
 //! - [`Recovered`] is a signed transaction with its sender recovered once and kept, so later
@@ -23,11 +23,12 @@ mod signed;
 use k256::ecdsa::SigningKey;
 
 pub use crate::hash::TxHash;
+pub use crate::signature::{RecoveredSigner, Signature};
 pub use error::TxError;
 pub use request::{floor_data_gas, intrinsic_gas, min_gas_limit, TxRequest, TRANSFER_GAS};
 /// 256-bit unsigned integer (from `ruint`, the type alloy-primitives wraps).
 pub use ruint::aliases::U256;
-pub use signed::{Recovered, SignedTx, TxSignature};
+pub use signed::{Recovered, SignedTx};
 
 use crate::address::{keccak256, Address};
 use crate::amount::Wei;
@@ -310,15 +311,7 @@ impl Transaction {
     /// # Errors
     /// [`TxError::SigningFailed`] (not expected with a valid key).
     pub fn sign(&self, signer: &(impl Signer + ?Sized)) -> Result<SignedTx, TxError> {
-        let key = signer.signing_key();
-        let (sig, parity) = crate::wallet::message::sign_digest(key, &self.signing_hash())
-            .map_err(|_| TxError::SigningFailed)?;
-        let (r, s) = sig.split_bytes();
-        let r: [u8; 32] = r.into();
-        let s: [u8; 32] = s.into();
-        let signature =
-            TxSignature::new(U256::from_be_bytes(r), U256::from_be_bytes(s), parity == 1)
-                .map_err(|_| TxError::SigningFailed)?;
+        let signature = Signature::sign_prehash(signer.signing_key(), &self.signing_hash())?;
         Ok(SignedTx::from_parts(self.clone(), signature))
     }
 

@@ -1,76 +1,14 @@
-//! Signed transactions: [`TxSignature`], [`SignedTx`] (raw bytes, hash, decoding) and
-//! [`Recovered`] (the sender recovered once and kept).
+//! Signed transactions: [`SignedTx`] (raw bytes, hash, decoding) and [`Recovered`] (the
+//! sender recovered once and kept). The signature is the crate's one [`Signature`] type.
 
 use core::fmt;
 
-use k256::ecdsa::{SigningKey, VerifyingKey};
-use k256::elliptic_curve::sec1::ToSec1Point;
+use k256::ecdsa::SigningKey;
 
 use super::codec::{ListReader, ListWriter};
-use super::{Eip1559Tx, LegacyTx, Transaction, TxError, TxHash, EIP1559_TYPE, U256};
+use super::{Eip1559Tx, LegacyTx, Transaction, TxError, TxHash, EIP1559_TYPE};
 use crate::address::{keccak256, Address};
-
-/// A secp256k1 signature as transactions carry it: `r`, `s` and the y parity of the nonce
-/// point. Constructed only through [`TxSignature::new`], so `r` and `s` are always in
-/// `1..n` and `s` is in the lower half (EIP-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TxSignature {
-    r: U256,
-    s: U256,
-    y_parity: bool,
-}
-
-/// Checks one signature scalar: non-zero and below the group order.
-fn check_scalar(value: U256, which: &'static str) -> Result<k256::Scalar, TxError> {
-    use k256::elliptic_curve::ff::PrimeField;
-    if value.is_zero() {
-        return Err(TxError::ZeroSignatureValue { which });
-    }
-    let bytes: [u8; 32] = value.to_be_bytes();
-    Option::<k256::Scalar>::from(k256::Scalar::from_repr(bytes.into()))
-        .ok_or(TxError::SignatureValueTooLarge { which })
-}
-
-impl TxSignature {
-    /// Checks and wraps a signature.
-    ///
-    /// # Errors
-    /// [`TxError::ZeroSignatureValue`], [`TxError::SignatureValueTooLarge`] (not below the
-    /// secp256k1 order) or [`TxError::HighS`].
-    pub fn new(r: U256, s: U256, y_parity: bool) -> Result<Self, TxError> {
-        use k256::elliptic_curve::scalar::IsHigh;
-        check_scalar(r, "r")?;
-        if bool::from(check_scalar(s, "s")?.is_high()) {
-            return Err(TxError::HighS);
-        }
-        Ok(Self { r, s, y_parity })
-    }
-
-    /// `r`.
-    pub fn r(&self) -> U256 {
-        self.r
-    }
-
-    /// `s` (low half of the order).
-    pub fn s(&self) -> U256 {
-        self.s
-    }
-
-    /// The y parity of the nonce point (the recovery id, 0 or 1).
-    pub fn y_parity(&self) -> bool {
-        self.y_parity
-    }
-
-    /// The legacy `v`: `27 + parity` without a chain id, `chain_id * 2 + 35 + parity` with
-    /// one (EIP-155). `u128` so that every `u64` chain id fits.
-    pub fn legacy_v(&self, chain_id: Option<u64>) -> u128 {
-        let parity = u128::from(self.y_parity);
-        match chain_id {
-            None => 27 + parity,
-            Some(id) => u128::from(id) * 2 + 35 + parity,
-        }
-    }
-}
+use crate::signature::{RecoveredSigner, Signature};
 
 /// Splits a legacy `v` into (chain id, y parity).
 fn parse_legacy_v(v: u128) -> Result<(Option<u64>, bool), TxError> {
@@ -88,14 +26,14 @@ fn parse_legacy_v(v: u128) -> Result<(Option<u64>, bool), TxError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedTx {
     tx: Transaction,
-    signature: TxSignature,
+    signature: Signature,
     hash: TxHash,
 }
 
 impl SignedTx {
     /// Joins a transaction and a signature (for instance one made elsewhere). Nothing checks
     /// that the signature belongs to the transaction: [`Self::recover_sender`] tells who signed.
-    pub fn from_parts(tx: Transaction, signature: TxSignature) -> Self {
+    pub fn from_parts(tx: Transaction, signature: Signature) -> Self {
         let mut signed = Self {
             tx,
             signature,
@@ -111,7 +49,7 @@ impl SignedTx {
     }
 
     /// The signature.
-    pub fn signature(&self) -> &TxSignature {
+    pub fn signature(&self) -> &Signature {
         &self.signature
     }
 
@@ -150,11 +88,13 @@ impl SignedTx {
         let sig = &self.signature;
         match &self.tx {
             Transaction::Legacy(tx) => {
-                w.put(&sig.legacy_v(tx.chain_id)).put(&sig.r).put(&sig.s);
+                w.put(&sig.legacy_v(tx.chain_id))
+                    .put(&sig.r())
+                    .put(&sig.s());
                 w.finish(None)
             }
             Transaction::Eip1559(_) => {
-                w.put(&u8::from(sig.y_parity)).put(&sig.r).put(&sig.s);
+                w.put(&u8::from(sig.y_parity())).put(&sig.r()).put(&sig.s());
                 w.finish(Some(EIP1559_TYPE))
             }
         }
@@ -209,17 +149,11 @@ impl SignedTx {
         Self::decode_raw(&bytes)
     }
 
-    /// Recovers the public key that signed.
-    fn recover_key(&self) -> Result<VerifyingKey, TxError> {
-        let r: [u8; 32] = self.signature.r.to_be_bytes();
-        let s: [u8; 32] = self.signature.s.to_be_bytes();
-        crate::wallet::message::recover_digest(
-            &self.tx.signing_hash(),
-            &r,
-            &s,
-            u8::from(self.signature.y_parity),
-        )
-        .map_err(|_| TxError::RecoveryFailed)
+    /// Who signed.
+    fn recover_signer(&self) -> Result<RecoveredSigner, TxError> {
+        self.signature
+            .recover_prehash(&self.tx.signing_hash())
+            .map_err(|_| TxError::RecoveryFailed)
     }
 
     /// The sender's address.
@@ -227,8 +161,7 @@ impl SignedTx {
     /// # Errors
     /// [`TxError::RecoveryFailed`] when no key matches the signature.
     pub fn recover_sender(&self) -> Result<Address, TxError> {
-        let key = self.recover_key()?;
-        Ok(Address::from_public_key(&k256::PublicKey::from(&key)))
+        Ok(self.recover_signer()?.address())
     }
 
     /// Recovers the sender once and keeps it with the transaction.
@@ -236,12 +169,15 @@ impl SignedTx {
     /// # Errors
     /// [`TxError::RecoveryFailed`].
     pub fn recover(self) -> Result<Recovered, TxError> {
-        let key = self.recover_key()?;
-        Recovered::new(self, &key).ok_or(TxError::RecoveryFailed)
+        let signer = self.recover_signer()?;
+        Ok(Recovered {
+            signed: self,
+            signer,
+        })
     }
 }
 
-fn decode_legacy(bytes: &[u8]) -> Result<(Transaction, TxSignature), TxError> {
+fn decode_legacy(bytes: &[u8]) -> Result<(Transaction, Signature), TxError> {
     let mut list = ListReader::open(bytes)?;
     let nonce = list.get("nonce")?;
     let gas_price = list.get("gas_price")?;
@@ -254,7 +190,7 @@ fn decode_legacy(bytes: &[u8]) -> Result<(Transaction, TxSignature), TxError> {
     let s = list.u256("s")?;
     list.close()?;
     let (chain_id, y_parity) = parse_legacy_v(v)?;
-    let signature = TxSignature::new(r, s, y_parity)?;
+    let signature = Signature::new(r, s, y_parity)?;
     let tx = LegacyTx {
         chain_id,
         nonce,
@@ -267,7 +203,7 @@ fn decode_legacy(bytes: &[u8]) -> Result<(Transaction, TxSignature), TxError> {
     Ok((tx.into(), signature))
 }
 
-fn decode_eip1559(bytes: &[u8]) -> Result<(Transaction, TxSignature), TxError> {
+fn decode_eip1559(bytes: &[u8]) -> Result<(Transaction, Signature), TxError> {
     let mut list = ListReader::open(bytes)?;
     let chain_id = list.get("chain_id")?;
     let nonce = list.get("nonce")?;
@@ -287,7 +223,7 @@ fn decode_eip1559(bytes: &[u8]) -> Result<(Transaction, TxSignature), TxError> {
         1 => true,
         got => return Err(TxError::BadYParity { got }),
     };
-    let signature = TxSignature::new(r, s, y_parity)?;
+    let signature = Signature::new(r, s, y_parity)?;
     let tx = Eip1559Tx {
         chain_id,
         nonce,
@@ -333,35 +269,29 @@ impl<'de> serde::Deserialize<'de> for SignedTx {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
     signed: SignedTx,
-    sender: Address,
-    public_key: [u8; 65],
+    signer: RecoveredSigner,
 }
 
 impl Recovered {
-    /// `None` only if the key's uncompressed form were not 65 bytes (SEC1 says it is).
-    fn new(signed: SignedTx, key: &VerifyingKey) -> Option<Self> {
-        let public = k256::PublicKey::from(key);
-        let point = public.to_sec1_point(false);
-        let public_key = <[u8; 65]>::try_from(point.as_bytes()).ok()?;
-        Some(Self {
-            signed,
-            sender: Address::from_public_key(&public),
-            public_key,
-        })
+    pub(super) fn from_signer(signed: SignedTx, key: &SigningKey) -> Result<Self, TxError> {
+        let signer =
+            RecoveredSigner::from_key(key.verifying_key()).ok_or(TxError::SigningFailed)?;
+        Ok(Self { signed, signer })
     }
 
-    pub(super) fn from_signer(signed: SignedTx, key: &SigningKey) -> Result<Self, TxError> {
-        Self::new(signed, key.verifying_key()).ok_or(TxError::SigningFailed)
+    /// Who signed: the sender's address and public key.
+    pub fn signer(&self) -> &RecoveredSigner {
+        &self.signer
     }
 
     /// The sender.
     pub fn sender(&self) -> Address {
-        self.sender
+        self.signer.address()
     }
 
     /// The sender's uncompressed public key (`0x04 || x || y`).
     pub fn public_key(&self) -> &[u8; 65] {
-        &self.public_key
+        self.signer.public_key()
     }
 
     /// The signed transaction.

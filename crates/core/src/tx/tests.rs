@@ -10,6 +10,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::signature::SignatureError;
 
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
@@ -283,26 +284,26 @@ fn signature_values_are_checked() {
     let n = order();
     let half = n >> 1;
     assert_eq!(
-        TxSignature::new(U256::ZERO, one, false),
-        Err(TxError::ZeroSignatureValue { which: "r" })
+        Signature::new(U256::ZERO, one, false),
+        Err(SignatureError::ZeroValue { which: "r" })
     );
     assert_eq!(
-        TxSignature::new(one, U256::ZERO, false),
-        Err(TxError::ZeroSignatureValue { which: "s" })
+        Signature::new(one, U256::ZERO, false),
+        Err(SignatureError::ZeroValue { which: "s" })
     );
     assert_eq!(
-        TxSignature::new(n, one, false),
-        Err(TxError::SignatureValueTooLarge { which: "r" })
+        Signature::new(n, one, false),
+        Err(SignatureError::ValueTooLarge { which: "r" })
     );
     assert_eq!(
-        TxSignature::new(one, U256::MAX, false),
-        Err(TxError::SignatureValueTooLarge { which: "s" })
+        Signature::new(one, U256::MAX, false),
+        Err(SignatureError::ValueTooLarge { which: "s" })
     );
     assert_eq!(
-        TxSignature::new(one, half + one, false),
-        Err(TxError::HighS)
+        Signature::new(one, half + one, false),
+        Err(SignatureError::HighS)
     );
-    assert!(TxSignature::new(n - one, half, true).is_ok());
+    assert!(Signature::new(n - one, half, true).is_ok());
     // The same rules hold when decoding.
     assert_eq!(
         SignedTx::decode_raw(&list(None, &legacy_items(27, one, half + one))),
@@ -315,7 +316,7 @@ fn recovery_failure_is_an_error() {
     // Some r is not the x coordinate of any curve point: recovery must fail, not panic.
     let tx = transfer_1559();
     let failing = (1u64..64).find(|r| {
-        let sig = TxSignature::new(U256::from(*r), U256::from(1u8), false).unwrap();
+        let sig = Signature::new(U256::from(*r), U256::from(1u8), false).unwrap();
         SignedTx::from_parts(tx.clone(), sig).recover_sender() == Err(TxError::RecoveryFailed)
     });
     assert!(failing.is_some());
@@ -669,13 +670,13 @@ fn transactions() -> impl Strategy<Value = Transaction> {
 }
 
 /// Signatures that pass the range checks: r below 2^255, s below 2^254 (< n/2), both non-zero.
-fn signatures() -> impl Strategy<Value = TxSignature> {
+fn signatures() -> impl Strategy<Value = Signature> {
     (any::<[u8; 32]>(), any::<[u8; 32]>(), any::<bool>()).prop_map(|(mut r, mut s, parity)| {
         r[0] &= 0x7f;
         r[31] |= 1;
         s[0] &= 0x3f;
         s[31] |= 1;
-        TxSignature::new(U256::from_be_bytes(r), U256::from_be_bytes(s), parity).unwrap()
+        Signature::new(U256::from_be_bytes(r), U256::from_be_bytes(s), parity).unwrap()
     })
 }
 

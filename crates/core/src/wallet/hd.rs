@@ -7,7 +7,7 @@ use core::str::FromStr;
 use bip32::{ChildNumber, ExtendedKey, Prefix, PrivateKey as _, PublicKey as _, XPrv, XPub};
 use k256::ecdsa::SigningKey;
 use k256::elliptic_curve::sec1::ToSec1Point;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::mnemonic::Seed;
 use crate::address::Address;
@@ -200,7 +200,7 @@ impl Account {
     /// # Errors
     /// [`HdError::Derivation`] in the (astronomically unlikely) case BIP-32 gives no key.
     pub fn derive_many(seed: &Seed, paths: &[DerivationPath]) -> Result<Vec<Self>, HdError> {
-        let master = XPrv::new(&seed.0).map_err(|_| HdError::Derivation)?;
+        let master = XPrv::new(seed.as_bytes()).map_err(|_| HdError::Derivation)?;
         let mut root = Node::new(
             k256::SecretKey::from(master.private_key()),
             master.attrs().chain_code,
@@ -261,8 +261,15 @@ impl Account {
     /// The private key bytes (secret: wiped on drop).
     pub fn private_key_bytes(&self) -> Zeroizing<[u8; 32]> {
         let mut out = Zeroizing::new([0u8; 32]);
-        out.copy_from_slice(&self.key.to_bytes());
+        let mut bytes = self.key.to_bytes();
+        out.copy_from_slice(&bytes);
+        bytes.as_mut_slice().zeroize();
         out
+    }
+
+    /// The private key as `0x` + 64 hex digits, as wallets export it (secret: wiped on drop).
+    pub fn private_key_hex(&self) -> Zeroizing<String> {
+        secret_hex(self.private_key_bytes().as_slice())
     }
 
     /// The 33-byte compressed public key as `0x…` hex.
@@ -276,6 +283,19 @@ impl Account {
         let public = k256::PublicKey::from(self.key.verifying_key());
         format!("0x{}", hex::encode(public.to_sec1_point(false).as_bytes()))
     }
+}
+
+/// `0x` + the lower-case hex of secret bytes, built in a buffer of its final size (a growing
+/// buffer would leave partial copies in freed memory) and wiped on drop.
+pub fn secret_hex(bytes: &[u8]) -> Zeroizing<String> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Zeroizing::new(String::with_capacity(2 + 2 * bytes.len()));
+    out.push_str("0x");
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// The BIP-32 master key of a seed as an `xprv` string (secret).
@@ -495,7 +515,7 @@ mod tests {
         .collect();
         let many = Account::derive_many(&seed, &paths).unwrap();
         for (p, a) in paths.iter().zip(&many) {
-            let mut key = XPrv::new(&seed.0).unwrap();
+            let mut key = XPrv::new(seed.as_bytes()).unwrap();
             for c in &p.0 {
                 key = key.derive_child(*c).unwrap();
             }

@@ -161,8 +161,46 @@ fn mac(derived: &[u8; 32], ciphertext: &[u8]) -> [u8; 32] {
     keccak256(&body)
 }
 
-/// Encrypts `secret` under `password` as a keystore v3 JSON value (scrypt, AES-128-CTR).
-/// `address` is written for private keys (tools show it without the password).
+/// How the key is derived from the password (with its salt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kdf {
+    /// scrypt with N = 2^log_n, r, p.
+    Scrypt { params: ScryptParams, salt: Vec<u8> },
+    /// PBKDF2-HMAC-SHA256 with this many rounds.
+    Pbkdf2 { rounds: u32, salt: Vec<u8> },
+}
+
+/// A Web3 Secret Storage (keystore v3) file, read and checked: everything needed to decrypt it
+/// with a password, and nothing secret. Read with [`parse`] (or [`Keystore::from_value`]),
+/// written by [`encrypt`]; serde reads and writes the standard JSON layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keystore {
+    id: String,
+    address: Option<String>,
+    kind: Option<String>,
+    iv: [u8; 16],
+    ciphertext: Vec<u8>,
+    kdf: Kdf,
+    mac: Vec<u8>,
+}
+
+/// Encrypts `secret` under `password` as a keystore v3 (scrypt, AES-128-CTR). `address` is
+/// written for private keys (tools show it without the password); `kind` marks another secret
+/// than a private key (blocklab's `"x-blocklab"` field).
+///
+/// ```
+/// use blocklab_core::wallet::keystore::{self, EncryptionRandomness, ScryptParams};
+///
+/// // The randomness comes from the caller's CSPRNG (the core reads none).
+/// let rand = EncryptionRandomness { salt: [1; 32], iv: [2; 16], uuid: [3; 16] };
+/// let cheap = ScryptParams { log_n: 4, r: 8, p: 1 };
+/// let ks = keystore::encrypt(&[7; 32], "password", cheap, &rand, None, None)?;
+/// let text = ks.to_json();
+/// let back = keystore::parse(&text)?;
+/// assert_eq!(keystore::decrypt(&back, "password")?.as_slice(), &[7; 32]);
+/// assert_eq!(keystore::decrypt(&back, "wrong"), Err(keystore::KeystoreError::WrongPassword));
+/// # Ok::<(), keystore::KeystoreError>(())
+/// ```
 ///
 /// # Errors
 /// [`KeystoreError::InvalidKdfParams`] for parameters scrypt refuses.
@@ -173,29 +211,22 @@ pub fn encrypt(
     rand: &EncryptionRandomness,
     address: Option<&Address>,
     kind: Option<&str>,
-) -> Result<Value, KeystoreError> {
+) -> Result<Keystore, KeystoreError> {
     let derived = scrypt_key(password.as_bytes(), &rand.salt, params)?;
     let mut ciphertext = secret.to_vec();
     apply_ctr(&derived[..16], &rand.iv, &mut ciphertext)?;
-    let mut v = json!({
-        "version": 3,
-        "id": uuid_string(&rand.uuid),
-        "crypto": {
-            "cipher": "aes-128-ctr",
-            "cipherparams": { "iv": hex::encode(rand.iv) },
-            "ciphertext": hex::encode(&ciphertext),
-            "kdf": "scrypt",
-            "kdfparams": { "dklen": 32, "n": 1u64 << params.log_n, "r": params.r, "p": params.p, "salt": hex::encode(rand.salt) },
-            "mac": hex::encode(mac(&derived, &ciphertext)),
-        }
-    });
-    if let (Some(a), Some(obj)) = (address, v.as_object_mut()) {
-        obj.insert("address".into(), Value::String(hex::encode(a.as_bytes())));
-    }
-    if let (Some(k), Some(obj)) = (kind, v.as_object_mut()) {
-        obj.insert("x-blocklab".into(), Value::String(k.to_owned()));
-    }
-    Ok(v)
+    Ok(Keystore {
+        id: uuid_string(&rand.uuid),
+        address: address.map(|a| hex::encode(a.as_bytes())),
+        kind: kind.map(str::to_owned),
+        iv: rand.iv,
+        mac: mac(&derived, &ciphertext).to_vec(),
+        ciphertext,
+        kdf: Kdf::Scrypt {
+            params,
+            salt: rand.salt.to_vec(),
+        },
+    })
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, KeystoreError> {
@@ -221,49 +252,24 @@ fn hex_field(v: &Value, name: &str) -> Result<Vec<u8>, KeystoreError> {
         .map_err(|_| malformed(format!("field `{name}` is not hex")))
 }
 
-/// Parses keystore text (accepts `crypto` and `Crypto`).
+/// Parses keystore text (accepts `crypto` and `Crypto`) and checks everything but the
+/// password.
 ///
 /// # Errors
-/// [`KeystoreError::Malformed`] for anything that is not a JSON object.
-pub fn parse(text: &str) -> Result<Value, KeystoreError> {
+/// Every [`KeystoreError`] but [`KeystoreError::WrongPassword`] and
+/// [`KeystoreError::InvalidKey`], each for its own reason.
+pub fn parse(text: &str) -> Result<Keystore, KeystoreError> {
     let v: Value = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
-    if !v.is_object() {
-        return Err(malformed("expected a JSON object"));
-    }
-    Ok(v)
+    Keystore::from_value(&v)
 }
 
-/// Decrypts a keystore v3 value with `password`, returning the secret bytes.
-///
-/// # Errors
-/// Every [`KeystoreError`] case, each for its own reason.
-pub fn decrypt(v: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
-    match v.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(3) => {}
-        Some(other) => {
-            return Err(KeystoreError::UnsupportedVersion {
-                got: other.to_string(),
-            })
-        }
-        None => return Err(malformed("missing field `version`")),
-    }
-    let crypto = v
-        .get("crypto")
-        .or_else(|| v.get("Crypto"))
-        .ok_or_else(|| malformed("missing field `crypto`"))?;
-    let cipher = str_field(crypto, "cipher")?;
-    if cipher != "aes-128-ctr" {
-        return Err(KeystoreError::UnsupportedCipher {
-            got: cipher.to_owned(),
+fn parse_kdf(crypto: &Value) -> Result<Kdf, KeystoreError> {
+    let kdf = str_field(crypto, "kdf")?;
+    if kdf != "scrypt" && kdf != "pbkdf2" {
+        return Err(KeystoreError::UnsupportedKdf {
+            got: kdf.to_owned(),
         });
     }
-    let iv = hex_field(field(crypto, "cipherparams")?, "iv")?;
-    if iv.len() != 16 {
-        return Err(malformed("the iv must be 16 bytes"));
-    }
-    let ciphertext = hex_field(crypto, "ciphertext")?;
-    let expected_mac = hex_field(crypto, "mac")?;
-    let kdf = str_field(crypto, "kdf")?;
     let kp = field(crypto, "kdfparams")?;
     let salt = hex_field(kp, "salt")?;
     if let Some(dklen) = kp.get("dklen") {
@@ -273,48 +279,174 @@ pub fn decrypt(v: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, Keystore
             });
         }
     }
-    let derived: Zeroizing<[u8; 32]> = match kdf {
-        "scrypt" => {
-            let n = u64_field(kp, "n")?;
-            if n < 2 || !n.is_power_of_two() {
-                return Err(KeystoreError::InvalidKdfParams {
-                    detail: format!("scrypt n={n} is not a power of two"),
-                });
-            }
-            let r = u32::try_from(u64_field(kp, "r")?).map_err(|_| malformed("r is too large"))?;
-            let p = u32::try_from(u64_field(kp, "p")?).map_err(|_| malformed("p is too large"))?;
-            let log_n = u8::try_from(n.trailing_zeros()).unwrap_or(u8::MAX);
-            scrypt_key(password.as_bytes(), &salt, ScryptParams { log_n, r, p })?
+    if kdf == "scrypt" {
+        let n = u64_field(kp, "n")?;
+        if n < 2 || !n.is_power_of_two() {
+            return Err(KeystoreError::InvalidKdfParams {
+                detail: format!("scrypt n={n} is not a power of two"),
+            });
         }
-        "pbkdf2" => {
-            let prf = str_field(kp, "prf")?;
-            if prf != "hmac-sha256" {
-                return Err(KeystoreError::UnsupportedKdf {
-                    got: format!("pbkdf2 with {prf}"),
-                });
+        let r = u32::try_from(u64_field(kp, "r")?).map_err(|_| malformed("r is too large"))?;
+        let p = u32::try_from(u64_field(kp, "p")?).map_err(|_| malformed("p is too large"))?;
+        let log_n = u8::try_from(n.trailing_zeros()).unwrap_or(u8::MAX);
+        return Ok(Kdf::Scrypt {
+            params: ScryptParams { log_n, r, p },
+            salt,
+        });
+    }
+    let prf = str_field(kp, "prf")?;
+    if prf != "hmac-sha256" {
+        return Err(KeystoreError::UnsupportedKdf {
+            got: format!("pbkdf2 with {prf}"),
+        });
+    }
+    let c = u64_field(kp, "c")?;
+    let rounds = u32::try_from(c)
+        .ok()
+        .filter(|c| (1..=MAX_PBKDF2_ROUNDS).contains(c))
+        .ok_or_else(|| KeystoreError::InvalidKdfParams {
+            detail: format!("pbkdf2 c={c} is outside 1 to {MAX_PBKDF2_ROUNDS}"),
+        })?;
+    Ok(Kdf::Pbkdf2 { rounds, salt })
+}
+
+impl Keystore {
+    /// Reads a keystore from parsed JSON (see [`parse`]).
+    ///
+    /// # Errors
+    /// As [`parse`].
+    pub fn from_value(v: &Value) -> Result<Self, KeystoreError> {
+        if !v.is_object() {
+            return Err(malformed("expected a JSON object"));
+        }
+        match v.get("version") {
+            Some(Value::Number(n)) if n.as_u64() == Some(3) => {}
+            Some(other) => {
+                return Err(KeystoreError::UnsupportedVersion {
+                    got: other.to_string(),
+                })
             }
-            let c = u64_field(kp, "c")?;
-            let rounds = u32::try_from(c)
-                .ok()
-                .filter(|c| (1..=MAX_PBKDF2_ROUNDS).contains(c))
-                .ok_or_else(|| KeystoreError::InvalidKdfParams {
-                    detail: format!("pbkdf2 c={c} is outside 1 to {MAX_PBKDF2_ROUNDS}"),
-                })?;
+            None => return Err(malformed("missing field `version`")),
+        }
+        let crypto = v
+            .get("crypto")
+            .or_else(|| v.get("Crypto"))
+            .ok_or_else(|| malformed("missing field `crypto`"))?;
+        let cipher = str_field(crypto, "cipher")?;
+        if cipher != "aes-128-ctr" {
+            return Err(KeystoreError::UnsupportedCipher {
+                got: cipher.to_owned(),
+            });
+        }
+        let iv = <[u8; 16]>::try_from(hex_field(field(crypto, "cipherparams")?, "iv")?)
+            .map_err(|_| malformed("the iv must be 16 bytes"))?;
+        let ciphertext = hex_field(crypto, "ciphertext")?;
+        let mac = hex_field(crypto, "mac")?;
+        let kdf = parse_kdf(crypto)?;
+        let text = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_owned);
+        Ok(Self {
+            id: text("id").unwrap_or_default(),
+            address: text("address"),
+            kind: text("x-blocklab"),
+            iv,
+            ciphertext,
+            kdf,
+            mac,
+        })
+    }
+
+    /// The standard JSON layout.
+    pub fn to_value(&self) -> Value {
+        let kdfparams = match &self.kdf {
+            Kdf::Scrypt { params, salt } => json!({
+                "dklen": 32, "n": 1u64 << params.log_n.min(63), "r": params.r, "p": params.p,
+                "salt": hex::encode(salt),
+            }),
+            Kdf::Pbkdf2 { rounds, salt } => json!({
+                "dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt),
+            }),
+        };
+        let mut v = json!({
+            "version": 3,
+            "id": self.id,
+            "crypto": {
+                "cipher": "aes-128-ctr",
+                "cipherparams": { "iv": hex::encode(self.iv) },
+                "ciphertext": hex::encode(&self.ciphertext),
+                "kdf": match self.kdf { Kdf::Scrypt { .. } => "scrypt", Kdf::Pbkdf2 { .. } => "pbkdf2" },
+                "kdfparams": kdfparams,
+                "mac": hex::encode(&self.mac),
+            }
+        });
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(a) = &self.address {
+                obj.insert("address".into(), Value::String(a.clone()));
+            }
+            if let Some(k) = &self.kind {
+                obj.insert("x-blocklab".into(), Value::String(k.clone()));
+            }
+        }
+        v
+    }
+
+    /// The JSON text, as ethers, MetaMask and geth read it.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The file's UUID.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The address written in the clear (hex without `0x`), if any.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// blocklab's mark for a secret that is not a private key (`"x-blocklab"`).
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+
+    /// The key derivation and its parameters.
+    pub fn kdf(&self) -> &Kdf {
+        &self.kdf
+    }
+}
+
+impl serde::Serialize for Keystore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Keystore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Self::from_value(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Decrypts a keystore with `password`, returning the secret bytes.
+///
+/// # Errors
+/// [`KeystoreError::WrongPassword`], or [`KeystoreError::InvalidKdfParams`] for parameters
+/// too costly to run here.
+pub fn decrypt(ks: &Keystore, password: &str) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
+    let derived: Zeroizing<[u8; 32]> = match &ks.kdf {
+        Kdf::Scrypt { params, salt } => scrypt_key(password.as_bytes(), salt, *params)?,
+        Kdf::Pbkdf2 { rounds, salt } => {
             let mut out = Zeroizing::new([0u8; 32]);
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, rounds, out.as_mut());
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt, *rounds, out.as_mut());
             out
         }
-        other => {
-            return Err(KeystoreError::UnsupportedKdf {
-                got: other.to_owned(),
-            })
-        }
     };
-    if mac(&derived, &ciphertext)[..] != expected_mac[..] {
+    if mac(&derived, &ks.ciphertext)[..] != ks.mac[..] {
         return Err(KeystoreError::WrongPassword);
     }
-    let mut secret = Zeroizing::new(ciphertext);
-    apply_ctr(&derived[..16], &iv, &mut secret)?;
+    let mut secret = Zeroizing::new(ks.ciphertext.clone());
+    apply_ctr(&derived[..16], &ks.iv, &mut secret)?;
     Ok(secret)
 }
 
@@ -322,8 +454,8 @@ pub fn decrypt(v: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, Keystore
 ///
 /// # Errors
 /// [`KeystoreError`]; [`KeystoreError::InvalidKey`] when the content is not a 32-byte key.
-pub fn decrypt_private_key(v: &Value, password: &str) -> Result<super::Account, KeystoreError> {
-    let secret = decrypt(v, password)?;
+pub fn decrypt_private_key(ks: &Keystore, password: &str) -> Result<super::Account, KeystoreError> {
+    let secret = decrypt(ks, password)?;
     let bytes: &[u8; 32] = secret
         .as_slice()
         .try_into()
@@ -354,17 +486,25 @@ mod tests {
         let v = encrypt(b"secret words", "pw", FAST, &rand(), None, Some("mnemonic")).unwrap();
         assert_eq!(decrypt(&v, "pw").unwrap().as_slice(), b"secret words");
         assert_eq!(decrypt(&v, "PW"), Err(KeystoreError::WrongPassword));
-        assert!(!v.to_string().contains("secret"));
-        assert_eq!(v["id"].as_str().unwrap().len(), 36);
+        assert!(!v.to_json().contains("secret"));
+        assert_eq!(v.id().len(), 36);
+        assert_eq!(v.kind(), Some("mnemonic"));
+        assert_eq!(parse(&v.to_json()), Ok(v.clone()));
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<Keystore>(&json).unwrap(), v);
     }
 
     #[test]
     fn each_problem_has_its_own_error() {
-        let v = encrypt(&[9; 32], "pw", FAST, &rand(), None, None).unwrap();
+        let v = encrypt(&[9; 32], "pw", FAST, &rand(), None, None)
+            .unwrap()
+            .to_value();
         let with = |f: &dyn Fn(&mut Value)| {
             let mut x = v.clone();
             f(&mut x);
-            decrypt(&x, "pw").unwrap_err()
+            Keystore::from_value(&x)
+                .and_then(|k| decrypt(&k, "pw"))
+                .unwrap_err()
         };
         assert!(matches!(
             with(&|x| x["version"] = json!(2)),
@@ -400,6 +540,7 @@ mod tests {
         let mut upper = v.clone();
         let c = upper.as_object_mut().unwrap().remove("crypto").unwrap();
         upper["Crypto"] = c;
+        let upper = Keystore::from_value(&upper).unwrap();
         assert_eq!(decrypt(&upper, "pw").unwrap().as_slice(), &[9; 32]);
         // Truncated text.
         let text = v.to_string();

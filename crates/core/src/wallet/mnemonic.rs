@@ -1,12 +1,26 @@
 //! BIP-39 mnemonics (English word list) through the `bip39` crate.
 //!
-//! Text must already be NFKD-normalised (BIP-39 requires it for the phrase and passphrase). The
-//! app normalises with the browser's `String.prototype.normalize("NFKD")`, which keeps the large
-//! Unicode tables out of the WebAssembly bundle; the English word list itself is ASCII.
+//! BIP-39 hashes the NFKD form of the phrase and of the passphrase. Every function here
+//! normalises its input itself (through `unicode-normalization`), so a caller that passes text
+//! as typed (composed accents, full-width letters, an ideographic space) gets the same seed as
+//! every other BIP-39 wallet.
+//!
+//! ```
+//! use blocklab_core::wallet::Mnemonic;
+//!
+//! // Case, extra white space and full-width letters are all accepted.
+//! let m = Mnemonic::parse("  Abandon abandon abandon abandon abandon abandon\n abandon abandon abandon abandon abandon ａｂｏｕｔ ")?;
+//! assert_eq!(m.phrase().as_str(), "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about");
+//! // The passphrase is normalised too: "ＴＲＥＺＯＲ" is NFKD "TREZOR" (a BIP-39 test vector).
+//! assert_eq!(m.to_seed("ＴＲＥＺＯＲ"), m.to_seed("TREZOR"));
+//! assert_eq!(hex::encode(&m.to_seed("TREZOR").as_bytes()[..8]), "c55257c360c07c72");
+//! # Ok::<(), blocklab_core::wallet::MnemonicError>(())
+//! ```
 
 use core::fmt;
 
 use bip39::Language;
+use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, Zeroizing};
 
 /// Word counts BIP-39 allows.
@@ -22,9 +36,51 @@ impl fmt::Debug for Mnemonic {
     }
 }
 
-/// A 64-byte BIP-39 seed, wiped from memory when dropped.
-#[derive(Clone, Zeroize, zeroize::ZeroizeOnDrop)]
-pub struct Seed(pub [u8; 64]);
+/// A 64-byte BIP-39 seed, wiped from memory when dropped. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct Seed([u8; 64]);
+
+impl Seed {
+    /// Wraps 64 seed bytes (for instance a seed kept elsewhere).
+    pub fn from_bytes(bytes: [u8; 64]) -> Self {
+        Self(bytes)
+    }
+
+    /// The seed bytes (secret: the master key of every account derives from them).
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+
+    /// BIP-39's seed function applied to any phrase text, with no word-list or checksum check:
+    /// PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" + NFKD(passphrase), 2048). For phrases from
+    /// the other languages' lists (BIP-39 defines the seed on the text alone); prefer
+    /// [`Mnemonic::parse`] and [`Mnemonic::to_seed`], which check the English words first.
+    pub fn from_phrase_unchecked(phrase: &str, passphrase: &str) -> Self {
+        let phrase = nfkd(phrase);
+        let passphrase = nfkd(passphrase);
+        let mut salt = Zeroizing::new(String::with_capacity(8 + passphrase.len()));
+        salt.push_str("mnemonic");
+        salt.push_str(&passphrase);
+        // RustCrypto's PBKDF2 over SHA-512 (the same function `bip39` runs internally, measured
+        // faster in wasm; the BIP-39 vectors check both agree).
+        let mut seed = [0u8; 64];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(phrase.as_bytes(), salt.as_bytes(), 2048, &mut seed);
+        Self(seed)
+    }
+}
+
+/// The NFKD form of `text` (BIP-39 normalises phrases and passphrases to it), in a buffer of
+/// exactly its size: no reallocation leaves a partial copy of a secret behind.
+pub fn nfkd(text: &str) -> Zeroizing<String> {
+    if text.is_ascii() {
+        // ASCII is its own NFKD form.
+        return Zeroizing::new(text.to_owned());
+    }
+    let len = text.nfkd().map(char::len_utf8).sum();
+    let mut out = Zeroizing::new(String::with_capacity(len));
+    out.extend(text.nfkd());
+    out
+}
 
 impl fmt::Debug for Seed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,12 +182,13 @@ impl Mnemonic {
             .map_err(|_| MnemonicError::BadEntropyLength { got: entropy.len() })
     }
 
-    /// Parses NFKD-normalised user input: any white space between words, case-insensitive.
+    /// Parses user input as typed: normalised to NFKD here, any white space between words,
+    /// case-insensitive.
     ///
     /// # Errors
     /// [`MnemonicError`]: word count, then unknown words (with a suggestion), then checksum.
     pub fn parse(phrase: &str) -> Result<Self, MnemonicError> {
-        let lower = Zeroizing::new(phrase.to_lowercase());
+        let lower = Zeroizing::new(nfkd(phrase).to_lowercase());
         let words: Vec<&str> = lower.split_whitespace().collect();
         if !WORD_COUNTS.contains(&words.len()) {
             return Err(MnemonicError::WrongWordCount { got: words.len() });
@@ -176,19 +233,9 @@ impl Mnemonic {
     }
 
     /// The BIP-39 seed: PBKDF2-HMAC-SHA512(words, "mnemonic" + passphrase, 2048), with the
-    /// passphrase already NFKD-normalised.
+    /// passphrase normalised to NFKD here (as typed is fine).
     pub fn to_seed(&self, passphrase: &str) -> Seed {
-        // RustCrypto's PBKDF2 over SHA-512 (the same function `bip39` runs internally, measured
-        // faster in wasm; the BIP-39 vectors check both agree).
-        let mut seed = [0u8; 64];
-        let salt = Zeroizing::new(format!("mnemonic{passphrase}"));
-        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(
-            self.phrase().as_bytes(),
-            salt.as_bytes(),
-            2048,
-            &mut seed,
-        );
-        Seed(seed)
+        Seed::from_phrase_unchecked(&self.phrase(), passphrase)
     }
 }
 

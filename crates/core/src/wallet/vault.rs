@@ -4,11 +4,10 @@
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::hd::{Account, DerivationPath, HdError};
-use super::keystore::{self, EncryptionRandomness, KeystoreError, ScryptParams};
+use super::keystore::{self, EncryptionRandomness, Keystore, KeystoreError, ScryptParams};
 use super::mnemonic::{Mnemonic, MnemonicError};
 use crate::address::Address;
 
@@ -71,11 +70,11 @@ pub struct AccountEntry {
 }
 
 /// The stored wallet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WalletFile {
     pub version: u32,
     /// Keystore v3 container of the JSON-encoded [`Secrets`].
-    pub vault: Value,
+    pub vault: Keystore,
     pub accounts: Vec<AccountEntry>,
     /// Minutes of inactivity before the wallet locks itself (0 = never).
     pub auto_lock_minutes: u32,
@@ -186,17 +185,23 @@ pub fn seal(
     password: &str,
     params: ScryptParams,
     rand: &EncryptionRandomness,
-) -> Result<Value, WalletError> {
+) -> Result<Keystore, WalletError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(WalletError::WeakPassword {
             min: MIN_PASSWORD_CHARS,
         });
     }
-    let plain = Zeroizing::new(
-        serde_json::to_vec(secrets).map_err(|e| WalletError::Format {
-            detail: e.to_string(),
-        })?,
-    );
+    // A buffer that never grows: a reallocation would leave a copy of the secrets behind in
+    // freed memory. JSON escapes a character in at most 6 bytes (`\u001f`).
+    let text_len = secrets.mnemonic.as_ref().map_or(0, String::len)
+        + secrets.passphrase.len()
+        + secrets.imported.iter().map(String::len).sum::<usize>();
+    let mut plain = Zeroizing::new(Vec::with_capacity(
+        6 * text_len + 64 + 4 * secrets.imported.len(),
+    ));
+    serde_json::to_writer(&mut *plain, secrets).map_err(|e| WalletError::Format {
+        detail: e.to_string(),
+    })?;
     Ok(keystore::encrypt(
         &plain,
         password,
@@ -211,7 +216,7 @@ pub fn seal(
 ///
 /// # Errors
 /// [`WalletError::Keystore`] (notably a wrong password) or [`WalletError::Format`].
-pub fn open(vault: &Value, password: &str) -> Result<Secrets, WalletError> {
+pub fn open(vault: &Keystore, password: &str) -> Result<Secrets, WalletError> {
     let plain = keystore::decrypt(vault, password)?;
     serde_json::from_slice(&plain).map_err(|e| WalletError::Format {
         detail: e.to_string(),
@@ -347,7 +352,7 @@ mod tests {
             imported: vec![],
         };
         let vault = seal(&secrets, "correct horse", FAST, &rand()).unwrap();
-        assert!(!vault.to_string().contains("junk"));
+        assert!(!vault.to_json().contains("junk"));
         assert!(matches!(
             open(&vault, "wrong password"),
             Err(WalletError::Keystore(KeystoreError::WrongPassword))
