@@ -221,15 +221,17 @@ impl AppState {
         ));
         let chain_rev = Memo::new(move |_| ledger.with(Node::revision));
         let report = Memo::new(move |_| {
-            chain_rev.track();
+            // `get`, not `track`: tracking alone never runs the memo, so it would never see
+            // the ledger change (seen: a mined block missing from every view).
+            let _ = chain_rev.get();
             ledger.with_untracked(|l| l.chain().report(l.params()))
         });
         let tip_state = Memo::new(move |_| {
-            chain_rev.track();
+            let _ = chain_rev.get();
             ledger.with_untracked(|l| l.chain().state().clone())
         });
         let explorer = Memo::new(move |_| {
-            chain_rev.track();
+            let _ = chain_rev.get();
             ledger.with_untracked(|l| Index::build(l.chain()))
         });
         Self {
@@ -263,7 +265,7 @@ impl AppState {
     /// Reads the chain, tracking only chain changes ([`Self::chain_rev`]), not the mempool's
     /// or the pending records'.
     pub fn with_chain<T>(&self, f: impl FnOnce(&Chain) -> T) -> T {
-        self.chain_rev.track();
+        let _ = self.chain_rev.get();
         self.ledger.with_untracked(|l| f(l.chain()))
     }
 
