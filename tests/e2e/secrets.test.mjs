@@ -7,7 +7,7 @@
 // strings (the DOM's text) are outside the wasm memory and outside this test (SECURITY.md).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSuite, withApp } from './harness.mjs';
+import { ScreenPage, startSuite, withApp } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 
@@ -116,12 +116,13 @@ describe('secrets in wasm memory', () => {
     // the unlocked wallet, the exported key's hex is not).
     await unlock(page);
     await revealAndExport(page);
-    await app.go('#/');
+    const screens = new ScreenPage(page, app);
+    await screens.go('#/');
     await id(page, 'reveal-button').waitFor({ state: 'detached' });
     const away = await scan(page, n);
     assert.equal(away.keyHex, 0, `the exported key's hex is wiped on leaving the screen: ${JSON.stringify(away)}`);
     assert.ok(away.phrase > 0, 'still unlocked: the wallet keeps its phrase');
-    await app.go('#/wallet');
+    await screens.go('#/wallet');
     assert.equal(await id(page, 'exported-key').count(), 0, 'nothing is shown on coming back');
     await id(page, 'lock-button').click();
     await id(page, 'unlock-password').waitFor();
