@@ -20,6 +20,9 @@ if cargo tree -p blocklab-core -e normal,build --prefix none --target all | grep
 fi
 echo "ok"
 
+step "module circles: no module imports one that imports it back (app and core)"
+node scripts/module-cycles.mjs
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets --all-features -- -D warnings

@@ -372,10 +372,11 @@ mod tests {
         let checks = state_checks(&node.check_tx(&tx));
         assert_eq!(checks[0].check, Check::Fail);
         assert!(checks[0].text.contains("block #1 (1 confirmations)"));
-        let poor = transfer(KEY_1, 0, "10000", 1);
+        // dev #1 received the 1.5 ETH above: 10001.5 ETH, short of 10002 plus the fee.
+        let poor = transfer(KEY_1, 0, "10002", 1);
         let e = describe_refused(&node.submit(poor.clone()).unwrap_err());
         assert!(
-            e.contains("Insufficient funds: balance 10000 ETH, needs 10000.000042 ETH"),
+            e.contains("Insufficient funds: balance 10001.5 ETH, needs 10002.000042 ETH"),
             "{e}"
         );
         let checks = state_checks(&node.check_tx(&poor));

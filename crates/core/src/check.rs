@@ -7,8 +7,10 @@ use core::fmt;
 use crate::address::Address;
 use crate::amount::Wei;
 use crate::block::{Block, Entry, Header, HEADER_VERSION};
+use crate::consensus::Consensus;
 use crate::hash::{BlockHash, Hash32, TxHash};
 use crate::params::{ChainParams, MAX_ENTRIES};
+use crate::pow::{self, MAX_DIFFICULTY};
 use crate::record::RecordError;
 use crate::rules::TxRuleError;
 
@@ -201,7 +203,7 @@ impl std::error::Error for HeaderError {}
 
 /// The header rules, the one place they are written: version, height at its position, the
 /// link to the parent (`None` for genesis) and a timestamp no earlier than the parent's, then
-/// the consensus' own seal ([`crate::consensus::Consensus::check_seal`]: for proof of work the
+/// the consensus' own seal ([`check_seal`]: for proof of work the
 /// difficulty range and the hash). Returns every problem, empty when the header is valid.
 pub fn check_header(
     h: &Header,
@@ -246,7 +248,7 @@ pub fn check_header(
     } else {
         0
     };
-    problems.extend(params.consensus.check_seal(h, min));
+    problems.extend(check_seal(params.consensus, h, min));
     problems
 }
 
@@ -313,6 +315,35 @@ pub fn check_block(
         }
     }
     problems
+}
+
+/// The header's seal: for proof of work, a difficulty from `min_difficulty` (the caller
+/// passes 0 for genesis) to [`MAX_DIFFICULTY`], and a hash with that many leading zero
+/// bits. Returns every problem, empty when sealed.
+pub fn check_seal(consensus: Consensus, header: &Header, min_difficulty: u32) -> Vec<BlockProblem> {
+    match consensus {
+        Consensus::ProofOfWork => {
+            let mut problems = Vec::new();
+            let min = min_difficulty;
+            if header.difficulty > MAX_DIFFICULTY || header.difficulty < min {
+                problems.push(BlockProblem::DifficultyOutOfRange {
+                    got: header.difficulty,
+                    min,
+                    max: MAX_DIFFICULTY,
+                });
+            }
+            let hash = header.hash();
+            let leading_zeros = pow::leading_zero_bits(hash.as_bytes());
+            if leading_zeros < header.difficulty {
+                problems.push(BlockProblem::InsufficientWork {
+                    difficulty: header.difficulty,
+                    leading_zeros,
+                    hash,
+                });
+            }
+            problems
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,11 @@
 //!
 //! A proof-of-stake variant would add its seal (a slot instead of a nonce, the proposer's
 //! signature over the header, attestations) and its weight (attested stake, a finalised
-//! checkpoint no branch may drop) here; [`crate::check::check_header`] and the nodes' fork
-//! choice call only these two methods.
+//! checkpoint no branch may drop): its weight here, its seal in [`crate::check::check_seal`]
+//! (which matches on this enum, so the rules' modules never import each other back).
 
 use crate::block::Header;
-use crate::check::BlockProblem;
-use crate::pow::{self, MAX_DIFFICULTY};
+use crate::pow;
 
 /// How blocks are sealed and branches weighed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,35 +21,6 @@ pub enum Consensus {
 }
 
 impl Consensus {
-    /// The header's seal: for proof of work, a difficulty from `min_difficulty` (the caller
-    /// passes 0 for genesis) to [`MAX_DIFFICULTY`], and a hash with that many leading zero
-    /// bits. Returns every problem, empty when sealed.
-    pub fn check_seal(self, header: &Header, min_difficulty: u32) -> Vec<BlockProblem> {
-        match self {
-            Self::ProofOfWork => {
-                let mut problems = Vec::new();
-                let min = min_difficulty;
-                if header.difficulty > MAX_DIFFICULTY || header.difficulty < min {
-                    problems.push(BlockProblem::DifficultyOutOfRange {
-                        got: header.difficulty,
-                        min,
-                        max: MAX_DIFFICULTY,
-                    });
-                }
-                let hash = header.hash();
-                let leading_zeros = pow::leading_zero_bits(hash.as_bytes());
-                if leading_zeros < header.difficulty {
-                    problems.push(BlockProblem::InsufficientWork {
-                        difficulty: header.difficulty,
-                        leading_zeros,
-                        hash,
-                    });
-                }
-                problems
-            }
-        }
-    }
-
     /// The fork-choice weight of a run of headers: for proof of work the expected hashes,
     /// the sum of 2^difficulty (saturating). The heavier branch wins; on a tie the current
     /// one stays.
