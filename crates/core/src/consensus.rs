@@ -32,3 +32,10 @@ impl Consensus {
         }
     }
 }
+
+/// Fork choice's one comparison, used by every node, tab and sync: a branch of weight
+/// `theirs` replaces one of weight `ours` only with strictly more; a tie keeps the current
+/// branch (the one seen first).
+pub fn is_heavier(theirs: u128, ours: u128) -> bool {
+    theirs > ours
+}

@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{check_block, BlockProblem, Chain, ChainParams};
+use crate::consensus::is_heavier;
 use crate::hash::BlockHash;
 use crate::mempool::{build_block, AddOutcome, Mempool};
 use crate::pow::{MiningJob, SearchOutcome};
@@ -307,7 +308,7 @@ impl Node {
         }
         let active_work = self.chain.total_work();
         let branch_work = candidate.total_work();
-        if branch_work <= active_work {
+        if !is_heavier(branch_work, active_work) {
             if self.side.len() >= MAX_SIDE_BLOCKS {
                 return Reception::Rejected(Rejection {
                     height,

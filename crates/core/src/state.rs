@@ -1,8 +1,7 @@
-//! Account state (balance and nonce per address) and the one set of transaction rules.
+//! Account state (balance and nonce per address) and how transactions and blocks change it.
 //!
-//! [`check_tx`] is the single function that decides whether a signed transaction is valid for
-//! a sender's account under the chain's [`ChainParams`]; the mempool (on admission) and block
-//! validation (through [`State::apply_tx`]) both call it, so the two can never disagree.
+//! The rules themselves live in [`crate::rules`] (re-exported here): [`State::apply_tx`]
+//! checks a transaction with [`check_tx`], the same function the mempool admits with.
 //! [`State::apply_block`] applies a whole block transactionally: a block with any problem
 //! leaves the state untouched.
 //!

@@ -11,6 +11,7 @@ use super::{Node, TxRejection};
 use crate::address::Address;
 use crate::block::{Block, Entry};
 use crate::chain::{AppendError, Chain, ChainParams, MAX_ENTRIES};
+use crate::consensus::is_heavier;
 use crate::hash::TxHash;
 use crate::mempool::{AddOutcome, Mempool, MempoolError};
 use crate::record::Record;
@@ -251,7 +252,7 @@ impl Node {
             });
         }
         let (ours, theirs) = (self.chain.valid_work(), chain.total_work());
-        if theirs <= ours {
+        if !is_heavier(theirs, ours) {
             return Err(NotAdopted::NotHeavier { ours, theirs });
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! and hands back the validated chain to adopt.
 
 use super::*;
+use crate::consensus::is_heavier;
 
 /// Where a running sync is.
 #[derive(Debug, Clone)]
@@ -208,7 +209,7 @@ impl Peers {
         let proven = proven_weight(&valid[..keep], &headers, params);
         let more_needed = job
             .claimed
-            .map_or(proven <= chain.valid_work(), |c| proven < c);
+            .map_or(!is_heavier(proven, chain.valid_work()), |c| proven < c);
         if full && more_needed {
             let mut loc = vec![headers.last().map(Header::hash).unwrap_or_default()];
             loc.extend(locator(chain).into_iter().take(MAX_LOCATOR - 1));
@@ -253,7 +254,7 @@ impl Peers {
                 return Reaction::default();
             }
         }
-        if headers.is_empty() || proven <= chain.valid_work() {
+        if headers.is_empty() || !is_heavier(proven, chain.valid_work()) {
             self.note(
                 Some(from),
                 now_ms,
@@ -401,7 +402,7 @@ impl Peers {
         }
         let ours = chain.valid_work();
         let theirs = candidate.total_work();
-        if candidate.valid_len() != candidate.len() || theirs <= ours {
+        if candidate.valid_len() != candidate.len() || !is_heavier(theirs, ours) {
             self.note(
                 Some(from),
                 now_ms,

@@ -6,6 +6,7 @@ use core::fmt;
 use crate::address::Address;
 use crate::block::{Block, Header};
 use crate::chain::Chain;
+use crate::consensus::is_heavier;
 use crate::hash::BlockHash;
 use crate::tx::SignedTx;
 
@@ -94,7 +95,9 @@ impl Status {
     /// with more work than `chain`'s valid prefix: worth loading and checking.
     pub fn claims_more_than(&self, chain: &Chain) -> bool {
         let ours = Self::of(chain);
-        self.genesis == ours.genesis && self.tip != ours.tip && self.total_work > chain.valid_work()
+        self.genesis == ours.genesis
+            && self.tip != ours.tip
+            && is_heavier(self.total_work, chain.valid_work())
     }
 }
 

@@ -1,3 +1,6 @@
+//! The four-lane search against sha2, natively: 100,000 random compressions, the first nonce
+//! of random jobs, a planted wrong lane (the checks themselves are in `lanes_checks.rs`).
+
 use super::*;
 use crate::block::HEADER_LEN;
 use crate::pow::search_plain;

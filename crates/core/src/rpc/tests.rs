@@ -1,3 +1,5 @@
+//! JSON-RPC without I/O: request bodies, strict parsing of answers, node errors classified.
+
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
