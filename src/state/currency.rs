@@ -10,7 +10,7 @@ use blocklab_core::state::{State, TxRuleError};
 use blocklab_core::tx::{Transaction, TxError, TxHash};
 use blocklab_core::Wei;
 
-use crate::words::{capitalise, eth, gwei};
+use blocklab_core::words::{capitalise, eth, gwei};
 
 /// What the sender sees after a transaction was admitted.
 pub fn describe_added(outcome: &AddOutcome, hash: &TxHash) -> String {

@@ -10,7 +10,7 @@ use blocklab_core::{Chain, Entry, Mempool, TxHash, ValidationReport};
 
 use super::tx::{verify, Decoded, Verification};
 use crate::platform::route::ExplorerPage;
-use crate::words::capitalise;
+use blocklab_core::words::capitalise;
 
 mod charts;
 

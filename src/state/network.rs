@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::tx::{sign_form, FieldError, SendForm, Signed};
 use super::wallet::WalletState;
 use crate::platform::clock;
-use crate::words::err;
+use blocklab_core::words::err;
 
 mod rows;
 

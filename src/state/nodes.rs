@@ -14,7 +14,7 @@ use blocklab_core::Wei;
 use leptos::prelude::*;
 
 use crate::platform::clock;
-use crate::words::capitalise;
+use blocklab_core::words::capitalise;
 
 /// Lowest difficulty the simulated nodes accept (the "mine at a lower difficulty" tamper mines
 /// at half of it, which every honest node refuses whatever the hash).

@@ -22,7 +22,7 @@ use crate::state::explorer::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
 use crate::state::tx::Row;
-use crate::words::eth;
+use blocklab_core::words::eth;
 
 /// The explorer screen; `page` follows the route.
 #[component]

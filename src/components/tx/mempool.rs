@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::use_state;
 use crate::state::currency::pool_rows;
 use crate::state::mining;
-use crate::words::gwei;
+use blocklab_core::words::gwei;
 
 /// Every waiting transaction, updated live; a transaction leaves when a block includes it.
 #[component]
