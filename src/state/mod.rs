@@ -3,7 +3,6 @@
 
 pub mod actions;
 pub mod currency;
-pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod nodes;
