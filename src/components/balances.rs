@@ -7,7 +7,7 @@ use super::use_state;
 use crate::components::wallet::use_wallet;
 use blocklab_core::explorer::Direction;
 
-use crate::state::currency::account_rows;
+use blocklab_core::node::describe::account_rows;
 
 /// The balances panel.
 #[component]

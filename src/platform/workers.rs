@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::clock;
-use super::miner_protocol::{self as protocol, FromWorker, ToWorker};
+use blocklab_core::pow::protocol::{self, FromWorker, ToWorker};
 
 /// The worker script Trunk writes (`data-bin="miner" data-type="worker" data-loader-shim`).
 pub const WORKER_SCRIPT: &str = "./miner_loader.js";

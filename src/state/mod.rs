@@ -2,7 +2,6 @@
 //! in [`actions`] and [`mining`], which call the core.
 
 pub mod actions;
-pub mod currency;
 pub mod mining;
 pub mod network;
 pub mod nodes;

@@ -9,7 +9,8 @@ use blocklab_core::words::err;
 use leptos::prelude::*;
 
 use super::wallet::WalletState;
-use super::{currency, AppState};
+use super::AppState;
+use blocklab_core::node::describe;
 pub use blocklab_core::tx::explain::*;
 pub use blocklab_core::tx::form::*;
 
@@ -152,8 +153,8 @@ fn submit_to(app: AppState, tx: SignedTx) -> Result<String, String> {
     let mut result = None;
     app.ledger.update(|l| result = Some(l.submit(tx)));
     match result {
-        Some(Ok(outcome)) => Ok(currency::describe_added(&outcome, &hash)),
-        Some(Err(refusal)) => Err(currency::describe_refused(&refusal)),
+        Some(Ok(outcome)) => Ok(describe::describe_added(&outcome, &hash)),
+        Some(Err(refusal)) => Err(describe::describe_refused(&refusal)),
         None => Err("Refused: the ledger is gone".to_owned()),
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{optional_address, tx_link};
 use crate::components::use_state;
-use crate::state::currency::pool_rows;
+use blocklab_core::node::describe::pool_rows;
 use blocklab_core::words::gwei;
 
 /// The mempool in inclusion order, linked.

@@ -11,7 +11,7 @@ use super::use_wallet;
 use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::secret;
-use crate::state::currency::dev_index;
+use blocklab_core::node::describe::dev_index;
 
 /// The QR code of `text` as SVG markup, for `inner_html`: the one kind of markup the app builds
 /// from a value (besides the identicon, drawn from an address's bytes). The text is encoded into
