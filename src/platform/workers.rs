@@ -3,10 +3,11 @@
 //! (its events in `workers/events.rs`, the pool's bookkeeping in `workers/pool.rs`).
 //!
 //! Each worker searches its own slice of the nonce space
-//! ([`blocklab_core::pow::nonce_slice`]); the first valid nonce wins, the others are told to stop at once and answer with their attempts, so the
-//! reported total is every worker's work. The pool is created on the first search and kept
-//! (workers are reused); it waits up to [`READY_TIMEOUT`] for the workers' Ready messages and
-//! reports [`MinerEvent::Unavailable`] when no worker can run, so the caller can fall back.
+//! ([`blocklab_core::pow::nonce_slice`]); the first valid nonce wins, the others are told to
+//! stop at once and answer with their attempts, so the reported total is every worker's work.
+//! The pool is created on the first search and kept (workers are reused); it waits up to
+//! [`READY_TIMEOUT`] for the workers' Ready messages and reports [`MinerEvent::Unavailable`]
+//! when no worker can run, so the caller can fall back.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
