@@ -367,10 +367,11 @@ mod tests {
         let checks = state_checks(&node.check_tx(&tx));
         assert_eq!(checks[0].check, Check::Fail);
         assert!(checks[0].text.contains("block #1 (1 confirmations)"));
-        let poor = transfer(KEY_1, 0, "10000", 1);
+        // Account 1 holds its 10,000 ETH plus the 1.5 ETH block #1 paid it.
+        let poor = transfer(KEY_1, 0, "10001.5", 1);
         let e = describe_refused(&node.submit(poor.clone()).unwrap_err());
         assert!(
-            e.contains("Insufficient funds: balance 10000 ETH, needs 10000.000042 ETH"),
+            e.contains("Insufficient funds: balance 10001.5 ETH, needs 10001.500042 ETH"),
             "{e}"
         );
         let checks = state_checks(&node.check_tx(&poor));
