@@ -140,7 +140,7 @@ fn tx_row(chain: &Chain, height: usize, entry: usize) -> Option<TxRow> {
 }
 
 fn eth_text<E: ToString>(v: Result<Wei, E>) -> String {
-    v.map_or_else(|e| e.to_string(), |w| format!("{} ETH", w.to_coins()))
+    v.map_or_else(|e| e.to_string(), crate::words::eth)
 }
 
 /// The overview: chain height, work, difficulty, waiting transactions, the latest blocks and
