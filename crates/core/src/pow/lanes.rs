@@ -528,7 +528,11 @@ impl LaneJob {
                 }
             }
             for (lane, w0) in (0u64..).zip(word0) {
-                if w0.leading_zeros() < word0_zeros || nonce + lane >= end {
+                // Checked: the last lanes of a range ending at u64::MAX lie past it.
+                let Some(this) = nonce.checked_add(lane).filter(|n| *n < end) else {
+                    continue;
+                };
+                if w0.leading_zeros() < word0_zeros {
                     continue;
                 }
                 let mut state = out.map(|v| v.to_array()[lane as usize]);
@@ -537,7 +541,7 @@ impl LaneJob {
                     state[1] = 0;
                 }
                 if state_meets(&state, d) {
-                    return self.recheck(nonce + lane, &state).map(Some);
+                    return self.recheck(this, &state).map(Some);
                 }
             }
             nonce = nonce.saturating_add(4);
