@@ -11,4 +11,3 @@ pub mod bench;
 pub mod components;
 pub mod platform;
 pub mod state;
-pub mod words;

@@ -7,19 +7,16 @@
 //! [`FromWorker::LaneBug`] (never as a find) and the job goes on with sha2 alone. It works and yields to its
 //! event loop every [`SLICE_MS`] through a `MessageChannel` (no timer clamping), so a
 //! [`ToWorker::Stop`] or a new [`ToWorker::Start`] is heard within one slice. Protocol:
-//! `src/platform/miner_protocol.rs`. A malformed message is ignored with a console warning.
-
-#[path = "../platform/miner_protocol.rs"]
-mod protocol;
+//! `blocklab_core::pow::protocol`. A malformed message is ignored with a console warning.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use blocklab_core::block::HEADER_LEN;
 use blocklab_core::pow::lanes::{search_fastest, LaneJob, LaneMismatch};
+use blocklab_core::pow::protocol::{self, FromWorker, Kernel, ToWorker};
 use blocklab_core::pow::{MiningJob, SearchOutcome};
 use blocklab_core::Header;
-use protocol::{FromWorker, Kernel, ToWorker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};

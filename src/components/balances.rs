@@ -7,7 +7,8 @@ use super::use_state;
 use crate::components::wallet::use_wallet;
 use blocklab_core::explorer::Direction;
 
-use crate::state::currency::account_rows;
+use blocklab_core::node::describe::account_rows;
+use blocklab_core::words::eth;
 
 /// The balances panel.
 #[component]
@@ -59,11 +60,11 @@ pub fn Balances() -> impl IntoView {
                                         <ul class="history small">
                                             {move || history().into_iter().map(|(h, confirmations)| {
                                                 let what = match h.direction {
-                                                    Direction::Out => format!("sent {} ETH to {} (fee {} ETH)", h.amount, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default(), h.fee),
-                                                    Direction::In => format!("received {} ETH from {}", h.amount, h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default()),
-                                                    Direction::SelfTransfer => format!("sent {} ETH to itself (fee {} ETH)", h.amount, h.fee),
-                                                    Direction::Reward => format!("mining reward {} ETH", h.amount),
-                                                    Direction::Alloc => format!("genesis allocation {} ETH", h.amount),
+                                                    Direction::Out => format!("sent {} to {} (fee {})", eth(h.amount), h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default(), eth(h.fee)),
+                                                    Direction::In => format!("received {} from {}", eth(h.amount), h.counterparty.map(|a| format!("{a:#}")).unwrap_or_default()),
+                                                    Direction::SelfTransfer => format!("sent {} to itself (fee {})", eth(h.amount), eth(h.fee)),
+                                                    Direction::Reward => format!("mining reward {}", eth(h.amount)),
+                                                    Direction::Alloc => format!("genesis allocation {}", eth(h.amount)),
                                                 };
                                                 view! {
                                                     <li data-testid="account-tx" data-hash=h.hash.map(|x| x.to_hex()).unwrap_or_default()

@@ -1,5 +1,6 @@
 //! One block: its header fields, records, hash and verdict; editable in tamper mode.
 
+use blocklab_core::words::eth;
 use blocklab_core::{BlockProblem, Entry};
 use leptos::prelude::*;
 
@@ -236,16 +237,16 @@ fn entry_text(
                         .tx()
                         .to()
                         .map_or_else(|| "(contract creation)".to_owned(), |a| format!("{a:#}"));
-                    let value = raw.tx().value_wei().map_or_else(
-                        |_| "an out-of-range value".to_owned(),
-                        |w| format!("{} ETH", w.to_coins()),
-                    );
+                    let value = raw
+                        .tx()
+                        .value_wei()
+                        .map_or_else(|_| "an out-of-range value".to_owned(), eth);
                     let hash = raw.hash();
                     // The fee is known once the block is applied (valid prefix only).
                     let fee = state.with_chain_untracked(|c| {
                         c.outcome(index)
                             .and_then(|o| o.receipts.iter().find(|x| x.hash == hash))
-                            .map(|x| format!(", fee {} ETH", x.cost.fee))
+                            .map(|x| format!(", fee {}", eth(x.cost.fee)))
                     });
                     format!(
                         "transaction {hash:#}: {from:#} → {to}, {value}{}, nonce {}",

@@ -5,10 +5,12 @@
 use blocklab_core::node::network::{node_name, MAX_NODES};
 use leptos::prelude::*;
 
-use crate::state::nodes::{
-    self, consensus_text, has_fork, link_rows, node_cards, reorg_text, tree_rows, NodeCard,
-    NodesState, Tamper, MAX_SIM_DIFFICULTY, MIN_DIFFICULTY,
+use blocklab_core::node::network::view::{
+    consensus_text, has_fork, link_rows, node_cards, reorg_text, tree_rows, NodeCard, Tamper,
+    MAX_SIM_DIFFICULTY, MIN_DIFFICULTY,
 };
+
+use crate::state::nodes::{self, NodesState};
 
 /// The whole Nodes screen.
 #[component]

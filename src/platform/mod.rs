@@ -4,7 +4,6 @@
 pub mod broadcast;
 pub mod clock;
 pub mod files;
-pub mod miner_protocol;
 pub mod random;
 pub mod route;
 pub mod rpc;

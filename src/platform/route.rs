@@ -2,8 +2,6 @@
 //! survive a reload on any static host, including a GitHub Pages sub-folder, because the
 //! server only ever sees `index.html`.
 
-use blocklab_core::address::Address;
-use blocklab_core::TxHash;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -19,47 +17,8 @@ pub enum Route {
     Explorer(ExplorerPage),
 }
 
-/// A page of the block explorer (`#/explorer/...`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExplorerPage {
-    Overview,
-    Block(u64),
-    Tx(TxHash),
-    Address(Address),
-    Mempool,
-    /// An explorer link whose parameter does not parse (shown as such, not as the overview).
-    BadLink,
-}
-
-impl ExplorerPage {
-    fn parse(rest: &str) -> Self {
-        let mut parts = rest.splitn(2, '/');
-        let (kind, param) = (parts.next().unwrap_or_default(), parts.next());
-        match (kind, param) {
-            ("", None) => Self::Overview,
-            ("mempool", None) => Self::Mempool,
-            ("block", Some(h)) => h.parse().map_or(Self::BadLink, Self::Block),
-            ("tx", Some(h)) => h.parse().map_or(Self::BadLink, Self::Tx),
-            // Any case: a link is looked at, not sent to.
-            ("address", Some(a)) => a
-                .to_ascii_lowercase()
-                .parse()
-                .map_or(Self::BadLink, Self::Address),
-            _ => Self::BadLink,
-        }
-    }
-
-    /// The `href` of this page.
-    pub fn href(self) -> String {
-        match self {
-            Self::Overview | Self::BadLink => "#/explorer".to_owned(),
-            Self::Block(h) => format!("#/explorer/block/{h}"),
-            Self::Tx(h) => format!("#/explorer/tx/{}", h.to_hex()),
-            Self::Address(a) => format!("#/explorer/address/{}", a.to_checksum()),
-            Self::Mempool => "#/explorer/mempool".to_owned(),
-        }
-    }
-}
+/// A page of the block explorer (`#/explorer/...`): the core's.
+pub use blocklab_core::explorer::pages::ExplorerPage;
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
@@ -158,6 +117,8 @@ pub fn reload_page() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blocklab_core::address::Address;
+    use blocklab_core::TxHash;
 
     #[test]
     fn parses_routes_and_defaults_to_the_ledger() {

@@ -382,4 +382,4 @@ pub fn dismiss_storage_problem(state: AppState) {
 }
 
 /// Kept for callers that import it from here (see [`crate::words`]).
-pub use crate::words::capitalise;
+pub use blocklab_core::words::capitalise;

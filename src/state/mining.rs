@@ -18,7 +18,7 @@ use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
 use crate::state::notices::Notice;
-use crate::words::capitalise;
+use blocklab_core::words::capitalise;
 
 /// Nonces tried between clock reads on the main thread.
 const BATCH: u64 = 1024;

@@ -2,8 +2,6 @@
 //! in [`actions`] and [`mining`], which call the core.
 
 pub mod actions;
-pub mod currency;
-pub mod explorer;
 pub mod mining;
 pub mod network;
 pub mod nodes;

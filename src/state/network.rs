@@ -17,13 +17,11 @@ use serde::{Deserialize, Serialize};
 use super::tx::{sign_form, FieldError, SendForm, Signed};
 use super::wallet::WalletState;
 use crate::platform::clock;
-use crate::words::err;
-
-mod rows;
+use blocklab_core::words::err;
 
 use crate::platform::rpc::FetchTransport;
 use crate::platform::storage::LocalStore;
-pub use rows::*;
+pub use blocklab_core::rpc::rows::*;
 
 /// Where the last URL the user connected to is kept (not a secret, but it may hold a provider
 /// key: it stays in this browser like everything else).
@@ -397,92 +395,4 @@ fn selected_address(wallet: WalletState) -> Option<Address> {
     wallet
         .file
         .with_untracked(|f| f.as_ref()?.accounts.get(i).map(|a| a.address))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::state::tx::{build, FeeKind, LAB_CHAIN_ID};
-    use blocklab_core::rpc::FeeSuggestion;
-    use blocklab_core::tx::U256;
-
-    fn a(n: u8) -> Address {
-        Address::from_bytes([n; 20])
-    }
-
-    #[test]
-    fn compare_lines_up_accounts_by_position() {
-        let node = [
-            (a(1), Some("10000 ETH".to_owned())),
-            (a(2), None),
-            (a(3), None),
-        ];
-        let wallet = [
-            ("Account 1".to_owned(), a(1)),
-            ("Account 2".to_owned(), a(9)),
-        ];
-        let rows = compare_rows(&node, &wallet);
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].verdict, "same address");
-        assert_eq!(rows[0].node_balance.as_deref(), Some("10000 ETH"));
-        assert_eq!(rows[1].verdict, "different");
-        assert_eq!(rows[2].verdict, "not in this wallet");
-        let rows = compare_rows(&[], &wallet);
-        assert_eq!(rows[0].verdict, "the node has no account here");
-    }
-
-    #[test]
-    fn fill_sets_chain_nonce_fees_and_gas() {
-        let form = SendForm::default();
-        let fees = FeeSuggestion {
-            base_fee: Some(875_000_000),
-            priority_fee: 1_000_000_000,
-            max_fee: 2_750_000_000,
-            gas_price: 1_875_000_000,
-        };
-        let f = apply_fill(&form, 31_337, 4, fees, Some(21_000));
-        assert_eq!(f.chain_id, "31337");
-        assert_eq!((f.nonce.as_str(), f.nonce_auto), ("4", false));
-        assert_eq!(f.priority_fee, "1");
-        assert_eq!(f.max_fee, "2.75");
-        assert_eq!(f.gas_price, "1.875");
-        assert_eq!(f.gas_limit, "21000");
-        assert_eq!(f.fee_kind, FeeKind::Eip1559);
-        // The filled form builds a transaction for that chain with those fields.
-        let mut f = f;
-        f.to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".into();
-        f.amount = "1.5".into();
-        let tx = build(&f).unwrap();
-        assert_eq!(tx.chain_id(), Some(31_337));
-        assert_eq!(tx.nonce(), 4);
-        assert_eq!(tx.max_fee_per_gas(), 2_750_000_000);
-        // Without EIP-1559 only a legacy transaction is valid.
-        let legacy = FeeSuggestion {
-            base_fee: None,
-            ..fees
-        };
-        assert_eq!(
-            apply_fill(&form, 1, 0, legacy, None).fee_kind,
-            FeeKind::Legacy
-        );
-    }
-
-    #[test]
-    fn chain_notes_warn_about_real_money() {
-        assert!(chain_note(1).contains("REAL MONEY"));
-        assert!(chain_note(31_337).contains("anvil"));
-        assert!(!chain_note(31_337).contains("REAL MONEY"));
-        assert!(chain_note(LAB_CHAIN_ID).contains("lab chain"));
-        assert!(chain_note(999_999).contains("not a network this app knows"));
-    }
-
-    #[test]
-    fn amounts_are_exact() {
-        assert_eq!(
-            eth_text(U256::from(1_500_000_000_000_000_000u128)),
-            "1.5 ETH"
-        );
-        assert_eq!(eth_text(U256::from(1u8)), "0.000000000000000001 ETH");
-        assert_eq!(eth_text(U256::MAX), format!("{} wei", U256::MAX));
-    }
 }

@@ -324,6 +324,8 @@ impl fmt::Display for NoMatch {
 }
 
 /// Search box input.
+pub mod charts;
+pub mod pages;
 pub mod search;
 
 /// A block's size in bytes: its 116-byte header plus the encoding of every entry (the bytes

@@ -35,6 +35,7 @@ pub mod signature;
 pub mod state;
 pub mod tx;
 pub mod wallet;
+pub mod words;
 
 pub use amount::{AmountError, Wei};
 pub use block::{Block, Entry, Header, MiningStats};

@@ -13,6 +13,7 @@
 //! invalid block ever becomes part of the active chain; a reorganisation returns the dropped
 //! blocks' transactions to the mempool ([`Mempool::on_reorg`]).
 
+pub mod describe;
 mod ledger;
 mod messages;
 pub mod network;

@@ -8,6 +8,7 @@ use crate::block::{Header, HEADER_LEN, NONCE_OFFSET};
 use crate::hash::BlockHash;
 
 pub mod lanes;
+pub mod protocol;
 
 /// Highest difficulty a block may state (leading zero bits). At 64 the expected work equals
 /// the whole 64-bit nonce space.

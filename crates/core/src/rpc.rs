@@ -17,6 +17,7 @@ use crate::tx::{SignedTx, U256};
 
 mod chains;
 mod error;
+pub mod rows;
 
 pub use chains::{explorer_tx_url, known_chain, KnownChain};
 use error::{malformed, truncate};

@@ -1,10 +1,10 @@
 //! A small SVG chart: one bar per bucket (min to max, the mean marked), axes with units, the
 //! value of each bucket on hover (`<title>`). The layout comes from
-//! [`crate::state::explorer::chart_model`].
+//! [`blocklab_core::explorer::charts::chart_model`].
 
 use leptos::prelude::*;
 
-use crate::state::explorer::{ChartModel, PLOT_HEIGHT, PLOT_WIDTH};
+use blocklab_core::explorer::charts::{ChartModel, PLOT_HEIGHT, PLOT_WIDTH};
 
 const LEFT: f64 = 78.0;
 const TOP: f64 = 10.0;

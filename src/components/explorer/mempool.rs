@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::{optional_address, tx_link};
 use crate::components::use_state;
-use crate::state::currency::pool_rows;
-use crate::words::gwei;
+use blocklab_core::node::describe::pool_rows;
+use blocklab_core::words::gwei;
 
 /// The mempool in inclusion order, linked.
 #[component]

@@ -1,6 +1,6 @@
 //! The block explorer screen (`#/explorer/…`): overview, block, transaction, address and
 //! mempool pages, a search box on each, and charts. The pages come as data from
-//! [`crate::state::explorer`]; these views only lay them out and link them.
+//! [`blocklab_core::explorer::pages`]; these views only lay them out and link them.
 
 mod chart;
 mod mempool;
@@ -18,11 +18,11 @@ use crate::components::wallet::qr_svg;
 use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
-use crate::state::explorer::{
+use crate::state::tx::Row;
+use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
-use crate::state::tx::Row;
-use crate::words::eth;
+use blocklab_core::words::eth;
 
 /// The explorer screen; `page` follows the route.
 #[component]

@@ -4,9 +4,9 @@ use blocklab_core::mempool::TxStatus;
 use leptos::prelude::*;
 
 use crate::components::use_state;
-use crate::state::currency::pool_rows;
 use crate::state::mining;
-use crate::words::gwei;
+use blocklab_core::node::describe::pool_rows;
+use blocklab_core::words::gwei;
 
 /// Every waiting transaction, updated live; a transaction leaves when a block includes it.
 #[component]

@@ -1,7 +1,7 @@
 //! The transactions screen: sign a transfer with an unlocked wallet account and submit it to the
 //! mempool, verify any raw signed transaction (also against this chain's state), watch the
 //! mempool, the balances and the miner's beneficiary. The views read [`TxState`] and call its
-//! actions and the pure functions of [`crate::state::tx`] and [`crate::state::currency`]; no
+//! actions and the pure functions of [`crate::state::tx`] and [`blocklab_core::node::describe`]; no
 //! transaction logic lives here.
 
 mod mempool;

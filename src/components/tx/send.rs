@@ -1,6 +1,7 @@
 //! The send form's signing half: choose an unlocked account, fill in a transfer, sign it, and
 //! see every step (unsigned fields, signing payload and hash, signature, raw bytes, hash).
 
+use blocklab_core::words::eth;
 use leptos::prelude::*;
 
 use super::{use_tx, Rows};
@@ -136,7 +137,7 @@ fn SendFormView() -> impl IntoView {
         </label>
         {move || sender_line().map(|(account, waiting)| view! {
             <p class="small" data-testid="send-sender-state">
-                "Balance: " <strong data-testid="send-balance" data-wei=account.balance.as_wei().to_string()>{format!("{} ETH", account.balance)}</strong>
+                "Balance: " <strong data-testid="send-balance" data-wei=account.balance.as_wei().to_string()>{eth(account.balance)}</strong>
                 " · nonce on chain: " <span data-testid="send-chain-nonce">{account.nonce}</span>
                 {(waiting > 0).then(|| format!(" · {waiting} waiting in the mempool"))}
             </p>

@@ -6,8 +6,8 @@ use blocklab_core::SignedTx;
 
 use super::{use_tx, Rows};
 use crate::components::use_state;
-use crate::state::currency::{state_checks, Check};
 use crate::state::tx::{verify, Decoded, Verification};
+use blocklab_core::node::describe::{state_checks, Check};
 
 /// Paste a raw transaction; it is decoded as it is typed.
 #[component]

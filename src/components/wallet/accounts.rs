@@ -11,7 +11,8 @@ use super::use_wallet;
 use crate::components::use_state;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::secret;
-use crate::state::currency::dev_index;
+use blocklab_core::node::describe::dev_index;
+use blocklab_core::words::eth;
 
 /// The QR code of `text` as SVG markup, for `inner_html`: the one kind of markup the app builds
 /// from a value (besides the identicon, drawn from an address's bytes). The text is encoded into
@@ -76,7 +77,7 @@ pub fn AccountList() -> impl IntoView {
                             </div>
                             <dl>
                                 <dt>"Address"</dt><dd><Copyable value=address.clone() testid="account-address" /></dd>
-                                <dt>"Balance"</dt><dd><span data-testid="account-balance" data-wei=move || on_chain().balance.as_wei().to_string()>{move || format!("{} ETH", on_chain().balance)}</span>
+                                <dt>"Balance"</dt><dd><span data-testid="account-balance" data-wei=move || on_chain().balance.as_wei().to_string()>{move || eth(on_chain().balance)}</span>
                                     {dev.map(|i| view! { <span class="warn-text small" data-testid="account-dev">{format!(" dev account #{i}: a PUBLIC test key, funded by the lab's genesis")}</span> })}</dd>
                                 <dt>"Nonce"</dt><dd data-testid="account-nonce">{move || on_chain().nonce}</dd>
                                 <dt>"Path"</dt><dd data-testid="account-path">{source}</dd>

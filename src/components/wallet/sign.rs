@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::use_wallet;
-use crate::state::wallet::verify;
+use blocklab_core::wallet::message::{verify, Verdict};
 
 /// Sign a message with the selected account.
 #[component]
@@ -42,7 +42,7 @@ pub fn VerifyMessage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let sig = RwSignal::new(String::new());
     let expected = RwSignal::new(String::new());
-    let verdict = RwSignal::new(None::<crate::state::wallet::Verdict>);
+    let verdict = RwSignal::new(None::<Verdict>);
     view! {
         <section class="card">
             <h2>"Verify a signed message"</h2>

@@ -11,6 +11,7 @@ use crate::hash::BlockHash;
 use crate::tx::SignedTx;
 
 mod types;
+pub mod view;
 
 pub use types::{
     Consensus, Delivery, Envelope, Link, LinkRejection, NetworkError, ReorgNotice, TipGroup,

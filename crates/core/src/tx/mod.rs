@@ -17,6 +17,8 @@
 
 mod codec;
 mod error;
+pub mod explain;
+pub mod form;
 mod request;
 mod signed;
 

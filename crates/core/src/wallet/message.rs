@@ -17,8 +17,9 @@
 //! ```
 
 use super::hd::Account;
-use crate::address::keccak256;
+use crate::address::{keccak256, Address};
 pub use crate::signature::{RecoveredSigner, Signature, SignatureError};
+use crate::words::err;
 
 /// The EIP-191 version 0x45 hash: keccak256("\x19Ethereum Signed Message:\n" + len + message).
 pub fn personal_hash(message: &[u8]) -> [u8; 32] {
@@ -47,6 +48,81 @@ pub fn recover_message(
     signature: &Signature,
 ) -> Result<RecoveredSigner, SignatureError> {
     signature.recover_prehash(&personal_hash(message.as_ref()))
+}
+
+/// The result of verifying a signed message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Whether the signature is valid (and matches the expected signer, when one was given).
+    pub valid: bool,
+    /// The recovered signer, when recovery succeeded.
+    pub recovered: Option<RecoveredSigner>,
+    /// The verdict and how it was reached, in words.
+    pub explanation: String,
+}
+
+/// Recovers the signer of (message, signature) and compares with an expected address or
+/// public key (empty: just report the signer). Never panics: bad input gives an invalid
+/// verdict with the reason.
+pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
+    let sig = match Signature::from_hex(signature) {
+        Ok(s) => s,
+        Err(e) => {
+            return Verdict {
+                valid: false,
+                recovered: None,
+                explanation: err(e),
+            }
+        }
+    };
+    let recovered = match recover_message(text, &sig) {
+        Ok(r) => r,
+        Err(e) => {
+            return Verdict {
+                valid: false,
+                recovered: None,
+                explanation: err(e),
+            }
+        }
+    };
+    let expected = expected.trim();
+    let what = "The message was hashed as EIP-191 (\"\\x19Ethereum Signed Message:\\n\" + length + message) with keccak256, the public key was recovered from r, s and v on secp256k1, and its keccak256 gives the address";
+    let (valid, verdict) = if expected.is_empty() {
+        (true, format!("signed by {}", recovered.address()))
+    } else if expected.len() > 42 {
+        let want = hex::decode(expected.strip_prefix("0x").unwrap_or(expected));
+        let matches = want.is_ok_and(|key| recovered.has_public_key(&key));
+        (
+            matches,
+            if matches {
+                "the recovered public key matches".to_owned()
+            } else {
+                format!(
+                    "the recovered public key is {}, not the expected one",
+                    recovered.public_key_hex()
+                )
+            },
+        )
+    } else {
+        match expected.parse::<Address>() {
+            Ok(a) if a == recovered.address() => {
+                (true, format!("the recovered address equals {a}"))
+            }
+            Ok(a) => (
+                false,
+                format!("signed by {}, not by {a}", recovered.address()),
+            ),
+            Err(e) => (false, format!("the expected address is not valid: {e}")),
+        }
+    };
+    Verdict {
+        valid,
+        explanation: format!(
+            "{}: {verdict}. {what}.",
+            if valid { "Valid" } else { "Invalid" }
+        ),
+        recovered: Some(recovered),
+    }
 }
 
 #[cfg(test)]

@@ -1,23 +1,25 @@
 //! The Network screen's rows as plain data: the node's status, the wallet's accounts beside the
 //! node's view of them, a receipt.
 
-use blocklab_core::address::Address;
-use blocklab_core::amount::{format_units, DECIMALS, GWEI_DECIMALS};
-use blocklab_core::rpc::{self, FeeSuggestion, NodeStatus, Receipt};
-use blocklab_core::tx::U256;
-
-use super::super::tx::{row, FeeKind, Row, SendForm, LAB_CHAIN_ID};
+use crate::address::Address;
+use crate::params::LAB_CHAIN_ID;
+use crate::rpc::{self, FeeSuggestion, NodeStatus, Receipt};
+use crate::tx::explain::{row, Row};
+use crate::tx::form::{FeeKind, SendForm};
+use crate::tx::U256;
+use crate::words::{eth, gwei};
+use crate::Wei;
 
 /// A wei amount as ETH, exact (`1.5 ETH`), or in wei when it does not fit 128 bits.
 pub fn eth_text(wei: U256) -> String {
     match u128::try_from(wei) {
-        Ok(v) => format!("{} ETH", format_units(v, DECIMALS)),
+        Ok(v) => eth(Wei::from_wei(v)),
         Err(_) => format!("{wei} wei"),
     }
 }
 
 fn gwei_text(wei: u128) -> String {
-    format!("{} gwei ({wei} wei)", format_units(wei, GWEI_DECIMALS))
+    format!("{} ({wei} wei)", gwei(wei))
 }
 
 /// What the settings panel says about the node's chain.
@@ -105,7 +107,7 @@ pub fn apply_fill(
     fees: FeeSuggestion,
     gas: Option<u64>,
 ) -> SendForm {
-    let gwei = |wei: u128| format_units(wei, GWEI_DECIMALS);
+    let gwei = |wei: u128| crate::amount::format_units(wei, crate::amount::GWEI_DECIMALS);
     let mut f = form.clone();
     f.chain_id = chain_id.to_string();
     f.nonce = nonce.to_string();
@@ -146,4 +148,91 @@ pub fn receipt_rows(r: &Receipt) -> Vec<Row> {
         row("Fee paid", "fee", eth_text(U256::from(r.fee_paid()))),
         row("From", "from", r.from.to_checksum()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+    use super::*;
+    use crate::tx::form::build;
+
+    fn a(n: u8) -> Address {
+        Address::from_bytes([n; 20])
+    }
+
+    #[test]
+    fn compare_lines_up_accounts_by_position() {
+        let node = [
+            (a(1), Some("10000 ETH".to_owned())),
+            (a(2), None),
+            (a(3), None),
+        ];
+        let wallet = [
+            ("Account 1".to_owned(), a(1)),
+            ("Account 2".to_owned(), a(9)),
+        ];
+        let rows = compare_rows(&node, &wallet);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].verdict, "same address");
+        assert_eq!(rows[0].node_balance.as_deref(), Some("10000 ETH"));
+        assert_eq!(rows[1].verdict, "different");
+        assert_eq!(rows[2].verdict, "not in this wallet");
+        let rows = compare_rows(&[], &wallet);
+        assert_eq!(rows[0].verdict, "the node has no account here");
+    }
+
+    #[test]
+    fn fill_sets_chain_nonce_fees_and_gas() {
+        let form = SendForm::default();
+        let fees = FeeSuggestion {
+            base_fee: Some(875_000_000),
+            priority_fee: 1_000_000_000,
+            max_fee: 2_750_000_000,
+            gas_price: 1_875_000_000,
+        };
+        let f = apply_fill(&form, 31_337, 4, fees, Some(21_000));
+        assert_eq!(f.chain_id, "31337");
+        assert_eq!((f.nonce.as_str(), f.nonce_auto), ("4", false));
+        assert_eq!(f.priority_fee, "1");
+        assert_eq!(f.max_fee, "2.75");
+        assert_eq!(f.gas_price, "1.875");
+        assert_eq!(f.gas_limit, "21000");
+        assert_eq!(f.fee_kind, FeeKind::Eip1559);
+        // The filled form builds a transaction for that chain with those fields.
+        let mut f = f;
+        f.to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".into();
+        f.amount = "1.5".into();
+        let tx = build(&f).unwrap();
+        assert_eq!(tx.chain_id(), Some(31_337));
+        assert_eq!(tx.nonce(), 4);
+        assert_eq!(tx.max_fee_per_gas(), 2_750_000_000);
+        // Without EIP-1559 only a legacy transaction is valid.
+        let legacy = FeeSuggestion {
+            base_fee: None,
+            ..fees
+        };
+        assert_eq!(
+            apply_fill(&form, 1, 0, legacy, None).fee_kind,
+            FeeKind::Legacy
+        );
+    }
+
+    #[test]
+    fn chain_notes_warn_about_real_money() {
+        assert!(chain_note(1).contains("REAL MONEY"));
+        assert!(chain_note(31_337).contains("anvil"));
+        assert!(!chain_note(31_337).contains("REAL MONEY"));
+        assert!(chain_note(LAB_CHAIN_ID).contains("lab chain"));
+        assert!(chain_note(999_999).contains("not a network this app knows"));
+    }
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(
+            eth_text(U256::from(1_500_000_000_000_000_000u128)),
+            "1.5 ETH"
+        );
+        assert_eq!(eth_text(U256::from(1u8)), "0.000000000000000001 ETH");
+        assert_eq!(eth_text(U256::MAX), format!("{} wei", U256::MAX));
+    }
 }

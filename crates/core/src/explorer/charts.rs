@@ -1,7 +1,7 @@
 //! The explorer's charts as plain data: marks in SVG user units (bucketed by the core's
 //! [`explorer::aggregate`]) and the words of their labels.
 
-use blocklab_core::explorer::{self, Bucket, Point};
+use crate::explorer::{self, Bucket, Point};
 
 /// A chart's drawing, in SVG user units: a plot area of `width` x `height` after the margins.
 #[derive(Debug, Clone, PartialEq)]

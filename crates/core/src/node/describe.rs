@@ -1,14 +1,14 @@
 //! The ledger as a currency, in words: the balances, the mempool in inclusion order, what
 //! became of a submitted transaction and the verify tool's checks. Every operation and rule is
-//! the core's ledger engine's ([`blocklab_core::node::Node`]); this module only words results.
+//! the ledger engine's ([`crate::node::Node`]); this module only words results for the app.
 
-use blocklab_core::address::Address;
-use blocklab_core::genesis::DEV_ADDRESSES;
-use blocklab_core::mempool::{self, effective_tip, AddOutcome, Mempool, TxStatus};
-use blocklab_core::node::{Inclusion, Refusal, TxCheck};
-use blocklab_core::state::{State, TxRuleError};
-use blocklab_core::tx::{Transaction, TxError, TxHash};
-use blocklab_core::Wei;
+use crate::address::Address;
+use crate::genesis::DEV_ADDRESSES;
+use crate::mempool::{self, effective_tip, AddOutcome, Mempool, TxStatus};
+use crate::node::{Inclusion, Refusal, TxCheck};
+use crate::state::{State, TxRuleError};
+use crate::tx::{Transaction, TxError, TxHash};
+use crate::Wei;
 
 use crate::words::{capitalise, eth, gwei};
 
@@ -80,12 +80,7 @@ fn bumped(old: u128) -> u128 {
     mempool::bumped(old).unwrap_or(u128::MAX)
 }
 
-fn pool_row(
-    position: usize,
-    tx: &blocklab_core::Recovered,
-    status: TxStatus,
-    base_fee: u128,
-) -> PoolRow {
+fn pool_row(position: usize, tx: &crate::Recovered, status: TxStatus, base_fee: u128) -> PoolRow {
     let t = tx.tx();
     let (max_fee, tip_cap) = match t {
         Transaction::Legacy(l) => (l.gas_price, l.gas_price),
@@ -328,11 +323,11 @@ pub fn state_checks(report: &TxCheck) -> Vec<StateCheck> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blocklab_core::chain::ChainParams;
-    use blocklab_core::node::Node;
-    use blocklab_core::tx::{SignedTx, TxRequest};
-    use blocklab_core::wallet::hd::Account;
-    use blocklab_core::{Chain, Wei};
+    use crate::chain::ChainParams;
+    use crate::node::Node;
+    use crate::tx::{SignedTx, TxRequest};
+    use crate::wallet::hd::Account;
+    use crate::{Chain, Wei};
 
     const KEY_0: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     const KEY_1: &str = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -372,11 +367,11 @@ mod tests {
         let checks = state_checks(&node.check_tx(&tx));
         assert_eq!(checks[0].check, Check::Fail);
         assert!(checks[0].text.contains("block #1 (1 confirmations)"));
-        // dev #1 received the 1.5 ETH above: 10001.5 ETH, short of 10002 plus the fee.
-        let poor = transfer(KEY_1, 0, "10002", 1);
+        // Account 1 holds its 10,000 ETH plus the 1.5 ETH block #1 paid it.
+        let poor = transfer(KEY_1, 0, "10001.5", 1);
         let e = describe_refused(&node.submit(poor.clone()).unwrap_err());
         assert!(
-            e.contains("Insufficient funds: balance 10001.5 ETH, needs 10002.000042 ETH"),
+            e.contains("Insufficient funds: balance 10001.5 ETH, needs 10001.500042 ETH"),
             "{e}"
         );
         let checks = state_checks(&node.check_tx(&poor));

@@ -1,20 +1,66 @@
 //! The block explorer's pages as plain data (native-tested): the views only lay them out.
 //! Lookups go through the core's [`Index`]; a transaction's fields, signature and sender check
-//! reuse [`super::tx::verify`], the mempool its [`super::currency::pool_rows`].
+//! reuse [`crate::tx::explain::verify`]. [`ExplorerPage`] names the page a route shows.
 
-use blocklab_core::address::Address;
-use blocklab_core::amount::Wei;
-use blocklab_core::explorer::{self, AddressEntry, Index, Point, Target};
-use blocklab_core::mempool::TxStatus;
-use blocklab_core::{Chain, Entry, Mempool, TxHash, ValidationReport};
+use crate::address::Address;
+use crate::amount::Wei;
+use crate::explorer::{self, AddressEntry, Index, Point, Target};
+use crate::mempool::TxStatus;
+use crate::{Chain, Entry, Mempool, TxHash, ValidationReport};
 
-use super::tx::{verify, Decoded, Verification};
-use crate::platform::route::ExplorerPage;
+use crate::tx::explain::{verify, Decoded, Verification};
 use crate::words::capitalise;
 
-mod charts;
+pub use super::charts::*;
 
-pub use charts::*;
+/// A page of the block explorer (`#/explorer/...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplorerPage {
+    /// The overview (latest blocks and transactions, charts).
+    Overview,
+    /// A block by height.
+    Block(u64),
+    /// A transaction by hash.
+    Tx(TxHash),
+    /// An address.
+    Address(Address),
+    /// The mempool.
+    Mempool,
+    /// An explorer link whose parameter does not parse (shown as such, not as the overview).
+    BadLink,
+}
+
+impl ExplorerPage {
+    /// Reads the part of a route after `#/explorer/` (`block/3`, `tx/0x…`, `mempool`); a
+    /// parameter that does not parse gives [`Self::BadLink`].
+    pub fn parse(rest: &str) -> Self {
+        let mut parts = rest.splitn(2, '/');
+        let (kind, param) = (parts.next().unwrap_or_default(), parts.next());
+        match (kind, param) {
+            ("", None) => Self::Overview,
+            ("mempool", None) => Self::Mempool,
+            ("block", Some(h)) => h.parse().map_or(Self::BadLink, Self::Block),
+            ("tx", Some(h)) => h.parse().map_or(Self::BadLink, Self::Tx),
+            // Any case: a link is looked at, not sent to.
+            ("address", Some(a)) => a
+                .to_ascii_lowercase()
+                .parse()
+                .map_or(Self::BadLink, Self::Address),
+            _ => Self::BadLink,
+        }
+    }
+
+    /// The `href` of this page.
+    pub fn href(self) -> String {
+        match self {
+            Self::Overview | Self::BadLink => "#/explorer".to_owned(),
+            Self::Block(h) => format!("#/explorer/block/{h}"),
+            Self::Tx(h) => format!("#/explorer/tx/{}", h.to_hex()),
+            Self::Address(a) => format!("#/explorer/address/{}", a.to_checksum()),
+            Self::Mempool => "#/explorer/mempool".to_owned(),
+        }
+    }
+}
 
 /// How many blocks and transactions the overview lists.
 pub const LATEST: usize = 10;
@@ -94,7 +140,7 @@ fn tx_row(chain: &Chain, height: usize, entry: usize) -> Option<TxRow> {
 }
 
 fn eth_text<E: ToString>(v: Result<Wei, E>) -> String {
-    v.map_or_else(|e| e.to_string(), |w| format!("{} ETH", w.to_coins()))
+    v.map_or_else(|e| e.to_string(), crate::words::eth)
 }
 
 /// The overview: chain height, work, difficulty, waiting transactions, the latest blocks and
@@ -433,13 +479,13 @@ pub fn search(
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
     use super::*;
-    use blocklab_core::genesis::DEV_ADDRESSES;
-    use blocklab_core::mempool::build_block;
-    use blocklab_core::ChainParams;
+    use crate::genesis::DEV_ADDRESSES;
+    use crate::mempool::build_block;
+    use crate::ChainParams;
 
     /// A lab chain with one block holding `n` transfers from dev account 0, mined with stats.
     fn chain_with_transfers(n: u64) -> (Chain, Vec<TxHash>) {
-        use blocklab_core::wallet::hd::Account;
+        use crate::wallet::hd::Account;
         let key = Account::from_private_key_hex(
             "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
         )
@@ -449,7 +495,7 @@ mod tests {
         let mut pool = Mempool::new();
         let mut hashes = Vec::new();
         for nonce in 0..n {
-            let tx = blocklab_core::TxRequest::transfer(
+            let tx = crate::TxRequest::transfer(
                 1337,
                 nonce,
                 DEV_ADDRESSES[1],

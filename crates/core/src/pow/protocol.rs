@@ -2,8 +2,9 @@
 //! a protocol version, so a stale cached worker and a new page (or the reverse) refuse each
 //! other's messages instead of misreading them.
 //!
-//! The worker binary includes this file with `#[path]` rather than linking the app's library,
-//! so the worker's wasm holds only the miner (no Leptos, no wallet crypto).
+//! It lives in the core so that the page (`src/platform/workers.rs`) and the worker binary
+//! (`src/bin/miner.rs`, which does not link the app's library: its wasm holds only the miner,
+//! no Leptos, no wallet crypto) share one definition.
 //!
 //! Flow: the worker posts [`FromWorker::Ready`] once its wasm runs (messages posted to it
 //! before that are lost); the page posts [`ToWorker::Start`]; the worker posts

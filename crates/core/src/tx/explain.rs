@@ -1,25 +1,25 @@
 //! The verify tool's view model: a raw signed transaction decoded into labelled rows (the
-//! same rows serve the send form), its sender recovered and compared with the expected one.
+//! same rows serve the send form), its sender recovered and compared with the expected one;
+//! [`Signed`], the rows of a transfer the send form signed.
 
-use blocklab_core::address::Address;
-use blocklab_core::amount::{format_units, GWEI_DECIMALS};
-use blocklab_core::tx::{Signature, SignedTx, Transaction, U256};
+use crate::address::Address;
+use crate::tx::{Signature, SignedTx, Transaction, U256};
 
-use super::LAB_CHAIN_ID;
-use crate::words::err;
+use crate::params::LAB_CHAIN_ID;
+use crate::words::{err, eth, gwei};
 
-pub(super) fn hex0x(bytes: &[u8]) -> String {
+fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
 
-pub(super) fn u256_hex(value: U256) -> String {
+fn u256_hex(value: U256) -> String {
     let bytes: [u8; 32] = value.to_be_bytes();
     hex0x(&bytes)
 }
 
 /// A fee per gas in wei and in gwei, e.g. `2000000000 wei (2 gwei)`.
-pub(super) fn fee_text(wei: u128) -> String {
-    format!("{wei} wei ({} gwei)", format_units(wei, GWEI_DECIMALS))
+fn fee_text(wei: u128) -> String {
+    format!("{wei} wei ({})", gwei(wei))
 }
 
 /// One labelled value of a transaction. The screen renders `value` with the `data-testid`
@@ -31,7 +31,7 @@ pub struct Row {
     pub value: String,
 }
 
-pub(crate) fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
+pub fn row(label: &'static str, key: &'static str, value: impl Into<String>) -> Row {
     Row {
         label,
         key,
@@ -87,7 +87,7 @@ pub fn field_rows(tx: &Transaction) -> Vec<Row> {
         "Value",
         "value",
         match tx.value_wei() {
-            Ok(wei) => format!("{value} wei ({} ETH)", wei.to_coins()),
+            Ok(wei) => format!("{value} wei ({})", eth(wei)),
             Err(e) => format!("{value} wei ({})", e),
         },
     ));
@@ -115,7 +115,7 @@ pub fn field_rows(tx: &Transaction) -> Vec<Row> {
 }
 
 /// The signature's values: `v` (legacy) or `yParity` (type 2), `r`, `s`.
-pub(super) fn signature_rows(tx: &Transaction, sig: &Signature) -> Vec<Row> {
+fn signature_rows(tx: &Transaction, sig: &Signature) -> Vec<Row> {
     let parity = u8::from(sig.y_parity());
     let v = match tx {
         Transaction::Legacy(t) => row(
@@ -189,7 +189,7 @@ pub enum Verification {
     Decoded(Box<Decoded>),
 }
 
-pub(super) fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
+fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
     match signed.chain_id() {
         None => ChainVerdict {
             replay_protected: false,
@@ -218,10 +218,7 @@ pub(super) fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
     }
 }
 
-pub(super) fn expected_verdict(
-    expected: &str,
-    sender: &Result<Sender, String>,
-) -> Option<ExpectedVerdict> {
+fn expected_verdict(expected: &str, sender: &Result<Sender, String>) -> Option<ExpectedVerdict> {
     let expected = expected.trim();
     if expected.is_empty() {
         return None;
@@ -285,4 +282,93 @@ pub fn verify(raw: &str, expected: &str) -> Verification {
         sender,
         chain,
     }))
+}
+
+/// A transfer signed by the send form, with everything the screen shows about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The signed transaction itself (what a later `submit` hands to the mempool).
+    pub tx: SignedTx,
+    /// The signer's address (not part of the signed bytes: it is recovered from the signature).
+    pub from: String,
+    pub fields: Vec<Row>,
+    /// The bytes that are hashed for signing, hex.
+    pub payload: String,
+    pub signing_hash: String,
+    pub signature: Vec<Row>,
+    pub raw: String,
+    pub hash: String,
+}
+
+impl Signed {
+    pub fn new(tx: SignedTx, from: Address) -> Self {
+        let unsigned = tx.tx();
+        Self {
+            from: from.to_checksum(),
+            fields: field_rows(unsigned),
+            payload: hex0x(&unsigned.signing_payload()),
+            signing_hash: hex0x(&unsigned.signing_hash()),
+            signature: signature_rows(unsigned, tx.signature()),
+            raw: tx.raw_hex(),
+            hash: tx.hash().to_hex(),
+            tx,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tx::TxError;
+
+    const EIP155_RAW: &str = "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83";
+
+    fn value_of<'a>(rows: &'a [Row], key: &str) -> &'a str {
+        rows.iter()
+            .find(|r| r.key == key)
+            .map(|r| r.value.as_str())
+            .unwrap_or("")
+    }
+
+    #[test]
+    fn verifies_the_eip155_example() {
+        let Verification::Decoded(d) = verify(
+            &format!("  {}  ", &EIP155_RAW[2..]),
+            "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f",
+        ) else {
+            panic!("not decoded");
+        };
+        assert_eq!(
+            d.sender.as_ref().map(|s| s.address.as_str()),
+            Ok("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")
+        );
+        assert_eq!(
+            value_of(&d.hashes, "hash"),
+            "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788"
+        );
+        assert_eq!(
+            value_of(&d.fields, "gas-price"),
+            "20000000000 wei (20 gwei)"
+        );
+        assert_eq!(
+            value_of(&d.fields, "value"),
+            "1000000000000000000 wei (1 ETH)"
+        );
+        assert!(value_of(&d.signature, "v").starts_with("37 "));
+        assert!(d.chain.replay_protected && !d.chain.on_lab_chain);
+        assert_eq!(d.expected.map(|e| e.matches), Some(true));
+    }
+
+    #[test]
+    fn refuses_bad_input_with_the_core_message() {
+        assert_eq!(verify("  ", ""), Verification::Empty);
+        assert_eq!(
+            verify("hello", ""),
+            Verification::Invalid(err(TxError::NotHex))
+        );
+        assert!(matches!(
+            verify(&format!("{EIP155_RAW}00"), ""),
+            Verification::Invalid(m) if m.contains("unexpected byte")
+        ));
+    }
 }

@@ -1,7 +1,8 @@
-//! Words: the one place the app turns the core's errors and amounts into what a user reads.
+//! Words: the one place errors and amounts become what a user reads (the app and the view
+//! models in the core use only these).
 
-use blocklab_core::amount::{format_units, GWEI_DECIMALS};
-use blocklab_core::Wei;
+use crate::amount::{format_units, GWEI_DECIMALS};
+use crate::Wei;
 
 /// Upper-cases the first letter of a core message for display.
 pub fn capitalise(s: &str) -> String {
