@@ -7,10 +7,10 @@ use blocklab_core::persist::{self, KeyValueStore};
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{EncryptionRandomness, ScryptParams};
 use blocklab_core::wallet::vault::{self, Secrets, WalletFile, WALLET_KEY};
+use blocklab_core::words::err;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
-use super::actions::capitalise;
 use crate::platform::{clock, random, secret, storage::LocalStore};
 
 mod accounts;
@@ -75,10 +75,6 @@ pub struct WalletState {
     pub revealed: RwSignal<Option<Vec<RevealStep>>>,
     /// The exported private key (`0x…`), with the same lifetime.
     pub exported: RwSignal<Option<Zeroizing<String>>>,
-}
-
-fn err(e: impl ToString) -> String {
-    capitalise(&e.to_string())
 }
 
 fn randomness() -> Result<EncryptionRandomness, String> {

@@ -8,10 +8,11 @@ use blocklab_core::wallet::keystore;
 use blocklab_core::wallet::message;
 use blocklab_core::wallet::vault::{self, AccountEntry, KeySource, WALLET_KEY};
 use blocklab_core::wallet::{Mnemonic, Signature};
+use blocklab_core::words::err;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{err, randomness, RevealStep, WalletState, SCRYPT};
+use super::{randomness, RevealStep, WalletState, SCRYPT};
 use crate::platform::{files, secret, storage::LocalStore};
 
 impl WalletState {

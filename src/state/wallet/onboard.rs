@@ -5,10 +5,11 @@ use blocklab_core::wallet::hd::{secret_hex, Account};
 use blocklab_core::wallet::keystore;
 use blocklab_core::wallet::vault::{self, AccountEntry, KeySource, Secrets, WalletFile};
 use blocklab_core::wallet::Mnemonic;
+use blocklab_core::words::err;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{err, randomness, Onboarding, Unlocked, WalletState, SCRYPT};
+use super::{randomness, Onboarding, Unlocked, WalletState, SCRYPT};
 use crate::platform::random;
 
 impl WalletState {
