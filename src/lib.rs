@@ -3,7 +3,9 @@
 //! - `app`: the root component and layout.
 //! - `state`: the app's signals and the named actions that change them (they call the core).
 //! - `components`: small views; they hold no domain logic.
-//! - `platform`: adapters for browser APIs (localStorage, files, clipboard, clock).
+//! - `platform`: adapters for browser APIs (localStorage, miner workers, BroadcastChannel,
+//!   fetch, files and clipboard, clock, random bytes, secret inputs, routes).
+//! - `bench` (feature `bench`): entry points for `scripts/bench.sh`.
 
 pub mod app;
 #[cfg(feature = "bench")]

@@ -1,5 +1,7 @@
-//! Browser adapters. Everything that touches `web-sys` lives here, behind small functions and
-//! the core's [`blocklab_core::persist::KeyValueStore`] trait.
+//! Browser adapters behind small functions and the core's traits ([`blocklab_core::persist::KeyValueStore`],
+//! `rpc::Transport`): storage, miner workers, the tabs' channel, fetch, files, clock, random
+//! bytes, secret inputs, routes. Views and actions still call `web-sys` for DOM events and
+//! console messages; every other browser API is reached through here.
 
 pub mod broadcast;
 pub mod clock;

@@ -1,4 +1,5 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/explorer/…`): they
+//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/nodes`,
+//! `#/explorer/…`): they
 //! survive a reload on any static host, including a GitHub Pages sub-folder, because the
 //! server only ever sees `index.html`.
 

@@ -1,5 +1,7 @@
-//! Named actions: the only code that changes [`AppState`]. Each calls the core, then updates
-//! signals.
+//! Named actions of the Ledger screen (records, difficulty, validation, tamper, import and
+//! export, storage choices, backup and restore). Each calls one core operation, then updates
+//! signals. The other writers of the ledger signal are `mining` (a mined block), `tabs` (another
+//! tab's chain, through the core's fork choice) and `sender_check` (a false stored sender).
 
 use blocklab_core::address::Address;
 use blocklab_core::backup;

@@ -1,5 +1,6 @@
-//! The app's state: signals provided once at the root, changed only through the named actions
-//! in [`actions`] and [`mining`], which call the core.
+//! The app's state: signals provided once at the root. The ledger signal changes only through
+//! core operations called from [`actions`], [`mining`], [`tabs`] and [`sender_check`]; the
+//! screens' own state lives in [`tx`], [`wallet`], [`network`] and [`nodes`].
 
 pub mod actions;
 pub mod mining;
