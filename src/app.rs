@@ -6,23 +6,17 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::components::banner::StorageBanner;
-use crate::components::beneficiary::BeneficiaryChooser;
-use crate::components::chain_view::ChainView;
-use crate::components::explorer::ExplorerScreen;
-use crate::components::mine_panel::MinePanel;
-use crate::components::network::NetworkPage;
-use crate::components::nodes::NodesPage;
-use crate::components::peers::PeersPanel;
-use crate::components::record_form::{PendingList, RecordForm};
-use crate::components::storage_panel::StoragePanel;
-use crate::components::toolbar::Toolbar;
-use crate::components::tx::TxPage;
-use crate::components::wallet::WalletPage;
+use crate::pages::explorer::ExplorerScreen;
+use crate::pages::ledger::Ledger;
+use crate::pages::network::state::NetworkState;
+use crate::pages::network::NetworkPage;
+use crate::pages::nodes::state::NodesState;
+use crate::pages::nodes::NodesPage;
+use crate::pages::tx::state::TxState;
+use crate::pages::tx::TxPage;
+use crate::pages::wallet::state::WalletState;
+use crate::pages::wallet::WalletPage;
 use crate::platform::route::{use_route, ExplorerPage, Route};
-use crate::state::network::NetworkState;
-use crate::state::nodes::NodesState;
-use crate::state::tx::TxState;
-use crate::state::wallet::WalletState;
 use crate::state::AppState;
 
 /// The whole app.
@@ -169,25 +163,6 @@ fn prefetch_screens() {
 
 #[cfg(not(feature = "split"))]
 fn prefetch_screens() {}
-
-/// The proof-of-work ledger screen.
-#[component]
-fn Ledger() -> impl IntoView {
-    view! {
-        <div class="layout">
-            <aside class="side">
-                <RecordForm />
-                <PendingList />
-                <MinePanel />
-                <BeneficiaryChooser />
-                <Toolbar />
-                <PeersPanel />
-                <StoragePanel />
-            </aside>
-            <ChainView />
-        </div>
-    }
-}
 
 /// Tracks user activity and locks the wallet when idle (checked every few seconds).
 fn watch_activity(wallet: WalletState) {

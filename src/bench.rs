@@ -9,7 +9,7 @@ use blocklab_core::wallet::Mnemonic;
 use blocklab_core::{Chain, Entry, SenderCache, Signature, SignedTx, ValidationReport};
 use wasm_bindgen::prelude::*;
 
-use crate::state::wallet::SCRYPT;
+use crate::pages::wallet::state::SCRYPT;
 
 /// Restores a wallet from `phrase` and derives `count` BIP-44 addresses; returns them.
 ///

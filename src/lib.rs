@@ -2,7 +2,8 @@
 //!
 //! - `app`: the root component and layout.
 //! - `state`: the app's signals and the named actions that change them (they call the core).
-//! - `components`: small views; they hold no domain logic.
+//! - `pages`: one folder a screen, its views beside its own state (`state.rs`); no domain logic.
+//! - `components`: the views several screens share, and `use_state`.
 //! - `platform`: adapters for browser APIs (localStorage, miner workers, BroadcastChannel,
 //!   fetch, files and clipboard, clock, random bytes, secret inputs, routes).
 //! - `bench` (feature `bench`): entry points for `scripts/bench.sh`.
@@ -11,5 +12,6 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod components;
+pub mod pages;
 pub mod platform;
 pub mod state;

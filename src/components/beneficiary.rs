@@ -4,7 +4,7 @@ use blocklab_core::genesis::DEV_ADDRESSES;
 use leptos::prelude::*;
 
 use super::use_state;
-use crate::components::wallet::use_wallet;
+use crate::pages::wallet::use_wallet;
 use crate::state::actions;
 
 /// Pick a wallet or development account, or paste an address (EIP-55 checked).

@@ -1,16 +1,14 @@
 //! The app's state: signals provided once at the root. The ledger signal changes only through
-//! core operations called from [`actions`], [`mining`], [`tabs`] and [`sender_check`]; the
-//! screens' own state lives in [`tx`], [`wallet`], [`network`] and [`nodes`].
+//! core operations called from [`actions`], [`mining`], [`tabs`] and [`sender_check`]. These
+//! stay app-wide, not in the Ledger page: the App starts `tabs` and `sender_check`, the storage
+//! banner and the transactions screen call `actions` and `mining`. Each screen's own state sits
+//! beside its views in [`crate::pages`].
 
 pub mod actions;
 pub mod mining;
-pub mod network;
-pub mod nodes;
 pub mod notices;
 pub mod sender_check;
 pub mod tabs;
-pub mod tx;
-pub mod wallet;
 
 use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::Index;

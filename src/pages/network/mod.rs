@@ -3,15 +3,15 @@
 //! beside the node's, and sending a transfer signed here. The views read [`NetworkState`] and
 //! call its actions; the JSON-RPC logic is the core's.
 
+pub mod state;
+
 use leptos::prelude::*;
 
-use crate::components::tx::Rows;
-use crate::components::wallet::use_wallet;
+use self::state::{chain_note, eth_text, receipt_rows, status_rows, Broadcast, NetworkState};
+use crate::pages::tx::state::{FeeKind, SendForm};
+use crate::pages::tx::Rows;
+use crate::pages::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
-use crate::state::network::{
-    chain_note, eth_text, receipt_rows, status_rows, Broadcast, NetworkState,
-};
-use crate::state::tx::{FeeKind, SendForm};
 
 fn use_net() -> NetworkState {
     expect_context::<NetworkState>()
@@ -207,7 +207,7 @@ fn SendReal() -> impl IntoView {
                 <p data-testid="rpc-send-locked">"Connect to a node and "<a href="#/wallet">"unlock your wallet"</a>" to send."</p>
             }>
                 <p class="small">"From: the account chosen above ("
-                    <code data-testid="rpc-send-from">{move || crate::state::tx::unlocked_address(w, w.selected.get()).map(|a| a.to_checksum()).unwrap_or_default()}</code>")"</p>
+                    <code data-testid="rpc-send-from">{move || crate::pages::tx::state::unlocked_address(w, w.selected.get()).map(|a| a.to_checksum()).unwrap_or_default()}</code>")"</p>
                 <Field label="To (address)" field="to" get=|f| &f.to set=|f| &mut f.to />
                 <Field label="Amount (ETH)" field="amount" get=|f| &f.amount set=|f| &mut f.amount />
                 <button type="button" data-testid="rpc-fill" disabled=move || n.busy.get()

@@ -4,13 +4,13 @@
 use blocklab_core::words::eth;
 use leptos::prelude::*;
 
-use super::{use_tx, Rows};
-use crate::components::use_state;
-use crate::components::wallet::use_wallet;
-use crate::platform::files::copy_to_clipboard;
-use crate::state::tx::{
+use super::state::{
     default_gas_limit, sender_next_nonce, unlocked_address, DataKind, FeeKind, SendForm,
 };
+use super::{use_tx, Rows};
+use crate::components::use_state;
+use crate::pages::wallet::use_wallet;
+use crate::platform::files::copy_to_clipboard;
 
 /// The refusal of one field, if the last signing attempt refused it.
 #[component]

@@ -8,8 +8,8 @@ use blocklab_core::tx::SignedTx;
 use blocklab_core::words::err;
 use leptos::prelude::*;
 
-use super::wallet::WalletState;
-use super::AppState;
+use crate::pages::wallet::state::WalletState;
+use crate::state::AppState;
 use blocklab_core::node::describe;
 pub use blocklab_core::tx::explain::*;
 pub use blocklab_core::tx::form::*;

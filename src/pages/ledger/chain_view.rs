@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::block_card::BlockCard;
-use super::use_state;
+use crate::components::use_state;
 
 /// How many of the latest blocks are shown at first, and how many more each "older" click adds.
 pub const WINDOW: usize = 30;

@@ -3,7 +3,7 @@
 use blocklab_core::pow::{Difficulty, MAX_DIFFICULTY};
 use leptos::prelude::*;
 
-use super::use_state;
+use crate::components::use_state;
 use crate::platform::workers::default_workers;
 use crate::state::notices::Notice;
 use crate::state::{actions, mining, MineTarget, MiningBackend};

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::use_state;
+use crate::components::use_state;
 use crate::platform::files;
 use crate::state::actions;
 use crate::state::notices::Notice;

@@ -1,18 +1,20 @@
 //! The transactions screen: sign a transfer with an unlocked wallet account and submit it to the
 //! mempool, verify any raw signed transaction (also against this chain's state), watch the
 //! mempool, the balances and the miner's beneficiary. The views read [`TxState`] and call its
-//! actions and the pure functions of [`crate::state::tx`] and [`blocklab_core::node::describe`]; no
+//! actions and the pure functions of [`state`] and [`blocklab_core::node::describe`]; no
 //! transaction logic lives here.
 
+mod balances;
 mod mempool;
 mod send;
+pub mod state;
 mod verify;
 
 use leptos::prelude::*;
 
-use crate::components::balances::Balances;
+use self::balances::Balances;
+use self::state::{Row, TxState};
 use crate::components::beneficiary::BeneficiaryChooser;
-use crate::state::tx::{Row, TxState};
 
 /// The transactions state provided by [`crate::app::App`].
 pub fn use_tx() -> TxState {

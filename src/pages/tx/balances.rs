@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::use_state;
-use crate::components::wallet::use_wallet;
+use crate::components::use_state;
+use crate::pages::wallet::use_wallet;
 use blocklab_core::explorer::Direction;
 
 use blocklab_core::node::describe::account_rows;

@@ -14,8 +14,8 @@ use blocklab_core::TxHash;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::tx::{sign_form, FieldError, SendForm, Signed};
-use super::wallet::WalletState;
+use crate::pages::tx::state::{sign_form, FieldError, SendForm, Signed};
+use crate::pages::wallet::state::WalletState;
 use crate::platform::clock;
 use blocklab_core::words::err;
 
@@ -245,7 +245,7 @@ impl NetworkState {
             return;
         };
         let from_index = wallet.selected.get_untracked();
-        let Some(from) = super::tx::unlocked_address(wallet, from_index) else {
+        let Some(from) = crate::pages::tx::state::unlocked_address(wallet, from_index) else {
             self.fill_note.set(Some(Err(
                 "Unlock your wallet to choose the sender".to_owned()
             )));
@@ -270,7 +270,7 @@ impl NetworkState {
                 }
             };
             let form = self.form.get_untracked();
-            let data = super::tx::form_data(&form).unwrap_or_default();
+            let data = crate::pages::tx::state::form_data(&form).unwrap_or_default();
             let to = form.to.trim().parse::<Address>().ok();
             let value = blocklab_core::Wei::parse_coins(&form.amount).ok();
             let (gas, gas_note) = match (to, value) {

@@ -3,6 +3,8 @@
 //! on the main thread (a few hundred to a million hashes at the simulation's difficulties).
 
 use blocklab_core::node::network::{node_name, MAX_NODES};
+pub mod state;
+
 use leptos::prelude::*;
 
 use blocklab_core::node::network::view::{
@@ -10,7 +12,7 @@ use blocklab_core::node::network::view::{
     MAX_SIM_DIFFICULTY, MIN_DIFFICULTY,
 };
 
-use crate::state::nodes::{self, NodesState};
+use self::state::{self as nodes, NodesState};
 
 /// The whole Nodes screen.
 #[component]

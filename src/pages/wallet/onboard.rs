@@ -7,10 +7,10 @@ use blocklab_core::wallet::Mnemonic;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
+use super::state::Onboarding;
 use super::use_wallet;
 use crate::platform::{files, secret};
 use crate::state::actions::capitalise;
-use crate::state::wallet::Onboarding;
 
 /// A field whose value is secret: read into a zeroizing buffer on demand, never kept in a
 /// signal (see `platform::secret`).

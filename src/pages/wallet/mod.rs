@@ -4,12 +4,13 @@
 mod accounts;
 mod onboard;
 mod sign;
+pub mod state;
 
 pub(crate) use accounts::qr_svg;
 
 use leptos::prelude::*;
 
-use crate::state::wallet::WalletState;
+use self::state::WalletState;
 
 /// The wallet state provided by [`crate::app::App`].
 pub fn use_wallet() -> WalletState {

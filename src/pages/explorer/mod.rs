@@ -14,11 +14,11 @@ use leptos::prelude::*;
 use self::chart::Chart;
 use self::mempool::MempoolPage;
 use crate::components::use_state;
-use crate::components::wallet::qr_svg;
+use crate::pages::tx::state::Row;
+use crate::pages::wallet::qr_svg;
 use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
-use crate::state::tx::Row;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };

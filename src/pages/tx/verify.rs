@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use blocklab_core::SignedTx;
 
+use super::state::{verify, Decoded, Verification};
 use super::{use_tx, Rows};
 use crate::components::use_state;
-use crate::state::tx::{verify, Decoded, Verification};
 use blocklab_core::node::describe::{state_checks, Check};
 
 /// Paste a raw transaction; it is decoded as it is typed.

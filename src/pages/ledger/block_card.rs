@@ -5,7 +5,7 @@ use blocklab_core::{BlockProblem, Entry};
 use leptos::prelude::*;
 
 use super::hash_view::HashView;
-use super::use_state;
+use crate::components::use_state;
 use crate::platform::clock::format_utc;
 use crate::state::actions::{self, TamperField};
 use crate::state::mining;
