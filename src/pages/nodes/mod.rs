@@ -1,10 +1,12 @@
 //! The Nodes screen: replicated nodes side by side, their links (cut / restore), mining and
 //! tamper buttons, the consensus panel, the last reorg and each node's fork tree. Mining runs
 //! on the main thread (a few hundred to a million hashes at the simulation's difficulties).
+//! The views read [`NodesState`] (`state.rs`) and lay out the core's
+//! `node::network::view` data; the network and its rules are the core's `node::network`.
 
-use blocklab_core::node::network::{node_name, MAX_NODES};
 pub mod state;
 
+use blocklab_core::node::network::{node_name, MAX_NODES};
 use leptos::prelude::*;
 
 use blocklab_core::node::network::view::{

@@ -1,5 +1,7 @@
 //! The wallet screen: create or import, unlock, accounts, secrets behind the password, and
-//! message signing and verification.
+//! message signing and verification. The views read [`WalletState`] (`state.rs`) and call its
+//! actions; the keys, the vault and the messages are the core's `wallet` (`Mnemonic`, `hd`,
+//! `keystore`, `vault`, `message`).
 
 mod accounts;
 mod onboard;
