@@ -49,7 +49,8 @@ impl Default for NodesState {
 
 /// Mines on node `node` at the typed difficulty and lets the network deliver.
 pub fn mine(state: NodesState, node: usize) {
-    let result = parse_difficulty(&state.difficulty.get_untracked()).and_then(|d| {
+    let difficulty = parse_difficulty(&state.difficulty.get_untracked()).map_err(|e| e.to_string());
+    let result = difficulty.and_then(|d| {
         let now = clock::now_ms();
         state
             .net
@@ -76,7 +77,9 @@ pub fn mine(state: NodesState, node: usize) {
 pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
     let height = match kind {
         Tamper::LowDifficulty => Ok(0),
-        Tamper::Edit | Tamper::Forge => parse_height(&state.tamper_height.get_untracked()),
+        Tamper::Edit | Tamper::Forge => {
+            parse_height(&state.tamper_height.get_untracked()).map_err(|e| e.to_string())
+        }
     };
     let result = height.and_then(|h| {
         let now = clock::now_ms();
@@ -109,10 +112,11 @@ pub fn tamper(state: NodesState, node: usize, kind: Tamper) {
 
 /// Sends the demo transfer into node `node`, which checks it and relays it to its peers.
 pub fn send_tx(state: NodesState, node: usize) {
-    let result = dev_sender().and_then(|sender| {
+    let result = dev_sender().map_err(|e| e.to_string()).and_then(|sender| {
         let raw = state
             .net
-            .with_untracked(|net| demo_transfer(net, node, &sender))?;
+            .with_untracked(|net| demo_transfer(net, node, &sender))
+            .map_err(|e| e.to_string())?;
         let hash = raw.hash();
         let nonce = raw.tx().nonce();
         state

@@ -2,14 +2,16 @@
 //! screen (a minimum difficulty), what its text fields accept, the demo transfer, and the
 //! cards, links, consensus and fork-tree rows the view lays out.
 
+use core::fmt;
+
 use crate::address::Address;
 use crate::chain::ChainParams;
 use crate::genesis::{DEV_ADDRESSES, DEV_MNEMONIC};
 use crate::node::network::{node_name, Network, ReorgNotice};
 use crate::node::Node;
-use crate::tx::{SignedTx, TxRequest};
-use crate::wallet::hd::{Account, PathPreset};
-use crate::wallet::mnemonic::Mnemonic;
+use crate::tx::{SignedTx, TxError, TxRequest};
+use crate::wallet::hd::{Account, HdError, PathPreset};
+use crate::wallet::mnemonic::{Mnemonic, MnemonicError};
 use crate::words::capitalise;
 use crate::Wei;
 
@@ -51,38 +53,73 @@ pub enum Tamper {
     LowDifficulty,
 }
 
+/// Why a Nodes screen action cannot start: a field's text is refused, the development key
+/// cannot be derived, or the demo transfer cannot be made. `Display` is the sentence the screen
+/// shows (capitalised already).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodesError {
+    /// The difficulty is not a whole number from [`MIN_DIFFICULTY`] to [`MAX_SIM_DIFFICULTY`];
+    /// `text` is what was typed, trimmed.
+    Difficulty { text: String },
+    /// The block height to tamper with is not a whole number of at least 1.
+    Height { text: String },
+    /// The public development mnemonic does not parse (does not happen).
+    Mnemonic(MnemonicError),
+    /// The development account cannot be derived (does not happen).
+    Derivation(HdError),
+    /// There is no node with this index.
+    NoNode { node: usize },
+    /// The demo transfer cannot be built or signed.
+    Tx(TxError),
+}
+
+impl fmt::Display for NodesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Difficulty { text } => write!(
+                f,
+                "Difficulty must be a whole number from {MIN_DIFFICULTY} to {MAX_SIM_DIFFICULTY}, not \"{text}\""
+            ),
+            Self::Height { text } => write!(
+                f,
+                "The block to tamper with is a height of 1 or more, not \"{text}\""
+            ),
+            Self::Mnemonic(e) => e.fmt(f),
+            Self::Derivation(e) => e.fmt(f),
+            Self::NoNode { node } => write!(f, "There is no node {}", node_name(*node)),
+            Self::Tx(e) => f.write_str(&capitalise(&e.to_string())),
+        }
+    }
+}
+
+impl std::error::Error for NodesError {}
+
 /// Reads a mining difficulty from user text.
 ///
 /// # Errors
-/// The sentence to show when it is not a whole number from [`MIN_DIFFICULTY`] to
+/// [`NodesError::Difficulty`] when it is not a whole number from [`MIN_DIFFICULTY`] to
 /// [`MAX_SIM_DIFFICULTY`].
-pub fn parse_difficulty(text: &str) -> Result<u32, String> {
+pub fn parse_difficulty(text: &str) -> Result<u32, NodesError> {
     text.trim()
         .parse::<u32>()
         .ok()
         .filter(|d| (MIN_DIFFICULTY..=MAX_SIM_DIFFICULTY).contains(d))
-        .ok_or_else(|| {
-            format!(
-                "Difficulty must be a whole number from {MIN_DIFFICULTY} to {MAX_SIM_DIFFICULTY}, not \"{}\"",
-                text.trim()
-            )
+        .ok_or_else(|| NodesError::Difficulty {
+            text: text.trim().to_owned(),
         })
 }
 
 /// Reads a block height from user text.
 ///
 /// # Errors
-/// The sentence to show when it is not a whole number of at least 1.
-pub fn parse_height(text: &str) -> Result<u64, String> {
+/// [`NodesError::Height`] when it is not a whole number of at least 1.
+pub fn parse_height(text: &str) -> Result<u64, NodesError> {
     text.trim()
         .parse::<u64>()
         .ok()
         .filter(|h| *h >= 1)
-        .ok_or_else(|| {
-            format!(
-                "The block to tamper with is a height of 1 or more, not \"{}\"",
-                text.trim()
-            )
+        .ok_or_else(|| NodesError::Height {
+            text: text.trim().to_owned(),
         })
 }
 
@@ -95,31 +132,33 @@ pub const DEMO_MAX_FEE: u128 = 3_000_000_000;
 
 /// Development account 0 of the PUBLIC test mnemonic (`test … junk`, 10,000 ETH at genesis),
 /// derived when needed and dropped after signing: it protects nothing.
-pub fn dev_sender() -> Result<Account, String> {
+///
+/// # Errors
+/// [`NodesError::Mnemonic`] or [`NodesError::Derivation`] (neither happens with the fixed
+/// public mnemonic).
+pub fn dev_sender() -> Result<Account, NodesError> {
     let seed = Mnemonic::parse(DEV_MNEMONIC)
-        .map_err(|e| e.to_string())?
+        .map_err(NodesError::Mnemonic)?
         .to_seed("");
     let path = PathPreset::Bip44
         .path(0)
         .parse()
-        .map_err(|e: crate::wallet::hd::HdError| e.to_string())?;
-    Account::derive(&seed, &path).map_err(|e| e.to_string())
+        .map_err(NodesError::Derivation)?;
+    Account::derive(&seed, &path).map_err(NodesError::Derivation)
 }
 
 /// A 1 ETH transfer from development account 0 to account 1, with the next nonce node `node`
 /// expects (its chain's state and its mempool), signed for the lab chain.
 ///
 /// # Errors
-/// A sentence when `node` is not a node or signing fails.
-pub fn demo_transfer(net: &Network, node: usize, sender: &Account) -> Result<SignedTx, String> {
-    let n = net
-        .node(node)
-        .ok_or_else(|| format!("There is no node {}", node_name(node)))?;
+/// [`NodesError::NoNode`] when `node` is not a node, [`NodesError::Tx`] when signing fails.
+pub fn demo_transfer(net: &Network, node: usize, sender: &Account) -> Result<SignedTx, NodesError> {
+    let n = net.node(node).ok_or(NodesError::NoNode { node })?;
     let nonce = n.mempool().next_nonce(&sender.address, n.chain().state());
     TxRequest::transfer(params().chain_id, nonce, DEV_ADDRESSES[1], DEMO_VALUE)
         .eip1559(DEMO_TIP, DEMO_MAX_FEE)
         .and_then(|tx| tx.sign(sender))
-        .map_err(|e| capitalise(&e.to_string()))
+        .map_err(NodesError::Tx)
 }
 
 /// One node's card.
@@ -287,18 +326,41 @@ mod tests {
         assert!(node_cards(&n)[2].compromised.is_some());
         assert!(link_rows(&n)[1].last_rejection.is_some());
         assert!(consensus_text(&n).starts_with("2 of 3 nodes agree on block 1"));
-        assert!(demo_transfer(&n, 7, &sender).is_err());
+        let no_node = demo_transfer(&n, 7, &sender).unwrap_err();
+        assert_eq!(no_node, NodesError::NoNode { node: 7 });
+        assert_eq!(no_node.to_string(), "There is no node H");
     }
 
     #[test]
     fn difficulty_and_height_text_is_checked() {
         assert_eq!(parse_difficulty(" 12 "), Ok(12));
-        assert!(parse_difficulty("7").unwrap_err().contains("from 8 to 20"));
+        let low = parse_difficulty(" 7 ").unwrap_err();
+        assert_eq!(low, NodesError::Difficulty { text: "7".into() });
+        assert_eq!(
+            low.to_string(),
+            "Difficulty must be a whole number from 8 to 20, not \"7\""
+        );
         assert!(parse_difficulty("21").is_err());
-        assert!(parse_difficulty("abc").unwrap_err().contains("\"abc\""));
+        assert!(parse_difficulty("abc")
+            .unwrap_err()
+            .to_string()
+            .contains("\"abc\""));
         assert_eq!(parse_height("3"), Ok(3));
-        assert!(parse_height("0").is_err());
+        let zero = parse_height("0").unwrap_err();
+        assert_eq!(zero, NodesError::Height { text: "0".into() });
+        assert_eq!(
+            zero.to_string(),
+            "The block to tamper with is a height of 1 or more, not \"0\""
+        );
         assert!(parse_height("-1").is_err());
+    }
+
+    #[test]
+    fn a_refused_demo_transfer_says_why_in_the_core_words() {
+        let e = NodesError::Tx(TxError::SigningFailed);
+        assert_eq!(e.to_string(), "Signing the transaction failed");
+        let e = NodesError::Derivation(HdError::TooDeep);
+        assert_eq!(e.to_string(), HdError::TooDeep.to_string());
     }
 
     #[test]
