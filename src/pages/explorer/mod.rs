@@ -22,7 +22,7 @@ use crate::platform::route::ExplorerPage;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
-use blocklab_core::words::eth;
+use blocklab_core::words::{err, eth};
 
 /// The explorer screen; `page` follows the route.
 #[component]
@@ -76,7 +76,7 @@ fn SearchBox() -> impl IntoView {
                 error.set(None);
                 go(page);
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => error.set(Some(e.to_string())),
         }
     };
     view! {
@@ -335,7 +335,7 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
                 });
                 let recovered = match d.sender {
                     Ok(s) => view! { <p>"Recovered sender: "<code data-testid="explorer-tx-recovered">{s.address}</code></p> }.into_any(),
-                    Err(e) => view! { <p class="error" data-testid="explorer-tx-recovered">{e}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" data-testid="explorer-tx-recovered">{err(e)}</p> }.into_any(),
                 };
                 view! {
                     {check}
@@ -347,7 +347,7 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
                 }
                 .into_any()
             }
-            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            Err(e) => view! { <p class="error">{err(e)}</p> }.into_any(),
         };
         view! {
             <section class="card" data-testid="explorer-tx-page" data-hash=t.hash.to_hex()>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use blocklab_core::words::err;
 use blocklab_core::SignedTx;
 
 use super::state::{verify, Decoded, Verification};
@@ -39,7 +40,7 @@ pub fn VerifyTx() -> impl IntoView {
                 Verification::Invalid(message) => view! {
                     <div class="verdict-box error" data-testid="verify-tx-error" role="alert">
                         <p><strong>"✘ Not a transaction this lab can read"</strong></p>
-                        <p data-testid="verify-tx-error-message">{message}</p>
+                        <p data-testid="verify-tx-error-message">{err(message)}</p>
                     </div>
                 }.into_any(),
                 Verification::Decoded(d) => view! { <DecodedView d=*d /> }.into_any(),
@@ -103,7 +104,7 @@ fn DecodedView(d: Decoded) -> impl IntoView {
                     <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{s.public_key}</code></p>
                 }.into_any(),
                 Err(m) => view! {
-                    <p><strong>"✘ Invalid signature: "</strong><span data-testid="verify-tx-signature-error">{m}</span></p>
+                    <p><strong>"✘ Invalid signature: "</strong><span data-testid="verify-tx-signature-error">{err(m)}</span></p>
                 }.into_any(),
             }}
             <p class=if d.chain.on_lab_chain { "small" } else { "small warn-text" } data-testid="verify-tx-chain"

@@ -2,13 +2,17 @@
 //! Lookups go through the core's [`Index`]; a transaction's fields, signature and sender check
 //! reuse [`crate::tx::explain::verify`]. [`ExplorerPage`] names the page a route shows.
 
+use core::fmt;
+
 use crate::address::Address;
 use crate::amount::Wei;
-use crate::explorer::{self, AddressEntry, Index, Point, Target};
+use crate::explorer::search::SearchError;
+use crate::explorer::{self, AddressEntry, Index, NoMatch, Point, Target};
 use crate::mempool::TxStatus;
 use crate::{Chain, Entry, Mempool, TxHash, ValidationReport};
 
 use crate::tx::explain::{verify, Decoded, Verification};
+use crate::tx::TxError;
 use crate::words::capitalise;
 
 pub use super::charts::*;
@@ -328,7 +332,8 @@ pub struct TxPage {
     pub nonce: u64,
     pub raw_hex: String,
     /// Decoded fields, signature, hashes and the recovered-sender check against `from`.
-    pub decoded: Result<Box<Decoded>, String>,
+    /// `Err` holds why it does not decode (the screen words it with [`crate::words::err`]).
+    pub decoded: Result<Box<Decoded>, TxError>,
 }
 
 /// The page of transaction `hash`: mined (found through the index) or waiting in the pool.
@@ -369,7 +374,8 @@ pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> O
     let decoded = match verify(&raw_hex, &from.to_checksum()) {
         Verification::Decoded(d) => Ok(d),
         Verification::Invalid(e) => Err(e),
-        Verification::Empty => Err("empty transaction".to_owned()),
+        // A signed transaction's raw bytes are never empty.
+        Verification::Empty => Err(TxError::Empty),
     };
     Some(TxPage {
         hash: *hash,
@@ -454,20 +460,41 @@ pub fn address_page(
     }
 }
 
+/// Why the search box goes nowhere. `Display` is the sentence the screen shows (capitalised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchBoxError {
+    /// The text is not a height, a hash or an address.
+    Query(SearchError),
+    /// The text is well-formed but nothing on this chain matches it.
+    NoMatch(NoMatch),
+}
+
+impl fmt::Display for SearchBoxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Query(e) => f.write_str(&capitalise(&e.to_string())),
+            Self::NoMatch(e) => write!(f, "Nothing matches: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SearchBoxError {}
+
 /// What the search box does with its text: go to a page, or say why not.
 ///
 /// # Errors
-/// The sentence to show: the text is not a height, hash or address, or nothing matches.
+/// [`SearchBoxError::Query`] when the text is not a height, hash or address,
+/// [`SearchBoxError::NoMatch`] when nothing matches.
 pub fn search(
     text: &str,
     chain: &Chain,
     index: &Index,
     pool: &Mempool,
-) -> Result<ExplorerPage, String> {
-    let query = explorer::search::parse(text).map_err(|e| capitalise(&e.to_string()))?;
+) -> Result<ExplorerPage, SearchBoxError> {
+    let query = explorer::search::parse(text).map_err(SearchBoxError::Query)?;
     let target = index
         .resolve(&query, chain.len(), |h| pool.contains(h))
-        .map_err(|e| format!("Nothing matches: {e}"))?;
+        .map_err(SearchBoxError::NoMatch)?;
     Ok(match target {
         Target::Block(h) => ExplorerPage::Block(h as u64),
         Target::Tx(h) => ExplorerPage::Tx(h),
@@ -575,15 +602,33 @@ mod tests {
         assert_eq!(go(&hashes[0].to_hex()), Ok(ExplorerPage::Tx(hashes[0])));
         let addr = DEV_ADDRESSES[1].to_checksum().to_lowercase();
         assert_eq!(go(&addr[2..]), Ok(ExplorerPage::Address(DEV_ADDRESSES[1])));
+        let too_high = go("7").unwrap_err();
         assert_eq!(
-            go("7").unwrap_err(),
+            too_high,
+            SearchBoxError::NoMatch(NoMatch::Height { height: 7, tip: 1 })
+        );
+        assert_eq!(
+            too_high.to_string(),
             "Nothing matches: no block at height 7: the tip is #1"
         );
         assert!(go(&format!("0x{}", "0".repeat(64)))
             .unwrap_err()
+            .to_string()
             .starts_with("Nothing matches: no block or transaction"));
-        assert!(go("banana").unwrap_err().starts_with("Not a height"));
-        assert!(go("").unwrap_err().starts_with("Type a block height"));
+        assert_eq!(
+            go("banana"),
+            Err(SearchBoxError::Query(SearchError::NotHex))
+        );
+        assert!(go("banana")
+            .unwrap_err()
+            .to_string()
+            .starts_with("Not a height"));
+        let empty = go("").unwrap_err();
+        assert_eq!(empty, SearchBoxError::Query(SearchError::Empty));
+        assert_eq!(
+            empty.to_string(),
+            "Type a block height, a block hash, a transaction hash or an address"
+        );
     }
 
     #[test]

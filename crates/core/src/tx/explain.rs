@@ -3,7 +3,7 @@
 //! [`Signed`], the rows of a transfer the send form signed.
 
 use crate::address::Address;
-use crate::tx::{Signature, SignedTx, Transaction, U256};
+use crate::tx::{Signature, SignedTx, Transaction, TxError, U256};
 
 use crate::params::LAB_CHAIN_ID;
 use crate::words::{err, eth, gwei};
@@ -172,8 +172,9 @@ pub struct Decoded {
     pub signature: Vec<Row>,
     /// Signing hash, transaction hash, raw length.
     pub hashes: Vec<Row>,
-    /// The sender, or why no sender can be recovered (the signature is then invalid).
-    pub sender: Result<Sender, String>,
+    /// The sender, or why no sender can be recovered (the signature is then invalid; the
+    /// screen words it with [`err`]).
+    pub sender: Result<Sender, TxError>,
     pub chain: ChainVerdict,
     /// `None` when no expected sender was entered.
     pub expected: Option<ExpectedVerdict>,
@@ -184,8 +185,9 @@ pub struct Decoded {
 pub enum Verification {
     /// Nothing entered yet.
     Empty,
-    /// The input is not a transaction this lab reads; the core's reason.
-    Invalid(String),
+    /// The input is not a transaction this lab reads; the core's reason (the screen words it
+    /// with [`err`]).
+    Invalid(TxError),
     Decoded(Box<Decoded>),
 }
 
@@ -218,7 +220,7 @@ fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
     }
 }
 
-fn expected_verdict(expected: &str, sender: &Result<Sender, String>) -> Option<ExpectedVerdict> {
+fn expected_verdict(expected: &str, sender: &Result<Sender, TxError>) -> Option<ExpectedVerdict> {
     let expected = expected.trim();
     if expected.is_empty() {
         return None;
@@ -255,7 +257,7 @@ pub fn verify(raw: &str, expected: &str) -> Verification {
     }
     let signed = match SignedTx::from_raw_hex(raw) {
         Ok(s) => s,
-        Err(e) => return Verification::Invalid(err(e)),
+        Err(e) => return Verification::Invalid(e),
     };
     let tx = signed.tx();
     let raw_len = signed.raw().len();
@@ -267,13 +269,10 @@ pub fn verify(raw: &str, expected: &str) -> Verification {
     let fields = field_rows(tx);
     let signature = signature_rows(tx, signed.signature());
     let chain = chain_verdict(&signed);
-    let sender = signed
-        .recover()
-        .map(|r| Sender {
-            address: r.sender().to_checksum(),
-            public_key: hex0x(r.public_key()),
-        })
-        .map_err(err);
+    let sender = signed.recover().map(|r| Sender {
+        address: r.sender().to_checksum(),
+        public_key: hex0x(r.public_key()),
+    });
     Verification::Decoded(Box::new(Decoded {
         fields,
         signature,
@@ -319,7 +318,6 @@ impl Signed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tx::TxError;
 
     const EIP155_RAW: &str = "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83";
 
@@ -362,13 +360,32 @@ mod tests {
     #[test]
     fn refuses_bad_input_with_the_core_message() {
         assert_eq!(verify("  ", ""), Verification::Empty);
+        assert_eq!(verify("hello", ""), Verification::Invalid(TxError::NotHex));
         assert_eq!(
-            verify("hello", ""),
-            Verification::Invalid(err(TxError::NotHex))
-        );
-        assert!(matches!(
             verify(&format!("{EIP155_RAW}00"), ""),
-            Verification::Invalid(m) if m.contains("unexpected byte")
-        ));
+            Verification::Invalid(TxError::TrailingBytes { extra: 1 })
+        );
+        // The screen's words for it.
+        assert_eq!(
+            err(TxError::TrailingBytes { extra: 1 }),
+            "1 unexpected byte(s) follow the end of the transaction"
+        );
+    }
+
+    #[test]
+    fn an_unrecoverable_sender_keeps_its_reason() {
+        // The reason stays a typed error; the comparison and the screen word it.
+        let no_sender: Result<Sender, TxError> = Err(TxError::RecoveryFailed);
+        assert_eq!(
+            expected_verdict("0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f", &no_sender),
+            Some(ExpectedVerdict {
+                matches: false,
+                text: "No sender could be recovered to compare with".to_owned()
+            })
+        );
+        assert_eq!(
+            err(TxError::RecoveryFailed),
+            "No sender can be recovered from this signature"
+        );
     }
 }
