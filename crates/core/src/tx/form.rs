@@ -1,6 +1,8 @@
 //! The send form as typed, and [`build`]: form text -> [`Transaction`] through the core's
 //! parsers, every refused field named (the transactions screen and the Network screen).
 
+use core::fmt;
+
 use crate::address::Address;
 use crate::amount::{parse_units, Wei, GWEI_DECIMALS};
 use crate::params::LAB_CHAIN_ID;
@@ -90,20 +92,48 @@ pub fn field_error(field: &'static str, label: &'static str, e: impl ToString) -
     }
 }
 
-fn parse_whole<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+/// Why a whole-number field or the hex data field of the send form is refused (the other
+/// fields carry the core's own parse errors). `Display` is the sentence the form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormError {
+    /// The field is empty; `what` names it ("nonce", "chain id", "gas limit").
+    Missing { what: &'static str },
+    /// The field is not a whole number that fits.
+    NotWhole { what: &'static str },
+    /// Data in hex that is not `0x` and an even number of hex digits.
+    DataNotHex,
+}
+
+impl fmt::Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing { what } => write!(f, "Enter the {what}"),
+            Self::NotWhole { what } => write!(
+                f,
+                "The {what} is a whole number such as 0, 1, 2 (no sign, no point)"
+            ),
+            Self::DataNotHex => {
+                f.write_str("Data in hex is 0x followed by an even number of hex digits")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FormError {}
+
+fn parse_whole<T: std::str::FromStr>(text: &str, what: &'static str) -> Result<T, FormError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(format!("Enter the {what}"));
+        return Err(FormError::Missing { what });
     }
-    t.parse()
-        .map_err(|_| format!("The {what} is a whole number such as 0, 1, 2 (no sign, no point)"))
+    t.parse().map_err(|_| FormError::NotWhole { what })
 }
 
 /// The data field's bytes.
 ///
 /// # Errors
-/// Hex that is not `0x` and an even number of hex digits.
-pub fn form_data(form: &SendForm) -> Result<Vec<u8>, String> {
+/// [`FormError::DataNotHex`]: hex that is not `0x` and an even number of hex digits.
+pub fn form_data(form: &SendForm) -> Result<Vec<u8>, FormError> {
     match form.data_kind {
         DataKind::Text => Ok(form.data.as_bytes().to_vec()),
         DataKind::Hex => {
@@ -112,9 +142,7 @@ pub fn form_data(form: &SendForm) -> Result<Vec<u8>, String> {
                 .strip_prefix("0x")
                 .or_else(|| t.strip_prefix("0X"))
                 .unwrap_or(t);
-            hex::decode(digits).map_err(|_| {
-                "Data in hex is 0x followed by an even number of hex digits".to_owned()
-            })
+            hex::decode(digits).map_err(|_| FormError::DataNotHex)
         }
     }
 }
@@ -280,5 +308,47 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["priority-fee"]);
+    }
+
+    #[test]
+    fn whole_number_and_hex_fields_say_what_is_wrong() {
+        let bad = SendForm {
+            to: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8".into(),
+            amount: "1".into(),
+            data: "0x123".into(),
+            data_kind: DataKind::Hex,
+            nonce_auto: false,
+            nonce: "1.5".into(),
+            chain_id: " ".into(),
+            ..SendForm::default()
+        };
+        assert_eq!(form_data(&bad), Err(FormError::DataNotHex));
+        assert_eq!(
+            parse_whole::<u64>(&bad.nonce, "nonce"),
+            Err(FormError::NotWhole { what: "nonce" })
+        );
+        assert_eq!(
+            parse_whole::<u64>(&bad.chain_id, "chain id"),
+            Err(FormError::Missing { what: "chain id" })
+        );
+        let messages: Vec<_> = build(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "data",
+                    "Data in hex is 0x followed by an even number of hex digits".to_owned()
+                ),
+                (
+                    "nonce",
+                    "The nonce is a whole number such as 0, 1, 2 (no sign, no point)".to_owned()
+                ),
+                ("chain-id", "Enter the chain id".to_owned()),
+            ]
+        );
     }
 }
