@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     let out = if args.first().map(String::as_str) == Some("bench") {
         bench(&args)
     } else {
-        blocklab_core::attack::cli::run(&args)
+        blocklab_core::attack::cli::run(&args).map_err(|e| e.to_string())
     };
     match out {
         Ok(csv) => {

@@ -3,6 +3,8 @@
 //! `q,z,nakamoto,exact,simulated,trials`; `selfish --alpha 0.1,0.3 --gamma 0,0.5,1
 //! [--blocks N] [--seed S]` prints `alpha,gamma,closed_form,simulated`.
 
+use core::fmt;
+
 use super::double_spend::{exact, nakamoto, RaceSim};
 use super::{check_alpha, check_gamma, check_q, parse_count, parse_z, selfish, AttackError};
 
@@ -11,6 +13,35 @@ pub const USAGE: &str = "usage: attacks double-spend --q 0.1,0.25 --z 0-12 [--tr
 
 /// Most Monte Carlo races per row.
 pub const MAX_TRIALS: u64 = 1_000_000_000;
+
+/// Why the command line printed no table. `Display` is what the example prints on stderr.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliError {
+    /// No known command, or a required flag is missing: the [`USAGE`] text.
+    Usage,
+    /// `--seed` is not a whole number (`text` as given).
+    Seed { text: String },
+    /// A value the attack formulas refuse, naming its valid range.
+    Attack(AttackError),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Usage => f.write_str(USAGE),
+            Self::Seed { text } => write!(f, "--seed: '{text}' is not a whole number"),
+            Self::Attack(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<AttackError> for CliError {
+    fn from(e: AttackError) -> Self {
+        Self::Attack(e)
+    }
+}
 
 /// Parses `0.1,0.25` into numbers.
 ///
@@ -60,37 +91,37 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn seed(args: &[String]) -> Result<u64, String> {
+fn seed(args: &[String]) -> Result<u64, CliError> {
     flag(args, "--seed").map_or(Ok(1), |s| {
         s.parse::<u64>()
-            .map_err(|_| format!("--seed: '{s}' is not a whole number"))
+            .map_err(|_| CliError::Seed { text: s.to_owned() })
     })
 }
 
 /// Runs the command line (without the program name) and returns the CSV text.
 ///
 /// # Errors
-/// A sentence naming the bad argument and its valid range, or the usage.
-pub fn run(args: &[String]) -> Result<String, String> {
-    let err = |e: AttackError| e.to_string();
+/// [`CliError::Attack`] naming the bad argument and its valid range, [`CliError::Seed`], or
+/// [`CliError::Usage`].
+pub fn run(args: &[String]) -> Result<String, CliError> {
+    let required = |name: &str| flag(args, name).ok_or(CliError::Usage);
     match args.first().map(String::as_str) {
         Some("double-spend") => {
-            let qs = parse_list("q", flag(args, "--q").ok_or(USAGE)?).map_err(err)?;
-            let zs = parse_z_grid(flag(args, "--z").ok_or(USAGE)?).map_err(err)?;
-            let trials = flag(args, "--trials").map_or(Ok(100_000), |t| {
-                parse_count("trials", t, MAX_TRIALS).map_err(err)
-            })?;
-            double_spend_csv(&qs, &zs, trials, seed(args)?).map_err(err)
+            let qs = parse_list("q", required("--q")?)?;
+            let zs = parse_z_grid(required("--z")?)?;
+            let trials = flag(args, "--trials")
+                .map_or(Ok(100_000), |t| parse_count("trials", t, MAX_TRIALS))?;
+            Ok(double_spend_csv(&qs, &zs, trials, seed(args)?)?)
         }
         Some("selfish") => {
-            let alphas = parse_list("alpha", flag(args, "--alpha").ok_or(USAGE)?).map_err(err)?;
-            let gammas = parse_list("gamma", flag(args, "--gamma").ok_or(USAGE)?).map_err(err)?;
+            let alphas = parse_list("alpha", required("--alpha")?)?;
+            let gammas = parse_list("gamma", required("--gamma")?)?;
             let blocks = flag(args, "--blocks").map_or(Ok(1_000_000), |t| {
-                parse_count("blocks", t, selfish::MAX_BLOCKS).map_err(err)
+                parse_count("blocks", t, selfish::MAX_BLOCKS)
             })?;
-            selfish_csv(&alphas, &gammas, blocks, seed(args)?).map_err(err)
+            Ok(selfish_csv(&alphas, &gammas, blocks, seed(args)?)?)
         }
-        _ => Err(USAGE.to_string()),
+        _ => Err(CliError::Usage),
     }
 }
 

@@ -314,11 +314,21 @@ fn cli_prints_the_csv_columns_for_a_grid() {
 
     assert_eq!(cli::parse_z_grid("0-50:5").unwrap().len(), 11);
     let e = cli::run(&args("double-spend --q 1.2 --z 1")).unwrap_err();
-    assert!(e.contains("[0, 1)"), "{e}");
+    assert_eq!(e, cli::CliError::Attack(AttackError::AttackerShare(1.2)));
+    assert_eq!(e.to_string(), AttackError::AttackerShare(1.2).to_string());
+    assert!(e.to_string().contains("[0, 1)"), "{e}");
     let e = cli::run(&args("selfish --alpha 0.1 --gamma 2")).unwrap_err();
-    assert!(e.contains("[0, 1]"), "{e}");
+    assert!(e.to_string().contains("[0, 1]"), "{e}");
     assert!(cli::run(&args("double-spend --q 0.1 --z -1")).is_err());
-    assert!(cli::run(&args("nonsense"))
-        .unwrap_err()
-        .starts_with("usage"));
+    let e = cli::run(&args("nonsense")).unwrap_err();
+    assert_eq!(e, cli::CliError::Usage);
+    assert_eq!(e.to_string(), cli::USAGE);
+    assert!(e.to_string().starts_with("usage: attacks double-spend"));
+    assert_eq!(
+        cli::run(&args("double-spend --q 0.1")),
+        Err(cli::CliError::Usage)
+    );
+    let e = cli::run(&args("double-spend --q 0.1 --z 1 --trials 10 --seed -3")).unwrap_err();
+    assert_eq!(e, cli::CliError::Seed { text: "-3".into() });
+    assert_eq!(e.to_string(), "--seed: '-3' is not a whole number");
 }
