@@ -7,6 +7,7 @@
 pub mod state;
 
 use blocklab_core::node::network::{node_name, MAX_NODES};
+use blocklab_core::words::err;
 use leptos::prelude::*;
 
 use blocklab_core::node::network::view::{
@@ -79,7 +80,7 @@ pub fn NodesPage() -> impl IntoView {
                                 <span data-testid=format!("link-state-{id}") class=if up { "ok" } else { "error" }>{if up { "up" } else { "cut" }}</span>" "
                                 <button type="button" data-testid=format!("link-toggle-{id}")
                                     on:click=move |_| nodes::set_link(s, a, b, !up)>{if up { "Cut" } else { "Restore" }}</button>
-                                {l.last_rejection.map(|r| view! { <p class="small error wrap" data-testid=format!("link-rejection-{id}")>{r}</p> })}
+                                {l.last_rejection.map(|r| view! { <p class="small error wrap" data-testid=format!("link-rejection-{id}")>{err(r)}</p> })}
                             </li>
                         }
                     }).collect_view()}

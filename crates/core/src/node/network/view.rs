@@ -7,8 +7,8 @@ use core::fmt;
 use crate::address::Address;
 use crate::chain::ChainParams;
 use crate::genesis::{DEV_ADDRESSES, DEV_MNEMONIC};
-use crate::node::network::{node_name, Network, ReorgNotice};
-use crate::node::Node;
+use crate::node::network::{node_name, LinkRejection, Network, ReorgNotice};
+use crate::node::{Compromise, Node};
 use crate::tx::{SignedTx, TxError, TxRequest};
 use crate::wallet::hd::{Account, HdError, PathPreset};
 use crate::wallet::mnemonic::{Mnemonic, MnemonicError};
@@ -171,8 +171,9 @@ pub struct NodeCard {
     pub work: u128,
     pub mempool: usize,
     pub side_blocks: usize,
-    /// `None` when the node's own chain validates, else "invalid at block K: reason".
-    pub compromised: Option<String>,
+    /// `None` when the node's own chain validates, else where and why it does not
+    /// (`Display`: "invalid at block K: reason").
+    pub compromised: Option<Compromise>,
 }
 
 /// The cards of every node.
@@ -194,7 +195,7 @@ fn card(index: usize, n: &Node) -> NodeCard {
         work: n.chain().total_work(),
         mempool: n.mempool().len(),
         side_blocks: n.side_len(),
-        compromised: n.compromise().map(|c| c.to_string()),
+        compromised: n.compromise(),
     }
 }
 
@@ -206,7 +207,8 @@ pub struct LinkRow {
     /// "A–B".
     pub label: String,
     pub up: bool,
-    pub last_rejection: Option<String>,
+    /// The last block refused on this link (the screen words it with [`crate::words::err`]).
+    pub last_rejection: Option<LinkRejection>,
 }
 
 /// Every link, in order.
@@ -218,10 +220,7 @@ pub fn link_rows(net: &Network) -> Vec<LinkRow> {
             b: *b,
             label: format!("{}–{}", node_name(*a), node_name(*b)),
             up: l.up,
-            last_rejection: l
-                .last_rejection
-                .as_ref()
-                .map(|r| capitalise(&r.to_string())),
+            last_rejection: l.last_rejection.clone(),
         })
         .collect()
 }
@@ -382,10 +381,10 @@ mod tests {
         n.tamper_edit(2, 1).unwrap();
         n.deliver_all(MAX_DELIVERIES);
         let cards = node_cards(&n);
-        assert!(cards[2]
-            .compromised
-            .as_deref()
-            .unwrap()
+        let compromise = cards[2].compromised.as_ref().unwrap();
+        assert_eq!(compromise.height, 1);
+        assert!(compromise
+            .to_string()
             .starts_with("invalid at block 1: the records do not match the header"));
         let links = link_rows(&n);
         assert_eq!(
@@ -394,7 +393,9 @@ mod tests {
         );
         let ac = &links[1];
         assert!(ac.up);
-        let text = ac.last_rejection.as_deref().unwrap();
+        let rejection = ac.last_rejection.as_ref().unwrap();
+        assert_eq!((rejection.from, rejection.to), (2, 0));
+        let text = crate::words::err(rejection);
         assert!(
             text.starts_with("Node A rejected from node C: block #1"),
             "{text}"
