@@ -2,12 +2,9 @@
 //! Lookups go through the core's [`Index`]; a transaction's fields, signature and sender check
 //! reuse [`crate::tx::explain::verify`]. [`ExplorerPage`] names the page a route shows.
 
-use core::fmt;
-
 use crate::address::Address;
 use crate::amount::Wei;
-use crate::explorer::search::SearchError;
-use crate::explorer::{self, AddressEntry, Index, NoMatch, Point, Target};
+use crate::explorer::{self, AddressEntry, Index, Point, Target};
 use crate::mempool::TxStatus;
 use crate::{Chain, Entry, Mempool, TxHash, ValidationReport};
 
@@ -16,6 +13,7 @@ use crate::tx::TxError;
 use crate::words::capitalise;
 
 pub use super::charts::*;
+pub use super::search::SearchBoxError;
 
 /// A page of the block explorer (`#/explorer/...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -460,26 +458,6 @@ pub fn address_page(
     }
 }
 
-/// Why the search box goes nowhere. `Display` is the sentence the screen shows (capitalised).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SearchBoxError {
-    /// The text is not a height, a hash or an address.
-    Query(SearchError),
-    /// The text is well-formed but nothing on this chain matches it.
-    NoMatch(NoMatch),
-}
-
-impl fmt::Display for SearchBoxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Query(e) => f.write_str(&capitalise(&e.to_string())),
-            Self::NoMatch(e) => write!(f, "Nothing matches: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for SearchBoxError {}
-
 /// What the search box does with its text: go to a page, or say why not.
 ///
 /// # Errors
@@ -506,6 +484,8 @@ pub fn search(
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
     use super::*;
+    use crate::explorer::search::SearchError;
+    use crate::explorer::NoMatch;
     use crate::genesis::DEV_ADDRESSES;
     use crate::mempool::build_block;
     use crate::ChainParams;

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use super::NoMatch;
 use crate::address::Address;
 use crate::hash::Hash32;
+use crate::words::capitalise;
 
 /// A well-formed search. A 32-byte hash may name a block or a transaction:
 /// [`super::Index::resolve`] looks up both.
@@ -47,6 +49,26 @@ impl fmt::Display for SearchError {
 }
 
 impl std::error::Error for SearchError {}
+
+/// Why the search box goes nowhere. `Display` is the sentence the screen shows (capitalised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchBoxError {
+    /// The text is not a height, a hash or an address.
+    Query(SearchError),
+    /// The text is well-formed but nothing on this chain matches it.
+    NoMatch(NoMatch),
+}
+
+impl fmt::Display for SearchBoxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Query(e) => f.write_str(&capitalise(&e.to_string())),
+            Self::NoMatch(e) => write!(f, "Nothing matches: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SearchBoxError {}
 
 /// Reads search text: surrounding whitespace is trimmed; a height is decimal (an optional
 /// leading `#`); a hash (64 hex digits) or an address (40) may have `0x` or not and be in
