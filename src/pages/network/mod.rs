@@ -8,7 +8,7 @@ pub mod state;
 use leptos::prelude::*;
 
 use self::state::{chain_note, eth_text, receipt_rows, status_rows, Broadcast, NetworkState};
-use crate::pages::tx::state::{FeeKind, SendForm};
+use crate::components::send_form::{FieldErrorView, SendFields};
 use crate::pages::tx::Rows;
 use crate::pages::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
@@ -160,42 +160,12 @@ fn Compare() -> impl IntoView {
     }
 }
 
-/// A text input bound to one field of the network send form (`data-testid` `rpc-send-{field}`).
-#[component]
-fn Field(
-    label: &'static str,
-    field: &'static str,
-    get: fn(&SendForm) -> &String,
-    set: fn(&mut SendForm) -> &mut String,
-) -> impl IntoView {
-    let n = use_net();
-    let error = move || {
-        n.errors.with(|es| {
-            es.iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone())
-        })
-    };
-    view! {
-        <label>{label}
-            <input data-testid=format!("rpc-send-{field}") spellcheck="false" autocomplete="off"
-                prop:value=move || n.form.with(|f| get(f).clone())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    n.edit(|f| *set(f) = v);
-                } />
-        </label>
-        {move || error().map(|m| view! { <p class="error small" data-testid=format!("rpc-send-error-{field}") role="alert">{m}</p> })}
-    }
-}
-
 #[component]
 fn SendReal() -> impl IntoView {
     let n = use_net();
     let w = use_wallet();
     let unlocked = move || w.unlocked.with(Option::is_some);
     let connected = move || n.connected.with(Option::is_some);
-    let fee_kind = move || n.form.with(|f| f.fee_kind);
     view! {
         <section class="card" data-testid="rpc-send">
             <h2>"Send on the real network"</h2>
@@ -208,37 +178,17 @@ fn SendReal() -> impl IntoView {
             }>
                 <p class="small">"From: the account chosen above ("
                     <code data-testid="rpc-send-from">{move || crate::pages::tx::state::unlocked_address(w, w.selected.get()).map(|a| a.to_checksum()).unwrap_or_default()}</code>")"</p>
-                <Field label="To (address)" field="to" get=|f| &f.to set=|f| &mut f.to />
-                <Field label="Amount (ETH)" field="amount" get=|f| &f.amount set=|f| &mut f.amount />
-                <button type="button" data-testid="rpc-fill" disabled=move || n.busy.get()
-                    on:click=move |_| n.fill_from_node(w)>"Fill from node (chain id, nonce, fees, gas)"</button>
-                {move || n.fill_note.get().map(|r| match r {
-                    Ok(m) => view! { <p class="small ok" data-testid="rpc-fill-note">{m}</p> }.into_any(),
-                    Err(m) => view! { <p class="small error" data-testid="rpc-fill-note" role="alert">{m}</p> }.into_any(),
-                })}
-                <label>"Type"
-                    <select data-testid="rpc-send-type" on:change=move |ev| {
-                        let kind = if event_target_value(&ev) == "legacy" { FeeKind::Legacy } else { FeeKind::Eip1559 };
-                        n.edit(|f| f.fee_kind = kind);
-                    }>
-                        <option value="eip1559" selected=move || fee_kind() == FeeKind::Eip1559>"EIP-1559 (type 2)"</option>
-                        <option value="legacy" selected=move || fee_kind() == FeeKind::Legacy>"Legacy with EIP-155"</option>
-                    </select>
-                </label>
-                {move || match fee_kind() {
-                    FeeKind::Eip1559 => view! {
-                        <Field label="Priority fee per gas (gwei)" field="priority-fee" get=|f| &f.priority_fee set=|f| &mut f.priority_fee />
-                        <Field label="Max fee per gas (gwei)" field="max-fee" get=|f| &f.max_fee set=|f| &mut f.max_fee />
-                    }.into_any(),
-                    FeeKind::Legacy => view! {
-                        <Field label="Gas price (gwei)" field="gas-price" get=|f| &f.gas_price set=|f| &mut f.gas_price />
-                    }.into_any(),
-                }}
-                <Field label="Gas limit (empty: 21000 + data, at least the EIP-7623 floor)" field="gas-limit" get=|f| &f.gas_limit set=|f| &mut f.gas_limit />
-                <Field label="Nonce" field="nonce" get=|f| &f.nonce set=|f| &mut f.nonce />
-                <Field label="Chain id" field="chain-id" get=|f| &f.chain_id set=|f| &mut f.chain_id />
-                {move || n.errors.with(|es| es.iter().find(|e| e.field == "form" || e.field == "from").map(|e| e.message.clone()))
-                    .map(|m| view! { <p class="error" data-testid="rpc-send-error-form" role="alert">{m}</p> })}
+                <SendFields s=n.form_signals()
+                    chain_note="The chain id of the node's network (Fill from node reads it); the node refuses another."
+                    after_amount=move || view! {
+                        <button type="button" data-testid="rpc-fill" disabled=move || n.busy.get()
+                            on:click=move |_| n.fill_from_node(w)>"Fill from node (chain id, nonce, fees, gas)"</button>
+                        {move || n.fill_note.get().map(|r| match r {
+                            Ok(m) => view! { <p class="small ok" data-testid="rpc-fill-note">{m}</p> }.into_any(),
+                            Err(m) => view! { <p class="small error" data-testid="rpc-fill-note" role="alert">{m}</p> }.into_any(),
+                        })}
+                    } />
+                <FieldErrorView s=n.form_signals() field="from" />
                 <button type="button" class="primary" data-testid="rpc-sign" on:click=move |_| n.sign(w)>"Sign"</button>
                 <SignedReal />
             </Show>

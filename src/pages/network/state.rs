@@ -12,6 +12,8 @@ use blocklab_core::persist::KeyValueStore;
 use blocklab_core::rpc::{self, AccountOnNode, NodeStatus, Receipt};
 use blocklab_core::TxHash;
 use leptos::prelude::*;
+
+use crate::components::send_form::FormSignals;
 use serde::{Deserialize, Serialize};
 
 use crate::pages::tx::state::{sign_form, FieldError, SendForm, Signed};
@@ -114,6 +116,16 @@ impl NetworkState {
     pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
         self.form.update(change);
         self.signed.set(None);
+    }
+
+    /// The send form's signals for the shared form view (`data-testid`s `rpc-send-…`).
+    pub fn form_signals(self) -> FormSignals {
+        FormSignals {
+            form: self.form,
+            errors: self.errors,
+            on_edit: Callback::new(move |()| self.signed.set(None)),
+            prefix: "rpc-send",
+        }
     }
 
     fn url_or_error(self) -> Option<String> {

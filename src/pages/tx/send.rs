@@ -4,57 +4,12 @@
 use blocklab_core::words::eth;
 use leptos::prelude::*;
 
-use super::state::{
-    default_gas_limit, sender_next_nonce, unlocked_address, DataKind, FeeKind, SendForm,
-};
+use super::state::{sender_next_nonce, unlocked_address};
 use super::{use_tx, Rows};
+use crate::components::send_form::{FieldErrorView, SendFields};
 use crate::components::use_state;
 use crate::pages::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
-
-/// The refusal of one field, if the last signing attempt refused it.
-#[component]
-fn FieldError(field: &'static str) -> impl IntoView {
-    let t = use_tx();
-    let message = move || {
-        t.errors.with(|es| {
-            es.iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone())
-        })
-    };
-    view! {
-        {move || message().map(|m| view! {
-            <p class="error small" data-testid=format!("send-error-{field}") role="alert">{m}</p>
-        })}
-    }
-}
-
-/// A text input bound to one field of the form (`data-testid` `send-{field}`).
-#[component]
-fn TextField(
-    label: &'static str,
-    field: &'static str,
-    get: fn(&SendForm) -> &String,
-    set: fn(&mut SendForm) -> &mut String,
-    /// Shown under the input.
-    #[prop(optional)]
-    note: &'static str,
-) -> impl IntoView {
-    let t = use_tx();
-    view! {
-        <label>{label}
-            <input data-testid=format!("send-{field}") spellcheck="false" autocomplete="off"
-                prop:value=move || t.form.with(|f| get(f).clone())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    t.edit(|f| *set(f) = v);
-                } />
-        </label>
-        {(!note.is_empty()).then(|| view! { <p class="muted small note">{note}</p> })}
-        <FieldError field />
-    }
-}
 
 /// The send card: the form when the wallet is unlocked, then the signed result.
 #[component]
@@ -102,25 +57,9 @@ fn SendFormView() -> impl IntoView {
         });
         Some((account, waiting))
     };
-    let nonce_value = move || {
-        t.form.with(|f| {
-            if f.nonce_auto {
-                next_nonce().map_or_else(|| f.nonce.clone(), |n| n.to_string())
-            } else {
-                f.nonce.clone()
-            }
-        })
-    };
     let accounts = move || {
         w.file
             .with(|f| f.as_ref().map(|f| f.accounts.clone()).unwrap_or_default())
-    };
-    let fee_kind = move || t.form.with(|f| f.fee_kind);
-    let gas_hint = move || {
-        t.form.with(default_gas_limit).map_or_else(
-            || "Empty: the least gas Ethereum accepts for the transfer and its data".to_owned(),
-            |g| format!("Empty: {g}, the least Ethereum accepts: 21000 plus the data's intrinsic gas (16 per non-zero, 4 per zero byte) or, when larger, Prague's calldata floor (40 and 10, EIP-7623)"),
-        )
     };
     view! {
         <label>"From (an unlocked account)"
@@ -142,76 +81,9 @@ fn SendFormView() -> impl IntoView {
                 {(waiting > 0).then(|| format!(" · {waiting} waiting in the mempool"))}
             </p>
         })}
-        <FieldError field="from" />
-        <TextField label="To (address; the EIP-55 mixed case is checked, all lower case is accepted)" field="to"
-            get=|f| &f.to set=|f| &mut f.to />
-        <TextField label="Amount (ETH)" field="amount" get=|f| &f.amount set=|f| &mut f.amount
-            note="A decimal number such as 1.5; up to 18 digits after the point (1 wei)." />
-        <label>"Data"
-            <select data-testid="send-data-kind" on:change=move |ev| {
-                let kind = if event_target_value(&ev) == "hex" { DataKind::Hex } else { DataKind::Text };
-                t.edit(|f| f.data_kind = kind);
-            }>
-                <option value="text" selected=move || t.form.with(|f| f.data_kind == DataKind::Text)>"Text memo (sent as UTF-8)"</option>
-                <option value="hex" selected=move || t.form.with(|f| f.data_kind == DataKind::Hex)>"Hex call data (0x…)"</option>
-            </select>
-            <textarea data-testid="send-data" rows="2" spellcheck="false" placeholder="optional"
-                prop:value=move || t.form.with(|f| f.data.clone())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    t.edit(|f| f.data = v);
-                }></textarea>
-        </label>
-        <FieldError field="data" />
-        <label>"Type"
-            <select data-testid="send-type" on:change=move |ev| {
-                let kind = if event_target_value(&ev) == "legacy" { FeeKind::Legacy } else { FeeKind::Eip1559 };
-                t.edit(|f| f.fee_kind = kind);
-            }>
-                <option value="eip1559" selected=move || fee_kind() == FeeKind::Eip1559>"EIP-1559 (type 2)"</option>
-                <option value="legacy" selected=move || fee_kind() == FeeKind::Legacy>"Legacy with EIP-155 replay protection"</option>
-            </select>
-        </label>
-        {move || match fee_kind() {
-            FeeKind::Eip1559 => view! {
-                <TextField label="Priority fee per gas (gwei), the miner's tip" field="priority-fee"
-                    get=|f| &f.priority_fee set=|f| &mut f.priority_fee />
-                <TextField label="Max fee per gas (gwei), base fee + tip at most" field="max-fee"
-                    get=|f| &f.max_fee set=|f| &mut f.max_fee />
-            }.into_any(),
-            FeeKind::Legacy => view! {
-                <TextField label="Gas price (gwei)" field="gas-price" get=|f| &f.gas_price set=|f| &mut f.gas_price />
-            }.into_any(),
-        }}
-        <label>"Gas limit"
-            <input data-testid="send-gas-limit" spellcheck="false" autocomplete="off" placeholder=move || t.form.with(default_gas_limit).map(|g| g.to_string())
-                prop:value=move || t.form.with(|f| f.gas_limit.clone())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    t.edit(|f| f.gas_limit = v);
-                } />
-        </label>
-        <p class="muted small note" data-testid="send-gas-hint">{gas_hint}</p>
-        <FieldError field="gas-limit" />
-        <label>"Nonce"
-            <input data-testid="send-nonce" spellcheck="false" autocomplete="off"
-                prop:value=nonce_value
-                on:input=move |ev| t.set_nonce(event_target_value(&ev)) />
-        </label>
-        <p class="muted small note" data-testid="send-nonce-hint">
-            {move || if t.form.with(|f| f.nonce_auto) {
-                "The sender's next nonce: its nonce on chain, past its transactions pending in the mempool. Editable for experiments (a gap waits as queued; a used nonce is refused as a replay)."
-            } else {
-                "Typed by hand. "
-            }}
-            <Show when=move || !t.form.with(|f| f.nonce_auto)>
-                <button type="button" class="link" data-testid="send-nonce-auto" on:click=move |_| t.use_next_nonce()>"Use the next nonce"</button>
-            </Show>
-        </p>
-        <FieldError field="nonce" />
-        <TextField label="Chain id" field="chain-id" get=|f| &f.chain_id set=|f| &mut f.chain_id
-            note="The default is this lab chain's id. A replay-protected transaction is valid only on the chain it names." />
-        <FieldError field="form" />
+        <FieldErrorView s=t.form_signals() field="from" />
+        <SendFields s=t.form_signals() next_nonce=Signal::derive(next_nonce) with_data=true
+            chain_note="The default is this lab chain's id. A replay-protected transaction is valid only on the chain it names." />
         <button type="button" class="primary" data-testid="send-sign" on:click=move |_| t.sign(w, app)>"Sign"</button>
     }
 }

@@ -8,6 +8,8 @@ use blocklab_core::tx::SignedTx;
 use blocklab_core::words::err;
 use leptos::prelude::*;
 
+use crate::components::send_form::FormSignals;
+
 use crate::pages::wallet::state::WalletState;
 use crate::state::AppState;
 use blocklab_core::node::describe;
@@ -59,17 +61,17 @@ impl TxState {
         self.submitted.set(None);
     }
 
-    /// Sets the nonce by hand (turns the automatic next nonce off).
-    pub fn set_nonce(self, text: String) {
-        self.edit(|f| {
-            f.nonce = text;
-            f.nonce_auto = false;
-        });
-    }
-
-    /// Goes back to the sender's next nonce.
-    pub fn use_next_nonce(self) {
-        self.edit(|f| f.nonce_auto = true);
+    /// The send form's signals for the shared form view (`data-testid`s `send-…`).
+    pub fn form_signals(self) -> FormSignals {
+        FormSignals {
+            form: self.form,
+            errors: self.errors,
+            on_edit: Callback::new(move |()| {
+                self.signed.set(None);
+                self.submitted.set(None);
+            }),
+            prefix: "send",
+        }
     }
 
     /// Signs the form's transfer with the chosen account of the unlocked wallet, with the
