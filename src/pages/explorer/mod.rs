@@ -8,7 +8,7 @@ mod mempool;
 use blocklab_core::address::Address;
 use blocklab_core::explorer::{block_times, difficulties, hash_rates};
 use blocklab_core::identicon::Blockies;
-use blocklab_core::TxHash;
+use blocklab_core::{BlockHash, TxHash};
 use leptos::prelude::*;
 
 use self::chart::Chart;
@@ -22,7 +22,7 @@ use crate::platform::route::ExplorerPage;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
-use blocklab_core::words::{err, eth};
+use blocklab_core::words::{err, eth, eth_or, hex};
 
 /// The explorer screen; `page` follows the route.
 #[component]
@@ -112,8 +112,8 @@ fn block_link(height: usize) -> impl IntoView {
     view! { <a href=ExplorerPage::Block(height as u64).href() data-testid="link-block" data-height=height.to_string()>{format!("#{height}")}</a> }
 }
 
-fn block_hash_link(hash: String, height: usize) -> impl IntoView {
-    view! { <Linked full=hash href=ExplorerPage::Block(height as u64).href() testid="link-block-hash" /> }
+fn block_hash_link(hash: BlockHash, height: usize) -> impl IntoView {
+    view! { <Linked full=hash.to_hex() href=ExplorerPage::Block(height as u64).href() testid="link-block-hash" /> }
 }
 
 fn tx_link(hash: TxHash) -> impl IntoView {
@@ -145,7 +145,7 @@ fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
                         <td>{block_link(t.height)}</td>
                         <td>{address_link(t.from)}</td>
                         <td>{optional_address(t.to)}</td>
-                        <td>{t.value}</td>
+                        <td>{eth_or(&t.value)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -232,7 +232,7 @@ fn BlockPage(height: u64) -> impl IntoView {
         };
         let valid = b.problems.is_empty();
         view! {
-            <section class="card" data-testid="explorer-block" data-height=b.height.to_string() data-hash=b.hash.clone()>
+            <section class="card" data-testid="explorer-block" data-height=b.height.to_string() data-hash=b.hash.to_hex()>
                 <h2>{format!("Block #{}", b.height)}</h2>
                 <div class="row">
                     {b.prev.map(|p| view! { <a href=ExplorerPage::Block(p as u64).href() data-testid="explorer-block-prev">{format!("← #{p}")}</a> })}
@@ -242,10 +242,10 @@ fn BlockPage(height: u64) -> impl IntoView {
                     {if valid { "✔ valid".to_owned() } else { format!("✘ invalid: {}", b.problems.join("; ")) }}
                 </p>
                 <dl class="tx-fields">
-                    <dt>"Hash"</dt><dd><Linked full=b.hash.clone() href=ExplorerPage::Block(b.height as u64).href() testid="explorer-block-hash" /></dd>
+                    <dt>"Hash"</dt><dd><Linked full=b.hash.to_hex() href=ExplorerPage::Block(b.height as u64).href() testid="explorer-block-hash" /></dd>
                     <dt>"Parent"</dt><dd>{match b.prev {
-                        Some(p) => block_hash_link(b.parent.clone(), p).into_any(),
-                        None => view! { <code>{b.parent.clone()}</code>" (genesis has no parent)" }.into_any(),
+                        Some(p) => block_hash_link(b.parent, p).into_any(),
+                        None => view! { <code>{b.parent.to_hex()}</code>" (genesis has no parent)" }.into_any(),
                     }}</dd>
                     <dt>"Timestamp"</dt><dd data-testid="explorer-block-time">{format_utc(b.timestamp_ms)}
                         {b.since_parent_ms.map(|ms| format!(" ({} after its parent)", ex::duration(ms)))}</dd>
@@ -260,14 +260,14 @@ fn BlockPage(height: u64) -> impl IntoView {
                     <dt>"Nonce"</dt><dd data-testid="explorer-block-nonce">{b.nonce}</dd>
                     <dt>"Size"</dt><dd data-testid="explorer-block-size">{format!("{} bytes", b.size)}</dd>
                     <dt>"Transactions"</dt><dd data-testid="explorer-block-tx-count">{b.tx_count}</dd>
-                    <dt>"Records root"</dt><dd><code data-testid="explorer-block-root" title=b.records_root.clone()>{b.records_root.clone()}</code></dd>
+                    <dt>"Records root"</dt><dd><code data-testid="explorer-block-root" title=b.records_root.to_hex()>{b.records_root.to_hex()}</code></dd>
                 </dl>
                 <h3>"Entries"</h3>
                 <ol class="explorer-entries" start="0">
                     {b.entries.into_iter().map(|e| match e {
                         EntryRow::Tx(t) => view! {
                             <li data-testid="explorer-block-entry" data-kind="tx">
-                                {tx_link(t.hash)}" "{address_link(t.from)}" → "{optional_address(t.to)}" "{t.value}
+                                {tx_link(t.hash)}" "{address_link(t.from)}" → "{optional_address(t.to)}" "{eth_or(&t.value)}
                             </li>
                         }.into_any(),
                         EntryRow::Coinbase { to, amount } => view! {
@@ -361,13 +361,13 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
                     }}</dd>
                     <dt>"From"</dt><dd data-testid="explorer-tx-from">{address_link(t.from)}</dd>
                     <dt>"To"</dt><dd data-testid="explorer-tx-to-link">{optional_address(t.to)}</dd>
-                    <dt>"Value"</dt><dd data-testid="explorer-tx-value-eth">{t.value}</dd>
+                    <dt>"Value"</dt><dd data-testid="explorer-tx-value-eth">{eth_or(&t.value)}</dd>
                     <dt>"Fee paid"</dt><dd data-testid="explorer-tx-fee">{t.fee_paid.map_or_else(|| "not paid yet".to_owned(), eth)}</dd>
                     <dt>"Nonce"</dt><dd>{t.nonce}</dd>
                 </dl>
                 {decoded}
                 <h3>"Raw"</h3>
-                <code class="wrap" data-testid="explorer-tx-raw">{t.raw_hex}</code>
+                <code class="wrap" data-testid="explorer-tx-raw">{hex(&t.raw)}</code>
             </section>
         }
         .into_any()

@@ -6,7 +6,7 @@ use crate::address::Address;
 use crate::amount::Wei;
 use crate::explorer::{self, AddressEntry, Index, Point, Target};
 use crate::mempool::TxStatus;
-use crate::{Chain, Entry, Mempool, TxHash, ValidationReport};
+use crate::{BlockHash, Chain, Entry, Hash32, Mempool, TxHash, ValidationReport};
 
 use crate::tx::explain::{verify, Decoded, Verification};
 use crate::tx::TxError;
@@ -71,7 +71,7 @@ pub const LATEST: usize = 10;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockRow {
     pub height: usize,
-    pub hash: String,
+    pub hash: BlockHash,
     pub timestamp_ms: u64,
     pub tx_count: usize,
     /// The coinbase beneficiary (`None` when the block pays none).
@@ -86,8 +86,8 @@ pub struct TxRow {
     pub height: usize,
     pub from: Address,
     pub to: Option<Address>,
-    /// ETH, exact.
-    pub value: String,
+    /// The amount sent, or why it does not fit (the view words it with [`crate::words::eth_or`]).
+    pub value: Result<Wei, TxError>,
 }
 
 /// What the overview shows.
@@ -120,7 +120,7 @@ fn block_row(chain: &Chain, report: &ValidationReport, height: usize) -> Option<
     let b = chain.blocks().get(height)?;
     Some(BlockRow {
         height,
-        hash: b.hash().to_hex(),
+        hash: b.hash(),
         timestamp_ms: b.header.timestamp_ms,
         tx_count: tx_count(&b.entries),
         miner: coinbase_to(&b.entries),
@@ -135,14 +135,10 @@ fn tx_row(chain: &Chain, height: usize, entry: usize) -> Option<TxRow> {
             height,
             from: *from,
             to: raw.tx().to().copied(),
-            value: eth_text(raw.tx().value_wei()),
+            value: raw.tx().value_wei(),
         }),
         _ => None,
     }
-}
-
-fn eth_text<E: ToString>(v: Result<Wei, E>) -> String {
-    v.map_or_else(|e| e.to_string(), crate::words::eth)
 }
 
 /// The overview: chain height, work, difficulty, waiting transactions, the latest blocks and
@@ -187,8 +183,8 @@ pub struct BlockPage {
     pub height: usize,
     pub prev: Option<usize>,
     pub next: Option<usize>,
-    pub hash: String,
-    pub parent: String,
+    pub hash: BlockHash,
+    pub parent: BlockHash,
     pub timestamp_ms: u64,
     /// Milliseconds after the parent (`None` for genesis).
     pub since_parent_ms: Option<u64>,
@@ -204,7 +200,7 @@ pub struct BlockPage {
     pub size: usize,
     pub tx_count: usize,
     pub entries: Vec<EntryRow>,
-    pub records_root: String,
+    pub records_root: Hash32,
     /// Empty when the block is valid; otherwise every reason, as sentences.
     pub problems: Vec<String>,
 }
@@ -257,8 +253,8 @@ pub fn block_page(chain: &Chain, report: &ValidationReport, height: usize) -> Op
         height,
         prev: height.checked_sub(1),
         next: (height + 1 < chain.len()).then_some(height + 1),
-        hash: b.hash().to_hex(),
-        parent: b.header.prev_hash.to_hex(),
+        hash: b.hash(),
+        parent: b.header.prev_hash,
         timestamp_ms: b.header.timestamp_ms,
         since_parent_ms: parent
             .map(|p| b.header.timestamp_ms.saturating_sub(p.header.timestamp_ms)),
@@ -274,7 +270,7 @@ pub fn block_page(chain: &Chain, report: &ValidationReport, height: usize) -> Op
         size: explorer::block_size(b),
         tx_count: tx_count(&b.entries),
         entries,
-        records_root: b.header.entries_root.to_hex(),
+        records_root: b.header.entries_root,
         problems: report
             .blocks
             .get(height)
@@ -323,12 +319,13 @@ pub struct TxPage {
     /// The sender the block entry claims, or the mempool's recovered one.
     pub from: Address,
     pub to: Option<Address>,
-    /// ETH, exact.
-    pub value: String,
+    /// The amount sent, or why it does not fit (the view words it with [`crate::words::eth_or`]).
+    pub value: Result<Wei, TxError>,
     /// What it paid (known once included in the valid prefix).
     pub fee_paid: Option<Wei>,
     pub nonce: u64,
-    pub raw_hex: String,
+    /// The signed transaction's raw bytes (the view shows them with [`crate::words::hex`]).
+    pub raw: Vec<u8>,
     /// Decoded fields, signature, hashes and the recovered-sender check against `from`.
     /// `Err` holds why it does not decode (the screen words it with [`crate::words::err`]).
     pub decoded: Result<Box<Decoded>, TxError>,
@@ -368,8 +365,7 @@ pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> O
             .find(|r| r.hash == *hash)
             .map(|r| r.cost.fee)
     });
-    let raw_hex = signed.raw_hex();
-    let decoded = match verify(&raw_hex, &from.to_checksum()) {
+    let decoded = match verify(&signed.raw_hex(), &from.to_checksum()) {
         Verification::Decoded(d) => Ok(d),
         Verification::Invalid(e) => Err(e),
         // A signed transaction's raw bytes are never empty.
@@ -381,10 +377,10 @@ pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> O
         block,
         from,
         to: signed.tx().to().copied(),
-        value: eth_text(signed.tx().value_wei()),
+        value: signed.tx().value_wei(),
         fee_paid,
         nonce: signed.tx().nonce(),
-        raw_hex,
+        raw: signed.raw(),
         decoded,
     })
 }
@@ -554,7 +550,15 @@ mod tests {
         let t = tx_page(&chain, &index, &pool, &hashes[1]).unwrap();
         assert_eq!(t.status, TxStatusView::Included { confirmations: 1 });
         assert_eq!(t.block.map(|b| b.0), Some(1));
-        assert_eq!(t.value, "1 ETH");
+        assert_eq!(t.value, Ok(Wei::parse_coins("1").unwrap()));
+        assert_eq!(
+            crate::SignedTx::decode_raw(&t.raw).unwrap().hash(),
+            hashes[1]
+        );
+        assert_eq!(b.hash, chain.blocks()[1].hash());
+        assert_eq!(b.parent, chain.blocks()[0].hash());
+        assert_eq!(b.records_root, chain.blocks()[1].computed_root());
+        assert_eq!(o.latest_blocks[0].hash, b.hash);
         assert_eq!(t.fee_paid.unwrap().as_wei(), 21_000 * 2_000_000_000);
         let d = t.decoded.unwrap();
         assert!(d.expected.unwrap().matches);
