@@ -99,8 +99,8 @@ pub fn NodesPage() -> impl IntoView {
                                 {rows.into_iter().map(|r| view! {
                                     <li>{format!("#{}: ", r.height)}
                                         {r.blocks.into_iter().map(|(hash, parent, bits, active)| view! {
-                                            <span class=if active { "ok" } else { "muted" } title=format!("parent {parent}")>
-                                                {format!("{hash} ({bits} bits, {}) ", if active { "active" } else { "side" })}
+                                            <span class=if active { "ok" } else { "muted" } title=format!("parent {parent:#}")>
+                                                {format!("{hash:#} ({bits} bits, {}) ", if active { "active" } else { "side" })}
                                             </span>
                                         }).collect_view()}
                                     </li>
@@ -134,7 +134,7 @@ fn NodeCardView(
             </h2>
             <dl class="tx-fields">
                 <dt>"Height"</dt><dd data-testid=t("height")>{card.height}</dd>
-                <dt>"Tip"</dt><dd class="amount" data-testid=t("tip")>{card.tip.clone()}</dd>
+                <dt>"Tip"</dt><dd class="amount" data-testid=t("tip")>{format!("{:#}", card.tip)}</dd>
                 <dt>"Total work"</dt><dd data-testid=t("work")>{card.work.to_string()}</dd>
                 <dt>"Mempool"</dt><dd data-testid=t("mempool")>{card.mempool}</dd>
                 <dt>"Side blocks"</dt><dd data-testid=t("side")>{card.side_blocks}</dd>

@@ -13,7 +13,7 @@ use crate::tx::{SignedTx, TxError, TxRequest};
 use crate::wallet::hd::{Account, HdError, PathPreset};
 use crate::wallet::mnemonic::{Mnemonic, MnemonicError};
 use crate::words::capitalise;
-use crate::Wei;
+use crate::{BlockHash, Wei};
 
 /// Lowest difficulty the simulated nodes accept (the "mine at a lower difficulty" tamper mines
 /// at half of it, which every honest node refuses whatever the hash).
@@ -167,7 +167,8 @@ pub struct NodeCard {
     pub index: usize,
     pub name: String,
     pub height: u64,
-    pub tip: String,
+    /// The tip's hash (the card shows it short, `{:#}`).
+    pub tip: BlockHash,
     pub work: u128,
     pub mempool: usize,
     pub side_blocks: usize,
@@ -191,7 +192,7 @@ fn card(index: usize, n: &Node) -> NodeCard {
         index,
         name: node_name(index),
         height: tip.header.height,
-        tip: format!("{:#}", tip.hash()),
+        tip: tip.hash(),
         work: n.chain().total_work(),
         mempool: n.mempool().len(),
         side_blocks: n.side_len(),
@@ -253,8 +254,8 @@ pub fn reorg_text(notice: &ReorgNotice) -> (String, String) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeRow {
     pub height: u64,
-    /// (short hash, short parent hash, difficulty, on the active chain).
-    pub blocks: Vec<(String, String, u32, bool)>,
+    /// (hash, parent hash, difficulty, on the active chain); the view shows the hashes short.
+    pub blocks: Vec<(BlockHash, BlockHash, u32, bool)>,
 }
 
 /// A node's fork tree by height (active block first at each height).
@@ -263,12 +264,7 @@ pub fn tree_rows(node: &Node) -> Vec<TreeRow> {
     let mut blocks = node.tree();
     blocks.sort_by_key(|b| (b.height, !b.active, b.hash));
     for b in blocks {
-        let cell = (
-            format!("{:#}", b.hash),
-            format!("{:#}", b.parent),
-            b.difficulty,
-            b.active,
-        );
+        let cell = (b.hash, b.parent, b.difficulty, b.active);
         match rows.last_mut() {
             Some(row) if row.height == b.height => row.blocks.push(cell),
             _ => rows.push(TreeRow {
@@ -373,7 +369,7 @@ mod tests {
         assert_eq!(cards.len(), 3);
         for c in &cards {
             assert_eq!(c.height, 1);
-            assert_eq!(c.tip, format!("{:#}", block.hash()));
+            assert_eq!(c.tip, block.hash());
             assert_eq!(c.work, 1 + 256);
             assert_eq!(c.compromised, None);
         }
@@ -436,25 +432,18 @@ mod tests {
                 heavy.hash()
             )
         );
-        assert!(node_cards(&n)
-            .iter()
-            .all(|c| c.tip == format!("{:#}", heavy.hash())));
+        assert!(node_cards(&n).iter().all(|c| c.tip == heavy.hash()));
         let c = n.node(2).unwrap();
         assert!(has_fork(c));
         let rows = tree_rows(c);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].height, 1);
         assert_eq!(rows[1].blocks.len(), 2);
-        assert_eq!(rows[1].blocks[0].0, format!("{:#}", heavy.hash()));
+        assert_eq!(rows[1].blocks[0].0, heavy.hash());
         assert!(rows[1].blocks[0].3 && !rows[1].blocks[1].3);
         assert_eq!(
             rows[2].blocks,
-            vec![(
-                format!("{:#}", light2.hash()),
-                format!("{:#}", light1.hash()),
-                8,
-                false
-            )]
+            vec![(light2.hash(), light1.hash(), 8, false)]
         );
         // The heavy side learned the light branch too, and keeps it aside.
         assert_eq!(n.node(0).unwrap().side_len(), 2);
