@@ -334,7 +334,7 @@ fn TxPageView(hash: TxHash) -> impl IntoView {
                     class=if e.matches { "ok" } else { "error" }>{e.text}</p> }
                 });
                 let recovered = match d.sender {
-                    Ok(s) => view! { <p>"Recovered sender: "<code data-testid="explorer-tx-recovered">{s.address}</code></p> }.into_any(),
+                    Ok(s) => view! { <p>"Recovered sender: "<code data-testid="explorer-tx-recovered">{s.address.to_checksum()}</code></p> }.into_any(),
                     Err(e) => view! { <p class="error" data-testid="explorer-tx-recovered">{err(e)}</p> }.into_any(),
                 };
                 view! {

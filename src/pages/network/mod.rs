@@ -202,15 +202,16 @@ fn SignedReal() -> impl IntoView {
     let w = use_wallet();
     move || {
         n.signed.get().map(|s| {
-            let copy = s.raw.clone();
+            let shown = blocklab_core::words::hex(&s.raw);
+            let copy = shown.clone();
             view! {
                 <div class="tx-signed" data-testid="rpc-signed">
                     <Rows rows=s.fields prefix="rpc-signed" />
                     <dl class="tx-fields">
                         <dt>"Raw signed hex"</dt>
-                        <dd><code data-testid="rpc-signed-raw">{s.raw}</code>
+                        <dd><code data-testid="rpc-signed-raw">{shown}</code>
                             <button type="button" class="copy" on:click=move |_| copy_to_clipboard(&copy)>"copy"</button></dd>
-                        <dt>"Transaction hash"</dt><dd><code data-testid="rpc-signed-hash">{s.hash}</code></dd>
+                        <dt>"Transaction hash"</dt><dd><code data-testid="rpc-signed-hash">{s.hash.to_hex()}</code></dd>
                     </dl>
                     <button type="button" class="primary" data-testid="rpc-broadcast" disabled=move || n.busy.get()
                         on:click=move |_| n.broadcast(w)>"Broadcast (eth_sendRawTransaction)"</button>

@@ -1,7 +1,7 @@
 //! The send form's signing half: choose an unlocked account, fill in a transfer, sign it, and
 //! see every step (unsigned fields, signing payload and hash, signature, raw bytes, hash).
 
-use blocklab_core::words::eth;
+use blocklab_core::words::{eth, hex};
 use leptos::prelude::*;
 
 use super::state::{sender_next_nonce, unlocked_address};
@@ -95,27 +95,27 @@ fn SignedView() -> impl IntoView {
     let app = use_state();
     move || {
         t.signed.get().map(|s| {
-            let raw = s.raw.clone();
-            let copy = s.raw.clone();
+            let raw = hex(&s.raw);
+            let (shown, copy) = (raw.clone(), raw.clone());
             view! {
                 <div class="tx-signed" data-testid="signed-tx">
                     <h3>"1. The unsigned transaction"</h3>
-                    <p class="small">"From " <code data-testid="signed-from">{s.from}</code>
+                    <p class="small">"From " <code data-testid="signed-from">{s.from.to_checksum()}</code>
                         <span class="muted">" (not part of the signed bytes: anyone recovers it from the signature)"</span></p>
                     <Rows rows=s.fields prefix="signed" />
                     <h3>"2. What is signed"</h3>
                     <dl class="tx-fields">
-                        <dt>"Signing payload"</dt><dd><code data-testid="signed-payload">{s.payload}</code></dd>
-                        <dt>"Signing hash (keccak256 of the payload)"</dt><dd><code data-testid="signed-signing-hash">{s.signing_hash}</code></dd>
+                        <dt>"Signing payload"</dt><dd><code data-testid="signed-payload">{hex(&s.payload)}</code></dd>
+                        <dt>"Signing hash (keccak256 of the payload)"</dt><dd><code data-testid="signed-signing-hash">{s.signing_hash.to_hex()}</code></dd>
                     </dl>
                     <h3>"3. The signature (secp256k1, RFC 6979, low s)"</h3>
                     <Rows rows=s.signature prefix="signed" />
                     <h3>"4. The signed transaction"</h3>
                     <dl class="tx-fields">
                         <dt>"Raw signed hex"</dt>
-                        <dd><code data-testid="signed-raw">{s.raw}</code>
+                        <dd><code data-testid="signed-raw">{shown}</code>
                             <button type="button" class="copy" data-testid="signed-copy" on:click=move |_| copy_to_clipboard(&copy)>"copy"</button></dd>
-                        <dt>"Transaction hash (keccak256 of the raw bytes)"</dt><dd><code data-testid="signed-hash">{s.hash}</code></dd>
+                        <dt>"Transaction hash (keccak256 of the raw bytes)"</dt><dd><code data-testid="signed-hash">{s.hash.to_hex()}</code></dd>
                     </dl>
                     <button type="button" class="link" data-testid="open-in-verify" on:click=move |_| {
                         t.open_in_verify(&raw);

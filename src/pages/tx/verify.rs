@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use blocklab_core::words::err;
+use blocklab_core::words::{err, hex};
 use blocklab_core::SignedTx;
 
 use super::state::{verify, Decoded, Verification};
@@ -100,8 +100,8 @@ fn DecodedView(d: Decoded) -> impl IntoView {
             {match d.sender {
                 Ok(s) => view! {
                     <p><strong>"✔ Valid signature"</strong></p>
-                    <p>"Recovered sender: " <code data-testid="verify-tx-sender">{s.address}</code></p>
-                    <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{s.public_key}</code></p>
+                    <p>"Recovered sender: " <code data-testid="verify-tx-sender">{s.address.to_checksum()}</code></p>
+                    <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{hex(&s.public_key)}</code></p>
                 }.into_any(),
                 Err(m) => view! {
                     <p><strong>"✘ Invalid signature: "</strong><span data-testid="verify-tx-signature-error">{err(m)}</span></p>

@@ -4,6 +4,7 @@
 
 use crate::address::Address;
 use crate::tx::{Signature, SignedTx, Transaction, TxError, U256};
+use crate::{Hash32, TxHash};
 
 use crate::params::LAB_CHAIN_ID;
 use crate::words::{err, eth, gwei};
@@ -143,10 +144,10 @@ fn signature_rows(tx: &Transaction, sig: &Signature) -> Vec<Row> {
 /// The recovered sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
-    /// EIP-55 checksummed.
-    pub address: String,
-    /// Uncompressed, `0x04…` (65 bytes).
-    pub public_key: String,
+    /// The view shows it EIP-55 checksummed.
+    pub address: Address,
+    /// Uncompressed (`04…`, 65 bytes); the view shows it as `0x` hex.
+    pub public_key: [u8; 65],
 }
 
 /// Whether the transaction is bound to a chain, and to this one.
@@ -234,7 +235,7 @@ fn expected_verdict(expected: &str, sender: &Result<Sender, TxError>) -> Option<
             matches: false,
             text: "No sender could be recovered to compare with".to_owned(),
         },
-        (Ok(a), Ok(s)) if a.to_checksum() == s.address => ExpectedVerdict {
+        (Ok(a), Ok(s)) if a == s.address => ExpectedVerdict {
             matches: true,
             text: format!("Match: the transaction was signed by {a}"),
         },
@@ -270,8 +271,8 @@ pub fn verify(raw: &str, expected: &str) -> Verification {
     let signature = signature_rows(tx, signed.signature());
     let chain = chain_verdict(&signed);
     let sender = signed.recover().map(|r| Sender {
-        address: r.sender().to_checksum(),
-        public_key: hex0x(r.public_key()),
+        address: r.sender(),
+        public_key: *r.public_key(),
     });
     Verification::Decoded(Box::new(Decoded {
         fields,
@@ -289,27 +290,28 @@ pub struct Signed {
     /// The signed transaction itself (what a later `submit` hands to the mempool).
     pub tx: SignedTx,
     /// The signer's address (not part of the signed bytes: it is recovered from the signature).
-    pub from: String,
+    pub from: Address,
     pub fields: Vec<Row>,
-    /// The bytes that are hashed for signing, hex.
-    pub payload: String,
-    pub signing_hash: String,
+    /// The bytes that are hashed for signing.
+    pub payload: Vec<u8>,
+    pub signing_hash: Hash32,
     pub signature: Vec<Row>,
-    pub raw: String,
-    pub hash: String,
+    /// The raw signed bytes (the views show them as `0x` hex).
+    pub raw: Vec<u8>,
+    pub hash: TxHash,
 }
 
 impl Signed {
     pub fn new(tx: SignedTx, from: Address) -> Self {
         let unsigned = tx.tx();
         Self {
-            from: from.to_checksum(),
+            from,
             fields: field_rows(unsigned),
-            payload: hex0x(&unsigned.signing_payload()),
-            signing_hash: hex0x(&unsigned.signing_hash()),
+            payload: unsigned.signing_payload(),
+            signing_hash: Hash32::from_bytes(unsigned.signing_hash()),
             signature: signature_rows(unsigned, tx.signature()),
-            raw: tx.raw_hex(),
-            hash: tx.hash().to_hex(),
+            raw: tx.raw(),
+            hash: tx.hash(),
             tx,
         }
     }
@@ -337,8 +339,16 @@ mod tests {
             panic!("not decoded");
         };
         assert_eq!(
-            d.sender.as_ref().map(|s| s.address.as_str()),
-            Ok("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")
+            d.sender.as_ref().map(|s| s.address),
+            Ok("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"
+                .parse()
+                .unwrap())
+        );
+        let key = d.sender.as_ref().map(|s| s.public_key).unwrap();
+        assert_eq!(key[0], 4);
+        assert_eq!(
+            Address::from_public_key(&k256::PublicKey::from_sec1_bytes(&key).unwrap()),
+            d.sender.unwrap().address
         );
         assert_eq!(
             value_of(&d.hashes, "hash"),
