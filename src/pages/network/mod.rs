@@ -147,7 +147,7 @@ fn Compare() -> impl IntoView {
                                 <tr data-testid="compare-row" class:ok=same>
                                     <td>{r.index}</td>
                                     <td><code data-testid="compare-node-address">{r.node.map(|a| a.to_checksum()).unwrap_or_default()}</code></td>
-                                    <td data-testid="compare-node-balance">{r.node_balance.unwrap_or_default()}</td>
+                                    <td data-testid="compare-node-balance">{r.node_balance.map(eth_text).unwrap_or_default()}</td>
                                     <td><code data-testid="compare-wallet-address">{r.wallet.map(|(name, a)| format!("{name}: {a}")).unwrap_or_default()}</code></td>
                                     <td data-testid="compare-verdict">{r.verdict}</td>
                                 </tr>

@@ -232,7 +232,7 @@ impl NetworkState {
                 for a in list {
                     let balance = rpc::account_on_node(&t, &url, a)
                         .await
-                        .map(|s| eth_text(s.balance))
+                        .map(|s| s.balance)
                         .ok();
                     node.push((a, balance));
                 }

@@ -67,7 +67,8 @@ pub fn status_rows(s: &NodeStatus) -> Vec<Row> {
 pub struct CompareRow {
     pub index: usize,
     pub node: Option<Address>,
-    pub node_balance: Option<String>,
+    /// Its balance on the node (the view shows it with [`eth_text`]).
+    pub node_balance: Option<U256>,
     /// The wallet's account at the same position: name and address.
     pub wallet: Option<(String, Address)>,
     pub verdict: &'static str,
@@ -75,7 +76,7 @@ pub struct CompareRow {
 
 /// Lines up the node's accounts with the wallet's, position by position.
 pub fn compare_rows(
-    node: &[(Address, Option<String>)],
+    node: &[(Address, Option<U256>)],
     wallet: &[(String, Address)],
 ) -> Vec<CompareRow> {
     (0..node.len().max(wallet.len()))
@@ -91,7 +92,7 @@ pub fn compare_rows(
             CompareRow {
                 index: i,
                 node: n.map(|(a, _)| *a),
-                node_balance: n.and_then(|(_, b)| b.clone()),
+                node_balance: n.and_then(|(_, b)| *b),
                 wallet: w.cloned(),
                 verdict,
             }
@@ -162,11 +163,7 @@ mod tests {
 
     #[test]
     fn compare_lines_up_accounts_by_position() {
-        let node = [
-            (a(1), Some("10000 ETH".to_owned())),
-            (a(2), None),
-            (a(3), None),
-        ];
+        let node = [(a(1), Some(U256::from(7u8))), (a(2), None), (a(3), None)];
         let wallet = [
             ("Account 1".to_owned(), a(1)),
             ("Account 2".to_owned(), a(9)),
@@ -174,7 +171,7 @@ mod tests {
         let rows = compare_rows(&node, &wallet);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].verdict, "same address");
-        assert_eq!(rows[0].node_balance.as_deref(), Some("10000 ETH"));
+        assert_eq!(rows[0].node_balance, Some(U256::from(7u8)));
         assert_eq!(rows[1].verdict, "different");
         assert_eq!(rows[2].verdict, "not in this wallet");
         let rows = compare_rows(&[], &wallet);
