@@ -36,17 +36,6 @@ pub fn perf_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn format_utc(ms: u64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let iso: String = date.to_iso_string().into();
-    // "2026-11-24T22:45:00.000Z" -> "2026-11-24 22:45:00 UTC"
-    match (iso.get(0..10), iso.get(11..19)) {
-        (Some(d), Some(t)) => format!("{d} {t} UTC"),
-        _ => iso,
-    }
-}
-
 /// Waits `ms` milliseconds (a `setTimeout` promise); returns at once without a window.
 pub async fn sleep_ms(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {

@@ -295,7 +295,7 @@ fn refresh(shared: &Shared, now: u64) {
                 .peer
                 .as_ref()
                 .map_or_else(String::new, |p| format!("peer {p}: "));
-            format!("{} {who}{}", clock::format_utc(l.at_ms), l.text)
+            format!("{} {who}{}", blocklab_core::words::utc(l.at_ms), l.text)
         })
         .collect();
     if tabs.log.with_untracked(|old| *old != log) {

@@ -16,12 +16,12 @@ use self::mempool::MempoolPage;
 use crate::components::use_state;
 use crate::pages::tx::state::Row;
 use crate::pages::wallet::qr_svg;
-use crate::platform::clock::format_utc;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
+use blocklab_core::words::utc as format_utc;
 use blocklab_core::words::{err, eth, eth_or, hex};
 
 /// The explorer screen; `page` follows the route.

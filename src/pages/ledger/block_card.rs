@@ -6,9 +6,9 @@ use leptos::prelude::*;
 
 use super::hash_view::HashView;
 use crate::components::use_state;
-use crate::platform::clock::format_utc;
 use crate::state::actions::{self, TamperField};
 use crate::state::mining;
+use blocklab_core::words::utc as format_utc;
 
 /// The card of the block at `index`.
 #[component]
