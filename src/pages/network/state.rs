@@ -213,16 +213,7 @@ impl NetworkState {
         let Some(url) = self.url_or_error() else {
             return;
         };
-        let mine: Vec<(String, Address)> = wallet.file.with_untracked(|f| {
-            f.as_ref()
-                .map(|f| {
-                    f.accounts
-                        .iter()
-                        .map(|a| (a.name.clone(), a.address))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let mine = untrack(|| wallet.named_addresses());
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let t = FetchTransport::default();

@@ -16,16 +16,7 @@ pub fn Balances() -> impl IntoView {
     let app = use_state();
     let w = use_wallet();
     let rows = Memo::new(move |_| {
-        let wallet: Vec<_> = w.file.with(|f| {
-            f.as_ref()
-                .map(|f| {
-                    f.accounts
-                        .iter()
-                        .map(|a| (a.name.clone(), a.address))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let wallet = w.named_addresses();
         app.ledger.with(|l| {
             app.tip_state
                 .with(|s| account_rows(s, l.mempool(), &wallet))

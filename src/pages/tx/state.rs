@@ -57,6 +57,11 @@ impl TxState {
     /// Changes the form; drops a signature made from the previous fields.
     pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
         self.form.update(change);
+        self.drop_signed();
+    }
+
+    /// Drops the signature and its mempool answer: they were made from other fields.
+    fn drop_signed(self) {
         self.signed.set(None);
         self.submitted.set(None);
     }
@@ -66,10 +71,7 @@ impl TxState {
         FormSignals {
             form: self.form,
             errors: self.errors,
-            on_edit: Callback::new(move |()| {
-                self.signed.set(None);
-                self.submitted.set(None);
-            }),
+            on_edit: Callback::new(move |()| self.drop_signed()),
             prefix: "send",
         }
     }

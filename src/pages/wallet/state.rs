@@ -3,6 +3,7 @@
 //! reveal, export, delete, sign) in [`accounts`]. Keys never leave this tab and are stored only
 //! inside the encrypted vault.
 
+use blocklab_core::address::Address;
 use blocklab_core::persist::{self, KeyValueStore};
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{EncryptionRandomness, ScryptParams};
@@ -152,6 +153,20 @@ impl WalletState {
         if self.report(r).is_some() {
             self.message.set(None);
         }
+    }
+
+    /// Each stored account's name and address (empty without a wallet), tracked.
+    pub fn named_addresses(self) -> Vec<(String, Address)> {
+        self.file.with(|f| {
+            f.as_ref()
+                .map(|f| {
+                    f.accounts
+                        .iter()
+                        .map(|a| (a.name.clone(), a.address))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
     }
 
     /// Forgets the keys (they stay encrypted in storage) and every revealed secret.
