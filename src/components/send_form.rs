@@ -4,6 +4,7 @@
 //! (`rpc-send-…`); each owns its [`SendForm`] signal and signs with its own action. Parsing
 //! and the rules are the core's (`blocklab_core::tx::form`).
 
+use blocklab_core::tx::explain::Signed;
 use blocklab_core::tx::form::{default_gas_limit, DataKind, FeeKind, FieldError, SendForm};
 use leptos::prelude::*;
 
@@ -24,6 +25,25 @@ impl FormSignals {
     pub fn edit(self, change: impl FnOnce(&mut SendForm)) {
         self.form.update(change);
         self.on_edit.run(());
+    }
+}
+
+/// Shows a signing attempt: the signature and no refusal, or every refused field and no
+/// signature.
+pub fn show_signing(
+    result: Result<Signed, Vec<FieldError>>,
+    signed: RwSignal<Option<Signed>>,
+    errors: RwSignal<Vec<FieldError>>,
+) {
+    match result {
+        Ok(s) => {
+            errors.set(Vec::new());
+            signed.set(Some(s));
+        }
+        Err(e) => {
+            signed.set(None);
+            errors.set(e);
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use blocklab_core::rpc::{self, AccountOnNode, NodeStatus, Receipt};
 use blocklab_core::TxHash;
 use leptos::prelude::*;
 
-use crate::components::send_form::FormSignals;
+use crate::components::send_form::{show_signing, FormSignals};
 use serde::{Deserialize, Serialize};
 
 use crate::pages::tx::state::{sign_form, FieldError, SendForm, Signed};
@@ -304,18 +304,8 @@ impl NetworkState {
     pub fn sign(self, wallet: WalletState) {
         let mut form = self.form.get_untracked();
         form.from = wallet.selected.get_untracked();
-        let result = sign_form(wallet, &form);
         self.broadcast.set(None);
-        match result {
-            Ok(signed) => {
-                self.errors.set(Vec::new());
-                self.signed.set(Some(signed));
-            }
-            Err(errors) => {
-                self.signed.set(None);
-                self.errors.set(errors);
-            }
-        }
+        show_signing(sign_form(wallet, &form), self.signed, self.errors);
     }
 
     /// Broadcasts the signed transfer with `eth_sendRawTransaction`, then polls its receipt.

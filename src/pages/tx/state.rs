@@ -8,7 +8,7 @@ use blocklab_core::tx::SignedTx;
 use blocklab_core::words::err;
 use leptos::prelude::*;
 
-use crate::components::send_form::FormSignals;
+use crate::components::send_form::{show_signing, FormSignals};
 
 use crate::pages::wallet::state::WalletState;
 use crate::state::AppState;
@@ -86,17 +86,7 @@ impl TxState {
                 form.nonce = next.to_string();
             }
         }
-        let result = sign_form(wallet, &form);
-        match result {
-            Ok(signed) => {
-                self.errors.set(Vec::new());
-                self.signed.set(Some(signed));
-            }
-            Err(errors) => {
-                self.signed.set(None);
-                self.errors.set(errors);
-            }
-        }
+        show_signing(sign_form(wallet, &form), self.signed, self.errors);
     }
 
     /// Sends the signed transfer to the mempool (checked against the tip's state) and shows
