@@ -18,8 +18,8 @@ use crate::pages::wallet::state::SCRYPT;
 #[wasm_bindgen]
 pub fn bench_restore_wallet(phrase: &str, count: u32) -> Result<Vec<String>, JsError> {
     let seed = Mnemonic::parse(phrase)
-        .map_err(|e| JsError::new(&e.to_string()))?
-        .to_seed("");
+        .and_then(|m| m.to_seed(""))
+        .map_err(|e| JsError::new(&e.to_string()))?;
     let paths = (0..count)
         .map(|i| PathPreset::Bip44.path(i).parse())
         .collect::<Result<Vec<_>, _>>()

@@ -214,15 +214,6 @@ fn the_browser_rng_gives_distinct_unpredictable_bytes() {
 }
 
 #[wasm_bindgen_test]
-fn nfkd_is_done_by_the_core_in_wasm() {
-    // "ﬁ" (U+FB01) decomposes to "fi" under NFKD; "é" to "e" + U+0301 (the core's tables, in
-    // the wasm build).
-    use blocklab_core::wallet::mnemonic::nfkd;
-    assert_eq!(nfkd("\u{fb01}").as_str(), "fi");
-    assert_eq!(nfkd("\u{e9}").as_str(), "e\u{301}");
-}
-
-#[wasm_bindgen_test]
 async fn a_wallet_is_stored_only_encrypted() {
     clear();
     let host = mount_app();
@@ -291,4 +282,40 @@ async fn the_peer_channel_delivers_text_to_other_tabs_and_marks_other_data() {
     );
     drop(receiver);
     drop(sender);
+}
+
+/// The app builds the core without its Unicode tables: before the browser's NFKD is installed,
+/// non-ASCII text is refused (never hashed unnormalised); once installed, every Japanese BIP-39
+/// vector (published as typed, not NFKD) and a full-width passphrase give the published seeds.
+#[wasm_bindgen_test]
+fn the_browsers_nfkd_gives_the_bip39_seeds_of_text_as_typed() {
+    use blocklab_core::wallet::{Mnemonic, MnemonicError, Seed};
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/core/tests/data/trezor_vectors.json"))
+            .unwrap();
+    let japanese = vectors["japanese"].as_array().unwrap();
+    let first = japanese[0][1].as_str().unwrap();
+    assert!(!first.is_ascii());
+    assert_eq!(
+        Seed::from_phrase_unchecked(first, "TREZOR"),
+        Err(MnemonicError::NoNormalizer),
+        "this build has no NFKD of its own (the tables are not linked in)"
+    );
+    assert!(blocklab::platform::nfkd::install());
+    // "ﬁ" (U+FB01) decomposes to "fi" under NFKD; "é" to "e" + U+0301.
+    use blocklab_core::wallet::mnemonic::nfkd;
+    assert_eq!(nfkd("\u{fb01}").unwrap().as_str(), "fi");
+    assert_eq!(nfkd("\u{e9}").unwrap().as_str(), "e\u{301}");
+    for case in japanese {
+        let [phrase, seed] = [1, 2].map(|i| case[i].as_str().unwrap());
+        let got = Seed::from_phrase_unchecked(phrase, "TREZOR").unwrap();
+        assert_eq!(hex::encode(got.as_bytes()), seed, "{phrase}");
+    }
+    assert!(japanese.len() >= 24);
+    let english = &vectors["english"][0];
+    let m = Mnemonic::parse(english[1].as_str().unwrap()).unwrap();
+    assert_eq!(
+        hex::encode(m.to_seed("ＴＲＥＺＯＲ").unwrap().as_bytes()),
+        english[2].as_str().unwrap()
+    );
 }

@@ -34,7 +34,7 @@ use blocklab_core::{Chain, Mempool, TxRequest, Wei};
 const GWEI: u128 = 1_000_000_000;
 
 fn dev_accounts() -> Result<Vec<Account>, Box<dyn Error>> {
-    let seed = Mnemonic::parse(DEV_MNEMONIC)?.to_seed("");
+    let seed = Mnemonic::parse(DEV_MNEMONIC)?.to_seed("")?;
     let paths = (0..10)
         .map(|i| PathPreset::Bip44.path(i).parse())
         .collect::<Result<Vec<DerivationPath>, _>>()?;

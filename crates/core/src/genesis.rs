@@ -78,7 +78,7 @@ mod tests {
     /// The hard-coded addresses are what BIP-39/32/44 derivation gives.
     #[test]
     fn dev_addresses_are_derived_from_the_dev_mnemonic() {
-        let seed = Mnemonic::parse(DEV_MNEMONIC).unwrap().to_seed("");
+        let seed = Mnemonic::parse(DEV_MNEMONIC).unwrap().to_seed("").unwrap();
         let paths: Vec<DerivationPath> = (0..10)
             .map(|i| PathPreset::Bip44.path(i).parse().unwrap())
             .collect();

@@ -166,7 +166,7 @@ fn dev_accounts(n: u32) -> Vec<Account> {
 }
 
 fn dev_accounts_at(i: u32) -> Account {
-    let seed = Mnemonic::parse(DEV).unwrap().to_seed("");
+    let seed = Mnemonic::parse(DEV).unwrap().to_seed("").unwrap();
     let path: DerivationPath = format!("m/44'/60'/0'/0/{i}").parse().unwrap();
     Account::derive(&seed, &path).unwrap()
 }

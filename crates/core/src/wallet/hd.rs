@@ -461,7 +461,8 @@ mod tests {
     fn debug_never_shows_the_private_key() {
         let seed = Mnemonic::parse("test test test test test test test test test test test junk")
             .unwrap()
-            .to_seed("");
+            .to_seed("")
+            .unwrap();
         let derived = Account::derive(&seed, &"m/44'/60'/0'/0/0".parse().unwrap()).unwrap();
         let imported = Account::from_private_key_hex(
             "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
@@ -494,7 +495,8 @@ mod tests {
     fn derive_many_equals_one_by_one() {
         let seed = Mnemonic::parse("test test test test test test test test test test test junk")
             .unwrap()
-            .to_seed("");
+            .to_seed("")
+            .unwrap();
         let paths: Vec<DerivationPath> = [
             "m/44'/60'/0'/0/0",
             "m/44'/60'/0'/0/1",
@@ -532,7 +534,8 @@ mod tests {
     fn presets_give_different_addresses_for_one_phrase() {
         let seed = Mnemonic::parse("test test test test test test test test test test test junk")
             .unwrap()
-            .to_seed("");
+            .to_seed("")
+            .unwrap();
         let addr = |p: PathPreset| {
             Account::derive(&seed, &p.path(1).parse().unwrap())
                 .unwrap()

@@ -1,9 +1,13 @@
 //! BIP-39 mnemonics (English word list) through the `bip39` crate.
 //!
 //! BIP-39 hashes the NFKD form of the phrase and of the passphrase. Every function here
-//! normalises its input itself (through `unicode-normalization`), so a caller that passes text
-//! as typed (composed accents, full-width letters, an ideographic space) gets the same seed as
-//! every other BIP-39 wallet.
+//! normalises its input itself, so a caller that passes text as typed (composed accents,
+//! full-width letters, an ideographic space) gets the same seed as every other BIP-39 wallet.
+//! ASCII text is its own NFKD form; other text goes through the platform's NFKD when one is
+//! installed ([`set_platform_nfkd`]: the web app installs the browser's
+//! `String.prototype.normalize`), else through the `unicode-normalization` tables (feature
+//! `unicode-tables`, on by default). A build with neither refuses non-ASCII text with
+//! [`MnemonicError::NoNormalizer`]: it never hashes text that was not normalised.
 //!
 //! ```
 //! use blocklab_core::wallet::Mnemonic;
@@ -12,15 +16,16 @@
 //! let m = Mnemonic::parse("  Abandon abandon abandon abandon abandon abandon\n abandon abandon abandon abandon abandon ａｂｏｕｔ ")?;
 //! assert_eq!(m.phrase().as_str(), "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about");
 //! // The passphrase is normalised too: "ＴＲＥＺＯＲ" is NFKD "TREZOR" (a BIP-39 test vector).
-//! assert_eq!(m.to_seed("ＴＲＥＺＯＲ"), m.to_seed("TREZOR"));
-//! assert_eq!(hex::encode(&m.to_seed("TREZOR").as_bytes()[..8]), "c55257c360c07c72");
+//! assert_eq!(m.to_seed("ＴＲＥＺＯＲ")?, m.to_seed("TREZOR")?);
+//! assert_eq!(hex::encode(&m.to_seed("TREZOR")?.as_bytes()[..8]), "c55257c360c07c72");
 //! # Ok::<(), blocklab_core::wallet::MnemonicError>(())
 //! ```
 
 use core::fmt;
 
+use std::sync::OnceLock;
+
 use bip39::Language;
-use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, Zeroizing};
 
 /// Word counts BIP-39 allows.
@@ -55,9 +60,12 @@ impl Seed {
     /// PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" + NFKD(passphrase), 2048). For phrases from
     /// the other languages' lists (BIP-39 defines the seed on the text alone); prefer
     /// [`Mnemonic::parse`] and [`Mnemonic::to_seed`], which check the English words first.
-    pub fn from_phrase_unchecked(phrase: &str, passphrase: &str) -> Self {
-        let phrase = nfkd(phrase);
-        let passphrase = nfkd(passphrase);
+    ///
+    /// # Errors
+    /// [`MnemonicError::NoNormalizer`] only (see [`nfkd`]).
+    pub fn from_phrase_unchecked(phrase: &str, passphrase: &str) -> Result<Self, MnemonicError> {
+        let phrase = nfkd(phrase)?;
+        let passphrase = nfkd(passphrase)?;
         let mut salt = Zeroizing::new(String::with_capacity(8 + passphrase.len()));
         salt.push_str("mnemonic");
         salt.push_str(&passphrase);
@@ -65,21 +73,52 @@ impl Seed {
         // faster in wasm; the BIP-39 vectors check both agree).
         let mut seed = [0u8; 64];
         pbkdf2::pbkdf2_hmac::<sha2::Sha512>(phrase.as_bytes(), salt.as_bytes(), 2048, &mut seed);
-        Self(seed)
+        Ok(Self(seed))
     }
+}
+
+/// A platform's NFKD (for instance the browser's `String.prototype.normalize("NFKD")`), used
+/// for non-ASCII text instead of the `unicode-normalization` tables.
+pub type PlatformNfkd = fn(&str) -> String;
+
+static PLATFORM_NFKD: OnceLock<PlatformNfkd> = OnceLock::new();
+
+/// Installs the platform's NFKD for the life of the process (the first call wins; returns
+/// whether this one did). A build without the `unicode-tables` feature needs it before any
+/// non-ASCII phrase or passphrase; with the feature it replaces the tables.
+pub fn set_platform_nfkd(normalize: PlatformNfkd) -> bool {
+    PLATFORM_NFKD.set(normalize).is_ok()
 }
 
 /// The NFKD form of `text` (BIP-39 normalises phrases and passphrases to it), in a buffer of
 /// exactly its size: no reallocation leaves a partial copy of a secret behind.
-pub fn nfkd(text: &str) -> Zeroizing<String> {
+///
+/// # Errors
+/// [`MnemonicError::NoNormalizer`]: `text` is not ASCII, no platform NFKD is installed and the
+/// core was built without `unicode-tables`.
+pub fn nfkd(text: &str) -> Result<Zeroizing<String>, MnemonicError> {
     if text.is_ascii() {
         // ASCII is its own NFKD form.
-        return Zeroizing::new(text.to_owned());
+        return Ok(Zeroizing::new(text.to_owned()));
     }
+    if let Some(normalize) = PLATFORM_NFKD.get() {
+        return Ok(Zeroizing::new(normalize(text)));
+    }
+    tables_nfkd(text).ok_or(MnemonicError::NoNormalizer)
+}
+
+#[cfg(feature = "unicode-tables")]
+fn tables_nfkd(text: &str) -> Option<Zeroizing<String>> {
+    use unicode_normalization::UnicodeNormalization;
     let len = text.nfkd().map(char::len_utf8).sum();
     let mut out = Zeroizing::new(String::with_capacity(len));
     out.extend(text.nfkd());
-    out
+    Some(out)
+}
+
+#[cfg(not(feature = "unicode-tables"))]
+fn tables_nfkd(_text: &str) -> Option<Zeroizing<String>> {
+    None
 }
 
 impl fmt::Debug for Seed {
@@ -103,6 +142,9 @@ pub enum MnemonicError {
     BadChecksum,
     /// Entropy for a new mnemonic must be 16, 20, 24, 28 or 32 bytes.
     BadEntropyLength { got: usize },
+    /// Non-ASCII text and no NFKD to normalise it with (a build without `unicode-tables` whose
+    /// platform NFKD was not installed).
+    NoNormalizer,
 }
 
 impl fmt::Display for MnemonicError {
@@ -125,6 +167,9 @@ impl fmt::Display for MnemonicError {
             Self::BadEntropyLength { got } => {
                 write!(f, "entropy must be 16, 20, 24, 28 or 32 bytes, not {got}")
             }
+            Self::NoNormalizer => f.write_str(
+                "this text has characters other than ASCII and this build cannot normalise them (NFKD)",
+            ),
         }
     }
 }
@@ -188,7 +233,7 @@ impl Mnemonic {
     /// # Errors
     /// [`MnemonicError`]: word count, then unknown words (with a suggestion), then checksum.
     pub fn parse(phrase: &str) -> Result<Self, MnemonicError> {
-        let lower = Zeroizing::new(nfkd(phrase).to_lowercase());
+        let lower = Zeroizing::new(nfkd(phrase)?.to_lowercase());
         let words: Vec<&str> = lower.split_whitespace().collect();
         if !WORD_COUNTS.contains(&words.len()) {
             return Err(MnemonicError::WrongWordCount { got: words.len() });
@@ -234,7 +279,10 @@ impl Mnemonic {
 
     /// The BIP-39 seed: PBKDF2-HMAC-SHA512(words, "mnemonic" + passphrase, 2048), with the
     /// passphrase normalised to NFKD here (as typed is fine).
-    pub fn to_seed(&self, passphrase: &str) -> Seed {
+    ///
+    /// # Errors
+    /// [`MnemonicError::NoNormalizer`] only (see [`nfkd`]).
+    pub fn to_seed(&self, passphrase: &str) -> Result<Seed, MnemonicError> {
         Seed::from_phrase_unchecked(&self.phrase(), passphrase)
     }
 }
@@ -296,7 +344,7 @@ mod tests {
     #[test]
     fn debug_output_is_redacted() {
         let m = Mnemonic::parse(ABANDON).unwrap();
-        let shown = format!("{m:?} {:?}", m.to_seed(""));
+        let shown = format!("{m:?} {:?}", m.to_seed("").unwrap());
         assert!(!shown.contains("abandon"), "{shown}");
         assert_eq!(shown, "Mnemonic(12 words, redacted) Seed(redacted)");
     }

@@ -11,7 +11,7 @@
 //! // The public development phrase (never hold real funds with it). Input is taken as typed:
 //! // the core normalises it (NFKD), ignores case and extra white space.
 //! let phrase = "test test test test test test test test test test test junk";
-//! let seed = Mnemonic::parse(phrase)?.to_seed("");
+//! let seed = Mnemonic::parse(phrase)?.to_seed("")?;
 //! let account = Account::derive(&seed, &PathPreset::Bip44.path(0).parse()?)?;
 //! assert_eq!(account.address.to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 //!
@@ -48,4 +48,4 @@ pub mod vault;
 pub use crate::signature::{RecoveredSigner, Signature, SignatureError};
 pub use hd::{secret_hex, Account, DerivationPath, HdError, PathPreset};
 pub use keystore::{Keystore, KeystoreError, ScryptParams};
-pub use mnemonic::{nfkd, Mnemonic, MnemonicError, Seed};
+pub use mnemonic::{nfkd, set_platform_nfkd, Mnemonic, MnemonicError, PlatformNfkd, Seed};

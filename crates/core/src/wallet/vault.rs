@@ -230,7 +230,7 @@ impl Secrets {
     /// [`WalletError::NoMnemonic`] or a mnemonic error.
     pub fn seed(&self) -> Result<super::Seed, WalletError> {
         let phrase = self.mnemonic.as_deref().ok_or(WalletError::NoMnemonic)?;
-        Ok(Mnemonic::parse(phrase)?.to_seed(&self.passphrase))
+        Ok(Mnemonic::parse(phrase)?.to_seed(&self.passphrase)?)
     }
 
     /// The key pair of an account entry.

@@ -104,7 +104,7 @@ impl WalletState {
                 .as_deref()
                 .ok_or_else(|| err(vault::WalletError::NoMnemonic))?;
             let m = Mnemonic::parse(phrase).map_err(err)?;
-            let seed = m.to_seed(&secrets.passphrase);
+            let seed = m.to_seed(&secrets.passphrase).map_err(err)?;
             let step = |id, label: &str, value| RevealStep {
                 id,
                 label: label.to_owned(),

@@ -138,8 +138,8 @@ pub const DEMO_MAX_FEE: u128 = 3_000_000_000;
 /// public mnemonic).
 pub fn dev_sender() -> Result<Account, NodesError> {
     let seed = Mnemonic::parse(DEV_MNEMONIC)
-        .map_err(NodesError::Mnemonic)?
-        .to_seed("");
+        .and_then(|m| m.to_seed(""))
+        .map_err(NodesError::Mnemonic)?;
     let path = PathPreset::Bip44
         .path(0)
         .parse()
