@@ -290,9 +290,10 @@ async fn the_peer_channel_delivers_text_to_other_tabs_and_marks_other_data() {
 #[wasm_bindgen_test]
 fn the_browsers_nfkd_gives_the_bip39_seeds_of_text_as_typed() {
     use blocklab_core::wallet::{Mnemonic, MnemonicError, Seed};
-    let vectors: serde_json::Value =
-        serde_json::from_str(include_str!("../crates/core/tests/data/trezor_vectors.json"))
-            .unwrap();
+    let vectors: serde_json::Value = serde_json::from_str(include_str!(
+        "../crates/core/tests/data/trezor_vectors.json"
+    ))
+    .unwrap();
     let japanese = vectors["japanese"].as_array().unwrap();
     let first = japanese[0][1].as_str().unwrap();
     assert!(!first.is_ascii());

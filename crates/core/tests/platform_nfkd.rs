@@ -25,7 +25,10 @@ fn the_installed_nfkd_is_used_for_non_ascii_text_only() {
     let m = Mnemonic::parse(ABANDON).unwrap();
     let before = m.to_seed("ＴＲＥＺＯＲ").unwrap();
     assert!(set_platform_nfkd(counting_nfkd));
-    assert!(!set_platform_nfkd(wrong_nfkd), "the first installation wins");
+    assert!(
+        !set_platform_nfkd(wrong_nfkd),
+        "the first installation wins"
+    );
     // ASCII is its own NFKD: the platform is not asked.
     let ascii = m.to_seed("TREZOR").unwrap();
     assert_eq!(CALLS.load(Ordering::SeqCst), 0);
