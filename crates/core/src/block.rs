@@ -16,6 +16,10 @@
 //! The nonce sits in the second 64-byte SHA-256 block, so a miner hashes the first 64 bytes
 //! once (the midstate) and then pays one compression per attempt (see [`crate::pow`]).
 
+use core::fmt;
+use core::num::ParseIntError;
+use core::str::FromStr;
+
 use crate::address::Address;
 use crate::amount::Wei;
 use crate::hash::{sha256, BlockHash, Hash32};
@@ -178,6 +182,89 @@ impl MiningStats {
     }
 }
 
+/// A block's height: its place in a chain, genesis at 0. Rows the screens show carry it typed;
+/// `Display` is the plain number, formatted only in the view. Serialised as that number.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct Height(pub u64);
+
+impl Height {
+    /// The genesis block's height.
+    pub const GENESIS: Self = Self(0);
+
+    /// The number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The height of the block at `index` of a chain's list of blocks (saturating where a
+    /// `usize` is wider than 64 bits).
+    pub fn from_index(index: usize) -> Self {
+        Self(u64::try_from(index).unwrap_or(u64::MAX))
+    }
+
+    /// The index of this block in a chain's list of blocks, `None` when it does not fit a
+    /// `usize` (on wasm32, above 2^32 - 1).
+    pub fn to_index(self) -> Option<usize> {
+        usize::try_from(self.0).ok()
+    }
+
+    /// The height after this one, `None` at `u64::MAX`.
+    pub const fn next(self) -> Option<Self> {
+        match self.0.checked_add(1) {
+            Some(h) => Some(Self(h)),
+            None => None,
+        }
+    }
+
+    /// The height before this one (the parent's), `None` at genesis.
+    pub const fn prev(self) -> Option<Self> {
+        match self.0.checked_sub(1) {
+            Some(h) => Some(Self(h)),
+            None => None,
+        }
+    }
+}
+
+impl From<u64> for Height {
+    fn from(h: u64) -> Self {
+        Self(h)
+    }
+}
+
+impl From<Height> for u64 {
+    fn from(h: Height) -> Self {
+        h.0
+    }
+}
+
+impl fmt::Display for Height {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl FromStr for Height {
+    type Err = ParseIntError;
+
+    /// Reads a decimal height as `u64` does (`-1` and `#1` are refused).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Self)
+    }
+}
+
 /// A block: header, body and (unhashed) mining statistics.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Block {
@@ -288,6 +375,26 @@ pub(crate) mod tests {
         let json = serde_json::to_string(&b).unwrap();
         assert!(json.contains("\"kind\":\"record\""));
         assert_eq!(serde_json::from_str::<Block>(&json).unwrap(), b);
+    }
+
+    #[test]
+    fn height_displays_orders_and_serialises_as_its_number() {
+        let h = Height::from(42);
+        assert_eq!(h.to_string(), "42");
+        assert_eq!(format!("#{h:>4}"), "#  42");
+        assert_eq!(h.get(), 42);
+        assert!(Height::GENESIS < h && h < Height(43));
+        assert_eq!(h.next(), Some(Height(43)));
+        assert_eq!(h.prev(), Some(Height(41)));
+        assert_eq!(Height::GENESIS.prev(), None);
+        assert_eq!(Height(u64::MAX).next(), None);
+        assert_eq!(Height::from_index(7), Height(7));
+        assert_eq!(Height(7).to_index(), Some(7));
+        assert_eq!("12".parse::<Height>(), Ok(Height(12)));
+        assert!("-1".parse::<Height>().is_err() && "#1".parse::<Height>().is_err());
+        assert_eq!(serde_json::to_string(&h).unwrap(), "42");
+        assert_eq!(serde_json::from_str::<Height>("42").unwrap(), h);
+        assert!(serde_json::from_str::<Height>("\"42\"").is_err());
     }
 
     #[test]

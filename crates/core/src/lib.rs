@@ -38,7 +38,7 @@ pub mod wallet;
 pub mod words;
 
 pub use amount::{AmountError, Wei};
-pub use block::{Block, Entry, Header, MiningStats};
+pub use block::{Block, Entry, Header, Height, MiningStats};
 pub use chain::{BlockProblem, BlockVerdict, Chain, ChainParams, ValidationReport};
 pub use genesis::{dev_allocations, genesis_block};
 pub use hash::{BlockHash, Hash32, ParseHashError, TxHash};
