@@ -119,7 +119,7 @@ pub fn reload_page() {
 mod tests {
     use super::*;
     use blocklab_core::address::Address;
-    use blocklab_core::TxHash;
+    use blocklab_core::{Height, TxHash};
 
     #[test]
     fn parses_routes_and_defaults_to_the_ledger() {
@@ -143,8 +143,8 @@ mod tests {
             .unwrap();
         let pages = [
             ExplorerPage::Overview,
-            ExplorerPage::Block(0),
-            ExplorerPage::Block(12),
+            ExplorerPage::Block(Height::GENESIS),
+            ExplorerPage::Block(Height(12)),
             ExplorerPage::Tx(tx),
             ExplorerPage::Address(address),
             ExplorerPage::Mempool,

@@ -8,7 +8,7 @@ mod mempool;
 use blocklab_core::address::Address;
 use blocklab_core::explorer::{block_times, difficulties, hash_rates};
 use blocklab_core::identicon::Blockies;
-use blocklab_core::{BlockHash, TxHash};
+use blocklab_core::{BlockHash, Height, TxHash};
 use leptos::prelude::*;
 
 use self::chart::Chart;
@@ -108,12 +108,12 @@ fn Linked(full: String, href: String, testid: &'static str) -> impl IntoView {
     }
 }
 
-fn block_link(height: usize) -> impl IntoView {
-    view! { <a href=ExplorerPage::Block(height as u64).href() data-testid="link-block" data-height=height.to_string()>{format!("#{height}")}</a> }
+fn block_link(height: Height) -> impl IntoView {
+    view! { <a href=ExplorerPage::Block(height).href() data-testid="link-block" data-height=height.to_string()>{format!("#{height}")}</a> }
 }
 
-fn block_hash_link(hash: BlockHash, height: usize) -> impl IntoView {
-    view! { <Linked full=hash.to_hex() href=ExplorerPage::Block(height as u64).href() testid="link-block-hash" /> }
+fn block_hash_link(hash: BlockHash, height: Height) -> impl IntoView {
+    view! { <Linked full=hash.to_hex() href=ExplorerPage::Block(height).href() testid="link-block-hash" /> }
 }
 
 fn tx_link(hash: TxHash) -> impl IntoView {
@@ -221,12 +221,10 @@ fn not_found(text: String) -> AnyView {
 
 /// One block: navigation, header fields, reward and fees, its entries and verdict.
 #[component]
-fn BlockPage(height: u64) -> impl IntoView {
+fn BlockPage(height: Height) -> impl IntoView {
     let app = use_state();
     move || {
-        let page = usize::try_from(height)
-            .ok()
-            .and_then(|h| app.with_chain(|c| app.report.with(|r| block_page(c, r, h))));
+        let page = app.with_chain(|c| app.report.with(|r| block_page(c, r, height)));
         let Some(b) = page else {
             return not_found(format!("No block at height {height} on this chain."));
         };
@@ -235,14 +233,14 @@ fn BlockPage(height: u64) -> impl IntoView {
             <section class="card" data-testid="explorer-block" data-height=b.height.to_string() data-hash=b.hash.to_hex()>
                 <h2>{format!("Block #{}", b.height)}</h2>
                 <div class="row">
-                    {b.prev.map(|p| view! { <a href=ExplorerPage::Block(p as u64).href() data-testid="explorer-block-prev">{format!("← #{p}")}</a> })}
-                    {b.next.map(|n| view! { <a href=ExplorerPage::Block(n as u64).href() data-testid="explorer-block-next">{format!("#{n} →")}</a> })}
+                    {b.prev.map(|p| view! { <a href=ExplorerPage::Block(p).href() data-testid="explorer-block-prev">{format!("← #{p}")}</a> })}
+                    {b.next.map(|n| view! { <a href=ExplorerPage::Block(n).href() data-testid="explorer-block-next">{format!("#{n} →")}</a> })}
                 </div>
                 <p data-testid="explorer-block-verdict" data-valid=valid.to_string() class=if valid { "ok" } else { "error" }>
                     {if valid { "✔ valid".to_owned() } else { format!("✘ invalid: {}", b.problems.join("; ")) }}
                 </p>
                 <dl class="tx-fields">
-                    <dt>"Hash"</dt><dd><Linked full=b.hash.to_hex() href=ExplorerPage::Block(b.height as u64).href() testid="explorer-block-hash" /></dd>
+                    <dt>"Hash"</dt><dd><Linked full=b.hash.to_hex() href=ExplorerPage::Block(b.height).href() testid="explorer-block-hash" /></dd>
                     <dt>"Parent"</dt><dd>{match b.prev {
                         Some(p) => block_hash_link(b.parent, p).into_any(),
                         None => view! { <code>{b.parent.to_hex()}</code>" (genesis has no parent)" }.into_any(),
@@ -433,7 +431,7 @@ fn AddressPageView(address: Address) -> impl IntoView {
                                 view! {
                                     <tr data-testid="explorer-history-row" data-direction=e.direction.label()
                                         data-hash=e.hash.map(|h| h.to_hex()).unwrap_or_default()>
-                                        <td>{block_link(e.height)}<span class="muted small">{format!(" ({} conf.)", l.confirmations)}</span></td>
+                                        <td>{block_link(l.height)}<span class="muted small">{format!(" ({} conf.)", l.confirmations)}</span></td>
                                         <td>{e.direction.label()}</td>
                                         <td>{e.hash.map(tx_link)}</td>
                                         <td>{e.counterparty.map(address_link)}</td>

@@ -6,7 +6,7 @@ use crate::address::Address;
 use crate::amount::Wei;
 use crate::explorer::{self, AddressEntry, Index, Point, Target};
 use crate::mempool::TxStatus;
-use crate::{BlockHash, Chain, Entry, Hash32, Mempool, TxHash, ValidationReport};
+use crate::{BlockHash, Chain, Entry, Hash32, Height, Mempool, TxHash, ValidationReport};
 
 use crate::tx::explain::{verify, Decoded, Verification};
 use crate::tx::TxError;
@@ -21,7 +21,7 @@ pub enum ExplorerPage {
     /// The overview (latest blocks and transactions, charts).
     Overview,
     /// A block by height.
-    Block(u64),
+    Block(Height),
     /// A transaction by hash.
     Tx(TxHash),
     /// An address.
@@ -70,7 +70,7 @@ pub const LATEST: usize = 10;
 /// One block in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockRow {
-    pub height: usize,
+    pub height: Height,
     pub hash: BlockHash,
     pub timestamp_ms: u64,
     pub tx_count: usize,
@@ -83,7 +83,7 @@ pub struct BlockRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxRow {
     pub hash: TxHash,
-    pub height: usize,
+    pub height: Height,
     pub from: Address,
     pub to: Option<Address>,
     /// The amount sent, or why it does not fit (the view words it with [`crate::words::eth_or`]).
@@ -93,7 +93,7 @@ pub struct TxRow {
 /// What the overview shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overview {
-    pub height: usize,
+    pub height: Height,
     pub total_work: u128,
     pub difficulty: u32,
     pub pending: usize,
@@ -119,7 +119,7 @@ fn tx_count(entries: &[Entry]) -> usize {
 fn block_row(chain: &Chain, report: &ValidationReport, height: usize) -> Option<BlockRow> {
     let b = chain.blocks().get(height)?;
     Some(BlockRow {
-        height,
+        height: Height::from_index(height),
         hash: b.hash(),
         timestamp_ms: b.header.timestamp_ms,
         tx_count: tx_count(&b.entries),
@@ -132,7 +132,7 @@ fn tx_row(chain: &Chain, height: usize, entry: usize) -> Option<TxRow> {
     match chain.blocks().get(height)?.entries.get(entry)? {
         Entry::Tx { from, raw } => Some(TxRow {
             hash: raw.hash(),
-            height,
+            height: Height::from_index(height),
             from: *from,
             to: raw.tx().to().copied(),
             value: raw.tx().value_wei(),
@@ -149,9 +149,8 @@ pub fn overview(
     pool: &Mempool,
     report: &ValidationReport,
 ) -> Overview {
-    let tip = chain.len().saturating_sub(1);
     Overview {
-        height: tip,
+        height: Height::from_index(chain.len().saturating_sub(1)),
         total_work: chain.total_work(),
         difficulty: chain.tip().header.difficulty,
         pending: pool.len(),
@@ -180,9 +179,9 @@ pub enum EntryRow {
 /// A block page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockPage {
-    pub height: usize,
-    pub prev: Option<usize>,
-    pub next: Option<usize>,
+    pub height: Height,
+    pub prev: Option<Height>,
+    pub next: Option<Height>,
     pub hash: BlockHash,
     pub parent: BlockHash,
     pub timestamp_ms: u64,
@@ -205,8 +204,9 @@ pub struct BlockPage {
     pub problems: Vec<String>,
 }
 
-/// The page of the block at `height`, if there is one.
-pub fn block_page(chain: &Chain, report: &ValidationReport, height: usize) -> Option<BlockPage> {
+/// The page of the block at `at`, if there is one.
+pub fn block_page(chain: &Chain, report: &ValidationReport, at: Height) -> Option<BlockPage> {
+    let height = at.to_index()?;
     let b = chain.blocks().get(height)?;
     let parent = height.checked_sub(1).and_then(|h| chain.blocks().get(h));
     let fees = chain.outcome(height).map(|o| {
@@ -250,9 +250,11 @@ pub fn block_page(chain: &Chain, report: &ValidationReport, height: usize) -> Op
         })
         .collect();
     Some(BlockPage {
-        height,
-        prev: height.checked_sub(1),
-        next: (height + 1 < chain.len()).then_some(height + 1),
+        height: at,
+        prev: at.prev(),
+        next: at
+            .next()
+            .filter(|n| n.to_index().is_some_and(|i| i < chain.len())),
         hash: b.hash(),
         parent: b.header.prev_hash,
         timestamp_ms: b.header.timestamp_ms,
@@ -315,7 +317,7 @@ pub struct TxPage {
     pub hash: TxHash,
     pub status: TxStatusView,
     /// Block height and entry index when it is in a block.
-    pub block: Option<(usize, usize)>,
+    pub block: Option<(Height, usize)>,
     /// The sender the block entry claims, or the mempool's recovered one.
     pub from: Address,
     pub to: Option<Address>,
@@ -374,7 +376,7 @@ pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> O
     Some(TxPage {
         hash: *hash,
         status,
-        block,
+        block: block.map(|(h, entry)| (Height::from_index(h), entry)),
         from,
         to: signed.tx().to().copied(),
         value: signed.tx().value_wei(),
@@ -388,6 +390,8 @@ pub fn tx_page(chain: &Chain, index: &Index, pool: &Mempool, hash: &TxHash) -> O
 /// One line of an address page's history (newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryLine {
+    /// The block of the entry (`entry.height`, typed for the view).
+    pub height: Height,
     pub entry: AddressEntry,
     pub confirmations: usize,
 }
@@ -401,7 +405,7 @@ pub struct AddressPage {
     /// Newest first.
     pub history: Vec<HistoryLine>,
     /// Heights, newest first.
-    pub mined: Vec<usize>,
+    pub mined: Vec<Height>,
     /// Its transactions waiting in the mempool.
     pub waiting: Vec<TxHash>,
     /// Balance after each block that changed it.
@@ -440,11 +444,17 @@ pub fn address_page(
             .iter()
             .rev()
             .map(|e| HistoryLine {
+                height: Height::from_index(e.height),
                 entry: *e,
                 confirmations: chain.confirmations(e.height),
             })
             .collect(),
-        mined: index.mined_by(address).iter().rev().copied().collect(),
+        mined: index
+            .mined_by(address)
+            .iter()
+            .rev()
+            .map(|h| Height::from_index(*h))
+            .collect(),
         waiting: pool
             .iter()
             .filter(|(t, _)| t.sender() == *address || t.tx().to() == Some(address))
@@ -470,7 +480,7 @@ pub fn search(
         .resolve(&query, chain.len(), |h| pool.contains(h))
         .map_err(SearchBoxError::NoMatch)?;
     Ok(match target {
-        Target::Block(h) => ExplorerPage::Block(h as u64),
+        Target::Block(h) => ExplorerPage::Block(Height::from_index(h)),
         Target::Tx(h) => ExplorerPage::Tx(h),
         Target::Address(a) => ExplorerPage::Address(a),
     })
@@ -531,13 +541,13 @@ mod tests {
         let index = Index::build(&chain);
         let pool = Mempool::new();
         let o = overview(&chain, &index, &pool, &report);
-        assert_eq!((o.height, o.tx_count, o.pending), (1, 2, 0));
-        assert_eq!(o.latest_blocks[0].height, 1);
+        assert_eq!((o.height, o.tx_count, o.pending), (Height(1), 2, 0));
+        assert_eq!(o.latest_blocks[0].height, Height(1));
         assert_eq!(o.latest_blocks[0].miner, Some(DEV_ADDRESSES[2]));
         assert_eq!(o.latest_txs.len(), 2);
 
-        let b = block_page(&chain, &report, 1).unwrap();
-        assert_eq!((b.prev, b.next), (Some(0), None));
+        let b = block_page(&chain, &report, Height(1)).unwrap();
+        assert_eq!((b.prev, b.next), (Some(Height::GENESIS), None));
         assert_eq!(b.since_parent_ms, Some(3_000));
         assert_eq!(b.tx_count, 2);
         assert!(b.problems.is_empty());
@@ -545,11 +555,11 @@ mod tests {
         assert_eq!(fees.as_wei(), 2 * 21_000 * 2_000_000_000);
         assert_eq!(burned.as_wei(), 2 * 21_000 * 1_000_000_000);
         assert!(matches!(b.entries[0], EntryRow::Coinbase { .. }));
-        assert!(block_page(&chain, &report, 2).is_none());
+        assert!(block_page(&chain, &report, Height(2)).is_none());
 
         let t = tx_page(&chain, &index, &pool, &hashes[1]).unwrap();
         assert_eq!(t.status, TxStatusView::Included { confirmations: 1 });
-        assert_eq!(t.block.map(|b| b.0), Some(1));
+        assert_eq!(t.block.map(|b| b.0), Some(Height(1)));
         assert_eq!(t.value, Ok(Wei::parse_coins("1").unwrap()));
         assert_eq!(
             crate::SignedTx::decode_raw(&t.raw).unwrap().hash(),
@@ -568,7 +578,7 @@ mod tests {
         assert_eq!(a.balance, a.history[0].entry.balance);
         assert_eq!(a.balance_points.len(), 2);
         let m = address_page(&chain, &index, &pool, &DEV_ADDRESSES[2]);
-        assert_eq!(m.mined, [1]);
+        assert_eq!(m.mined, [Height(1)]);
     }
 
     #[test]
@@ -577,11 +587,11 @@ mod tests {
         let index = Index::build(&chain);
         let pool = Mempool::new();
         let go = |t: &str| search(t, &chain, &index, &pool);
-        assert_eq!(go(" 1 "), Ok(ExplorerPage::Block(1)));
+        assert_eq!(go(" 1 "), Ok(ExplorerPage::Block(Height(1))));
         let block_hash = chain.blocks()[1].hash().to_hex();
         assert_eq!(
             go(&block_hash[2..].to_uppercase()),
-            Ok(ExplorerPage::Block(1))
+            Ok(ExplorerPage::Block(Height(1)))
         );
         assert_eq!(go(&hashes[0].to_hex()), Ok(ExplorerPage::Tx(hashes[0])));
         let addr = DEV_ADDRESSES[1].to_checksum().to_lowercase();
