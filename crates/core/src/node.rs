@@ -32,7 +32,7 @@ pub use tx_check::{Inclusion, RuleChecks, TxCheck};
 use std::collections::BTreeMap;
 
 use crate::address::Address;
-use crate::block::Block;
+use crate::block::{Block, Height};
 use crate::chain::{check_block, BlockProblem, Chain, ChainParams};
 use crate::consensus::is_heavier;
 use crate::hash::BlockHash;
@@ -153,7 +153,7 @@ impl Node {
     pub fn compromise(&self) -> Option<Compromise> {
         let report = self.chain.validate(&self.params);
         report.first_invalid().map(|v| Compromise {
-            height: v.height,
+            height: Height(v.height),
             problems: v.problems.clone(),
         })
     }
@@ -161,7 +161,7 @@ impl Node {
     /// Every block the node knows (active first, then side branches by height).
     pub fn tree(&self) -> Vec<TreeBlock> {
         let entry = |b: &Block, active: bool| TreeBlock {
-            height: b.header.height,
+            height: Height(b.header.height),
             hash: b.hash(),
             parent: b.header.prev_hash,
             difficulty: b.header.difficulty,
@@ -179,7 +179,7 @@ impl Node {
     /// when it has more work than the active chain.
     pub fn receive_block(&mut self, block: Block) -> Reception {
         let hash = block.hash();
-        let height = block.header.height;
+        let height = Height(block.header.height);
         let reject = |reason| {
             Reception::Rejected(Rejection {
                 height,
@@ -187,7 +187,7 @@ impl Node {
                 reason,
             })
         };
-        if height == 0 || block.header.prev_hash == BlockHash::ZERO {
+        if height == Height::GENESIS || block.header.prev_hash == BlockHash::ZERO {
             let ours = self.chain.blocks().first().map(Block::hash);
             return if ours == Some(hash) && self.chain.blocks().first() == Some(&block) {
                 Reception::AlreadyKnown { hash }
@@ -240,7 +240,7 @@ impl Node {
     }
 
     fn extend(&mut self, block: Block, hash: BlockHash) -> Reception {
-        let height = block.header.height;
+        let height = Height(block.header.height);
         let params = self.params;
         match self.chain.append(block.clone(), &params) {
             Ok(()) => {
@@ -265,7 +265,7 @@ impl Node {
     /// `block` builds on a block that is not the tip: validate its branch, keep it aside or
     /// switch to it.
     fn consider_branch(&mut self, block: Block, hash: BlockHash) -> Reception {
-        let height = block.header.height;
+        let height = Height(block.header.height);
         // Walk back through the side tree to the active chain.
         let mut branch = vec![block];
         let mut at = branch[0].header.prev_hash;
@@ -296,7 +296,7 @@ impl Node {
         for b in &branch {
             if let Err(e) = candidate.append(b.clone(), &params) {
                 let r = Rejection {
-                    height: b.header.height,
+                    height: Height(b.header.height),
                     hash: b.hash(),
                     reason: RejectReason::Invalid(e.problems),
                 };
@@ -344,7 +344,7 @@ impl Node {
             }
         }
         Reception::Reorganised(Reorg {
-            fork_height: keep.saturating_sub(1) as u64,
+            fork_height: Height::from_index(keep.saturating_sub(1)),
             depth: dropped.len(),
             dropped,
             adopted: branch.iter().map(Block::hash).collect(),

@@ -10,7 +10,7 @@
 
 use super::network::{node_name, Network, NetworkError};
 use super::*;
-use crate::block::Entry;
+use crate::block::{Entry, Height};
 use crate::genesis::{dev_allocations, genesis_block};
 use crate::mempool::MempoolError;
 use crate::state::tests::{dev, eth, miner, transfer};
@@ -72,7 +72,7 @@ fn a_valid_block_on_the_tip_extends_and_is_relayed() {
     assert_eq!(
         response.handled,
         Handled::Block(Reception::Extended {
-            height: 1,
+            height: Height(1),
             hash: block.hash()
         })
     );
@@ -116,7 +116,7 @@ fn a_block_with_broken_rules_is_rejected_with_its_problems() {
     assert_eq!(
         b.receive_block(child.clone()),
         Reception::Rejected(Rejection {
-            height: 2,
+            height: Height(2),
             hash: child.hash(),
             reason: RejectReason::DescendsFromInvalid {
                 ancestor: low.hash()
@@ -148,7 +148,10 @@ fn a_block_with_broken_rules_is_rejected_with_its_problems() {
     // The honest block still goes in, and nothing refused ever did.
     assert!(matches!(
         b.receive_block(block),
-        Reception::Extended { height: 1, .. }
+        Reception::Extended {
+            height: Height(1),
+            ..
+        }
     ));
     assert_eq!(b.chain().len(), 2);
     assert_valid(&b);
@@ -167,7 +170,7 @@ fn a_shorter_but_heavier_branch_wins_over_a_longer_lighter_one() {
     let Reception::Reorganised(reorg) = light.receive_block(heavy_block.clone()) else {
         panic!("the heavier branch did not win")
     };
-    assert_eq!(reorg.fork_height, 0);
+    assert_eq!(reorg.fork_height, Height::GENESIS);
     assert_eq!(reorg.depth, 3);
     assert_eq!(
         reorg.dropped,
@@ -380,7 +383,7 @@ fn an_edited_past_block_is_rejected_by_the_others_and_named_in_the_consensus() {
     net.deliver_all(1_000);
     for honest in [0, 1] {
         let r = rejection_on(&net, 2, honest);
-        assert_eq!((r.height, r.hash), (1, edited.hash()));
+        assert_eq!((r.height, r.hash), (Height(1), edited.hash()));
         assert!(
             matches!(&r.reason, RejectReason::Invalid(p) if matches!(p[..], [BlockProblem::EntriesRootMismatch { .. }])),
             "{r:?}"
@@ -390,7 +393,7 @@ fn an_edited_past_block_is_rejected_by_the_others_and_named_in_the_consensus() {
     }
     let consensus = net.consensus();
     let (who, c) = &consensus.compromised[0];
-    assert_eq!((*who, c.height), (2, 1));
+    assert_eq!((*who, c.height), (2, Height(1)));
     assert!(matches!(
         c.problems[0],
         BlockProblem::EntriesRootMismatch { .. }
@@ -417,14 +420,14 @@ fn a_forged_amount_is_rejected_by_the_others() {
     net.deliver_all(1_000);
     for honest in [0, 2] {
         let r = rejection_on(&net, 1, honest);
-        assert_eq!((r.height, r.hash), (1, forged.hash()));
+        assert_eq!((r.height, r.hash), (Height(1), forged.hash()));
         assert!(matches!(r.reason, RejectReason::Invalid(_)));
         assert_valid(net.node(honest).unwrap());
     }
     let consensus = net.consensus();
     assert_eq!(consensus.majority().unwrap().nodes, vec![0, 2]);
     let (who, c) = &consensus.compromised[0];
-    assert_eq!((*who, c.height), (1, 1));
+    assert_eq!((*who, c.height), (1, Height(1)));
     // Whatever the proof of work says, the signature no longer matches the claimed sender.
     assert!(
         c.problems.iter().any(|p| matches!(
@@ -469,7 +472,7 @@ fn a_block_below_the_required_difficulty_is_rejected_by_the_others() {
     ));
     let consensus = net.consensus();
     assert_eq!(consensus.compromised[0].0, 0);
-    assert_eq!(consensus.compromised[0].1.height, 3);
+    assert_eq!(consensus.compromised[0].1.height, Height(3));
     assert!(consensus
         .to_string()
         .contains("node A's chain is invalid at block 3: difficulty 1 is outside"));

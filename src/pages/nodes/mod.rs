@@ -133,7 +133,7 @@ fn NodeCardView(
                 </span>
             </h2>
             <dl class="tx-fields">
-                <dt>"Height"</dt><dd data-testid=t("height")>{card.height}</dd>
+                <dt>"Height"</dt><dd data-testid=t("height")>{card.height.to_string()}</dd>
                 <dt>"Tip"</dt><dd class="amount" data-testid=t("tip")>{format!("{:#}", card.tip)}</dd>
                 <dt>"Total work"</dt><dd data-testid=t("work")>{card.work.to_string()}</dd>
                 <dt>"Mempool"</dt><dd data-testid=t("mempool")>{card.mempool}</dd>

@@ -237,7 +237,7 @@ fn the_check_report_gives_every_rule_its_own_outcome() {
     assert_eq!(
         mined.inclusion,
         Inclusion::Included {
-            height: 1,
+            height: crate::Height(1),
             confirmations: 1
         }
     );

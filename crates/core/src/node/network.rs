@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::address::Address;
-use crate::block::Block;
+use crate::block::{Block, Height};
 use crate::chain::ChainParams;
 use crate::hash::BlockHash;
 use crate::tx::SignedTx;
@@ -373,7 +373,7 @@ impl Network {
                     by_tip
                         .entry(tip.hash())
                         .or_insert_with(|| TipGroup {
-                            height: tip.header.height,
+                            height: Height(tip.header.height),
                             hash: tip.hash(),
                             nodes: Vec::new(),
                         })

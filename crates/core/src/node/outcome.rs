@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::block::Block;
+use crate::block::{Block, Height};
 use crate::chain::BlockProblem;
 use crate::hash::BlockHash;
 use crate::mempool::{AddOutcome, MempoolError};
@@ -29,7 +29,7 @@ pub enum Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reorg {
     /// Height of the last block both branches share.
-    pub fork_height: u64,
+    pub fork_height: Height,
     /// How many blocks were taken off the old branch.
     pub depth: usize,
     /// The blocks taken off, oldest first.
@@ -75,7 +75,7 @@ pub enum RejectReason {
 /// A refused block: which one, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    pub height: u64,
+    pub height: Height,
     pub hash: BlockHash,
     pub reason: RejectReason,
 }
@@ -101,12 +101,12 @@ impl fmt::Display for Rejection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reception {
     /// Appended on the tip.
-    Extended { height: u64, hash: BlockHash },
+    Extended { height: Height, hash: BlockHash },
     /// Its branch is now the heaviest: the node switched to it.
     Reorganised(Reorg),
     /// Valid, but its branch has no more work than the active chain: kept aside.
     SideBranch {
-        height: u64,
+        height: Height,
         hash: BlockHash,
         branch_work: u128,
         active_work: u128,
@@ -170,7 +170,7 @@ pub struct Response {
 /// One block a node knows, for drawing its fork tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeBlock {
-    pub height: u64,
+    pub height: Height,
     pub hash: BlockHash,
     pub parent: BlockHash,
     pub difficulty: u32,
@@ -181,7 +181,7 @@ pub struct TreeBlock {
 /// Where a node first finds its own chain invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compromise {
-    pub height: u64,
+    pub height: Height,
     pub problems: Vec<BlockProblem>,
 }
 

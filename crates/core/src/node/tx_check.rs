@@ -4,6 +4,7 @@
 
 use super::Node;
 use crate::address::Address;
+use crate::block::Height;
 use crate::mempool::TxStatus;
 use crate::state::{check_chain_id, check_funds, check_nonce, TxCost, TxRuleError};
 use crate::tx::{SignedTx, TxError};
@@ -13,7 +14,10 @@ use crate::Wei;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inclusion {
     /// In block `height` of this chain (sending it again is a replay).
-    Included { height: usize, confirmations: usize },
+    Included {
+        height: Height,
+        confirmations: usize,
+    },
     /// Waiting in the mempool.
     Waiting(TxStatus),
     /// Neither.
@@ -53,7 +57,7 @@ impl Node {
         let hash = tx.hash();
         let inclusion = match self.find_included(&hash) {
             Some(height) => Inclusion::Included {
-                height,
+                height: Height::from_index(height),
                 confirmations: self.confirmations(height),
             },
             None => match self.mempool.get(&hash) {

@@ -4,6 +4,7 @@
 use core::fmt;
 
 use super::node_name;
+use crate::block::Height;
 use crate::hash::BlockHash;
 use crate::node::{Compromise, Handled, Message, Rejection, Reorg, TamperError, TxRejection};
 
@@ -75,7 +76,7 @@ impl fmt::Display for ReorgNotice {
 /// Nodes that share a tip.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TipGroup {
-    pub height: u64,
+    pub height: Height,
     pub hash: BlockHash,
     pub nodes: Vec<usize>,
 }

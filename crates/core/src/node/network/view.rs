@@ -13,7 +13,7 @@ use crate::tx::{SignedTx, TxError, TxRequest};
 use crate::wallet::hd::{Account, HdError, PathPreset};
 use crate::wallet::mnemonic::{Mnemonic, MnemonicError};
 use crate::words::capitalise;
-use crate::{BlockHash, Wei};
+use crate::{BlockHash, Height, Wei};
 
 /// Lowest difficulty the simulated nodes accept (the "mine at a lower difficulty" tamper mines
 /// at half of it, which every honest node refuses whatever the hash).
@@ -166,7 +166,7 @@ pub fn demo_transfer(net: &Network, node: usize, sender: &Account) -> Result<Sig
 pub struct NodeCard {
     pub index: usize,
     pub name: String,
-    pub height: u64,
+    pub height: Height,
     /// The tip's hash (the card shows it short, `{:#}`).
     pub tip: BlockHash,
     pub work: u128,
@@ -191,7 +191,7 @@ fn card(index: usize, n: &Node) -> NodeCard {
     NodeCard {
         index,
         name: node_name(index),
-        height: tip.header.height,
+        height: Height(tip.header.height),
         tip: tip.hash(),
         work: n.chain().total_work(),
         mempool: n.mempool().len(),
@@ -253,7 +253,7 @@ pub fn reorg_text(notice: &ReorgNotice) -> (String, String) {
 /// One height of a node's fork tree: the blocks it knows there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeRow {
-    pub height: u64,
+    pub height: Height,
     /// (hash, parent hash, difficulty, on the active chain); the view shows the hashes short.
     pub blocks: Vec<(BlockHash, BlockHash, u32, bool)>,
 }
@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(block.entries.len(), 2, "coinbase and the transfer");
         assert!(node_cards(&n)
             .iter()
-            .all(|c| c.mempool == 0 && c.height == 1));
+            .all(|c| c.mempool == 0 && c.height == Height(1)));
         n.tamper_forge_amount(2, 1).unwrap();
         n.deliver_all(MAX_DELIVERIES);
         assert!(node_cards(&n)[2].compromised.is_some());
@@ -368,7 +368,7 @@ mod tests {
         let cards = node_cards(&n);
         assert_eq!(cards.len(), 3);
         for c in &cards {
-            assert_eq!(c.height, 1);
+            assert_eq!(c.height, Height(1));
             assert_eq!(c.tip, block.hash());
             assert_eq!(c.work, 1 + 256);
             assert_eq!(c.compromised, None);
@@ -378,7 +378,7 @@ mod tests {
         n.deliver_all(MAX_DELIVERIES);
         let cards = node_cards(&n);
         let compromise = cards[2].compromised.as_ref().unwrap();
-        assert_eq!(compromise.height, 1);
+        assert_eq!(compromise.height, Height(1));
         assert!(compromise
             .to_string()
             .starts_with("invalid at block 1: the records do not match the header"));
@@ -437,7 +437,7 @@ mod tests {
         assert!(has_fork(c));
         let rows = tree_rows(c);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1].height, 1);
+        assert_eq!(rows[1].height, Height(1));
         assert_eq!(rows[1].blocks.len(), 2);
         assert_eq!(rows[1].blocks[0].0, heavy.hash());
         assert!(rows[1].blocks[0].3 && !rows[1].blocks[1].3);
