@@ -4,6 +4,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { startServer } from '../server.mjs';
 
 /**
  * The site with the benchmarks' entry points (`window.wasmBindings.bench_*`, the `bench`
@@ -55,6 +56,37 @@ export async function restoreSnapshot(page, snapshotText) {
  * cache. The end-to-end tests run with both.
  */
 export const BENCH_CONTEXT = { bypassCSP: true, serviceWorkers: 'block' };
+
+/**
+ * `BENCH_BASE_BENCH_DIST`: the dist-bench/ of an earlier build (`bench.html` built at that
+ * commit). The signing and wallet benchmarks then measure its wasm in a page of its own in the
+ * same browser, in rounds alternating with this build's, so a change between builds is a ratio
+ * measured in one run (issue 15: "benchmarks re-run with no regression beyond noise").
+ */
+export const BASE_BENCH_DIST = process.env.BENCH_BASE_BENCH_DIST || '';
+/** Rounds of a two-build comparison: each round measures this build, then the base build. */
+export const BASE_ROUNDS = Number(process.env.BENCH_BASE_ROUNDS || 3);
+
+/**
+ * Opens `BASE_BENCH_DIST`'s app from a server of its own (another origin: its own storage, so
+ * two versions of the app never share a tab channel), in a new context of `browser`. `prepare`
+ * runs on that context before the page loads (e.g. `routeNoble`). Returns { page, close }.
+ */
+export async function openBasePage(browser, prepare = async () => {}) {
+  const server = await startServer({ root: BASE_BENCH_DIST });
+  const context = await browser.newContext(BENCH_CONTEXT);
+  await prepare(context);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('app-ready').waitFor();
+  return { page, close: async () => { await context.close(); await server.close(); } };
+}
+
+/** The median of per-round medians. */
+export function medianOf(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
 
 /** Load averages (1, 5, 15 min), to say whether the machine was busy. */
 export function load() {

@@ -2,11 +2,13 @@
 // 32-byte digest, verification, public key recovery to an address) next to @noble/curves in
 // the same page on the same keys and digests. Checks first that both give byte-identical
 // signatures and the same addresses. Prints medians with min/max, ops/s and ratios; writes JSON.
+// BENCH_BASE_BENCH_DIST (common.mjs): also an earlier build's wasm, in a page of its own, in
+// rounds alternating with this build's; prints this build's speed relative to it.
 // Run through `bash scripts/bench.sh` (builds the release site first). BENCH_QUICK=1: 20
 // signatures a run, one run (the same checks).
 import { createHash } from 'node:crypto';
 import { startSuite } from '../harness.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, runs, QUICK, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, runs, medianOf, openBasePage, QUICK, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
 
 const RUNS = runs(7);
 const N = QUICK ? 20 : Number(process.env.BENCH_SIGNATURES || 200); // signatures per timed run
@@ -24,10 +26,17 @@ await routeNoble(context);
 const page = await context.newPage();
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();
-await importNoble(page, { secp: '@noble/curves/secp256k1.js', sha3: '@noble/hashes/sha3.js' });
+const PEERS = { secp: '@noble/curves/secp256k1.js', sha3: '@noble/hashes/sha3.js' };
+await importNoble(page, PEERS);
 await installTimer(page);
+const base = BASE_BENCH_DIST ? await openBasePage(suite.browser, routeNoble) : null;
+if (base) {
+  await importNoble(base.page, PEERS);
+  await installTimer(base.page);
+}
 
-const results = await page.evaluate(async ({ RUNS, KEYS, digestsHex, N }) => {
+// The whole measurement in one page (this build's or the base build's): checks, then timings.
+const measure = (on) => on.evaluate(async ({ RUNS, KEYS, digestsHex, N }) => {
   const wb = window.wasmBindings;
   const { secp256k1: secp } = window.peer.secp;
   const { keccak_256 } = window.peer.sha3;
@@ -105,6 +114,18 @@ const results = await page.evaluate(async ({ RUNS, KEYS, digestsHex, N }) => {
   };
 }, { RUNS, KEYS, digestsHex: digests.toString('hex'), N });
 
+const OPS = ['sign', 'verify', 'recover_address'];
+const results = await measure(page);
+// With a base build: more rounds, alternating this build and the base build.
+const rounds = { this_build: [results], base_build: [] };
+if (base) {
+  for (let r = 0; r < BASE_ROUNDS; r++) {
+    rounds.base_build.push(await measure(base.page));
+    if (r < BASE_ROUNDS - 1) rounds.this_build.push(await measure(page));
+  }
+  await base.close();
+}
+
 const browser = chromiumVersion();
 await context.close();
 await suite.close();
@@ -115,10 +136,29 @@ console.log(`\nSignatures (secp256k1), ${browser}, ${N} operations per run, medi
 console.log(`Same signatures from both for ${results.checks.length} keys x ${N} digests; same recovered addresses.`);
 console.log('| operation | blocklab ms per run (min-max) | blocklab ops/s | @noble/curves 2.4.0 ms per run (min-max) | noble ops/s | blocklab / noble speed |');
 console.log('|---|---:|---:|---:|---:|---:|');
-for (const name of ['sign', 'verify', 'recover_address']) {
+for (const name of OPS) {
   const r = results[name];
   console.log(`| ${name} | ${fmt(r.blocklab)} | ${opsPerSec(r.blocklab.median).toFixed(0)} | ${fmt(r.noble)} | ${opsPerSec(r.noble.median).toFixed(0)} | ${(r.noble.median / r.blocklab.median).toFixed(2)}x |`);
   r.blocklab.ops_per_sec = opsPerSec(r.blocklab.median);
   r.noble.ops_per_sec = opsPerSec(r.noble.median);
 }
-await writeResults('signing', { browser, runs: RUNS, operations_per_run: N, load_before: loadBefore, load_after: loadAfter, results });
+let comparison = null;
+if (base) {
+  // Per round, each build's median ms and its speed relative to noble in its own page; the
+  // median over rounds of each.
+  comparison = Object.fromEntries(OPS.map((name) => {
+    const side = (list) => ({
+      ms: medianOf(list.map((x) => x[name].blocklab.median)),
+      vs_noble: medianOf(list.map((x) => x[name].noble.median / x[name].blocklab.median)),
+    });
+    const [ours, theirs] = [side(rounds.this_build), side(rounds.base_build)];
+    return [name, { this_build: ours, base_build: theirs, speed_vs_base: theirs.ms / ours.ms }];
+  }));
+  console.log(`\nThis build against the base build (${BASE_BENCH_DIST}), ${BASE_ROUNDS} rounds alternating, median of the rounds' medians`);
+  console.log('| operation | this build ms | base build ms | this / base speed | this build / noble | base build / noble |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, c] of Object.entries(comparison)) {
+    console.log(`| ${name} | ${c.this_build.ms.toFixed(2)} | ${c.base_build.ms.toFixed(2)} | ${c.speed_vs_base.toFixed(2)}x | ${c.this_build.vs_noble.toFixed(2)}x | ${c.base_build.vs_noble.toFixed(2)}x |`);
+  }
+}
+await writeResults('signing', { browser, runs: RUNS, operations_per_run: N, load_before: loadBefore, load_after: loadAfter, results, ...(base ? { base_build: BASE_BENCH_DIST, rounds, comparison } : {}) });

@@ -1,10 +1,12 @@
 // Wallet benchmarks in headless Chromium: blocklab (wasm) next to ethers v6 (browser build) in
 // the same page, same inputs. Prints medians with min/max and ratios; writes JSON.
+// BENCH_BASE_BENCH_DIST (common.mjs): also an earlier build's wasm, in a page of its own, in
+// rounds alternating with this build's; prints this build's speed relative to it.
 // Run through `bash scripts/bench.sh` (builds the release site first). BENCH_QUICK=1: one run
 // (the same cross-checks with ethers).
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { writeResults, runs, BENCH_CONTEXT, BENCH_DIST } from './common.mjs';
+import { writeResults, runs, medianOf, openBasePage, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
 
 const RUNS = runs(7);
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -16,9 +18,13 @@ const context = await suite.browser.newContext(BENCH_CONTEXT);
 const page = await context.newPage();
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();
-await page.addScriptTag({ path: fileURLToPath(new URL('../node_modules/ethers/dist/ethers.umd.min.js', import.meta.url)) });
+const ETHERS = fileURLToPath(new URL('../node_modules/ethers/dist/ethers.umd.min.js', import.meta.url));
+await page.addScriptTag({ path: ETHERS });
+const base = BASE_BENCH_DIST ? await openBasePage(suite.browser) : null;
+if (base) await base.page.addScriptTag({ path: ETHERS });
 
-const results = await page.evaluate(async ({ RUNS, PHRASE, KEY, PASSWORD }) => {
+// The whole measurement in one page (this build's or the base build's): checks, then timings.
+const measure = (on) => on.evaluate(async ({ RUNS, PHRASE, KEY, PASSWORD }) => {
   const wb = window.wasmBindings;
   const E = window.ethers;
   async function time(fn) {
@@ -60,6 +66,17 @@ const results = await page.evaluate(async ({ RUNS, PHRASE, KEY, PASSWORD }) => {
   };
 }, { RUNS, PHRASE, KEY, PASSWORD });
 
+const results = await measure(page);
+// With a base build: more rounds, alternating this build and the base build.
+const rounds = { this_build: [results], base_build: [] };
+if (base) {
+  for (let r = 0; r < BASE_ROUNDS; r++) {
+    rounds.base_build.push(await measure(base.page));
+    if (r < BASE_ROUNDS - 1) rounds.this_build.push(await measure(page));
+  }
+  await base.close();
+}
+
 const browserVersion = suite.browser.version();
 await context.close();
 await suite.close();
@@ -71,4 +88,21 @@ for (const [name, r] of Object.entries(results)) {
   const f = (x) => `${x.median.toFixed(2)} (${x.min.toFixed(2)}-${x.max.toFixed(2)})`;
   console.log(`| ${name} | ${f(r.blocklab)} | ${f(r.ethers)} | ${(r.ethers.median / r.blocklab.median).toFixed(2)}x |`);
 }
-await writeResults('wallet', { browser: browserVersion, runs: RUNS, results });
+let comparison = null;
+if (base) {
+  comparison = Object.fromEntries(Object.keys(results).map((name) => {
+    const side = (list) => ({
+      ms: medianOf(list.map((x) => x[name].blocklab.median)),
+      ethers_vs: medianOf(list.map((x) => x[name].ethers.median / x[name].blocklab.median)),
+    });
+    const [ours, theirs] = [side(rounds.this_build), side(rounds.base_build)];
+    return [name, { this_build: ours, base_build: theirs, speed_vs_base: theirs.ms / ours.ms }];
+  }));
+  console.log(`\nThis build against the base build (${BASE_BENCH_DIST}), ${BASE_ROUNDS} rounds alternating, median of the rounds' medians`);
+  console.log('| benchmark | this build ms | base build ms | this / base speed | ethers / this build | ethers / base build |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, c] of Object.entries(comparison)) {
+    console.log(`| ${name} | ${c.this_build.ms.toFixed(2)} | ${c.base_build.ms.toFixed(2)} | ${c.speed_vs_base.toFixed(2)}x | ${c.this_build.ethers_vs.toFixed(2)}x | ${c.base_build.ethers_vs.toFixed(2)}x |`);
+  }
+}
+await writeResults('wallet', { browser: browserVersion, runs: RUNS, results, ...(base ? { base_build: BASE_BENCH_DIST, rounds, comparison } : {}) });
