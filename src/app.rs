@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
         .kept_backups
         .set(crate::platform::storage::LocalStore::backup_keys());
     provide_context(wallet);
+    wallet.watch_other_tabs();
     watch_activity(wallet);
     provide_context(TxState::new());
     provide_context(NetworkState::load());

@@ -121,3 +121,20 @@ impl KeyValueStore for LocalStore {
         Ok(keys)
     }
 }
+
+/// Calls `f` each time another tab of this origin changes `key` (the `storage` event, which
+/// the tab that wrote never receives). Lives as long as the page.
+pub fn on_other_tab_change(key: &'static str, f: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(
+        move |e: web_sys::StorageEvent| {
+            if e.key().as_deref() == Some(key) {
+                f();
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

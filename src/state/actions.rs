@@ -119,7 +119,7 @@ pub fn restore_backup_text(state: AppState, text: &str) {
     cancel_mining(state);
     // Nothing held in memory may be saved over the restored data before the reload.
     state.saving_blocked.set(true);
-    match backup::restore(&LocalStore, &backup) {
+    match backup::restore(&LocalStore, &backup, clock::now_ms()) {
         Ok(()) => crate::platform::route::reload_page(),
         Err(e) => {
             state.saving_blocked.set(false);

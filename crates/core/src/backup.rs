@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::persist::{
     self, KeyValueStore, Snapshot, StorageError, BACKUP_PREFIX, KEY_PREFIX, SLOT_KEYS, SNAPSHOT_KEY,
 };
+use crate::wallet::stored::{self, Intent};
 use crate::wallet::vault::{self, WALLET_KEY};
 
 /// The `format` tag of a backup file.
@@ -181,17 +182,35 @@ pub fn decode_backup(text: &str) -> Result<Backup, BackupError> {
 }
 
 /// Writes a validated backup into `store`: the other settings, then the wallet (removed when
-/// the backup has none), then the snapshot (by the crash-safe [`persist::save`]).
+/// the backup has none; a different stored wallet is first kept under a `blocklab.backup.*`
+/// key stamped `now_ms`), then the snapshot (by the crash-safe [`persist::save`]).
 ///
 /// # Errors
 /// [`StorageError`] from the first write that failed.
-pub fn restore(store: &dyn KeyValueStore, backup: &Backup) -> Result<(), StorageError> {
+pub fn restore(
+    store: &dyn KeyValueStore,
+    backup: &Backup,
+    now_ms: u64,
+) -> Result<(), StorageError> {
     for (k, v) in &backup.other {
         store.set(k, v)?;
     }
-    match &backup.wallet {
-        Some(w) => store.set(WALLET_KEY, w)?,
-        None => store.remove(WALLET_KEY)?,
+    let seen = stored::Seen::read(store)?;
+    match stored::write_text(
+        store,
+        &seen,
+        backup.wallet.as_deref(),
+        Intent::Replace,
+        now_ms,
+    ) {
+        Ok(_) => {}
+        Err(stored::StoredWalletError::Storage(e)) => return Err(e),
+        // Read just above, in this same call.
+        Err(stored::StoredWalletError::Stale) => {
+            return Err(StorageError::Other {
+                detail: "the wallet changed while the backup was restored".into(),
+            })
+        }
     }
     persist::save(store, &backup.snapshot)
 }
@@ -280,7 +299,15 @@ mod tests {
         let backup = decode_backup(&text).unwrap();
         assert_eq!(backup.wallet.as_deref(), Some(wallet_text().as_str()));
         let fresh = MemoryStore::default();
-        restore(&fresh, &backup).unwrap();
+        // A wallet already there is replaced on purpose: kept under a backup key first.
+        fresh.set(WALLET_KEY, "the wallet stored before").unwrap();
+        restore(&fresh, &backup, 7).unwrap();
+        let kept = fresh.keys_starting_with("blocklab.backup.").unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(
+            fresh.get(&kept[0]).unwrap().as_deref(),
+            Some("the wallet stored before")
+        );
         assert_eq!(load(&fresh, 1).unwrap(), LoadOutcome::Loaded(snapshot()));
         let LoadOutcome::Loaded(s) = load(&fresh, 1).unwrap() else {
             panic!()

@@ -7,6 +7,7 @@ use blocklab_core::address::Address;
 use blocklab_core::persist::{self, KeyValueStore};
 use blocklab_core::wallet::hd::{Account, PathPreset};
 use blocklab_core::wallet::keystore::{EncryptionRandomness, ScryptParams};
+use blocklab_core::wallet::stored::{self, Intent, Seen, StoredWalletError};
 use blocklab_core::wallet::vault::{self, Secrets, WalletFile, WALLET_KEY};
 use blocklab_core::words::err;
 use leptos::prelude::*;
@@ -76,6 +77,30 @@ pub struct WalletState {
     pub revealed: RwSignal<Option<Vec<RevealStep>>>,
     /// The exported private key (`0x…`), with the same lifetime.
     pub exported: RwSignal<Option<Zeroizing<String>>>,
+    /// The stored wallet text this tab last read or wrote: a write over anything else (another
+    /// tab's) is refused (`wallet::stored`).
+    seen: StoredValue<Seen>,
+}
+
+/// The stored wallet as read: the file, what is seen, and why it could not be read.
+fn read_stored() -> (Option<WalletFile>, Seen, Option<String>) {
+    match LocalStore.get(WALLET_KEY) {
+        Ok(None) => (None, Seen::default(), None),
+        Ok(Some(text)) => {
+            let seen = Seen::of(Some(&text));
+            match vault::decode(&text) {
+                Ok(f) => (Some(f), seen, None),
+                Err(e) => {
+                    let kept = match persist::back_up(&LocalStore, &text, clock::now_ms()) {
+                        Ok(key) => format!("it was kept under the storage key \"{key}\""),
+                        Err(_) => "it could not be backed up".to_owned(),
+                    };
+                    (None, seen, Some(format!("{}; {kept}", err(e))))
+                }
+            }
+        }
+        Err(e) => (None, Seen::default(), Some(err(e))),
+    }
 }
 
 fn randomness() -> Result<EncryptionRandomness, String> {
@@ -91,20 +116,7 @@ impl WalletState {
     /// the same value already kept is reused), reported, and never overwritten until the user
     /// creates or imports a wallet.
     pub fn load() -> Self {
-        let (file, error) = match LocalStore.get(WALLET_KEY) {
-            Ok(None) => (None, None),
-            Ok(Some(text)) => match vault::decode(&text) {
-                Ok(f) => (Some(f), None),
-                Err(e) => {
-                    let kept = match persist::back_up(&LocalStore, &text, clock::now_ms()) {
-                        Ok(key) => format!("it was kept under the storage key \"{key}\""),
-                        Err(_) => "it could not be backed up".to_owned(),
-                    };
-                    (None, Some(format!("{}; {kept}", err(e))))
-                }
-            },
-            Err(e) => (None, Some(err(e))),
-        };
+        let (file, seen, error) = read_stored();
         Self {
             file: RwSignal::new(file),
             unlocked: RwSignal::new_local(None),
@@ -116,7 +128,43 @@ impl WalletState {
             last_activity: RwSignal::new(clock::perf_ms()),
             revealed: RwSignal::new(None),
             exported: RwSignal::new(None),
+            seen: StoredValue::new(seen),
         }
+    }
+
+    /// Shows the wallet another tab stored: the same wallet (same vault) stays unlocked with
+    /// its accounts as stored; another one (or none) locks this tab first.
+    pub fn reload_stored(self) {
+        let (file, seen, error) = read_stored();
+        self.seen.set_value(seen);
+        let same_vault = self.file.with_untracked(|old| {
+            old.as_ref().map(|o| &o.vault) == file.as_ref().map(|f| &f.vault)
+        });
+        let unlocked = self.unlocked.get_untracked();
+        self.file.set(file.clone());
+        match (same_vault, unlocked, file) {
+            (true, Some(u), Some(f)) => {
+                if let Err(e) = self.open_with(&f, u.secrets) {
+                    self.lock();
+                    self.error.set(Some(e));
+                }
+            }
+            (true, _, _) => {}
+            _ => {
+                self.lock();
+                self.message.set(Some(
+                    "Another tab changed the wallet (created, imported or removed one): this tab shows the stored wallet".into(),
+                ));
+            }
+        }
+        if error.is_some() {
+            self.error.set(error);
+        }
+    }
+
+    /// Follows the wallet other tabs store.
+    pub fn watch_other_tabs(self) {
+        crate::platform::storage::on_other_tab_change(WALLET_KEY, move || self.reload_stored());
     }
 
     fn report<T>(self, r: Result<T, String>) -> Option<T> {
@@ -133,11 +181,26 @@ impl WalletState {
     }
 
     fn save(self, file: WalletFile) -> Result<(), String> {
-        LocalStore
-            .set(WALLET_KEY, &vault::encode(&file))
-            .map_err(err)?;
-        self.file.set(Some(file));
-        Ok(())
+        self.store(Some(file), Intent::Update).map(drop)
+    }
+
+    /// Writes the wallet (or removes it) over the one this tab has seen; where a replaced
+    /// wallet was kept. Another tab's newer wallet is never replaced: the write is refused and
+    /// this tab shows that wallet.
+    fn store(self, file: Option<WalletFile>, intent: Intent) -> Result<Option<String>, String> {
+        let seen = self.seen.get_value();
+        match stored::write(&LocalStore, &seen, file.as_ref(), intent, clock::now_ms()) {
+            Ok(written) => {
+                self.seen.set_value(written.seen);
+                self.file.set(file);
+                Ok(written.backup_key)
+            }
+            Err(StoredWalletError::Stale) => {
+                self.reload_stored();
+                Err(err(StoredWalletError::Stale))
+            }
+            Err(e) => Err(err(e)),
+        }
     }
 
     /// Unlocks with the password.

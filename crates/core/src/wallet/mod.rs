@@ -43,6 +43,7 @@ pub mod hd;
 pub mod keystore;
 pub mod message;
 pub mod mnemonic;
+pub mod stored;
 pub mod vault;
 
 pub use crate::signature::{RecoveredSigner, Signature, SignatureError};

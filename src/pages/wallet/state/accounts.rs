@@ -1,19 +1,19 @@
 //! The unlocked wallet's account actions: derive, rename, reveal the walk-through, export a
 //! key or keystore, delete the wallet, sign a message.
 
-use blocklab_core::persist::KeyValueStore;
 use blocklab_core::wallet::hd::secret_hex;
 use blocklab_core::wallet::hd::Account;
 use blocklab_core::wallet::keystore;
 use blocklab_core::wallet::message;
-use blocklab_core::wallet::vault::{self, AccountEntry, KeySource, WALLET_KEY};
+use blocklab_core::wallet::stored::Intent;
+use blocklab_core::wallet::vault::{self, AccountEntry, KeySource};
 use blocklab_core::wallet::{Mnemonic, Signature};
 use blocklab_core::words::err;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
 
 use super::{randomness, RevealStep, WalletState, SCRYPT};
-use crate::platform::{files, secret, storage::LocalStore};
+use crate::platform::{files, secret};
 
 impl WalletState {
     /// Derives and adds the next account with the selected path preset, or `custom_path`.
@@ -210,7 +210,7 @@ impl WalletState {
             if let Some(file) = self.file.get_untracked() {
                 vault::open(&file.vault, password).map_err(err)?;
             }
-            LocalStore.remove(WALLET_KEY).map_err(err)
+            self.store(None, Intent::Update).map(drop)
         })();
         if self.report(r).is_some() {
             self.file.set(None);

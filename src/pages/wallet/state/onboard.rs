@@ -3,6 +3,7 @@
 
 use blocklab_core::wallet::hd::{secret_hex, Account};
 use blocklab_core::wallet::keystore;
+use blocklab_core::wallet::stored::Intent;
 use blocklab_core::wallet::vault::{self, AccountEntry, KeySource, Secrets, WalletFile};
 use blocklab_core::wallet::Mnemonic;
 use blocklab_core::words::err;
@@ -188,7 +189,13 @@ impl WalletState {
             accounts,
             auto_lock_minutes: 5,
         };
-        self.save(file.clone())?;
+        // Over a wallet this tab has seen (an unreadable one, kept at load): on purpose, so the
+        // stored text is kept under a backup key first, and the user is told where.
+        if let Some(key) = self.store(Some(file.clone()), Intent::Replace)? {
+            self.message.set(Some(format!(
+                "The wallet stored before was kept, encrypted, under the storage key \"{key}\" (Storage card on the Ledger screen)"
+            )));
+        }
         self.open_with(&file, secrets)
     }
 
