@@ -22,6 +22,16 @@ pub fn BeneficiaryChooser() -> impl IntoView {
         error.set(actions::set_beneficiary(app, &value).err());
         text.set(value);
     };
+    // Another tab's choice (merged into this tab's settings) shows here, unless the field
+    // holds the user's refused text.
+    Effect::new(move |_| {
+        let stored = current();
+        if error.with_untracked(Option::is_none)
+            && text.with_untracked(|t| !t.trim().eq_ignore_ascii_case(&stored))
+        {
+            text.set(stored);
+        }
+    });
     let choices = move || {
         let mut out: Vec<(String, String)> = w.file.with(|f| {
             f.as_ref()

@@ -6,6 +6,7 @@
 pub mod broadcast;
 pub mod clock;
 pub mod files;
+pub mod locks;
 pub mod nfkd;
 pub mod random;
 pub mod route;

@@ -12,6 +12,8 @@
 //!   height, work). Before saving, a tab reads it: when another tab stored a heavier chain of
 //!   the same genesis, the tab adopts the stored chain (if it validates and is heavier) instead
 //!   of overwriting it. The `storage` event does the same as soon as another tab saves.
+//! - Records, mempool and settings: merged three ways from what the tab last saw stored
+//!   ([`merge`]), before each save and on the `storage` event.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
@@ -27,9 +29,14 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 use super::{actions, mining, AppState, MineTarget};
 use crate::platform::broadcast::{Broadcast, Incoming, PeerChannel};
-use crate::platform::{clock, random, storage::LocalStore};
+use crate::platform::{clock, locks, random, storage::LocalStore};
 use crate::state::notices::Notice;
 
+mod merge;
+use merge::{merge_stored, SeenStored};
+
+/// The Web Lock every tab's save holds ([`crate::platform::locks`]).
+const SAVE_LOCK: &str = "blocklab.save";
 /// The small record saved beside the snapshot: who saved which chain.
 pub const TIP_KEY: &str = "blocklab.tip";
 /// The tip record's version.
@@ -63,6 +70,10 @@ struct Shared {
     channel: RefCell<Option<Broadcast>>,
     announced: RefCell<BTreeSet<TxHash>>,
     last_tip: Cell<Option<BlockHash>>,
+    /// What this tab last saw stored (records, mempool, settings): the base of the merge.
+    seen: RefCell<SeenStored>,
+    /// A save waits for the tabs' save lock.
+    save_queued: Cell<bool>,
 }
 
 impl Shared {
@@ -107,6 +118,8 @@ pub fn start(state: AppState) -> TabsState {
         channel: RefCell::new(None),
         announced: RefCell::new(BTreeSet::new()),
         last_tip: Cell::new(None),
+        seen: RefCell::new(SeenStored::now(state)),
+        save_queued: Cell::new(false),
     });
     SHARED.with(|s| *s.borrow_mut() = Some(Rc::clone(&shared)));
     let for_channel = Rc::clone(&shared);
@@ -196,8 +209,14 @@ fn listen_window(state: AppState, shared: &Rc<Shared>) {
     let for_storage = Rc::clone(shared);
     let on_storage =
         Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
-            if e.key().as_deref() == Some(TIP_KEY) && stored_is_heavier(state, &for_storage) {
+            let key = e.key();
+            if key.as_deref() == Some(TIP_KEY) && stored_is_heavier(state, &for_storage) {
                 adopt_stored(state, &for_storage);
+            }
+            // Records, mempool and settings: merged (the save effect stores the result). The
+            // pointer changes with every save; the tip record only with the chain.
+            if key.as_deref() == Some(persist::SNAPSHOT_KEY) {
+                merge_stored(state, &for_storage.seen);
             }
         });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
@@ -381,16 +400,34 @@ fn adopt_stored(state: AppState, shared: &Shared) -> bool {
     true
 }
 
-/// The save effect's write (see the module documentation): adopts a heavier chain another
-/// tab stored instead of overwriting it; otherwise saves and writes the tip record.
+/// The save effect's write (see the module documentation), under the tabs' save lock: merges
+/// what another tab stored, adopts a heavier chain another tab stored instead of overwriting
+/// it; otherwise saves and writes the tip record. Saves asked for while one waits for the lock
+/// are one save (of the state when it runs).
 pub fn save_guarded(state: AppState) {
     let Some(shared) = shared() else {
         // Peers not started (a state built without the app): a plain save.
         actions::save_now(state);
         return;
     };
-    if stored_is_heavier(state, &shared) {
-        if adopt_stored(state, &shared) {
+    if shared.save_queued.replace(true) {
+        return;
+    }
+    locks::exclusive(SAVE_LOCK, move || {
+        shared.save_queued.set(false);
+        // A restore may have begun meanwhile: nothing in memory may be saved over it.
+        if !state.saving_blocked.get_untracked() {
+            save_locked(state, &shared);
+        }
+    });
+}
+
+/// What [`save_guarded`] does once no other tab is saving.
+fn save_locked(state: AppState, shared: &Rc<Shared>) {
+    // Another tab's records, mempool and settings first: this save must not drop them.
+    merge_stored(state, &shared.seen);
+    if stored_is_heavier(state, shared) {
+        if adopt_stored(state, shared) {
             // The chain changed: the save effect runs again and saves it.
             return;
         }
@@ -404,7 +441,8 @@ pub fn save_guarded(state: AppState) {
         .notices
         .with_untracked(Notice::SaveError, Option::is_none)
     {
-        write_tip(state, &shared);
+        *shared.seen.borrow_mut() = SeenStored::now(state);
+        write_tip(state, shared);
         // The tip record is part of what the storage panel counts.
         state.storage_usage.set(LocalStore::usage());
     }

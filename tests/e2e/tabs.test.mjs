@@ -252,6 +252,35 @@ describe('tabs as peers', () => {
     assertClean(a, b);
   }));
 
+  test('records added in two tabs at once are both kept, in both tabs and in storage; a setting changed in one reaches the other', () => inContext(async (context) => {
+    const a = await firstTab(context);
+    const b = await openTab(context);
+    const pendingMemos = (tab) => tab.page.getByTestId('pending-record').evaluateAll((rows) => rows.map((r) => r.textContent));
+    const count = (tab) => tab.page.getByTestId('pending-count').innerText();
+    // Neither tab has seen the other's record when it adds its own.
+    await Promise.all([a.app.addRecord({ memo: 'from tab A' }), b.app.addRecord({ memo: 'from tab B' })]);
+    for (const tab of [a, b]) {
+      await tab.page.waitForFunction(() => document.querySelector('[data-testid=pending-count]')?.textContent === '2', null, WAIT);
+      const memos = (await pendingMemos(tab)).join('\n');
+      assert.match(memos, /from tab A/);
+      assert.match(memos, /from tab B/);
+    }
+    // Stored: both; reloaded: both, in each tab.
+    for (let deadline = Date.now() + WAIT.timeout; ; await new Promise((r) => setTimeout(r, 100))) {
+      const memos = JSON.stringify((await readStored(a.page))?.pending ?? []);
+      if (memos.includes('from tab A') && memos.includes('from tab B')) break;
+      if (Date.now() > deadline) throw new Error(`stored pending records: ${memos}`);
+    }
+    for (const tab of [a, b]) {
+      await tab.app.reload();
+      assert.equal(await count(tab), '2');
+    }
+    // The difficulty set in B shows in A.
+    await b.app.setDifficulty(BITS + 1);
+    await a.page.waitForFunction((want) => document.querySelector('[data-testid=difficulty-input]')?.value === String(want), BITS + 1, WAIT);
+    assertClean(a, b);
+  }));
+
   test('garbage on the channel is dropped with a reason and nothing breaks', () => inContext(async (context) => {
     const a = await firstTab(context);
     const b = await openTab(context);

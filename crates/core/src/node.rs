@@ -18,6 +18,7 @@ mod ledger;
 mod messages;
 pub mod network;
 mod outcome;
+pub mod shared;
 mod tamper;
 mod tx_check;
 

@@ -64,6 +64,21 @@ pub fn MinePanel() -> impl IntoView {
         workers_error.set(actions::set_workers(state, &value).err());
         workers_text.set(value);
     };
+    // A setting another tab changed (merged into this tab's settings) shows in its field,
+    // unless the field holds the user's unfinished, refused text.
+    Effect::new(move |_| {
+        let (bits, workers) = state.settings.with(|s| (s.difficulty, s.workers));
+        if error.with_untracked(Option::is_none)
+            && text.with_untracked(|t| t.trim().parse::<u32>().ok()) != Some(bits)
+        {
+            text.set(bits.to_string());
+        }
+        if workers_error.with_untracked(Option::is_none)
+            && workers_text.with_untracked(|t| t.trim().parse::<u32>().ok()) != workers
+        {
+            workers_text.set(workers.map(|n| n.to_string()).unwrap_or_default());
+        }
+    });
     view! {
         <section class="card">
             <h2>"Mine a block"</h2>
