@@ -48,6 +48,20 @@ fn array_lanes_find_the_same_first_nonce_as_sha2_in_wasm() {
 
 #[wasm_bindgen_test]
 #[cfg(target_feature = "simd128")]
+fn simd_any_le_agrees_with_the_scalar_comparison() {
+    let met = checks::any_le_matches_scalar::<Simd>(10_000, 31);
+    assert!((500..9500).contains(&met), "{met}");
+}
+
+#[wasm_bindgen_test]
+#[cfg(target_feature = "simd128")]
+fn the_simd_word0_pre_test_misses_no_hit_in_any_lane() {
+    let by_lane = checks::frequent_hits_match_sha2::<Simd>(2000, 33);
+    assert!(by_lane.iter().all(|&n| n > 50), "{by_lane:?}");
+}
+
+#[wasm_bindgen_test]
+#[cfg(target_feature = "simd128")]
 fn a_planted_wrong_simd_lane_is_caught_by_the_sha2_recheck() {
     checks::planted_fault_is_caught::<Simd>(3);
 }

@@ -378,35 +378,48 @@ impl LaneJob {
         let prefix = Prefix::new(&self.job, high);
         let d = self.job.difficulty;
         let word0_zeros = d.min(32);
+        // A lane can only meet the difficulty if its word 0 has `word0_zeros` leading zeros,
+        // that is, if it is at most this (all four lanes compared at once).
+        let word0_max = u32::MAX.checked_shr(word0_zeros).unwrap_or(0);
         let mut nonce = start;
         while nonce < end {
             let low = nonce as u32;
             let lows = V::from_array([0, 1, 2, 3].map(|i: u32| low.wrapping_add(i)));
             let out = prefix.hash4(&self.job.midstate, lows);
-            let mut word0 = out[0].to_array();
-            if let Some(lane) = self.fault {
-                if let Some(w) = word0.get_mut(lane) {
-                    *w = 0;
-                }
-            }
-            for (lane, w0) in (0u64..).zip(word0) {
-                // Checked: the last lanes of a range ending at u64::MAX lie past it.
-                let Some(this) = nonce.checked_add(lane).filter(|n| *n < end) else {
-                    continue;
-                };
-                if w0.leading_zeros() < word0_zeros {
-                    continue;
-                }
-                let mut state = out.map(|v| v.to_array()[lane as usize]);
-                if self.fault == Some(lane as usize) {
-                    state[0] = 0;
-                    state[1] = 0;
-                }
-                if state_meets(&state, d) {
-                    return self.recheck(this, &state).map(Some);
+            if self.fault.is_some() || out[0].any_le(word0_max) {
+                if let Some(hit) = self.check_lanes(&out, nonce, end)? {
+                    return Ok(Some(hit));
                 }
             }
             nonce = nonce.saturating_add(4);
+        }
+        Ok(None)
+    }
+
+    /// The lanes' full test (and the planted fault) for the four nonces from `nonce`, once
+    /// some lane's word 0 may meet the difficulty (rare: out of the hot loop).
+    #[cold]
+    #[inline(never)]
+    fn check_lanes<V: Lanes>(
+        &self,
+        out: &[V; 8],
+        nonce: u64,
+        end: u64,
+    ) -> Result<Option<Hit>, LaneMismatch> {
+        let d = self.job.difficulty;
+        for lane in 0..4u64 {
+            // Checked: the last lanes of a range ending at u64::MAX lie past it.
+            let Some(this) = nonce.checked_add(lane).filter(|n| *n < end) else {
+                continue;
+            };
+            let mut state = out.map(|v| v.to_array()[lane as usize]);
+            if self.fault == Some(lane as usize) {
+                state[0] = 0;
+                state[1] = 0;
+            }
+            if state_meets(&state, d) {
+                return self.recheck(this, &state).map(Some);
+            }
         }
         Ok(None)
     }

@@ -123,3 +123,54 @@ pub fn planted_fault_is_caught<V: Lanes>(seed: u64) {
         }
     }
 }
+
+/// `Lanes::any_le` against the scalar comparison, on random lanes and thresholds (the
+/// difficulty thresholds `u32::MAX >> k`, lane values themselves and their neighbours).
+/// Returns how many comparisons came out true (both outcomes must occur).
+pub fn any_le_matches_scalar<V: Lanes>(cases: usize, seed: u64) -> usize {
+    let mut rng = Rng::new(seed);
+    let mut hits = 0;
+    for case in 0..cases {
+        // Small values often, so that low thresholds are met too.
+        let lanes: [u32; 4] = core::array::from_fn(|_| rng.u32() >> rng.below(33).min(31));
+        let threshold = match rng.below(4) {
+            0 => u32::MAX.checked_shr(rng.below(33) as u32).unwrap_or(0),
+            1 => lanes[rng.below(4) as usize],
+            2 => lanes[rng.below(4) as usize].wrapping_sub(1),
+            _ => rng.u32(),
+        };
+        let expected = lanes.iter().any(|&x| x <= threshold);
+        assert_eq!(
+            V::from_array(lanes).any_le(threshold),
+            expected,
+            "case {case}: {lanes:x?} <= {threshold:x}"
+        );
+        hits += usize::from(expected);
+    }
+    hits
+}
+
+/// Low difficulties (0..=6), where most groups of four nonces hold a hit in some lane: the
+/// lanes' pre-test on word 0 must let every first hit through, whichever lane holds it.
+/// Returns the lanes (nonce - start, mod 4) of the hits found, counted.
+pub fn frequent_hits_match_sha2<V: Lanes>(cases: usize, seed: u64) -> [usize; 4] {
+    let mut rng = Rng::new(seed);
+    let mut by_lane = [0; 4];
+    for case in 0..cases {
+        let difficulty = rng.below(7) as u32;
+        let header = random_header(&mut rng, difficulty);
+        let start = random_start(&mut rng);
+        let count = rng.below(200);
+        let lanes = LaneJob::new(MiningJob::new(&header)).search_in::<V>(start, count);
+        let reference = search_plain(&header, start, count);
+        assert_eq!(
+            lanes,
+            Ok(reference),
+            "case {case}: difficulty {difficulty}, start {start}, count {count}"
+        );
+        if let SearchOutcome::Found { nonce, .. } = reference {
+            by_lane[((nonce - start) % 4) as usize] += 1;
+        }
+    }
+    by_lane
+}

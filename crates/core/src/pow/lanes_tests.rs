@@ -25,6 +25,20 @@ fn lanes_find_the_same_first_nonce_as_sha2() {
 }
 
 #[test]
+fn any_le_agrees_with_the_scalar_comparison() {
+    // Both outcomes, often.
+    let met = checks::any_le_matches_scalar::<Arrays>(10_000, 31);
+    assert!((500..9500).contains(&met), "{met}");
+}
+
+#[test]
+fn the_word0_pre_test_misses_no_hit_in_any_lane() {
+    // Hits in every lane position, or the pre-test's lanes were not all exercised.
+    let by_lane = checks::frequent_hits_match_sha2::<Arrays>(2000, 33);
+    assert!(by_lane.iter().all(|&n| n > 50), "{by_lane:?}");
+}
+
+#[test]
 fn a_planted_wrong_lane_is_caught_by_the_sha2_recheck() {
     checks::planted_fault_is_caught::<Arrays>(3);
 }

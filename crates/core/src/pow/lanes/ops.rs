@@ -20,6 +20,8 @@ pub trait Lanes: Copy {
     fn ch(e: Self, f: Self, g: Self) -> Self;
     /// SHA-256's majority: `(a & b) ^ (a & c) ^ (b & c)`.
     fn maj(a: Self, b: Self, c: Self) -> Self;
+    /// Whether some lane is at most `threshold` (unsigned).
+    fn any_le(self, threshold: u32) -> bool;
 }
 
 /// Four lanes as a plain array (portable; the compiler may vectorise it).
@@ -80,6 +82,10 @@ impl Lanes for Arrays {
             (a.0[i] & b.0[i]) ^ (a.0[i] & c.0[i]) ^ (b.0[i] & c.0[i])
         }))
     }
+    #[inline(always)]
+    fn any_le(self, threshold: u32) -> bool {
+        self.0.iter().any(|&x| x <= threshold)
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -88,8 +94,8 @@ pub use simd::Simd;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
     use core::arch::wasm32::{
-        u32x4, u32x4_add, u32x4_extract_lane, u32x4_shl, u32x4_shr, u32x4_splat, v128,
-        v128_bitselect, v128_or, v128_xor,
+        u32x4, u32x4_add, u32x4_extract_lane, u32x4_le, u32x4_shl, u32x4_shr, u32x4_splat, v128,
+        v128_any_true, v128_bitselect, v128_or, v128_xor,
     };
 
     use super::Lanes;
@@ -141,6 +147,10 @@ mod simd {
         fn maj(a: Self, b: Self, c: Self) -> Self {
             // Where b and c differ, a decides; where they agree, either.
             Self(v128_bitselect(a.0, c.0, v128_xor(b.0, c.0)))
+        }
+        #[inline(always)]
+        fn any_le(self, threshold: u32) -> bool {
+            v128_any_true(u32x4_le(self.0, u32x4_splat(threshold)))
         }
     }
 }
