@@ -152,6 +152,15 @@ pub fn compress4<V: Lanes>(state: &mut [V; 8], block: &[V; 16]) {
     }
 }
 
+/// Runs `$body` once for each listed `$t`, written out (unrolled): with every index a
+/// constant the compiler keeps the schedule and the state in locals and the round constants
+/// inline, where a loop over `t` kept the schedule in memory and copied the state around.
+macro_rules! each {
+    ($t:ident in [$($n:literal),* $(,)?] $body:block) => {
+        $( { let $t: usize = $n; $body } )*
+    };
+}
+
 /// Scalar SHA-256 pieces for the per-prefix precomputation.
 fn s0(x: u32) -> u32 {
     x.rotate_right(7) ^ x.rotate_right(18) ^ (x >> 3)
@@ -225,9 +234,9 @@ impl Prefix {
         // Word t for t in 13..=18, 20, 22, 24 does not depend on the low half.
         let fixed = |t: usize| sp(self.w[t]);
         let mut w = [sp(0); 64];
-        for t in [13, 14, 15, 16, 17, 18, 20, 22, 24] {
+        each!(t in [13, 14, 15, 16, 17, 18, 20, 22, 24] {
             w[t] = fixed(t);
-        }
+        });
         w[12] = low;
         w[19] = c(19).add(low);
         w[21] = small_s1(w[19]).add(c(21));
@@ -248,23 +257,29 @@ impl Prefix {
         w[38] = small_s1(w[36]).add(w[31]).add(small_s0(w[23])).add(c(38));
         w[39] = small_s1(w[37]).add(w[32]).add(w[23]).add(c(39));
         w[40] = small_s1(w[38]).add(w[33]).add(small_s0(w[25])).add(c(40));
-        for t in 41..64 {
+        each!(t in [
+            41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+            62, 63,
+        ] {
             w[t] = schedule(&w, t);
-        }
+        });
         let mut s = self.after12.map(sp);
         s[0] = s[0].add(low);
         s[4] = s[4].add(low);
         let fixed_kw = |t: usize| sp(self.w[t].wrapping_add(K[t]));
-        for t in 13..=18 {
+        each!(t in [13, 14, 15, 16, 17, 18] {
             round(&mut s, fixed_kw(t));
-        }
-        for t in [19, 21, 23] {
+        });
+        each!(t in [19, 21, 23] {
             round(&mut s, w[t].add(sp(K[t])));
             round(&mut s, fixed_kw(t + 1));
-        }
-        for t in 25..64 {
+        });
+        each!(t in [
+            25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+            46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+        ] {
             round(&mut s, w[t].add(sp(K[t])));
-        }
+        });
         let mut out = s;
         for (x, m) in out.iter_mut().zip(midstate) {
             *x = x.add(sp(*m));
