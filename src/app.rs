@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
         <main data-testid="app-ready">
             {move || match screen.get() {
                 Route::Ledger => view! { <Ledger /> }.into_any(),
-                Route::Wallet => view! { <WalletPage /> }.into_any(),
+                Route::Wallet => on_demand(wallet_screen()),
                 Route::Transactions => on_demand(tx_screen()),
                 Route::Network => on_demand(network_screen()),
                 Route::Nodes => on_demand(nodes_screen()),
@@ -140,6 +140,7 @@ macro_rules! split_screen {
     };
 }
 
+split_screen!(wallet_screen, wallet_preload, wallet_view() { view! { <WalletPage /> } });
 split_screen!(tx_screen, tx_preload, tx_view() { view! { <TxPage /> } });
 split_screen!(network_screen, network_preload, network_view() { view! { <NetworkPage /> } });
 split_screen!(nodes_screen, nodes_preload, nodes_view() { view! { <NodesPage /> } });
@@ -154,6 +155,7 @@ split_screen!(explorer_screen, explorer_preload, explorer_view(page: Signal<Expl
 fn prefetch_screens() {
     request_idle_callback(|| {
         leptos::task::spawn_local(async {
+            let _ = wallet_preload().await;
             let _ = tx_preload().await;
             let _ = explorer_preload().await;
             let _ = network_preload().await;
