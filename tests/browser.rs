@@ -157,11 +157,19 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     assert!(cards[1].text_content().unwrap().contains("alice"));
     assert_eq!(by_testid("pending-record").len(), 0);
 
-    // The snapshot in localStorage now holds both blocks.
-    let LoadOutcome::Loaded(snapshot) = persist::load(&LocalStore, 0).unwrap() else {
-        panic!("the saved snapshot loads")
-    };
-    assert_eq!(snapshot.chain.len(), 2);
+    // The snapshot in localStorage now holds both blocks (saved once the tabs' save lock is
+    // granted, a task later).
+    let mut snapshot = None;
+    for _ in 0..100 {
+        if let LoadOutcome::Loaded(s) = persist::load(&LocalStore, 0).unwrap() {
+            if s.chain.len() == 2 {
+                snapshot = Some(s);
+                break;
+            }
+        }
+        tick().await;
+    }
+    let snapshot = snapshot.expect("the saved snapshot holds both blocks");
     assert_eq!(
         cards[1].get_attribute("data-hash").unwrap(),
         snapshot.chain.tip().hash().to_hex()

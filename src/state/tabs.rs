@@ -202,6 +202,11 @@ fn listen_window(state: AppState, shared: &Rc<Shared>) {
     let on_hide = Closure::<dyn Fn()>::new(move || {
         let bye = for_hide.peers.borrow().bye();
         for_hide.post(&bye);
+        // A save still waiting for the save lock is written now, unlocked: the page may not
+        // live to be granted the lock (a reload right after adding a record).
+        if for_hide.save_queued.get() && !state.saving_blocked.get_untracked() {
+            save_locked(state, &for_hide);
+        }
     });
     let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
     // Lives as long as the page.

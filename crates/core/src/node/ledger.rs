@@ -208,6 +208,7 @@ impl Node {
         let keep = self.chain.common_prefix(&chain);
         let removed = self.chain.blocks().get(keep..).unwrap_or_default();
         let added = chain.blocks().get(keep..).unwrap_or_default();
+        self.pending = records_back(removed, added, std::mem::take(&mut self.pending));
         let returned = self
             .mempool
             .on_reorg(removed, added, chain.state(), &self.params);
@@ -262,6 +263,10 @@ impl Node {
     /// heavier chain, the mempool it re-checked, either or both.
     pub fn install_synced(&mut self, chain: Option<Chain>, mempool: Option<Mempool>) {
         if let Some(chain) = chain {
+            let keep = self.chain.common_prefix(&chain);
+            let removed = self.chain.blocks().get(keep..).unwrap_or_default();
+            let added = chain.blocks().get(keep..).unwrap_or_default();
+            self.pending = records_back(removed, added, std::mem::take(&mut self.pending));
             self.chain = chain;
             self.side.clear();
             self.chain_changed();
@@ -280,6 +285,35 @@ impl Node {
         }
         found
     }
+}
+
+/// The pending list after a switch from `removed` blocks to `added` ones: the records of the
+/// dropped blocks that the new blocks do not hold come back first (oldest first), as dropped
+/// transactions go back to the mempool; a record is never lost to a reorg.
+fn records_back(removed: &[Block], added: &[Block], pending: Vec<Record>) -> Vec<Record> {
+    let records = |blocks: &[Block]| -> Vec<Record> {
+        blocks
+            .iter()
+            .flat_map(|b| b.entries.iter())
+            .filter_map(|e| match e {
+                Entry::Record(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut included = records(added);
+    let mut back: Vec<Record> = records(removed)
+        .into_iter()
+        .filter(|r| match included.iter().position(|x| x == r) {
+            Some(i) => {
+                included.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    back.extend(pending);
+    back
 }
 
 #[cfg(test)]

@@ -286,3 +286,39 @@ fn a_synced_chain_and_mempool_are_installed_and_bump_the_revision_only_for_the_c
     assert_eq!(node.chain(), other.chain());
     assert_eq!(node.mempool().len(), 1);
 }
+
+#[test]
+fn records_of_a_block_dropped_by_a_reorg_come_back_to_the_pending_list() {
+    // Two tabs from one chain: A mines a block with its record; B mines two blocks with
+    // another record (heavier). A adopts B's chain: A's record was in no block of it, so it
+    // is pending again; B's is in the new chain, so it is not pending.
+    let mut a = ledger();
+    let mut b = a.clone();
+    a.add_record(record("only in A's block"));
+    b.add_record(record("in B's chain"));
+    mine(&mut a);
+    mine(&mut b);
+    mine(&mut b);
+    assert!(a.pending().is_empty());
+    let switched = a.adopt_if_heavier(b.chain().clone()).unwrap();
+    assert!(switched.reorg);
+    let memos: Vec<&str> = a.pending().iter().map(|r| r.memo.as_str()).collect();
+    assert_eq!(memos, ["only in A's block"]);
+    // The same through a peers' sync.
+    let mut c = ledger();
+    c.add_record(record("only in C's block"));
+    mine(&mut c);
+    c.install_synced(Some(b.chain().clone()), None);
+    let memos: Vec<&str> = c.pending().iter().map(|r| r.memo.as_str()).collect();
+    assert_eq!(memos, ["only in C's block"]);
+    // A record both chains hold does not come back.
+    let mut d = ledger();
+    let mut e = d.clone();
+    d.add_record(record("in both"));
+    e.add_record(record("in both"));
+    mine(&mut d);
+    mine(&mut e);
+    mine(&mut e);
+    d.adopt_if_heavier(e.chain().clone()).unwrap();
+    assert!(d.pending().is_empty(), "{:?}", d.pending());
+}

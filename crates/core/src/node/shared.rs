@@ -4,7 +4,8 @@
 //! it last saw stored (its base) and, when another tab stored since, [`Node::merge_shared`]
 //! merges the three ways: what the other tab added is added here, what it removed (a record
 //! mined or cleared, a transaction mined or replaced) is removed here, what only this tab
-//! changed stays. Two tabs adding records at the same time both keep both; a setting changed
+//! changed stays; a setting changed in both keeps this tab's change (not stored yet, so the
+//! later one: a tab merges right before it saves). Two tabs adding records at the same time both keep both; a setting changed
 //! in one tab reaches the other.
 
 use std::collections::BTreeSet;
@@ -87,13 +88,14 @@ fn without(a: &[Record], b: &[Record]) -> Vec<Record> {
         .collect()
 }
 
-/// Each setting another tab changed since `base` (theirs), else this tab's.
+/// Each setting this tab changed since `base` (a change not yet stored: the user's latest,
+/// since a tab merges before each save), else the stored one (another tab's, if changed).
 fn merge_settings(base: &Settings, ours: &Settings, theirs: &Settings) -> Settings {
     fn pick<T: PartialEq + Clone>(base: &T, ours: &T, theirs: &T) -> T {
-        if theirs == base {
-            ours.clone()
-        } else {
+        if ours == base {
             theirs.clone()
+        } else {
+            ours.clone()
         }
     }
     Settings {

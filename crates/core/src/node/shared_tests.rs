@@ -141,4 +141,12 @@ fn a_setting_changed_in_another_tab_wins_over_an_unchanged_one_here() {
     let m = a.merge_shared(&base, &stored, &ours);
     assert_eq!(m.settings, ours);
     assert!(!m.changed());
+    // Both changed the difficulty: this tab's change is the one not stored yet (the later).
+    let ours = Settings {
+        difficulty: 7,
+        ..Settings::default()
+    };
+    let m = a.merge_shared(&base, &theirs, &ours);
+    assert_eq!(m.settings.difficulty, 7);
+    assert_eq!(m.settings.beneficiary, Some(dev(4)));
 }
