@@ -285,18 +285,25 @@ fn on_incoming(state: AppState, shared: &Shared, incoming: Incoming) {
     refresh(shared, now);
 }
 
-/// Installs a validated chain from a peer or from storage (`change` does it on the ledger and
-/// says whether blocks were dropped); a search on the old tip restarts on the new one.
-fn install(state: AppState, change: impl FnOnce(&mut Node) -> bool) {
-    let was_mining_block = state.mining.with_untracked(|m| {
+/// Stops a search for a new block (its candidate no longer fits what the ledger holds);
+/// whether there was one (the caller restarts it once the ledger changed).
+fn cancel_block_mining(state: AppState) -> bool {
+    let mining_block = state.mining.with_untracked(|m| {
         matches!(
             m.as_ref().map(|m| m.target),
             Some(MineTarget::NewBlock { .. })
         )
     });
-    if was_mining_block {
+    if mining_block {
         actions::cancel_mining(state);
     }
+    mining_block
+}
+
+/// Installs a validated chain from a peer or from storage (`change` does it on the ledger and
+/// says whether blocks were dropped); a search on the old tip restarts on the new one.
+fn install(state: AppState, change: impl FnOnce(&mut Node) -> bool) {
+    let was_mining_block = cancel_block_mining(state);
     let mut reorg = false;
     state.ledger.update(|l| reorg = change(l));
     if reorg {

@@ -11,7 +11,7 @@ use blocklab_core::node::Node;
 use blocklab_core::persist::{self, KeyValueStore, LoadOutcome, SNAPSHOT_KEY};
 use leptos::prelude::*;
 
-use super::super::{actions, AppState, MineTarget};
+use super::super::{mining, AppState};
 use crate::platform::{clock, storage::LocalStore};
 
 /// What this tab last saw stored: the shared parts, and the pointer text that names the
@@ -64,19 +64,13 @@ pub(super) fn merge_stored(state: AppState, seen: &RefCell<SeenStored>) -> bool 
     if !merged.changed() {
         return false;
     }
-    if merged.records_removed + merged.txs_removed > 0 {
-        // The block being mined may hold what the other tab mined or cleared.
-        let mining_block = state.mining.with_untracked(|m| {
-            matches!(
-                m.as_ref().map(|m| m.target),
-                Some(MineTarget::NewBlock { .. })
-            )
-        });
-        if mining_block {
-            actions::cancel_mining(state);
-        }
-    }
+    // The block being mined may hold what the other tab mined or cleared: mined again.
+    let restart =
+        merged.records_removed + merged.txs_removed > 0 && super::cancel_block_mining(state);
     state.ledger.notify();
+    if restart {
+        mining::mine_new_block(state);
+    }
     if merged.settings_changed {
         state.settings.set(merged.settings);
     }

@@ -82,6 +82,42 @@ export async function openBasePage(browser, prepare = async () => {}) {
   return { page, close: async () => { await context.close(); await server.close(); } };
 }
 
+/**
+ * `measure(page)` on this build's page, then (with a base page) BASE_ROUNDS rounds alternating
+ * the base build's page and this build's. Returns { this_build: [...], base_build: [...] }.
+ */
+export async function alternateRounds(measure, page, base) {
+  const rounds = { this_build: [await measure(page)], base_build: [] };
+  for (let r = 0; base && r < BASE_ROUNDS; r++) {
+    rounds.base_build.push(await measure(base.page));
+    if (r < BASE_ROUNDS - 1) rounds.this_build.push(await measure(page));
+  }
+  return rounds;
+}
+
+/**
+ * Per operation of `rounds` (each `{ [name]: { blocklab, [peer] } }` of medians): each build's
+ * median ms over the rounds and its speed relative to `peer` in its own page, and this build's
+ * speed relative to the base build. Prints the table; returns the comparison.
+ */
+export function compareBuilds(rounds, names, peer) {
+  const comparison = Object.fromEntries(names.map((name) => {
+    const side = (list) => ({
+      ms: medianOf(list.map((x) => x[name].blocklab.median)),
+      peer_vs: medianOf(list.map((x) => x[name][peer].median / x[name].blocklab.median)),
+    });
+    const [ours, theirs] = [side(rounds.this_build), side(rounds.base_build)];
+    return [name, { this_build: ours, base_build: theirs, speed_vs_base: theirs.ms / ours.ms }];
+  }));
+  console.log(`\nThis build against the base build (${BASE_BENCH_DIST}), ${BASE_ROUNDS} rounds alternating, median of the rounds' medians`);
+  console.log(`| operation | this build ms | base build ms | this / base speed | ${peer} / this build | ${peer} / base build |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, c] of Object.entries(comparison)) {
+    console.log(`| ${name} | ${c.this_build.ms.toFixed(2)} | ${c.base_build.ms.toFixed(2)} | ${c.speed_vs_base.toFixed(2)}x | ${c.this_build.peer_vs.toFixed(2)}x | ${c.base_build.peer_vs.toFixed(2)}x |`);
+  }
+  return comparison;
+}
+
 /** The median of per-round medians. */
 export function medianOf(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -8,7 +8,7 @@
 // signatures a run, one run (the same checks).
 import { createHash } from 'node:crypto';
 import { startSuite } from '../harness.mjs';
-import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, runs, medianOf, openBasePage, QUICK, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
+import { routeNoble, importNoble, installTimer, writeResults, load, fmt, chromiumVersion, runs, alternateRounds, compareBuilds, openBasePage, QUICK, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
 
 const RUNS = runs(7);
 const N = QUICK ? 20 : Number(process.env.BENCH_SIGNATURES || 200); // signatures per timed run
@@ -115,16 +115,10 @@ const measure = (on) => on.evaluate(async ({ RUNS, KEYS, digestsHex, N }) => {
 }, { RUNS, KEYS, digestsHex: digests.toString('hex'), N });
 
 const OPS = ['sign', 'verify', 'recover_address'];
-const results = await measure(page);
 // With a base build: more rounds, alternating this build and the base build.
-const rounds = { this_build: [results], base_build: [] };
-if (base) {
-  for (let r = 0; r < BASE_ROUNDS; r++) {
-    rounds.base_build.push(await measure(base.page));
-    if (r < BASE_ROUNDS - 1) rounds.this_build.push(await measure(page));
-  }
-  await base.close();
-}
+const rounds = await alternateRounds(measure, page, base);
+const [results] = rounds.this_build;
+if (base) await base.close();
 
 const browser = chromiumVersion();
 await context.close();
@@ -142,23 +136,5 @@ for (const name of OPS) {
   r.blocklab.ops_per_sec = opsPerSec(r.blocklab.median);
   r.noble.ops_per_sec = opsPerSec(r.noble.median);
 }
-let comparison = null;
-if (base) {
-  // Per round, each build's median ms and its speed relative to noble in its own page; the
-  // median over rounds of each.
-  comparison = Object.fromEntries(OPS.map((name) => {
-    const side = (list) => ({
-      ms: medianOf(list.map((x) => x[name].blocklab.median)),
-      vs_noble: medianOf(list.map((x) => x[name].noble.median / x[name].blocklab.median)),
-    });
-    const [ours, theirs] = [side(rounds.this_build), side(rounds.base_build)];
-    return [name, { this_build: ours, base_build: theirs, speed_vs_base: theirs.ms / ours.ms }];
-  }));
-  console.log(`\nThis build against the base build (${BASE_BENCH_DIST}), ${BASE_ROUNDS} rounds alternating, median of the rounds' medians`);
-  console.log('| operation | this build ms | base build ms | this / base speed | this build / noble | base build / noble |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, c] of Object.entries(comparison)) {
-    console.log(`| ${name} | ${c.this_build.ms.toFixed(2)} | ${c.base_build.ms.toFixed(2)} | ${c.speed_vs_base.toFixed(2)}x | ${c.this_build.vs_noble.toFixed(2)}x | ${c.base_build.vs_noble.toFixed(2)}x |`);
-  }
-}
+const comparison = base ? compareBuilds(rounds, OPS, 'noble') : null;
 await writeResults('signing', { browser, runs: RUNS, operations_per_run: N, load_before: loadBefore, load_after: loadAfter, results, ...(base ? { base_build: BASE_BENCH_DIST, rounds, comparison } : {}) });

@@ -6,7 +6,7 @@
 // (the same cross-checks with ethers).
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { writeResults, runs, medianOf, openBasePage, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
+import { writeResults, runs, alternateRounds, compareBuilds, openBasePage, BENCH_CONTEXT, BENCH_DIST, BASE_BENCH_DIST, BASE_ROUNDS } from './common.mjs';
 
 const RUNS = runs(7);
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -66,16 +66,10 @@ const measure = (on) => on.evaluate(async ({ RUNS, PHRASE, KEY, PASSWORD }) => {
   };
 }, { RUNS, PHRASE, KEY, PASSWORD });
 
-const results = await measure(page);
 // With a base build: more rounds, alternating this build and the base build.
-const rounds = { this_build: [results], base_build: [] };
-if (base) {
-  for (let r = 0; r < BASE_ROUNDS; r++) {
-    rounds.base_build.push(await measure(base.page));
-    if (r < BASE_ROUNDS - 1) rounds.this_build.push(await measure(page));
-  }
-  await base.close();
-}
+const rounds = await alternateRounds(measure, page, base);
+const [results] = rounds.this_build;
+if (base) await base.close();
 
 const browserVersion = suite.browser.version();
 await context.close();
@@ -88,21 +82,5 @@ for (const [name, r] of Object.entries(results)) {
   const f = (x) => `${x.median.toFixed(2)} (${x.min.toFixed(2)}-${x.max.toFixed(2)})`;
   console.log(`| ${name} | ${f(r.blocklab)} | ${f(r.ethers)} | ${(r.ethers.median / r.blocklab.median).toFixed(2)}x |`);
 }
-let comparison = null;
-if (base) {
-  comparison = Object.fromEntries(Object.keys(results).map((name) => {
-    const side = (list) => ({
-      ms: medianOf(list.map((x) => x[name].blocklab.median)),
-      ethers_vs: medianOf(list.map((x) => x[name].ethers.median / x[name].blocklab.median)),
-    });
-    const [ours, theirs] = [side(rounds.this_build), side(rounds.base_build)];
-    return [name, { this_build: ours, base_build: theirs, speed_vs_base: theirs.ms / ours.ms }];
-  }));
-  console.log(`\nThis build against the base build (${BASE_BENCH_DIST}), ${BASE_ROUNDS} rounds alternating, median of the rounds' medians`);
-  console.log('| benchmark | this build ms | base build ms | this / base speed | ethers / this build | ethers / base build |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, c] of Object.entries(comparison)) {
-    console.log(`| ${name} | ${c.this_build.ms.toFixed(2)} | ${c.base_build.ms.toFixed(2)} | ${c.speed_vs_base.toFixed(2)}x | ${c.this_build.ethers_vs.toFixed(2)}x | ${c.base_build.ethers_vs.toFixed(2)}x |`);
-  }
-}
+const comparison = base ? compareBuilds(rounds, Object.keys(results), 'ethers') : null;
 await writeResults('wallet', { browser: browserVersion, runs: RUNS, results, ...(base ? { base_build: BASE_BENCH_DIST, rounds, comparison } : {}) });

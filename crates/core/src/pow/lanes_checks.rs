@@ -86,24 +86,34 @@ pub fn random_start(rng: &mut Rng) -> u64 {
 /// nonce (and hash and attempts) as sha2's plain search. Returns how many searches found one.
 pub fn search_matches_sha2<V: Lanes>(cases: usize, seed: u64) -> usize {
     let mut rng = Rng::new(seed);
-    let mut found = 0;
-    for case in 0..cases {
-        let difficulty = rng.below(13) as u32;
-        let header = random_header(&mut rng, difficulty);
-        let start = random_start(&mut rng);
-        let count = rng.below(3000);
-        let lanes = LaneJob::new(MiningJob::new(&header)).search_in::<V>(start, count);
-        let reference = search_plain(&header, start, count);
-        assert_eq!(
-            lanes,
-            Ok(reference),
-            "case {case}: difficulty {difficulty}, start {start}, count {count}"
-        );
-        if matches!(reference, SearchOutcome::Found { .. }) {
-            found += 1;
-        }
-    }
-    found
+    (0..cases)
+        .filter(|&case| {
+            let (_, outcome) = compare_with_sha2::<V>(&mut rng, case, 13, 3000);
+            matches!(outcome, SearchOutcome::Found { .. })
+        })
+        .count()
+}
+
+/// One random search (difficulty below `difficulties`, at most `max_count` nonces) by the lanes
+/// `V`, asserted equal to sha2's plain search; its start and outcome.
+fn compare_with_sha2<V: Lanes>(
+    rng: &mut Rng,
+    case: usize,
+    difficulties: u64,
+    max_count: u64,
+) -> (u64, SearchOutcome) {
+    let difficulty = rng.below(difficulties) as u32;
+    let header = random_header(rng, difficulty);
+    let start = random_start(rng);
+    let count = rng.below(max_count);
+    let lanes = LaneJob::new(MiningJob::new(&header)).search_in::<V>(start, count);
+    let reference = search_plain(&header, start, count);
+    assert_eq!(
+        lanes,
+        Ok(reference),
+        "case {case}: difficulty {difficulty}, start {start}, count {count}"
+    );
+    (start, reference)
 }
 
 /// A planted wrong lane never yields a block: its first "hit" is caught by sha2's re-check,
@@ -157,18 +167,9 @@ pub fn frequent_hits_match_sha2<V: Lanes>(cases: usize, seed: u64) -> [usize; 4]
     let mut rng = Rng::new(seed);
     let mut by_lane = [0; 4];
     for case in 0..cases {
-        let difficulty = rng.below(7) as u32;
-        let header = random_header(&mut rng, difficulty);
-        let start = random_start(&mut rng);
-        let count = rng.below(200);
-        let lanes = LaneJob::new(MiningJob::new(&header)).search_in::<V>(start, count);
-        let reference = search_plain(&header, start, count);
-        assert_eq!(
-            lanes,
-            Ok(reference),
-            "case {case}: difficulty {difficulty}, start {start}, count {count}"
-        );
-        if let SearchOutcome::Found { nonce, .. } = reference {
+        if let (start, SearchOutcome::Found { nonce, .. }) =
+            compare_with_sha2::<V>(&mut rng, case, 7, 200)
+        {
             by_lane[((nonce - start) % 4) as usize] += 1;
         }
     }
