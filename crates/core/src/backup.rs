@@ -8,6 +8,7 @@
 use core::fmt;
 use std::collections::BTreeMap;
 
+use crate::json_words;
 use crate::persist::{
     self, KeyValueStore, Snapshot, StorageError, BACKUP_PREFIX, KEY_PREFIX, SLOT_KEYS, SNAPSHOT_KEY,
 };
@@ -66,7 +67,7 @@ impl fmt::Display for BackupError {
         f.write_str("restore refused, nothing was changed: ")?;
         match self {
             Self::Malformed { detail } => {
-                write!(f, "the file is not a readable blocklab backup ({detail})")
+                write!(f, "the file is not a readable blocklab backup: {detail}")
             }
             Self::WrongFormat { got } => {
                 write!(f, "this is not a blocklab backup (its format is \"{got}\")")
@@ -131,7 +132,7 @@ pub fn decode_backup(text: &str) -> Result<Backup, BackupError> {
         version: Option<serde_json::Value>,
     }
     let malformed = |e: serde_json::Error| BackupError::Malformed {
-        detail: e.to_string(),
+        detail: json_words::describe(text, &e),
     };
     let probe: Probe = serde_json::from_str(text).map_err(malformed)?;
     match probe.format {
@@ -143,7 +144,10 @@ pub fn decode_backup(text: &str) -> Result<Backup, BackupError> {
         }
         None => {
             return Err(BackupError::Malformed {
-                detail: "missing field `format`".into(),
+                detail: format!(
+                    "{}: it is not a backup made by blocklab",
+                    json_words::missing_field("format")
+                ),
             })
         }
     }
@@ -156,7 +160,7 @@ pub fn decode_backup(text: &str) -> Result<Backup, BackupError> {
         }
         None => {
             return Err(BackupError::Malformed {
-                detail: "missing or non-numeric field `version`".into(),
+                detail: "the file's \"version\" field is missing or not a number".into(),
             })
         }
     }

@@ -21,6 +21,7 @@ pub mod explorer;
 pub mod genesis;
 pub mod hash;
 pub mod identicon;
+pub mod json_words;
 pub mod mempool;
 pub mod merkle;
 pub mod node;

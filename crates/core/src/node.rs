@@ -22,7 +22,7 @@ pub mod shared;
 mod tamper;
 mod tx_check;
 
-pub use ledger::{Candidate, NotAdopted, Refusal, Switched};
+pub use ledger::{Candidate, Dropped, InvalidTip, NotAdopted, NotTaken, Refusal, Switched};
 pub use outcome::{
     Compromise, Handled, Message, Reception, RejectReason, Rejection, Reorg, Response, TreeBlock,
     TxRejection,

@@ -23,6 +23,7 @@ use crate::address::Address;
 use crate::block::Block;
 use crate::chain::{Chain, ChainParams, ValidationReport};
 use crate::compact;
+use crate::json_words;
 use crate::mempool::Mempool;
 use crate::record::Record;
 use crate::tx::SignedTx;
@@ -60,14 +61,53 @@ pub struct Settings {
     /// core (`navigator.hardwareConcurrency`). Absent in snapshots written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
-    /// Who the coinbase of the next mined block pays; `None` pays the zero address (nobody).
-    /// Absent in snapshots written before it existed.
+    /// Who the coinbase of the next mined block pays; `None` is the default
+    /// ([`Settings::coinbase_to`]: an account the user has, never the zero address). Absent in
+    /// snapshots written before it existed.
     #[serde(default)]
     pub beneficiary: Option<Address>,
 }
 
 /// The most web workers a user may ask for.
 pub const MAX_MINING_WORKERS: u32 = 16;
+
+/// Who block rewards go to when the user has chosen no beneficiary and has no wallet: the
+/// first development account, whose key is public (every user of the lab has it), not the
+/// zero address where rewards are lost.
+pub const DEFAULT_BENEFICIARY: Address = crate::genesis::DEV_ADDRESSES[0];
+
+/// Who the coinbase pays, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beneficiary {
+    /// The address the user chose.
+    Chosen(Address),
+    /// The first account of the user's wallet (nothing chosen).
+    Wallet(Address),
+    /// [`DEFAULT_BENEFICIARY`] (nothing chosen, no wallet).
+    DevDefault,
+}
+
+impl Beneficiary {
+    /// The address paid.
+    pub fn address(self) -> Address {
+        match self {
+            Self::Chosen(a) | Self::Wallet(a) => a,
+            Self::DevDefault => DEFAULT_BENEFICIARY,
+        }
+    }
+}
+
+impl Settings {
+    /// Who the coinbase of the next mined block pays: the chosen beneficiary, else the first
+    /// account of the user's wallet (`wallet_first`), else [`DEFAULT_BENEFICIARY`].
+    pub fn coinbase_to(&self, wallet_first: Option<Address>) -> Beneficiary {
+        match (self.beneficiary, wallet_first) {
+            (Some(a), _) => Beneficiary::Chosen(a),
+            (None, Some(a)) => Beneficiary::Wallet(a),
+            (None, None) => Beneficiary::DevDefault,
+        }
+    }
+}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -153,7 +193,7 @@ impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Malformed { detail } => {
-                write!(f, "the data is not a readable blocklab file ({detail})")
+                write!(f, "the data is not a readable blocklab file: {detail}")
             }
             Self::UnsupportedVersion { got } => {
                 write!(
@@ -174,14 +214,14 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
-fn malformed(e: &serde_json::Error) -> FormatError {
+fn malformed(text: &str, e: &serde_json::Error) -> FormatError {
     FormatError::Malformed {
-        detail: e.to_string(),
+        detail: json_words::describe(text, e),
     }
 }
 
 fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
-    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     match probe.version {
         Some(serde_json::Value::Number(n))
             if n.as_u64()
@@ -191,7 +231,7 @@ fn check_version(text: &str, supported: &[u32]) -> Result<(), FormatError> {
         }
         Some(v) => Err(FormatError::UnsupportedVersion { got: v.to_string() }),
         None => Err(FormatError::Malformed {
-            detail: "missing field `version`".into(),
+            detail: json_words::missing_field("version"),
         }),
     }
 }
@@ -238,9 +278,9 @@ fn compact_error(e: &compact::CompactError) -> FormatError {
 /// [`decode_snapshot`], with the snapshot's generation (0 before version 3).
 fn decode_with_generation(text: &str) -> Result<(Snapshot, u64), FormatError> {
     check_version(text, &SNAPSHOT_VERSIONS)?;
-    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let probe: VersionProbe = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     if probe.version.and_then(|v| v.as_u64()) == Some(u64::from(SNAPSHOT_VERSION)) {
-        let file: CompactFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+        let file: CompactFile = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
         let bytes = compact::unpack(&file.blocks).map_err(|e| compact_error(&e))?;
         let (blocks, senders) = compact::decode_blocks(&bytes).map_err(|e| compact_error(&e))?;
         let chain = Chain::from_blocks_with_senders(blocks, &ChainParams::default(), senders)
@@ -258,7 +298,7 @@ fn decode_with_generation(text: &str) -> Result<(Snapshot, u64), FormatError> {
             file.generation,
         ));
     }
-    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+    let file: SnapshotFile = serde_json::from_str(text).map_err(|e| malformed(text, &e))?;
     let chain = Chain::from_blocks(file.blocks).ok_or(FormatError::NoBlocks)?;
     let mempool = readmit(
         &chain,
@@ -351,7 +391,7 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
         format: Option<serde_json::Value>,
     }
     let probe: FormatProbe =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(text, &e)))?;
     match probe.format {
         Some(serde_json::Value::String(s)) if s == CHAIN_FILE_FORMAT => {}
         Some(v) => {
@@ -361,13 +401,16 @@ pub fn import_chain(text: &str, params: &ChainParams) -> Result<Chain, ImportErr
         }
         None => {
             return Err(ImportError::Format(FormatError::Malformed {
-                detail: "missing field `format`".into(),
+                detail: format!(
+                    "{}: it is not a chain exported by blocklab",
+                    json_words::missing_field("format")
+                ),
             }))
         }
     }
     check_version(text, &CHAIN_FILE_VERSIONS).map_err(ImportError::Format)?;
     let file: ChainFile =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(&e)))?;
+        serde_json::from_str(text).map_err(|e| ImportError::Format(malformed(text, &e)))?;
     let chain = Chain::from_blocks_with(file.blocks, params)
         .ok_or(ImportError::Format(FormatError::NoBlocks))?;
     let report = chain.validate(params);
@@ -395,6 +438,57 @@ mod tests {
     use super::*;
     use crate::chain::tests::mined_chain;
     use crate::chain::BlockProblem;
+
+    #[test]
+    fn import_errors_say_what_is_wrong_with_the_file_in_words() {
+        let p = ChainParams::default();
+        let words = |text: &str| {
+            import_chain(text, &p)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            words(""),
+            Err(
+                "import refused: the data is not a readable blocklab file: the file is empty"
+                    .into()
+            )
+        );
+        assert_eq!(
+            words("not json"),
+            Err(
+                "import refused: the data is not a readable blocklab file: the file is not JSON \
+                 text (a blocklab file starts with \"{\")"
+                    .into()
+            )
+        );
+        assert_eq!(
+            words("{\"blocks\": []}"),
+            Err(
+                "import refused: the data is not a readable blocklab file: the file has no \
+                 \"format\" field: it is not a chain exported by blocklab"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn rewards_go_to_an_account_the_user_has_never_the_zero_address() {
+        use crate::genesis::DEV_ADDRESSES;
+        let mut settings = Settings::default();
+        let none = settings.coinbase_to(None);
+        assert_eq!(none, Beneficiary::DevDefault);
+        assert_eq!(none.address(), DEV_ADDRESSES[0]);
+        assert_ne!(none.address(), Address::ZERO);
+        let own = DEV_ADDRESSES[5];
+        assert_eq!(settings.coinbase_to(Some(own)), Beneficiary::Wallet(own));
+        settings.beneficiary = Some(DEV_ADDRESSES[2]);
+        assert_eq!(
+            settings.coinbase_to(Some(own)).address(),
+            DEV_ADDRESSES[2],
+            "a choice wins over the wallet"
+        );
+    }
 
     fn snapshot() -> Snapshot {
         Snapshot {

@@ -13,6 +13,11 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
+/// A count and its noun: `1 block`, `2 blocks`, `0 blocks`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// An amount in ETH, exact: `1.5 ETH`.
 pub fn eth(w: Wei) -> String {
     format!("{} ETH", w.to_coins())
@@ -61,6 +66,19 @@ pub fn utc(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(plural(0, "block", "blocks"), "0 blocks");
+        assert_eq!(
+            plural(1, "waiting transaction", "waiting transactions"),
+            "1 waiting transaction"
+        );
+        assert_eq!(
+            plural(2, "confirmation", "confirmations"),
+            "2 confirmations"
+        );
+    }
 
     #[test]
     fn a_message_starts_with_a_capital() {

@@ -217,7 +217,8 @@ pub fn state_checks(report: &TxCheck) -> Vec<StateCheck> {
             "included",
             Check::Fail,
             format!(
-                "Already included in block #{height} ({confirmations} confirmations): sending it again is a replay and is refused"
+                "Already included in block #{height} ({}): sending it again is a replay and is refused",
+                crate::words::plural(confirmations as u64, "confirmation", "confirmations")
             ),
         ),
         Inclusion::Waiting(status) => line(
@@ -359,14 +360,14 @@ mod tests {
         let mut node = ledger();
         let tx = transfer(KEY_0, 0, "1.5", 1);
         node.submit(tx.clone()).unwrap();
-        let c = node.candidate_block(DEV_ADDRESSES[9], 2, 0);
+        let c = node.candidate_block(DEV_ADDRESSES[9], 2, 0).unwrap();
         node.accept_mined(c.block, c.records).unwrap();
         let replay = describe_refused(&node.submit(tx.clone()).unwrap_err());
         assert!(replay.contains("already in block #1"), "{replay}");
         assert!(replay.contains("already used"), "{replay}");
         let checks = state_checks(&node.check_tx(&tx));
         assert_eq!(checks[0].check, Check::Fail);
-        assert!(checks[0].text.contains("block #1 (1 confirmations)"));
+        assert!(checks[0].text.contains("block #1 (1 confirmation)"));
         // Account 1 holds its 10,000 ETH plus the 1.5 ETH block #1 paid it.
         let poor = transfer(KEY_1, 0, "10001.5", 1);
         let e = describe_refused(&node.submit(poor.clone()).unwrap_err());

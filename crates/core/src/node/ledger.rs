@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{Node, TxRejection};
 use crate::address::Address;
-use crate::block::{Block, Entry};
+use crate::block::{Block, Entry, Height};
 use crate::chain::{AppendError, Chain, ChainParams, MAX_ENTRIES};
 use crate::consensus::is_heavier;
 use crate::hash::TxHash;
@@ -67,6 +67,19 @@ pub struct Switched {
     pub returned: usize,
 }
 
+/// What [`Node::drop_invalid_blocks`] dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    /// The first dropped block.
+    pub from: Height,
+    /// How many blocks were dropped.
+    pub blocks: usize,
+    /// Transactions of theirs that went back to the mempool.
+    pub returned: usize,
+    /// Records of theirs that went back to the pending list.
+    pub records: usize,
+}
+
 /// Why a chain offered whole was not adopted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotAdopted {
@@ -91,6 +104,60 @@ impl fmt::Display for NotAdopted {
 }
 
 impl std::error::Error for NotAdopted {}
+
+/// Why no valid block can be mined on the tip: a block of the chain breaks a rule (tamper
+/// mode), so every block after it, and a new one on the tip, is invalid too. Its transactions
+/// and records would leave the mempool and the pending list for a block no state applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidTip {
+    /// The first invalid block.
+    pub first_invalid: Height,
+    /// The tip (the last block).
+    pub tip: Height,
+}
+
+impl InvalidTip {
+    /// How many blocks [`Node::drop_invalid_blocks`] would drop.
+    pub fn invalid_blocks(&self) -> u64 {
+        self.tip.0.saturating_sub(self.first_invalid.0) + 1
+    }
+}
+
+impl fmt::Display for InvalidTip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { first_invalid, tip } = self;
+        if first_invalid == tip {
+            write!(f, "the tip, block #{tip}, is invalid")
+        } else {
+            write!(
+                f,
+                "block #{first_invalid} is invalid, and so is every block after it up to the tip #{tip}"
+            )
+        }
+    }
+}
+
+impl std::error::Error for InvalidTip {}
+
+/// Why a mined block was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotTaken {
+    /// The tip became invalid while mining (a tamper edit): nothing changes.
+    InvalidTip(InvalidTip),
+    /// It no longer fits the chain (the chain changed while mining).
+    Refused(AppendError),
+}
+
+impl fmt::Display for NotTaken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidTip(e) => e.fmt(f),
+            Self::Refused(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for NotTaken {}
 
 impl Node {
     /// A node around stored parts: a chain (which may hold tampered blocks: its validation
@@ -164,9 +231,54 @@ impl Node {
         })
     }
 
+    /// Checks that a valid block can be mined on the tip: every block of the chain is valid.
+    ///
+    /// # Errors
+    /// [`InvalidTip`]: the first invalid block and the tip.
+    pub fn check_tip(&self) -> Result<(), InvalidTip> {
+        let (valid, len) = (self.chain.valid_len(), self.chain.len());
+        if valid >= len {
+            return Ok(());
+        }
+        Err(InvalidTip {
+            first_invalid: Height::from_index(valid),
+            tip: Height::from_index(len.saturating_sub(1)),
+        })
+    }
+
+    /// Drops the invalid blocks at the end of the chain (from the first invalid one; the
+    /// genesis block is always kept) so that mining goes on from the valid prefix: the records
+    /// they held come back to the pending list and their transactions to the mempool where
+    /// still valid ([`Node::replace_chain`]). `None` when the chain is valid.
+    pub fn drop_invalid_blocks(&mut self) -> Option<Dropped> {
+        let bad = self.check_tip().err()?;
+        let keep = self.chain.valid_len().max(1);
+        let blocks = self.chain.blocks().get(..keep).unwrap_or_default().to_vec();
+        let prefix = Chain::from_blocks_with(blocks, &self.params)?;
+        let blocks = self.chain.len() - prefix.len();
+        let records_before = self.pending.len();
+        let returned = self.replace_chain(prefix);
+        Some(Dropped {
+            from: bad.first_invalid,
+            blocks,
+            returned,
+            records: self.pending.len().saturating_sub(records_before),
+        })
+    }
+
     /// The block to mine on the tip: [`Node::candidate`] (coinbase to `beneficiary`, then the
     /// mempool's best transactions), then as many pending records as still fit.
-    pub fn candidate_block(&self, beneficiary: Address, now_ms: u64, difficulty: u32) -> Candidate {
+    ///
+    /// # Errors
+    /// [`InvalidTip`] when a block of the chain is invalid: a block on it would be invalid too
+    /// (see [`Node::drop_invalid_blocks`]).
+    pub fn candidate_block(
+        &self,
+        beneficiary: Address,
+        now_ms: u64,
+        difficulty: u32,
+    ) -> Result<Candidate, InvalidTip> {
+        self.check_tip()?;
         let mut block = self.candidate(now_ms, difficulty, beneficiary);
         let room = MAX_ENTRIES.saturating_sub(block.entries.len());
         let records = self.pending.len().min(room);
@@ -178,7 +290,7 @@ impl Node {
                 .map(Entry::Record),
         );
         block.header.entries_root = block.computed_root();
-        Candidate { block, records }
+        Ok(Candidate { block, records })
     }
 
     /// Takes a block mined from [`Node::candidate_block`]: appends it with every rule, its
@@ -186,11 +298,14 @@ impl Node {
     /// `records` pending records leave the pending list.
     ///
     /// # Errors
-    /// [`AppendError`] when it no longer fits the chain (the chain changed while mining);
-    /// nothing changes then.
-    pub fn accept_mined(&mut self, block: Block, records: usize) -> Result<(), AppendError> {
+    /// [`NotTaken`] when the tip became invalid or the block no longer fits the chain (the
+    /// chain changed while mining); nothing changes then.
+    pub fn accept_mined(&mut self, block: Block, records: usize) -> Result<(), NotTaken> {
+        self.check_tip().map_err(NotTaken::InvalidTip)?;
         let params = self.params;
-        self.chain.append(block.clone(), &params)?;
+        self.chain
+            .append(block.clone(), &params)
+            .map_err(NotTaken::Refused)?;
         self.mempool.remove_included(&block);
         self.mempool.promote(self.chain.state());
         let n = records.min(self.pending.len());

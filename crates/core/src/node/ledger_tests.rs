@@ -26,7 +26,7 @@ fn record(memo: &str) -> Record {
 /// Mines the candidate at difficulty 0 and takes it.
 fn mine(node: &mut Node) -> Candidate {
     let ts = node.chain().tip().header.timestamp_ms + 1;
-    let c = node.candidate_block(miner(), ts, 0);
+    let c = node.candidate_block(miner(), ts, 0).unwrap();
     node.accept_mined(c.block.clone(), c.records).unwrap();
     c
 }
@@ -83,7 +83,7 @@ fn a_submitted_transfer_is_mined_and_a_replay_names_its_block() {
 fn a_block_mined_on_an_old_tip_is_refused_and_changes_nothing() {
     let mut node = ledger();
     node.add_record(record("a"));
-    let stale = node.candidate_block(miner(), 2_000, 0);
+    let stale = node.candidate_block(miner(), 2_000, 0).unwrap();
     mine(&mut node);
     node.add_record(record("b"));
     assert!(node.accept_mined(stale.block, stale.records).is_err());
@@ -115,7 +115,7 @@ fn only_a_heavier_valid_chain_of_the_same_genesis_is_adopted() {
     mine(&mut heavier);
     let mut ts = heavier.chain().tip().header.timestamp_ms;
     ts += 1;
-    let c = heavier.candidate_block(miner(), ts, 3);
+    let c = heavier.candidate_block(miner(), ts, 3).unwrap();
     let mut block = c.block;
     assert!(crate::node::mine(&mut block, u64::MAX));
     heavier.accept_mined(block, 0).unwrap();
@@ -154,7 +154,7 @@ fn tamper_edits_change_the_hash_and_break_the_chain_where_they_are() {
     node.add_record(record("a"));
     node.submit(signed(0, 0, "1")).unwrap();
     // Mined at 8 bits, so an edit breaks its proof of work.
-    let mut c = node.candidate_block(miner(), 2_000, 8);
+    let mut c = node.candidate_block(miner(), 2_000, 8).unwrap();
     assert!(crate::node::mine(&mut c.block, u64::MAX));
     node.accept_mined(c.block.clone(), c.records).unwrap();
     let tx_entry = c
@@ -321,4 +321,122 @@ fn records_of_a_block_dropped_by_a_reorg_come_back_to_the_pending_list() {
     mine(&mut e);
     d.adopt_if_heavier(e.chain().clone()).unwrap();
     assert!(d.pending().is_empty(), "{:?}", d.pending());
+}
+
+/// Mines the candidate at 8 bits (an edit then breaks its proof of work) and takes it.
+fn mine_at_8_bits(node: &mut Node) -> Candidate {
+    let ts = node.chain().tip().header.timestamp_ms + 1;
+    let mut c = node.candidate_block(miner(), ts, 8).unwrap();
+    assert!(crate::node::mine(&mut c.block, u64::MAX));
+    node.accept_mined(c.block.clone(), c.records).unwrap();
+    c
+}
+
+#[test]
+fn no_block_is_mined_on_an_invalid_tip_and_nothing_waiting_is_lost() {
+    let mut node = ledger();
+    node.add_record(record("in block 1"));
+    mine_at_8_bits(&mut node);
+    node.add_record(record("in block 2"));
+    node.submit(signed(0, 0, "1")).unwrap();
+    mine_at_8_bits(&mut node);
+    assert_eq!(node.check_tip(), Ok(()));
+    assert_eq!(
+        node.drop_invalid_blocks(),
+        None,
+        "a valid chain keeps its blocks"
+    );
+
+    // Tamper with block 1: blocks 1 and 2 are invalid, and a block on the tip would be too.
+    node.tamper_record(1, 1, RecordEdit::Memo("edited".into()))
+        .unwrap();
+    let bad = InvalidTip {
+        first_invalid: Height(1),
+        tip: Height(2),
+    };
+    assert_eq!(node.check_tip(), Err(bad));
+    assert_eq!(bad.invalid_blocks(), 2);
+    assert_eq!(
+        bad.to_string(),
+        "block #1 is invalid, and so is every block after it up to the tip #2"
+    );
+    node.add_record(record("waiting"));
+    node.submit(signed(1, 0, "2")).unwrap();
+    assert_eq!(node.candidate_block(miner(), 9_000, 0), Err(bad));
+    // A block mined before the edit is not taken either: what waits stays.
+    let tip = node.chain().tip().clone();
+    let stale = crate::mempool::build_block(
+        &tip,
+        node.chain().state(),
+        node.mempool(),
+        &ChainParams::default(),
+        miner(),
+        9_000,
+        0,
+    );
+    assert_eq!(node.accept_mined(stale, 1), Err(NotTaken::InvalidTip(bad)));
+    assert_eq!(node.chain().len(), 3);
+    assert_eq!(node.pending().len(), 1);
+    assert_eq!(node.mempool().len(), 1);
+
+    // Mining on the valid prefix: the two invalid blocks go, their record and transaction
+    // come back to wait, and a new block can be mined.
+    let dropped = node.drop_invalid_blocks().unwrap();
+    assert_eq!(
+        dropped,
+        Dropped {
+            from: Height(1),
+            blocks: 2,
+            returned: 1,
+            records: 2
+        }
+    );
+    assert_eq!(node.chain().len(), 1);
+    assert_eq!(node.check_tip(), Ok(()));
+    let memos: Vec<String> = node.pending().iter().map(|r| r.memo.clone()).collect();
+    assert_eq!(memos, ["edited", "in block 2", "waiting"]);
+    assert_eq!(node.mempool().len(), 2);
+    let c = mine(&mut node);
+    assert_eq!(c.records, 3);
+    assert_eq!(node.chain().valid_len(), 2);
+}
+
+#[test]
+fn an_invalid_tip_is_named_as_one_block_when_it_is_the_only_bad_one() {
+    let mut node = ledger();
+    node.add_record(record("a"));
+    mine_at_8_bits(&mut node);
+    node.tamper_record(1, 1, RecordEdit::Memo("b".into()))
+        .unwrap();
+    let e = node.check_tip().unwrap_err();
+    assert_eq!(e.to_string(), "the tip, block #1, is invalid");
+    assert_eq!(e.invalid_blocks(), 1);
+}
+
+#[test]
+fn dropping_a_forged_block_queues_what_waited_behind_its_transaction() {
+    let mut node = ledger();
+    node.submit(signed(0, 0, "1.5")).unwrap();
+    mine_at_8_bits(&mut node);
+    let second = signed(0, 1, "2");
+    node.submit(second.clone()).unwrap();
+    assert_eq!(
+        node.mempool().get(&second.hash()).map(|(_, s)| s),
+        Some(TxStatus::Pending)
+    );
+    node.tamper_tx_value(1, 1, Wei::parse_coins("100").unwrap())
+        .unwrap();
+    let mut again = node.remine_candidate(1).unwrap();
+    assert!(crate::node::mine(&mut again, u64::MAX));
+    assert!(node.put_remined(1, again));
+    assert!(node.check_tip().is_err());
+    let dropped = node.drop_invalid_blocks().unwrap();
+    // The forgery recovers a stranger with nothing: it does not come back.
+    assert_eq!((dropped.blocks, dropped.returned), (1, 0));
+    assert_eq!(node.mempool().len(), 1);
+    assert_eq!(
+        node.mempool().get(&second.hash()).map(|(_, s)| s),
+        Some(TxStatus::Queued),
+        "nonce 0 is unused again: nonce 1 waits behind it"
+    );
 }

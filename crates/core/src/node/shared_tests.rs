@@ -99,7 +99,7 @@ fn transactions_from_another_tab_go_through_this_nodes_rules() {
     // follows by fork choice).
     let from_a = stored_by(&a, &settings);
     let ts = a.chain().tip().header.timestamp_ms + 1;
-    let c = a.candidate_block(miner(), ts, 0);
+    let c = a.candidate_block(miner(), ts, 0).unwrap();
     a.accept_mined(c.block, c.records).unwrap();
     assert!(a.mempool().is_empty());
     let m = b.merge_shared(

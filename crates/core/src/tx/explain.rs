@@ -156,7 +156,37 @@ pub struct ChainVerdict {
     pub replay_protected: bool,
     /// Whether the lab chain would accept it as far as the chain id goes.
     pub on_lab_chain: bool,
+    /// The chain id it was signed for (`None`: pre-EIP-155, any chain).
+    pub chain_id: Option<u64>,
     pub text: String,
+}
+
+impl ChainVerdict {
+    /// The headline of a valid signature: on this chain, or only on the one it was signed for
+    /// (no green tick then: its sender means nothing here).
+    pub fn headline(&self) -> String {
+        match (self.on_lab_chain, self.chain_id) {
+            (true, _) => "✔ Valid signature".to_owned(),
+            (false, Some(id)) => format!(
+                "⚠ Valid signature for chain {id} only: this lab chain ({LAB_CHAIN_ID}) refuses it"
+            ),
+            (false, None) => {
+                format!("⚠ Valid signature for another chain: this lab chain ({LAB_CHAIN_ID}) refuses it")
+            }
+        }
+    }
+
+    /// What the recovered sender is called: this chain's sender, or the signer on the chain
+    /// it was signed for.
+    pub fn sender_label(&self) -> String {
+        match (self.on_lab_chain, self.chain_id) {
+            (true, _) => "Recovered sender: ".to_owned(),
+            (false, Some(id)) => {
+                format!("Its signer on chain {id} (not an account of this chain's transaction): ")
+            }
+            (false, None) => "Its signer on the chain it was signed for: ".to_owned(),
+        }
+    }
 }
 
 /// The comparison with the sender the user expected.
@@ -195,6 +225,7 @@ pub enum Verification {
 fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
     match signed.chain_id() {
         None => ChainVerdict {
+            chain_id: None,
             replay_protected: false,
             on_lab_chain: true,
             text: format!(
@@ -203,6 +234,7 @@ fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
         },
         Some(id) => match signed.ensure_chain_id(LAB_CHAIN_ID) {
             Ok(()) => ChainVerdict {
+                chain_id: Some(id),
                 replay_protected: true,
                 on_lab_chain: true,
                 text: format!(
@@ -210,6 +242,7 @@ fn chain_verdict(signed: &SignedTx) -> ChainVerdict {
                 ),
             },
             Err(e) => ChainVerdict {
+                chain_id: Some(id),
                 replay_protected: true,
                 on_lab_chain: false,
                 text: format!(
@@ -364,6 +397,9 @@ mod tests {
         );
         assert!(value_of(&d.signature, "v").starts_with("37 "));
         assert!(d.chain.replay_protected && !d.chain.on_lab_chain);
+        assert!(!d.chain.headline().contains('✔'), "{}", d.chain.headline());
+        assert!(d.chain.headline().contains("refuses it"));
+        assert!(d.chain.sender_label().contains("signer on chain"));
         assert_eq!(d.expected.map(|e| e.matches), Some(true));
     }
 

@@ -60,7 +60,7 @@ impl fmt::Display for KeystoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Malformed { detail } => {
-                write!(f, "this is not a complete keystore file ({detail})")
+                write!(f, "this is not a complete keystore file: {detail}")
             }
             Self::UnsupportedVersion { got } => write!(
                 f,
@@ -231,7 +231,7 @@ pub fn encrypt(
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, KeystoreError> {
     v.get(name)
-        .ok_or_else(|| malformed(format!("missing field `{name}`")))
+        .ok_or_else(|| malformed(crate::json_words::missing_field(name)))
 }
 
 fn str_field<'a>(v: &'a Value, name: &str) -> Result<&'a str, KeystoreError> {
@@ -259,7 +259,8 @@ fn hex_field(v: &Value, name: &str) -> Result<Vec<u8>, KeystoreError> {
 /// Every [`KeystoreError`] but [`KeystoreError::WrongPassword`] and
 /// [`KeystoreError::InvalidKey`], each for its own reason.
 pub fn parse(text: &str) -> Result<Keystore, KeystoreError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| malformed(crate::json_words::describe(text, &e)))?;
     Keystore::from_value(&v)
 }
 
@@ -326,12 +327,12 @@ impl Keystore {
                     got: other.to_string(),
                 })
             }
-            None => return Err(malformed("missing field `version`")),
+            None => return Err(malformed(crate::json_words::missing_field("version"))),
         }
         let crypto = v
             .get("crypto")
             .or_else(|| v.get("Crypto"))
-            .ok_or_else(|| malformed("missing field `crypto`"))?;
+            .ok_or_else(|| malformed(crate::json_words::missing_field("crypto")))?;
         let cipher = str_field(crypto, "cipher")?;
         if cipher != "aes-128-ctr" {
             return Err(KeystoreError::UnsupportedCipher {

@@ -89,7 +89,7 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
     let what = "The message was hashed as EIP-191 (\"\\x19Ethereum Signed Message:\\n\" + length + message) with keccak256, the public key was recovered from r, s and v on secp256k1, and its keccak256 gives the address";
     let (valid, verdict) = if expected.is_empty() {
         (true, format!("signed by {}", recovered.address()))
-    } else if expected.len() > 42 {
+    } else if looks_like_public_key(expected) {
         let want = hex::decode(expected.strip_prefix("0x").unwrap_or(expected));
         let matches = want.is_ok_and(|key| recovered.has_public_key(&key));
         (
@@ -112,7 +112,13 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
                 false,
                 format!("signed by {}, not by {a}", recovered.address()),
             ),
-            Err(e) => (false, format!("the expected address is not valid: {e}")),
+            Err(e) => (
+                false,
+                format!(
+                    "the expected value is not an address (0x and 40 hex digits: {e}) nor a \
+                     public key (0x and 66 or 130 hex digits)"
+                ),
+            ),
         }
     };
     Verdict {
@@ -123,6 +129,13 @@ pub fn verify(text: &str, signature: &str, expected: &str) -> Verdict {
         ),
         recovered: Some(recovered),
     }
+}
+
+/// Whether `expected` is written as a public key (hex of 33 or 65 bytes, `0x` optional);
+/// anything else is read as an address and refused, in words, when it is not one.
+fn looks_like_public_key(expected: &str) -> bool {
+    let hex = expected.strip_prefix("0x").unwrap_or(expected);
+    matches!(hex.len(), 66 | 130) && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -159,6 +172,39 @@ mod tests {
             personal_hash(&bytes),
             keccak256(b"\x19Ethereum Signed Message:\n4\xff\x00\xc3\x28")
         );
+    }
+
+    #[test]
+    fn a_malformed_expected_address_is_said_to_be_no_address() {
+        let sig = sign_message(&account(), "hello").unwrap().to_hex();
+        let address = account().address.to_checksum();
+        let key = account().public_key_uncompressed();
+        assert!(verify("hello", &sig, &address).valid);
+        assert!(verify("hello", &sig, &key).valid);
+        // Too long, a letter that is not hex, too short: none is an address or a key.
+        for bad in [
+            format!("{address}00"),
+            format!("{}zz", &key[..key.len() - 2]),
+            "0x12".into(),
+        ] {
+            let v = verify("hello", &sig, &bad);
+            assert!(!v.valid, "{bad}");
+            assert!(
+                v.explanation.contains("is not an address"),
+                "{bad}: {}",
+                v.explanation
+            );
+            assert!(
+                !v.explanation.contains("public key is 0x"),
+                "{}",
+                v.explanation
+            );
+        }
+        // A key of the right shape that is another one is a mismatch, named as such.
+        let other = format!("0x04{}", "11".repeat(64));
+        assert!(verify("hello", &sig, &other)
+            .explanation
+            .contains("not the expected one"));
     }
 
     #[test]

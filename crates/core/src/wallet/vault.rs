@@ -310,7 +310,7 @@ impl Secrets {
 /// [`WalletError::Format`] for unreadable data or an unknown version.
 pub fn decode(text: &str) -> Result<WalletFile, WalletError> {
     let file: WalletFile = serde_json::from_str(text).map_err(|e| WalletError::Format {
-        detail: e.to_string(),
+        detail: crate::json_words::describe(text, &e),
     })?;
     if file.version != WALLET_VERSION {
         return Err(WalletError::Format {
