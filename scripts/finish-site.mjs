@@ -2,7 +2,11 @@
 //   1. the Content-Security-Policy: a <meta http-equiv> first in <head>, with the sha256 of
 //      every inline script Trunk emitted (its wasm init module), see SECURITY.md;
 //   2. the build version: a hash of every built file, in <meta name="blocklab-build">;
-//   3. sw.js from assets/sw.js with that version and the list of files to precache.
+//   3. sw.js from assets/sw.js with that version and the list of files to precache;
+//   and, first, two fixes of what Trunk 0.21 emits that Chromium warns about on every load:
+//   the worker loader's deprecated `wasm_bindgen(path)` call (wasm-bindgen >= 0.2.93 wants
+//   `{ module_or_path }`), and `integrity` on the wasm's `<link rel="preload" as="fetch">`,
+//   which Chromium ignores (the wasm is fetched by the init code, never checked).
 // `node scripts/finish-site.mjs [dist]`; `finishSite(dir)` for the tests (a changed build).
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -44,12 +48,31 @@ function files(dir) {
   return out;
 }
 
+/** Drops `integrity` from `<link rel="preload" … as="fetch">` (Chromium ignores it there). */
+export function withoutIgnoredIntegrity(html) {
+  return html.replace(/<link\b[^>]*>/g, (link) => (/\brel="?preload"?/.test(link) && /\bas="?fetch"?/.test(link)
+    ? link.replace(/\s+integrity="[^"]*"/, '')
+    : link));
+}
+
+/** Rewrites Trunk's worker loader shims to wasm-bindgen's current init form. */
+function modernWorkerLoaders(root) {
+  for (const name of readdirSync(root).filter((n) => n.endsWith('_loader.js'))) {
+    const path = join(root, name);
+    const text = readFileSync(path, 'utf8');
+    const fixed = text.replace(/wasm_bindgen\(("[^"]+\.wasm")\)/g, 'wasm_bindgen({ module_or_path: $1 })');
+    if (fixed !== text) writeFileSync(path, fixed);
+  }
+}
+
 /** Finishes the site in `dir`; returns { version, csp, files }. */
 export function finishSite(dir) {
   const root = resolve(dir);
   const indexPath = join(root, 'index.html');
   // Idempotent: drop what an earlier run injected.
   let html = readFileSync(indexPath, 'utf8').replace(new RegExp(`\\n?[ \\t]*<meta [^>]*${MARK}[^>]*>`, 'g'), '');
+  html = withoutIgnoredIntegrity(html);
+  modernWorkerLoaders(root);
   const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)]
     .map((m) => createHash('sha256').update(m[1], 'utf8').digest('base64'));
   const csp = policy(hashes);

@@ -33,6 +33,16 @@ pub fn App() -> impl IntoView {
         .kept_backups
         .set(crate::platform::storage::LocalStore::backup_keys());
     provide_context(wallet);
+    // Block rewards default to the wallet's first account (the Ledger and mining read it).
+    Effect::new(move |_| {
+        let first = wallet.file.with(|f| {
+            f.as_ref()
+                .and_then(|f| f.accounts.first().map(|a| a.address))
+        });
+        if state.own_account.get_untracked() != first {
+            state.own_account.set(first);
+        }
+    });
     wallet.watch_other_tabs();
     watch_activity(wallet);
     provide_context(TxState::new());

@@ -1,6 +1,7 @@
 //! The miner's beneficiary: who the coinbase of the next mined block pays.
 
 use blocklab_core::genesis::DEV_ADDRESSES;
+use blocklab_core::persist::{Beneficiary, DEFAULT_BENEFICIARY};
 use leptos::prelude::*;
 
 use super::use_state;
@@ -57,7 +58,10 @@ pub fn BeneficiaryChooser() -> impl IntoView {
             <p class="muted small">"The coinbase of each mined block pays this address the block reward plus the transactions' priority fees."</p>
             <label>"Choose an account"
                 <select data-testid="beneficiary-select" on:change=move |ev| choose(event_target_value(&ev))>
-                    <option value="" selected=move || current().is_empty()>"nobody (the zero address)"</option>
+                    <option value="" selected=move || current().is_empty()>{move || match app.beneficiary() {
+                        Beneficiary::Wallet(a) => format!("default: your wallet's first account {}", a.to_checksum()),
+                        _ => format!("default: dev #0 (public key) {}", DEFAULT_BENEFICIARY.to_checksum()),
+                    }}</option>
                     {move || choices().into_iter().map(|(label, address)| {
                         let a = address.clone();
                         view! { <option value=address.clone() selected=move || current() == a>{format!("{label} {address}")}</option> }
@@ -70,10 +74,13 @@ pub fn BeneficiaryChooser() -> impl IntoView {
                     on:input=move |ev| choose(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! { <p class="error small" data-testid="beneficiary-error" role="alert">{e}</p> })}
-            <p class="small">"Now: " <code data-testid="beneficiary-current">{move || {
-                let c = current();
-                if c.is_empty() { "nobody (0x0000…0000)".to_owned() } else { c }
-            }}</code></p>
+            <p class="small">"Now: " <code data-testid="beneficiary-current">{move || app.beneficiary().address().to_checksum()}</code>
+                <span class="muted" data-testid="beneficiary-why">{move || match app.beneficiary() {
+                    Beneficiary::Chosen(_) => "",
+                    Beneficiary::Wallet(_) => " (the default: your wallet's first account)",
+                    Beneficiary::DevDefault => " (the default: development account #0, whose key is public; create or import a wallet, or choose an account, to keep the rewards yourself)",
+                }}</span>
+            </p>
         </section>
     }
 }

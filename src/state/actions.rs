@@ -200,11 +200,17 @@ pub fn validate(state: AppState) {
     let ms = clock::perf_ms() - start;
     let n = report.blocks.len();
     let summary = if report.is_valid() {
-        format!("Chain valid: all {n} blocks checked in {ms:.1} ms")
+        format!(
+            "Chain valid: all {} checked in {ms:.1} ms",
+            plural(n as u64, "block", "blocks")
+        )
     } else {
         let bad = report.invalid_count();
         let first = report.first_invalid().map_or(0, |v| v.height);
-        format!("Chain invalid: {bad} of {n} blocks invalid, first at block #{first} (checked in {ms:.1} ms)")
+        format!(
+            "Chain invalid: {bad} of {} invalid, first at block #{first} (checked in {ms:.1} ms)",
+            plural(n as u64, "block", "blocks")
+        )
     };
     state.notices.set(Notice::ValidationSummary, Some(summary));
 }
@@ -269,7 +275,8 @@ pub fn tamper_tx_value(
 }
 
 /// Sets who the coinbase of the next mined block pays, from user text (an address; the
-/// EIP-55 checksum is checked, all lower case is accepted). Empty text pays nobody.
+/// EIP-55 checksum is checked, all lower case is accepted). Empty text is the default
+/// (the wallet's first account, else development account #0: `Settings::coinbase_to`).
 ///
 /// # Errors
 /// The message to show next to the input; the setting is unchanged.
@@ -309,7 +316,8 @@ pub fn import_chain_text(state: AppState, text: &str) {
             state.notices.set(
                 Notice::ImportMessage,
                 Some(format!(
-                    "Imported a valid chain of {n} blocks{}",
+                    "Imported a valid chain of {}{}",
+                    plural(n as u64, "block", "blocks"),
                     returned_text(returned)
                 )),
             );
@@ -333,6 +341,33 @@ pub fn new_chain(state: AppState) {
         (returned > 0).then(|| format!("New chain started{}", returned_text(returned))),
     );
     state.notices.set(Notice::ImportError, None);
+}
+
+/// Drops the invalid blocks at the end of the chain so that mining goes on from its valid
+/// prefix (the core's `Node::drop_invalid_blocks`): their transactions go back to the
+/// mempool where still valid, their records to the pending list. Says what was dropped.
+pub fn drop_invalid_blocks(state: AppState) {
+    cancel_mining(state);
+    let mut dropped = None;
+    state.ledger.update(|l| dropped = l.drop_invalid_blocks());
+    let Some(d) = dropped else {
+        return;
+    };
+    state.chain_generation.update(|g| *g += 1);
+    state.notices.set(Notice::ValidationSummary, None);
+    state.notices.set(Notice::LastMined, None);
+    state.notices.set(Notice::General, None);
+    state.notices.set(Notice::ImportError, None);
+    state.notices.set(
+        Notice::ImportMessage,
+        Some(format!(
+            "Dropped {} from #{}: {} back to the pending list{}. You can mine on the valid prefix now.",
+            plural(d.blocks as u64, "invalid block", "invalid blocks"),
+            d.from,
+            plural(d.records as u64, "record", "records"),
+            returned_text(d.returned)
+        )),
+    );
 }
 
 fn returned_text(returned: usize) -> String {
@@ -385,3 +420,4 @@ pub fn dismiss_storage_problem(state: AppState) {
 
 /// Kept for callers that import it from here (see [`crate::words`]).
 pub use blocklab_core::words::capitalise;
+use blocklab_core::words::plural;

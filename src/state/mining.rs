@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use blocklab_core::address::Address;
+use blocklab_core::node::{InvalidTip, NotTaken};
 use blocklab_core::persist::MAX_MINING_WORKERS;
 use blocklab_core::pow::{meets, Difficulty, MiningJob, SearchOutcome};
 use blocklab_core::{Block, Header, MiningStats};
@@ -18,7 +18,7 @@ use super::{AppState, MineTarget, MiningBackend, MiningProgress};
 use crate::platform::clock;
 use crate::platform::workers::{self, EventSink, Miner, MinerEvent, WorkerStat};
 use crate::state::notices::Notice;
-use blocklab_core::words::capitalise;
+use blocklab_core::words::{capitalise, plural};
 
 /// Nonces tried between clock reads on the main thread.
 const BATCH: u64 = 1024;
@@ -40,13 +40,18 @@ pub fn mine_new_block(state: AppState) {
         );
         return;
     }
-    let beneficiary = state
-        .settings
-        .with_untracked(|s| s.beneficiary)
-        .unwrap_or(Address::ZERO);
-    let candidate = state
+    let beneficiary = untrack(|| state.beneficiary()).address();
+    let candidate = match state
         .ledger
-        .with_untracked(|l| l.candidate_block(beneficiary, clock::now_ms(), difficulty));
+        .with_untracked(|l| l.candidate_block(beneficiary, clock::now_ms(), difficulty))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            // The panel shows this too and offers the repairs; nothing leaves the mempool.
+            state.notices.set(Notice::General, Some(tip_words(&e)));
+            return;
+        }
+    };
     start(
         state,
         candidate.block,
@@ -212,12 +217,19 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
                 .update(|l| result = l.accept_mined(block, included));
             match result {
                 Ok(()) => {
-                    state.notices.set(Notice::LastMined, Some(format!(
-                        "Mined block with hash {hash:#} after {attempts} attempts in {elapsed_ms} ms on {}",
-                        workers_label(workers, state)
-                    )));
+                    state.notices.set(
+                        Notice::LastMined,
+                        Some(format!(
+                            "Mined block with hash {hash:#} after {} in {elapsed_ms} ms on {}",
+                            plural(attempts, "attempt", "attempts"),
+                            workers_label(workers, state)
+                        )),
+                    );
                 }
-                Err(e) => state.notices.set(
+                Err(NotTaken::InvalidTip(e)) => {
+                    state.notices.set(Notice::General, Some(tip_words(&e)));
+                }
+                Err(NotTaken::Refused(e)) => state.notices.set(
                     Notice::General,
                     Some(format!(
                         "{} (the chain changed while mining; mine again)",
@@ -237,6 +249,21 @@ fn finish(state: AppState, run: &Run, nonce: u64, attempts: u64) {
         }
     }
     state.notices.set(Notice::ValidationSummary, None);
+}
+
+/// Why no block can be mined on the tip, and what to do instead.
+pub fn tip_words(e: &InvalidTip) -> String {
+    let blocks = if e.first_invalid == e.tip {
+        format!("block #{}", e.tip)
+    } else {
+        format!("blocks #{} to #{}", e.first_invalid, e.tip)
+    };
+    format!(
+        "Cannot mine on this chain: {e}. A block mined on it would be invalid too, and the \
+         transactions and records it took would vanish into it. Repair the chain (tamper mode: \
+         undo the edit or re-mine the invalid blocks in order; or import a valid chain), or drop \
+         {blocks} and mine on the valid prefix (their transactions and records wait again)."
+    )
 }
 
 fn workers_label(workers: u32, state: AppState) -> String {

@@ -10,10 +10,11 @@ pub mod notices;
 pub mod sender_check;
 pub mod tabs;
 
+use blocklab_core::address::Address;
 use blocklab_core::chain::ChainParams;
 use blocklab_core::explorer::Index;
 use blocklab_core::node::Node;
-use blocklab_core::persist::{self, LoadOutcome, Settings, Snapshot, Usage};
+use blocklab_core::persist::{self, Beneficiary, LoadOutcome, Settings, Snapshot, Usage};
 use blocklab_core::state::State;
 use blocklab_core::{Chain, ValidationReport};
 use leptos::prelude::*;
@@ -120,6 +121,10 @@ pub struct AppState {
     /// The balances and nonces at the end of the chain's valid prefix (`Chain::state`).
     pub tip_state: Memo<State>,
     pub settings: RwSignal<Settings>,
+    /// The first account of the wallet stored on this device, if any: who block rewards go to
+    /// when no beneficiary is chosen ([`Settings::coinbase_to`]). Kept up to date by the App
+    /// from the wallet's state.
+    pub own_account: RwSignal<Option<Address>>,
     /// The live validation report of `chain` (`Chain::report`: the cached valid prefix, the
     /// rest checked again; the Validate button runs the full `Chain::validate`).
     pub report: Memo<ValidationReport>,
@@ -237,6 +242,7 @@ impl AppState {
             chain_generation: RwSignal::new(0),
             tip_state,
             settings: RwSignal::new(snapshot.settings),
+            own_account: RwSignal::new(None),
             report,
             explorer,
             mining: RwSignal::new(None),
@@ -257,6 +263,13 @@ impl AppState {
             sender_check: RwSignal::new(None),
             stored_is_current: false,
         }
+    }
+
+    /// Who the coinbase of the next mined block pays (the core's [`Settings::coinbase_to`]),
+    /// tracked.
+    pub fn beneficiary(&self) -> Beneficiary {
+        let own = self.own_account.get();
+        self.settings.with(|s| s.coinbase_to(own))
     }
 
     /// Reads the chain, tracking only chain changes ([`Self::chain_rev`]), not the mempool's

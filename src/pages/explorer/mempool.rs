@@ -26,7 +26,7 @@ pub(super) fn MempoolPage() -> impl IntoView {
                     return view! { <p class="muted" data-testid="explorer-mempool-empty">"The mempool is empty."</p> }.into_any();
                 }
                 view! {
-                    <table class="explorer-table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Mempool (scrolls sideways)"><table class="explorer-table">
                         <thead><tr><th>"#"</th><th>"Hash"</th><th>"From"</th><th>"To"</th><th>"Value"</th><th>"Nonce"</th><th>"Tip / max fee"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
@@ -45,7 +45,7 @@ pub(super) fn MempoolPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }.into_any()
             }}
         </section>

@@ -136,7 +136,7 @@ const HISTORY_PAGE: usize = 50;
 
 fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
     view! {
-        <table class="explorer-table">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Transactions (scrolls sideways)"><table class="explorer-table">
             <thead><tr><th>"Hash"</th><th>"Block"</th><th>"From"</th><th>"To"</th><th>"Value"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| view! {
@@ -149,7 +149,7 @@ fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 
@@ -183,7 +183,7 @@ fn OverviewPage() -> impl IntoView {
                         <dt>"Waiting"</dt><dd><a href=ExplorerPage::Mempool.href() data-testid="explorer-pending">{format!("{} in the mempool", o.pending)}</a></dd>
                     </dl>
                     <h3>"Latest blocks"</h3>
-                    <table class="explorer-table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Latest blocks (scrolls sideways)"><table class="explorer-table">
                         <thead><tr><th>"Height"</th><th>"Hash"</th><th>"Time"</th><th>"Txs"</th><th>"Miner"</th><th>"Verdict"</th></tr></thead>
                         <tbody>
                             {o.latest_blocks.into_iter().map(|b| view! {
@@ -197,7 +197,7 @@ fn OverviewPage() -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     <h3>"Latest transactions"</h3>
                     {if o.latest_txs.is_empty() {
                         view! { <p class="muted">"No transactions mined yet."</p> }.into_any()
@@ -423,7 +423,7 @@ fn AddressPageView(address: Address) -> impl IntoView {
                         }</dd>
                     </dl>
                     <h3>"History (newest first)"</h3>
-                    <table class="explorer-table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="History (scrolls sideways)"><table class="explorer-table">
                         <thead><tr><th>"Block"</th><th>"Direction"</th><th>"Transaction"</th><th>"Counterparty"</th><th>"Amount"</th><th>"Fee"</th><th>"Balance after"</th></tr></thead>
                         <tbody>
                             {p.history.into_iter().map(|l| {
@@ -442,7 +442,7 @@ fn AddressPageView(address: Address) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     {(total > shown.get()).then(|| view! {
                         <p class="muted small" data-testid="explorer-history-more">
                             {format!("Showing the newest {} of {total} entries. ", shown.get())}

@@ -1,6 +1,6 @@
 //! One block: its header fields, records, hash and verdict; editable in tamper mode.
 
-use blocklab_core::words::eth;
+use blocklab_core::words::{eth, plural};
 use blocklab_core::{BlockProblem, Entry};
 use leptos::prelude::*;
 
@@ -54,11 +54,10 @@ pub fn BlockCard(
                     |r| format!("{:.2} MH/s", r as f64 / 1e6),
                 );
                 let text = format!(
-                    "mined in {} ms, {} attempts, {rate}, {} {}",
+                    "mined in {} ms, {}, {rate}, {}",
                     s.elapsed_ms,
-                    s.attempts,
-                    s.workers,
-                    if s.workers == 1 { "worker" } else { "workers" }
+                    plural(s.attempts, "attempt", "attempts"),
+                    plural(u64::from(s.workers), "worker", "workers")
                 );
                 (text, s)
             })
@@ -146,6 +145,7 @@ fn record_row(
     if !tamper {
         return view! {
             <li data-testid="block-record">
+                <span class="tag" data-testid="record-tag" title="A free-text record: it moves no ETH and changes no balance">"record · moves no ETH"</span>" "
                 <span class="party">{rec.sender}</span>" → "<span class="party">{rec.receiver}</span>" "
                 <span class="amount">{rec.amount.to_coins()}</span>
                 {(!rec.memo.is_empty()).then(|| view! { <span class="memo">{format!(" “{}”", rec.memo)}</span> })}

@@ -1,8 +1,10 @@
 //! Difficulty choice, the Mine button, and progress while mining.
 
 use blocklab_core::pow::{Difficulty, MAX_DIFFICULTY};
+use blocklab_core::words::plural;
 use leptos::prelude::*;
 
+use crate::components::invalid_tip::InvalidTipWarning;
 use crate::components::use_state;
 use crate::platform::workers::default_workers;
 use crate::state::notices::Notice;
@@ -52,6 +54,8 @@ pub fn MinePanel() -> impl IntoView {
     let bits = move || state.settings.with(|s| s.difficulty);
     let expected = move || Difficulty::new(bits()).map_or(0, Difficulty::expected_attempts);
     let is_mining = move || state.mining.with(Option::is_some);
+    // The core's answer to "can a valid block be mined on the tip?" (a tamper edit breaks it).
+    let tip_problem = move || state.ledger.with(|l| l.check_tip().is_err());
     let progress = move || state.mining.get();
     let cores = default_workers();
     let workers_text = RwSignal::new(
@@ -113,15 +117,18 @@ pub fn MinePanel() -> impl IntoView {
                     "Bug report (please file it): " {report}
                 </p>
             })}
+            <InvalidTipWarning />
             <p class="muted">
                 "Expected attempts: 2" <sup>{bits}</sup> " = "
                 <span data-testid="expected-attempts">{move || group_digits(expected())}</span>
             </p>
             <div class="row">
                 <button type="button" class="primary" data-testid="mine-button"
-                    disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some)
+                    disabled=move || is_mining() || error.with(Option::is_some) || workers_error.with(Option::is_some) || tip_problem()
                     on:click=move |_| mining::mine_new_block(state)>
-                    {move || format!("Mine block #{} with {} pending records and {} waiting transactions", state.ledger.with(|l| l.chain().len()), state.ledger.with(|l| l.pending().len()), state.ledger.with(|l| l.mempool().len()))}
+                    {move || state.ledger.with(|l| format!("Mine block #{} with {} and {}", l.chain().len(),
+                        plural(l.pending().len() as u64, "pending record", "pending records"),
+                        plural(l.mempool().len() as u64, "waiting transaction", "waiting transactions")))}
                 </button>
                 <Show when=is_mining>
                     <button type="button" data-testid="cancel-mine" on:click=move |_| actions::cancel_mining(state)>"Cancel"</button>

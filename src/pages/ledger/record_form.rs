@@ -31,6 +31,7 @@ pub fn RecordForm() -> impl IntoView {
     view! {
         <form class="card" on:submit=submit novalidate>
             <h2>"Add a record"</h2>
+            <p class="muted small" data-testid="record-note">"A record is free text written into a block (a sender, a receiver, an amount and a memo), as in a paper ledger: it moves no ETH and changes no balance. To move ETH, send a signed transaction (Transactions screen)."</p>
             <label>"Sender"
                 <input data-testid="record-sender" maxlength="64" prop:value=sender on:input=move |ev| sender.set(event_target_value(&ev)) />
             </label>

@@ -1,5 +1,6 @@
 //! Chain tools: validate, tamper mode, export / import, new chain.
 
+use blocklab_core::words::plural;
 use leptos::prelude::*;
 
 use crate::components::use_state;
@@ -54,8 +55,9 @@ pub fn Toolbar() -> impl IntoView {
             <Show when=move || confirming.get()>
                 <div class="confirm" role="dialog" aria-label="Start a new chain?">
                     <p>{move || format!(
-                        "Start a new chain? This removes all {} blocks and {} pending records. Export the chain first to keep it.",
-                        state.ledger.with(|l| l.chain().len()), state.ledger.with(|l| l.pending().len()))}</p>
+                        "Start a new chain? This removes {} and {}. Export the chain first to keep it.",
+                        plural(state.ledger.with(|l| l.chain().len()) as u64, "block", "blocks"),
+                        plural(state.ledger.with(|l| l.pending().len()) as u64, "pending record", "pending records"))}</p>
                     <button type="button" class="danger" data-testid="confirm-new-chain"
                         on:click=move |_| { actions::new_chain(state); confirming.set(false); }>"Yes, start over"</button>
                     <button type="button" data-testid="cancel-new-chain" on:click=move |_| confirming.set(false)>"Keep my chain"</button>

@@ -138,7 +138,7 @@ fn Compare() -> impl IntoView {
             <button type="button" data-testid="rpc-compare" disabled=move || n.connected.with(Option::is_none) || n.busy.get()
                 on:click=move |_| n.compare_accounts(w)>"Compare with eth_accounts"</button>
             {move || n.compare.get().map(|rows| view! {
-                <table class="compare">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Accounts compared (scrolls sideways)"><table class="compare">
                     <thead><tr><th>"#"</th><th>"Node account"</th><th>"Balance on node"</th><th>"This wallet"</th><th>""</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| {
@@ -154,7 +154,7 @@ fn Compare() -> impl IntoView {
                             }
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             })}
         </section>
     }

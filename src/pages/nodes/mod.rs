@@ -7,7 +7,7 @@
 pub mod state;
 
 use blocklab_core::node::network::{node_name, MAX_NODES};
-use blocklab_core::words::err;
+use blocklab_core::words::{err, plural};
 use leptos::prelude::*;
 
 use blocklab_core::node::network::view::{
@@ -47,7 +47,7 @@ pub fn NodesPage() -> impl IntoView {
                         on:click=move |_| nodes::add_node(s)>"Add node"</button>
                     <button type="button" data-testid="nodes-remove" disabled=move || { count() <= 1 }
                         on:click=move |_| nodes::remove_node(s)>"Remove last node"</button>
-                    <span class="small" data-testid="nodes-count">{move || format!("{} node(s)", count())}</span>
+                    <span class="small" data-testid="nodes-count">{move || plural(count() as u64, "node", "nodes")}</span>
                 </div>
                 {move || s.message.get().map(|m| match m {
                     Ok(text) => view! { <p class="ok small" data-testid="nodes-message">{text}</p> }.into_any(),

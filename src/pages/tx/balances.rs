@@ -29,7 +29,7 @@ pub fn Balances() -> impl IntoView {
                 "At the tip of the chain's valid prefix. Dev accounts are the public development keys (phrase "
                 <code>"test … junk"</code>"): anyone can spend from them."
             </p>
-            <table class="balances">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Balances (scrolls sideways)"><table class="balances">
                 <thead><tr><th>"Account"</th><th>"Balance (ETH)"</th><th>"Nonce"</th></tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|r| {
@@ -75,7 +75,7 @@ pub fn Balances() -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }

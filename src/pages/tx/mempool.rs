@@ -3,10 +3,11 @@
 use blocklab_core::mempool::TxStatus;
 use leptos::prelude::*;
 
+use crate::components::invalid_tip::InvalidTipWarning;
 use crate::components::use_state;
 use crate::state::mining;
 use blocklab_core::node::describe::pool_rows;
-use blocklab_core::words::gwei;
+use blocklab_core::words::{gwei, plural};
 
 /// Every waiting transaction, updated live; a transaction leaves when a block includes it.
 #[component]
@@ -17,11 +18,11 @@ pub fn MempoolView() -> impl IntoView {
             .with(|l| pool_rows(l.mempool(), l.params().base_fee))
     });
     let is_mining = move || app.mining.with(Option::is_some);
+    let tip_invalid = move || app.ledger.with(|l| l.check_tip().is_err());
     view! {
         <section class="card" id="mempool" data-testid="mempool">
             <h2>"Mempool " <span class="muted small" data-testid="mempool-count">{move || {
-                let n = rows.with(Vec::len);
-                if n == 1 { "1 transaction".to_owned() } else { format!("{n} transactions") }
+                plural(rows.with(Vec::len) as u64, "transaction", "transactions")
             }}</span></h2>
             <p class="muted small">
                 "Signed transactions waiting for a block, in inclusion order: the highest tip first, nonce order per sender. "
@@ -30,7 +31,7 @@ pub fn MempoolView() -> impl IntoView {
             </p>
             <Show when=move || !rows.with(Vec::is_empty)
                 fallback=|| view! { <p class="muted" data-testid="mempool-empty">"The mempool is empty."</p> }>
-                <table class="mempool">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Mempool transactions (scrolls sideways)"><table class="mempool">
                     <thead><tr><th>"#"</th><th>"Hash"</th><th>"From → to"</th><th>"Value"</th><th>"Nonce"</th><th>"Tip / max fee"</th><th>"Status"</th></tr></thead>
                     <tbody>
                         {move || rows.get().into_iter().map(|r| {
@@ -51,10 +52,11 @@ pub fn MempoolView() -> impl IntoView {
                             }
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             </Show>
+            <InvalidTipWarning />
             <div class="row">
-                <button type="button" data-testid="mempool-mine" disabled=is_mining
+                <button type="button" data-testid="mempool-mine" disabled=move || is_mining() || tip_invalid()
                     on:click=move |_| mining::mine_new_block(app)>
                     {move || format!("Mine block #{} now (difficulty {} bits)", app.with_chain(|c| c.len()), app.settings.with(|s| s.difficulty))}
                 </button>

@@ -93,14 +93,22 @@ fn StateChecks() -> impl IntoView {
 #[component]
 fn DecodedView(d: Decoded) -> impl IntoView {
     let valid = d.sender.is_ok();
-    let good = valid && d.expected.as_ref().is_none_or(|e| e.matches);
+    let on_lab_chain = d.chain.on_lab_chain;
+    let as_expected = d.expected.as_ref().is_none_or(|e| e.matches);
+    // A signature for another chain is valid there only: no green tick (a warning), and its
+    // sender is named as that chain's signer. Any failure is an error.
+    let class = match (valid && as_expected, on_lab_chain) {
+        (true, true) => "verdict-box ok",
+        (true, false) => "verdict-box warn",
+        (false, _) => "verdict-box error",
+    };
+    let (headline, sender_label) = (d.chain.headline(), d.chain.sender_label());
     view! {
-        <div class=if good { "verdict-box ok" } else { "verdict-box error" } data-testid="verify-tx-verdict"
-            data-valid=valid.to_string()>
+        <div class=class data-testid="verify-tx-verdict" data-valid=valid.to_string()>
             {match d.sender {
                 Ok(s) => view! {
-                    <p><strong>"✔ Valid signature"</strong></p>
-                    <p>"Recovered sender: " <code data-testid="verify-tx-sender">{s.address.to_checksum()}</code></p>
+                    <p><strong data-testid="verify-tx-headline">{headline}</strong></p>
+                    <p>{sender_label} <code data-testid="verify-tx-sender">{s.address.to_checksum()}</code></p>
                     <p class="small">"Public key: " <code data-testid="verify-tx-public-key">{hex(&s.public_key)}</code></p>
                 }.into_any(),
                 Err(m) => view! {
