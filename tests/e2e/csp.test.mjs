@@ -63,6 +63,10 @@ describe('content security policy', () => {
         await new Promise((ok) => { div.firstChild.complete ? ok() : div.firstChild.addEventListener('load', ok); });
         const deadline = Date.now() + 10_000;
         while (seen.length < 4 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 20));
+        // The probes are the test's, not the app's: gone before the final state's layout and
+        // accessibility check.
+        script.remove();
+        div.remove();
         return {
           seen: seen.sort(),
           fetchBlocked,

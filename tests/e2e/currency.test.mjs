@@ -121,7 +121,7 @@ describe('currency', () => {
       assert.match(await c.text('send-submit-result'), /already in block #1.*already used \(replay\)/);
       await c.id('verify-tx-raw').fill(raw);
       assert.equal(await c.id('verify-tx-state-included').getAttribute('data-check'), 'fail');
-      assert.match(await c.text('verify-tx-state-included'), /Already included in block #1 \(1 confirmations\)/);
+      assert.match(await c.text('verify-tx-state-included'), /Already included in block #1 \(1 confirmation\)/);
       assert.match(await c.text('verify-tx-state-nonce'), /Nonce 0 is already used: the sender's next nonce is 1/);
       await c.id('verify-tx-submit').click();
       assert.match(await c.text('verify-tx-submit-result'), /Refused: this transaction is already in block #1.*replay/);
@@ -164,6 +164,31 @@ describe('currency', () => {
       assert.doesNotMatch(await reasons(), /proof of work/i);
       assert.match(await reasons(), /signature does not match the sender/);
       assert.equal(await app.block(0).getAttribute('data-valid'), 'true');
+      // No block on the invalid tip: the Ledger and the mempool say why and what to do, both
+      // Mine buttons are refused, and the waiting transfer stays in the mempool.
+      await c.id('tamper-toggle').uncheck();
+      assert.ok(await c.id('mine-button').isDisabled());
+      assert.match(await c.text('mine-invalid-tip'), /Cannot mine on this chain: the tip, block #1, is invalid.*drop block #1 and mine on the valid prefix/s);
+      await c.go('#/tx');
+      assert.match(await c.text('mine-invalid-tip'), /Cannot mine on this chain: the tip, block #1, is invalid/);
+      assert.ok(await c.id('mempool-mine').isDisabled());
+      assert.equal(await c.id('mempool-row').count(), 1);
+      assert.equal(await c.id('mempool-row').first().getAttribute('data-hash'), second.hash);
+      // Mining on the valid prefix drops the forged block. Storage still holds the honest
+      // chain this page saved before its reload (tamper mode never overwrites a heavier stored
+      // chain), so the tab then adopts it, as a peer's heavier valid chain: block #1 is the
+      // original again, and the second transfer waits behind it, pending. Nothing is lost.
+      await c.id('mine-on-valid-prefix').click();
+      await page.waitForFunction((h) => !document.querySelector('[data-testid=mine-invalid-tip]')
+        && document.querySelector(`[data-testid=mempool-row][data-hash="${h}"]`)?.dataset.status === 'pending', second.hash, { timeout: 10_000 });
+      assert.equal(await c.id('mempool-row').count(), 1);
+      await c.go('#/ledger');
+      assert.match(await c.text('import-message'), /^Dropped 1 invalid block from #1: 0 records back to the pending list/);
+      await page.waitForFunction(() => /adopted the heavier chain another tab stored \(2 blocks\)/.test(document.querySelector('[data-testid=peer-log]')?.innerText ?? ''));
+      assert.equal(await app.blockCount(), 2);
+      for (const h of [0, 1]) assert.equal(await app.block(h).getAttribute('data-valid'), 'true');
+      assert.equal(await app.block(1).locator(`[data-testid=block-entry][data-kind=tx][data-hash="${hash}"]`).count(), 1);
+      assert.ok(!(await c.id('mine-button').isDisabled()));
       session.assertClean();
     } finally {
       await session.context.close();

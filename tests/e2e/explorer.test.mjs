@@ -10,6 +10,7 @@ import { openApp, startSuite, ScreenPage } from './harness.mjs';
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
 const FROM = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const MINER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const TO = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 let suite;
@@ -49,6 +50,8 @@ describe('explorer', () => {
       await x.id('send-sign').waitFor();
       const tx1 = await x.send(TO, '1.5');
       await x.go('#/ledger');
+      // Rewards to dev account #2, not the default (#0, the sender whose history is checked).
+      await x.id('beneficiary-input').fill(MINER);
       await app.setDifficulty(4);
       await app.mine();
       await x.go('#/tx');

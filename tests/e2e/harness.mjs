@@ -1,5 +1,6 @@
 // Shared set-up for the end-to-end tests: the static server, Debian Chromium through
 // playwright-core, a fresh browser context per test, and page objects.
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 
@@ -16,14 +17,121 @@ export async function startSuite({ root } = {}) {
     args: CHROMIUM_ARGS,
     headless: true,
   });
+  checkLayoutOnClose(browser);
   return {
     server,
     browser,
     async close() {
+      // A context a test left open is checked as it is.
+      let failure = null;
+      for (const context of browser.contexts()) {
+        try { await context.close(); } catch (e) { failure ??= e; }
+      }
       await browser.close();
       await server.close();
+      if (failure) throw failure;
     },
   };
+}
+
+/**
+ * The layout and accessibility check every end-to-end test ends with (issue #16): for each
+ * page of the app still open, at 1280 px and at 390 px wide, no horizontal page scroll
+ * (`scrollWidth <= clientWidth` on the root and the body) and no serious or critical axe-core
+ * violation. [`withApp`] runs it before its own checks; every other context runs it when it is
+ * closed (`browser.newContext` is wrapped), so the final state of every test is checked.
+ * `E2E_LAYOUT=0` turns it off (to bisect a failure); `LAYOUT_WIDTHS=390` checks fewer widths.
+ */
+export const LAYOUT_WIDTHS = (process.env.LAYOUT_WIDTHS || '1280,390').split(',').map(Number).filter(Boolean);
+const layoutOn = process.env.E2E_LAYOUT !== '0';
+const layoutChecked = new WeakSet();
+/** Seconds spent in the check in this process (printed by `startSuite().close` when asked). */
+export const layoutCost = { seconds: 0, pages: 0 };
+
+function checkLayoutOnClose(browser) {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    const close = context.close.bind(context);
+    context.close = async (...closeArgs) => {
+      let failure = null;
+      try { await checkContextLayout(context); } catch (e) { failure = e; }
+      await close(...closeArgs);
+      if (failure) throw failure;
+    };
+    return context;
+  };
+}
+
+/** Runs [`checkLayout`] on every open page of `context` showing the app (once per context). */
+export async function checkContextLayout(context) {
+  if (!layoutOn || layoutChecked.has(context)) return;
+  layoutChecked.add(context);
+  const problems = [];
+  for (const page of context.pages()) {
+    if (page.isClosed()) continue;
+    problems.push(...await checkLayout(page));
+  }
+  if (problems.length) throw new Error(`layout or accessibility problems in the final state:\n${problems.join('\n')}`);
+}
+
+/**
+ * Measures `page` at each of [`LAYOUT_WIDTHS`] and returns the problems found (empty: fine):
+ * horizontal page overflow, with the elements that stick out, and axe-core's serious and
+ * critical violations. Pages not showing the app (a closed server, about:blank) are skipped.
+ */
+export async function checkLayout(page, { widths = LAYOUT_WIDTHS } = {}) {
+  const started = performance.now();
+  const problems = [];
+  let showsApp = false;
+  try {
+    showsApp = await page.evaluate(() => !!document.querySelector('[data-testid=app-ready]'));
+  } catch { /* navigating or crashed: nothing to check */ }
+  if (!showsApp) return problems;
+  const original = page.viewportSize();
+  try {
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+      const overflow = await page.evaluate(measureOverflow);
+      if (overflow) problems.push(`${width} px (${page.url()}): ${overflow}`);
+      const axe = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+      for (const v of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+        const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.split('\n').slice(1, 2).join('').trim()})` : ''}`);
+        problems.push(`${width} px (${page.url()}): axe ${v.impact} ${v.id}: ${v.help}; ${v.nodes.length} node(s): ${where.join('; ')}`);
+      }
+    }
+  } finally {
+    if (original && !page.isClosed()) await page.setViewportSize(original).catch(() => {});
+    layoutCost.seconds += (performance.now() - started) / 1000;
+    layoutCost.pages += 1;
+    if (process.env.LAYOUT_COST) console.error(`layout check: ${layoutCost.pages} pages, ${layoutCost.seconds.toFixed(1)} s in total`);
+  }
+  return problems;
+}
+
+/** In the page: null when nothing scrolls sideways, else what is too wide (runs in the page). */
+export function measureOverflow() {
+  const root = document.documentElement;
+  const { body } = document;
+  const width = root.clientWidth;
+  const wide = root.scrollWidth > width || body.scrollWidth > body.clientWidth;
+  if (!wide) return null;
+  const name = (e) => {
+    const id = e.getAttribute('data-testid');
+    const cls = typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+    return `${e.tagName.toLowerCase()}${id ? `[data-testid=${id}]` : ''}${cls}`;
+  };
+  // The innermost elements that reach past the right edge (their ancestors are implied), and
+  // elements whose own text spills out of their box past it (the box itself fits).
+  const all = [...document.body.querySelectorAll('*')];
+  const past = (e) => e.getBoundingClientRect().right > width + 1;
+  const boxes = all.filter(past).filter((e) => ![...e.children].some(past));
+  const spills = all.filter((e) => !past(e) && e.scrollWidth > e.clientWidth + 1
+    && getComputedStyle(e).overflowX === 'visible' && e.getBoundingClientRect().left + e.scrollWidth > width + 1
+    && ![...e.children].some((c) => c.scrollWidth > c.clientWidth + 1));
+  const out = [...boxes, ...spills].slice(0, 6)
+    .map((e) => `${name(e)} (right edge ${Math.round(Math.max(e.getBoundingClientRect().right, e.getBoundingClientRect().left + e.scrollWidth))} px, in ${name(e.parentElement)})`);
+  return `the page scrolls sideways: scrollWidth ${root.scrollWidth} > clientWidth ${width}; too wide: ${out.join(', ')}`;
 }
 
 /**
@@ -87,6 +195,7 @@ export async function withApp(suite, fn, options = {}) {
   const session = await openApp(suite, options);
   try {
     await fn(session);
+    await checkContextLayout(session.context);
     session.assertClean();
   } finally {
     await session.context.close();

@@ -180,6 +180,45 @@ describe('ledger', () => {
     assert.equal(await app.block(3).getAttribute('data-valid'), 'true');
   }));
 
+  test('mining on an invalid tip is refused in words (repair, or the valid prefix); nothing waiting is lost', () => withApp(async ({ app, page }) => {
+    // 16 bits: the edited block misses its target (see the test above).
+    await app.setDifficulty(16);
+    for (let i = 1; i <= 2; i++) {
+      await app.addRecord({ sender: `s${i}`, receiver: `r${i}`, amount: `${i}` });
+      await app.mine();
+    }
+    await app.addRecord({ sender: 'carol', receiver: 'dave', amount: '7', memo: 'waiting' });
+    assert.match(await app.id('mine-button').innerText(), /with 1 pending record and 0 waiting transactions/);
+    assert.equal(await app.id('mine-invalid-tip').count(), 0);
+    await app.id('tamper-toggle').check();
+    await app.block(1).getByTestId('tamper-amount').fill('1000');
+    await app.id('tamper-toggle').uncheck();
+    // The core's answer (first invalid block #1) in words, with both ways out; no mining.
+    const warning = app.id('mine-invalid-tip');
+    await warning.waitFor();
+    const words = await warning.innerText();
+    assert.match(words, /Cannot mine on this chain: block #1 is invalid, and so is every block after it up to the tip #2/);
+    assert.match(words, /re-mine the invalid blocks/);
+    assert.match(words, /drop blocks #1 to #2 and mine on the valid prefix/);
+    assert.ok(await app.id('mine-button').isDisabled());
+    assert.equal(await app.blockCount(), 3);
+    assert.equal(await app.id('pending-record').count(), 1);
+    // Mine on the valid prefix: the invalid blocks go, their records wait again with the
+    // pending one, and the next block holds all three and is valid.
+    await app.id('mine-on-valid-prefix').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=block-card]').length === 1);
+    assert.match(await app.id('import-message').innerText(), /Dropped 2 invalid blocks from #1: 2 records back to the pending list/);
+    assert.equal(await app.id('mine-invalid-tip').count(), 0);
+    assert.equal(await app.id('pending-record').count(), 3);
+    await app.setDifficulty(4);
+    await app.mine();
+    assert.equal(await app.block(1).getAttribute('data-valid'), 'true');
+    const held = await app.block(1).getByTestId('block-record').allInnerTexts();
+    assert.equal(held.length, 3);
+    assert.match(held.join(' | '), /s1.*r1.*1000.*\|.*s2.*r2.*2.*\|.*carol.*dave.*7/s);
+    assert.match(await app.id('mining-result').innerText(), /^Mined block/);
+  }));
+
   test('exports the chain and imports it back; refuses malformed and tampered files', () => withApp(async ({ app, page }) => {
     await app.setDifficulty(4);
     await app.addRecord({ sender: 'carol', receiver: 'dave', amount: '2.25' });

@@ -55,7 +55,7 @@ describe('nodes', () => {
     const n = new NodesPage(session.page, session.app);
     try {
       await n.open();
-      assert.equal(await n.text('nodes-count'), '3 node(s)');
+      assert.equal(await n.text('nodes-count'), '3 nodes');
       for (const name of ['A', 'B', 'C']) assert.equal(await n.nodeText(name, 'badge'), 'valid');
       // A difficulty below the network's minimum is refused in words; nothing is mined.
       await n.setDifficulty(3);
@@ -105,7 +105,7 @@ describe('nodes', () => {
 
       // A node that joins syncs the honest chain.
       await n.id('nodes-add').click();
-      await n.until('nodes-count', '4 node(s)');
+      await n.until('nodes-count', '4 nodes');
       await n.until('node-height-D', '1');
       assert.equal(await n.nodeText('D', 'tip'), tip);
       assert.ok((await n.text('nodes-consensus')).startsWith(`2 of 4 nodes agree on block 1 hash ${tip}`));

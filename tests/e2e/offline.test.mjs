@@ -43,7 +43,7 @@ describe('offline first', () => {
       const ready = await waitForOfflineReady(page);
       const files = JSON.parse(readFileSync(join(DEFAULT_ROOT, 'sw.js'), 'utf8').match(/const FILES = (\[[^\]]*\])/)[1]);
       assert.equal(ready.cached, files.length, 'every built file is precached');
-      assert.ok(files.includes('./miner_bg.wasm') && files.some((f) => /^\.\/app-[0-9a-f]{16}_bg\.wasm$/.test(f)), files.join(' '));
+      assert.ok(files.includes('./miner_bg.wasm') && files.some((f) => /^\.\/app-[0-9a-f]+_bg\.wasm$/.test(f)), files.join(' '));
       const reg = await page.evaluate(async () => {
         const r = await navigator.serviceWorker.ready;
         return { scope: r.scope, script: r.active.scriptURL };

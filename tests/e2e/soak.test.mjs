@@ -1,9 +1,10 @@
 // Nothing lost across tabs (issue 16, item 4): two, then three tabs of ONE browser context (they
 // share localStorage and the BroadcastChannel) take random actions from a fixed seed: add
-// records, mine, change the difficulty and the worker count, import and lock the wallet,
-// reload, close and reopen. The test keeps every change a tab confirmed on its screen; at the
+// records, send signed transfers, mine, change the difficulty and the worker count, import,
+// unlock and lock the wallet, reload, close and reopen. The test keeps every change a tab confirmed on its screen; at the
 // end, once the tabs have settled, every confirmed record is pending or in a block in every
-// tab and in storage, the last confirmed settings hold, the wallet is the one imported, and
+// tab and in storage, every confirmed transfer is in every tab's mempool or chain (or another
+// confirmed transfer with its nonce is), the last confirmed settings hold, the wallet is the one imported, and
 // every tab shows the same chain and pending records.
 // SOAK_MS (default 20000 in the test command; the issue asks for at least 60000 when run
 // long: `SOAK_MS=60000 node --test soak.test.mjs`), SOAK_SEED (default 16).
@@ -15,11 +16,12 @@ import { readStored } from './stored.mjs';
 const SOAK_MS = Number(process.env.SOAK_MS || 20_000);
 const SEED = Number(process.env.SOAK_SEED || 16);
 /** The actions drawn from (repeats weigh them); SOAK_ACTIONS=record,mine,... to narrow a failure down. */
-const ACTIONS = (process.env.SOAK_ACTIONS || 'record,record,record,mine,difficulty,workers,wallet,reload,reopen').split(',');
+const ACTIONS = (process.env.SOAK_ACTIONS || 'record,record,record,send,send,mine,difficulty,workers,wallet,reload,reopen').split(',');
 const WAIT = { timeout: 60_000 };
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
 const ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const TO = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 let suite;
 before(async () => { suite = await startSuite(); });
@@ -51,6 +53,77 @@ async function openTab(context) {
   return { page, app, problems };
 }
 
+/** Opens `route` in the tab and waits for the app. */
+async function go(tab, route) {
+  await tab.page.evaluate((r) => { location.hash = r; }, route);
+  await tab.app.waitForApp();
+}
+
+/**
+ * Makes the wallet usable in this tab: imports the phrase when no wallet is stored (refused
+ * when another tab made one meanwhile), unlocks it when locked. Returns whether it is unlocked
+ * and whether this tab's import was confirmed.
+ */
+async function walletReady(tab) {
+  await go(tab, '#/wallet');
+  const page = tab.page;
+  const importForm = page.getByTestId('import-phrase');
+  const unlock = page.getByTestId('unlock-password');
+  const lock = page.getByTestId('lock-button');
+  await Promise.race([importForm.waitFor(WAIT), unlock.waitFor(WAIT), lock.waitFor(WAIT)]);
+  let imported = false;
+  if (await importForm.count()) {
+    await importForm.fill(PHRASE);
+    await page.getByTestId('import-password').fill(PASSWORD);
+    await page.getByTestId('import-password-confirm').fill(PASSWORD);
+    await page.getByTestId('import-wallet').click();
+    await Promise.race([lock.waitFor(WAIT), page.getByTestId('wallet-error').waitFor(WAIT)]);
+    imported = (await lock.count()) > 0;
+  } else if (await unlock.count()) {
+    await unlock.fill(PASSWORD);
+    await page.getByTestId('unlock-button').click();
+    await Promise.race([lock.waitFor(WAIT), page.getByTestId('wallet-error').waitFor(WAIT)]).catch(() => {});
+  }
+  return { unlocked: (await lock.count()) > 0, imported };
+}
+
+/** Marks the elements now matching `selector` as old, so a new render can be waited for. */
+const markOld = (page, selector) => page.evaluate((sel) => document.querySelectorAll(sel).forEach((e) => { e.dataset.soakOld = '1'; }), selector);
+const fresh = (selector) => `${selector}:not([data-soak-old])`;
+
+/**
+ * Signs a transfer of `amount` ETH from the first account on the Transactions screen and
+ * submits it. Returns `{ hash, nonce }` when the tab confirmed it (pending or queued in its
+ * mempool), else null (refused: a same-nonce transaction another tab sent, say).
+ */
+async function send(tab, amount) {
+  await go(tab, '#/tx');
+  const page = tab.page;
+  await page.getByTestId('send-sign').waitFor(WAIT);
+  await page.getByTestId('send-to').fill(TO);
+  await page.getByTestId('send-amount').fill(amount);
+  await markOld(page, '[data-testid=signed-hash]');
+  await page.getByTestId('send-sign').click();
+  await page.locator(fresh('[data-testid=signed-hash]')).waitFor(WAIT);
+  const hash = await page.getByTestId('signed-hash').innerText();
+  const nonce = Number.parseInt(await page.getByTestId('signed-nonce').innerText(), 10);
+  await markOld(page, '[data-testid=send-submit-result]');
+  await page.getByTestId('send-submit').click();
+  const result = page.locator(fresh('[data-testid=send-submit-result]'));
+  await result.waitFor(WAIT);
+  return (await result.getAttribute('data-ok')) === 'true' ? { hash, nonce, amount } : null;
+}
+
+/** The hashes of the transactions a tab shows: in its mempool and in the blocks of its chain. */
+async function txsShown(tab) {
+  await go(tab, '#/tx');
+  await tab.page.getByTestId('mempool').waitFor(WAIT);
+  const pool = await tab.page.locator('[data-testid=mempool-row]').evaluateAll((rows) => rows.map((r) => r.dataset.hash));
+  await go(tab, '#/ledger');
+  const mined = await tab.page.locator('[data-testid=block-entry][data-kind=tx]').evaluateAll((rows) => rows.map((r) => r.dataset.hash));
+  return { pool, mined };
+}
+
 /** Every memo a tab shows, pending or in a block. */
 const memosShown = (tab) => tab.page.evaluate(() => [...document.querySelectorAll('[data-testid=pending-record], [data-testid=block-card]')]
   .map((e) => e.textContent).join('\n'));
@@ -61,7 +134,7 @@ describe('tabs soak', () => {
     const random = rng(SEED);
     const pick = (xs) => xs[Math.floor(random() * xs.length)];
     const log = [];
-    const confirmed = { records: [], difficulty: null, workers: null, wallet: false };
+    const confirmed = { records: [], txs: [], difficulty: null, workers: null, wallet: false };
     const closedProblems = [];
     try {
       const tabs = [await openTab(context), await openTab(context)];
@@ -100,24 +173,24 @@ describe('tabs soak', () => {
             break;
           }
           case 'wallet': {
-            await tab.page.evaluate(() => { location.hash = '#/wallet'; });
-            const importForm = tab.page.getByTestId('import-phrase');
             const lock = tab.page.getByTestId('lock-button');
-            await Promise.race([importForm.waitFor(WAIT), tab.page.getByTestId('unlock-password').waitFor(WAIT), lock.waitFor(WAIT)]);
-            if (await importForm.count()) {
-              await importForm.fill(PHRASE);
-              await tab.page.getByTestId('import-password').fill(PASSWORD);
-              await tab.page.getByTestId('import-password-confirm').fill(PASSWORD);
-              await tab.page.getByTestId('import-wallet').click();
-              // Refused when another tab made a wallet meanwhile (the wallet tabs test): either way
-              // a wallet is stored.
-              await Promise.race([lock.waitFor(WAIT), tab.page.getByTestId('wallet-error').waitFor(WAIT)]);
-              if (await lock.count()) confirmed.wallet = true;
-            } else if (await lock.count()) {
+            await go(tab, '#/wallet');
+            if (await lock.count()) {
               await lock.click();
+            } else if ((await walletReady(tab)).imported) {
+              confirmed.wallet = true;
             }
-            await tab.page.evaluate(() => { location.hash = '#/ledger'; });
-            await tab.app.waitForApp();
+            await go(tab, '#/ledger');
+            break;
+          }
+          case 'send': {
+            const ready = await walletReady(tab);
+            if (ready.imported) confirmed.wallet = true;
+            if (ready.unlocked) {
+              const tx = await send(tab, `0.${String(n++).padStart(3, '0')}1`);
+              if (tx) confirmed.txs.push(tx);
+            }
+            await go(tab, '#/ledger');
             break;
           }
           case 'reload':
@@ -148,6 +221,19 @@ describe('tabs soak', () => {
           throw new Error(`tab ${tabs.indexOf(tab)} lost ${missing.join(', ')} (actions: ${log.join(' ')})${process.env.SOAK_DEBUG ? `\n${all.join('\n----\n')}\nstored pending ${JSON.stringify(st?.pending)} blocks ${st?.blocks.length}` : ''}`);
         });
       }
+      // Every transaction a tab confirmed is in every tab's mempool or chain, unless another
+      // confirmed transaction with its nonce is (two tabs signed the same nonce: only one of
+      // them can ever be valid, as on any Ethereum network).
+      for (const tab of tabs) {
+        const { pool, mined } = await txsShown(tab);
+        const shown = new Set([...pool, ...mined]);
+        for (const tx of confirmed.txs) {
+          const kept = shown.has(tx.hash) || confirmed.txs.some((o) => o.nonce === tx.nonce && shown.has(o.hash));
+          assert.ok(kept, `tab ${tabs.indexOf(tab)} lost transaction ${tx.hash} (nonce ${tx.nonce}) (actions: ${log.join(' ')})`);
+        }
+        const nonces = confirmed.txs.filter((t) => shown.has(t.hash)).map((t) => t.nonce);
+        assert.equal(new Set(nonces).size, nonces.length, 'one transaction per nonce');
+      }
       const hashes = await Promise.all(tabs.map((t) => t.app.hashes()));
       for (const h of hashes) assert.deepEqual(h, hashes[0], 'every tab shows the same chain');
       const stored = await readStored(tabs[0].page);
@@ -168,6 +254,7 @@ describe('tabs soak', () => {
         assert.ok(wallet?.includes(ADDRESS.slice(2).toLowerCase()) || wallet?.includes(ADDRESS.slice(2)), 'the imported wallet is stored');
       }
       assert.ok(confirmed.records.length >= 3, `only ${confirmed.records.length} records in ${SOAK_MS} ms`);
+      assert.ok(confirmed.txs.length >= 1 || !ACTIONS.includes('send'), `no transfer confirmed in ${SOAK_MS} ms`);
       const problems = [...closedProblems, ...tabs.flatMap((t) => t.problems)];
       assert.deepEqual(problems, [], 'the pages reported problems');
     } finally {

@@ -77,6 +77,11 @@ describe('verify transaction', () => {
     assert.equal(await chain.getAttribute('data-replay-protected'), 'true');
     assert.equal(await chain.getAttribute('data-lab-chain'), 'false');
     assert.match(await chain.innerText(), /chain id 1, not this lab chain \(1337\)/);
+    // Valid for chain 1 only: no green tick, and the signer is named as chain 1's.
+    assert.match(await tx.text('verify-tx-headline'), /Valid signature for chain 1 only: this lab chain \(1337\) refuses it/);
+    assert.doesNotMatch(await tx.text('verify-tx-verdict'), /✔/);
+    assert.match(await tx.id('verify-tx-verdict').getAttribute('class'), /\bwarn\b/);
+    assert.match(await tx.text('verify-tx-verdict'), /Its signer on chain 1/);
     assert.equal(await tx.id('verify-tx-expected-verdict').getAttribute('data-match'), 'true');
     // Against this chain's state: the core's rule refuses it for its chain id.
     assert.equal(await tx.id('verify-tx-state-included').getAttribute('data-check'), 'pass');

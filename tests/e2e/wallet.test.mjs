@@ -257,6 +257,15 @@ describe('wallet', () => {
     }
     // The right key but another message: not valid.
     assert.equal((await verifyInApp(page, `${message}.`, signature, uncompressed)).valid, 'false');
+    // A malformed expected address (a digit too many, a non-hex letter, a word) is "not an
+    // address", never compared as a public key.
+    for (const expected of [`${stranger.address}f`, `${stranger.address.slice(0, -1)}g`, 'alice']) {
+      v = await verifyInApp(page, message, signature, expected);
+      assert.equal(v.valid, 'false', `expected ${expected}`);
+      const words = await id(page, 'verify-verdict').innerText();
+      assert.match(words, /is not an address/, expected);
+      assert.doesNotMatch(words, /public key is 0x/, expected);
+    }
   }));
 
   test('creates a 24-word wallet with a passphrase: ethers derives the same addresses and walk-through values', () => withWallet(async ({ page }) => {
