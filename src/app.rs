@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::components::banner::StorageBanner;
+use crate::pages::attacks::AttacksPage;
 use crate::pages::explorer::ExplorerScreen;
 use crate::pages::ledger::Ledger;
 use crate::pages::network::state::NetworkState;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 Route::Transactions => on_demand(tx_screen()),
                 Route::Network => on_demand(network_screen()),
                 Route::Nodes => on_demand(nodes_screen()),
+                Route::Attacks => on_demand(attacks_screen()),
                 Route::Explorer(_) => on_demand(explorer_screen(explorer_page)),
             }}
         </main>
@@ -154,6 +156,7 @@ split_screen!(wallet_screen, wallet_preload, wallet_view() { view! { <WalletPage
 split_screen!(tx_screen, tx_preload, tx_view() { view! { <TxPage /> } });
 split_screen!(network_screen, network_preload, network_view() { view! { <NetworkPage /> } });
 split_screen!(nodes_screen, nodes_preload, nodes_view() { view! { <NodesPage /> } });
+split_screen!(attacks_screen, attacks_preload, attacks_view() { view! { <AttacksPage /> } });
 split_screen!(explorer_screen, explorer_preload, explorer_view(page: Signal<ExplorerPage>) {
     view! { <ExplorerScreen page=page /> }
 });
@@ -176,6 +179,7 @@ fn prefetch_screens() {
             let _ = explorer_preload().await;
             let _ = network_preload().await;
             let _ = nodes_preload().await;
+            let _ = attacks_preload().await;
         });
     });
 }

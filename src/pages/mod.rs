@@ -4,6 +4,7 @@
 //! screen signs with the transactions form, the explorer shows the wallet's QR code); no page
 //! imports one that imports it back.
 
+pub mod attacks;
 pub mod explorer;
 pub mod ledger;
 pub mod network;

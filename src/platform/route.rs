@@ -1,4 +1,4 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/nodes`,
+//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/nodes`, `#/attacks`,
 //! `#/explorer/…`): they
 //! survive a reload on any static host, including a GitHub Pages sub-folder, because the
 //! server only ever sees `index.html`.
@@ -16,6 +16,8 @@ pub enum Route {
     /// The replicated nodes simulation (`#/nodes`).
     Nodes,
     Explorer(ExplorerPage),
+    /// The attack lab (`#/attacks`).
+    Attacks,
 }
 
 /// A page of the block explorer (`#/explorer/...`): the core's.
@@ -23,13 +25,14 @@ pub use blocklab_core::explorer::pages::ExplorerPage;
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 7] = [
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
         Route::Network,
         Route::Explorer(ExplorerPage::Overview),
         Route::Nodes,
+        Route::Attacks,
     ];
 
     /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
@@ -41,6 +44,7 @@ impl Route {
             "tx" => Self::Transactions,
             "network" => Self::Network,
             "nodes" => Self::Nodes,
+            "attacks" => Self::Attacks,
             "explorer" => Self::Explorer(ExplorerPage::Overview),
             _ => match path.strip_prefix("explorer/") {
                 Some(rest) => Self::Explorer(ExplorerPage::parse(rest)),
@@ -57,6 +61,7 @@ impl Route {
             Self::Transactions => "#/tx".to_owned(),
             Self::Network => "#/network".to_owned(),
             Self::Nodes => "#/nodes".to_owned(),
+            Self::Attacks => "#/attacks".to_owned(),
             Self::Explorer(p) => p.href(),
         }
     }
@@ -74,6 +79,7 @@ impl Route {
             Self::Transactions => "Transactions",
             Self::Network => "Network",
             Self::Nodes => "Nodes",
+            Self::Attacks => "Attacks",
             Self::Explorer(_) => "Explorer",
         }
     }
@@ -128,6 +134,7 @@ mod tests {
         assert_eq!(Route::parse("#/tx"), Route::Transactions);
         assert_eq!(Route::parse("#/network"), Route::Network);
         assert_eq!(Route::parse("#/nodes"), Route::Nodes);
+        assert_eq!(Route::parse("#/attacks"), Route::Attacks);
         assert_eq!(Route::parse(""), Route::Ledger);
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {

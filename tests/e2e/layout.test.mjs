@@ -100,6 +100,9 @@ describe('layout', () => {
       await s.go('#/nodes');
       await s.id('nodes-count').waitFor();
       await look(page, 'nodes');
+      await s.go('#/attacks');
+      await page.locator('main h2').first().waitFor();
+      await look(page, 'attacks');
       assert.deepEqual(found, [], found.join('\n'));
       session.assertClean();
     } finally {

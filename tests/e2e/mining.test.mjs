@@ -166,7 +166,7 @@ describe('mining in web workers', () => {
     assert.ok(ignored.some((w) => /miner: ignored a message: malformed/.test(w)), `worker warned: ${ignored}`);
     assert.ok(ignored.some((w) => /miner: refused start of job 9/.test(w)), `worker refused a bad header: ${ignored}`);
     assert.ok(ignored.some((w) => /protocol version 2/.test(w)), `worker refused version 2: ${ignored}`);
-    assert.ok(ignored.some((w) => /worker pool: malformed miner message/.test(w)), `page warned: ${ignored}`);
+    assert.ok(ignored.some((w) => /worker pool: malformed worker message/.test(w)), `page warned: ${ignored}`);
     assert.ok(ignored.some((w) => /worker pool: ignored a worker message that is not a string/.test(w)), `page warned: ${ignored}`);
 
     const longTasks = await longTasksSince(page, mineStart);

@@ -1,5 +1,5 @@
 // Code splitting (scripts/split-app.mjs): the first load fetches the main module only (the shell
-// and the Ledger screen); the Wallet, Transactions, Network, Nodes and Explorer screens'
+// and the Ledger screen); the Wallet, Transactions, Network, Nodes, Explorer and Attacks screens'
 // code is in their own wasm modules, prefetched once the
 // page is idle after its first paint, or fetched when the screen opens first; a module that
 // cannot be fetched is reported on the screen, the rest of the app keeps working, and opening
@@ -20,6 +20,7 @@ const SCREENS = [
   ['transactions', 'tx_screen', 'mempool'],
   ['network', 'network_screen', 'network-page'],
   ['nodes', 'nodes_screen', 'nodes-page'],
+  ['attacks', 'attacks_screen', 'attacks-page'],
   ['explorer', 'explorer_screen', 'explorer'],
 ];
 const SPLIT = /\/split_([a-z_]+?)(?:_\d+)?-[0-9a-f]{16}\.wasm$/;

@@ -72,6 +72,31 @@ impl Default for LiveConfig {
     }
 }
 
+impl LiveConfig {
+    /// The default settings with the attacker share `q` and the confirmations `z` as typed.
+    ///
+    /// # Errors
+    /// `q` not a number or outside (0, 1) ([`AttackError::LiveShare`]); `z` not a whole number
+    /// from 0 to [`MAX_LIVE_Z`] ([`AttackError::LiveConfirmations`]).
+    pub fn parse(q: &str, z: &str) -> Result<Self, AttackError> {
+        let q = super::parse_f64("attacker share q", q)?;
+        if !(q > 0.0 && q < 1.0) {
+            return Err(AttackError::LiveShare(q));
+        }
+        let z_text = z.trim();
+        let z = z_text
+            .parse::<u32>()
+            .ok()
+            .filter(|z| *z <= MAX_LIVE_Z)
+            .ok_or_else(|| AttackError::LiveConfirmations(z_text.to_string()))?;
+        Ok(Self {
+            q,
+            z,
+            ..Self::default()
+        })
+    }
+}
+
 /// Where the current race stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -169,7 +194,7 @@ impl LiveRace {
             return Err(AttackError::LiveShare(q));
         }
         if config.z > MAX_LIVE_Z {
-            return Err(AttackError::LiveConfirmations(config.z));
+            return Err(AttackError::LiveConfirmations(config.z.to_string()));
         }
         if !(config.activity > 0.0 && config.activity <= 1.0) {
             return Err(AttackError::Activity(config.activity));

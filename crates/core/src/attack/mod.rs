@@ -26,9 +26,11 @@
 pub mod cli;
 pub mod double_spend;
 pub mod live;
+pub mod protocol;
 pub mod rng;
 pub mod selfish;
 mod special;
+pub mod stake;
 
 use std::fmt;
 
@@ -36,6 +38,8 @@ use std::fmt;
 pub const MAX_Z: u32 = 10_000;
 /// Smallest risk a "z for this risk" question may ask (see the module doc on precision).
 pub const MIN_RISK: f64 = 1e-12;
+/// Longest block interval the 51% panel accepts, in minutes (a year).
+pub const MAX_INTERVAL_MINUTES: f64 = 525_600.0;
 
 /// Input the attack formulas refuse, naming the valid range.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +62,12 @@ pub enum AttackError {
     Count { what: &'static str, max: u64 },
     /// The live race needs an attacker: `q` in (0, 1).
     LiveShare(f64),
-    /// The live race waits for at most [`live::MAX_LIVE_Z`] confirmations.
-    LiveConfirmations(u32),
+    /// The live race waits for at most [`live::MAX_LIVE_Z`] confirmations (`text` as typed).
+    LiveConfirmations(String),
+    /// A block interval (minutes) outside (0, [`MAX_INTERVAL_MINUTES`]] (`text` as typed).
+    Interval(String),
+    /// A total stake that is not a positive coin amount (`text` as typed).
+    Stake(String),
     /// Blocks found per tick outside (0, 1].
     Activity(f64),
     /// Live mining difficulty outside 1..=16 bits.
@@ -110,6 +118,14 @@ impl fmt::Display for AttackError {
                 f,
                 "the live race waits for 0 to {} confirmations; z = {z} is outside that range",
                 live::MAX_LIVE_Z
+            ),
+            Self::Interval(text) => write!(
+                f,
+                "block interval = '{text}' minutes is outside the valid range (0, {MAX_INTERVAL_MINUTES}]"
+            ),
+            Self::Stake(text) => write!(
+                f,
+                "total stake = '{text}' is not a positive amount of coins (for example 34000000 or 1.5)"
             ),
             Self::Activity(a) => {
                 write!(f, "blocks per tick = {a} is outside the valid range (0, 1]")
@@ -202,6 +218,31 @@ fn parse_f64(what: &'static str, text: &str) -> Result<f64, AttackError> {
 /// Not a number, or outside [0, 1).
 pub fn parse_q(text: &str) -> Result<f64, AttackError> {
     check_q(parse_f64("attacker share q", text)?)
+}
+
+/// Parses and checks a majority attacker's share `q` as typed, in (1/2, 1).
+///
+/// # Errors
+/// Not a number, or [`AttackError::MajorityShare`].
+pub fn parse_majority_q(text: &str) -> Result<f64, AttackError> {
+    let q = parse_f64("attacker share q", text)?;
+    if q > 0.5 && q < 1.0 {
+        Ok(q)
+    } else {
+        Err(AttackError::MajorityShare(q))
+    }
+}
+
+/// Parses a block interval in minutes as typed, in (0, [`MAX_INTERVAL_MINUTES`]].
+///
+/// # Errors
+/// [`AttackError::Interval`].
+pub fn parse_interval_minutes(text: &str) -> Result<f64, AttackError> {
+    let t = text.trim();
+    t.parse::<f64>()
+        .ok()
+        .filter(|m| *m > 0.0 && *m <= MAX_INTERVAL_MINUTES)
+        .ok_or_else(|| AttackError::Interval(t.to_string()))
 }
 
 /// Parses and checks `alpha` as typed.

@@ -332,3 +332,35 @@ fn cli_prints_the_csv_columns_for_a_grid() {
     assert_eq!(e, cli::CliError::Seed { text: "-3".into() });
     assert_eq!(e.to_string(), "--seed: '-3' is not a whole number");
 }
+
+#[test]
+fn the_screens_other_inputs_are_parsed_here_with_their_ranges() {
+    assert_eq!(parse_majority_q(" 0.75 "), Ok(0.75));
+    for text in ["0.5", "0.4", "1", "1.2"] {
+        let e = parse_majority_q(text).unwrap_err();
+        assert!(matches!(e, AttackError::MajorityShare(_)), "{text}");
+        assert!(e.to_string().contains("(0.5, 1)"), "{e}");
+    }
+    assert!(matches!(
+        parse_majority_q("NaN"),
+        Err(AttackError::NotANumber { .. })
+    ));
+    assert_eq!(parse_interval_minutes("10"), Ok(10.0));
+    for text in ["0", "-1", "NaN", "inf", "x", "525601"] {
+        let e = parse_interval_minutes(text).unwrap_err();
+        assert_eq!(e, AttackError::Interval(text.to_string()));
+        assert!(e.to_string().contains("(0, 525600]"), "{e}");
+    }
+    let c = live::LiveConfig::parse("0.45", " 1 ").unwrap();
+    assert_eq!((c.q, c.z), (0.45, 1));
+    assert_eq!(
+        live::LiveConfig::parse("0", "1"),
+        Err(AttackError::LiveShare(0.0))
+    );
+    assert!(live::LiveConfig::parse("1", "1").is_err());
+    for z in ["-1", "21", "2.5", ""] {
+        let e = live::LiveConfig::parse("0.3", z).unwrap_err();
+        assert_eq!(e, AttackError::LiveConfirmations(z.to_string()));
+        assert!(e.to_string().contains("0 to 20"), "{e}");
+    }
+}

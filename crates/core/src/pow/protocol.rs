@@ -89,16 +89,16 @@ pub enum ProtocolError {
     /// Not JSON of a known message shape.
     Malformed(String),
     /// A message of another protocol version.
-    Version { got: u32 },
+    Version { got: u32, expected: u32 },
 }
 
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Malformed(e) => write!(f, "malformed miner message: {e}"),
-            Self::Version { got } => write!(
+            Self::Malformed(e) => write!(f, "malformed worker message: {e}"),
+            Self::Version { got, expected } => write!(
                 f,
-                "miner message of protocol version {got}, expected {PROTOCOL_VERSION}"
+                "worker message of protocol version {got}, expected {expected}"
             ),
         }
     }
@@ -118,12 +118,7 @@ struct VersionOnly {
 
 /// Encodes a message as JSON with the protocol version.
 pub fn encode<T: Serialize>(msg: &T) -> String {
-    serde_json::to_string(&Outgoing {
-        v: PROTOCOL_VERSION,
-        msg,
-    })
-    // Serialising these plain enums cannot fail; an empty string is refused by the reader.
-    .unwrap_or_default()
+    encode_versioned(PROTOCOL_VERSION, msg)
 }
 
 /// Decodes a message, checking the version first.
@@ -131,10 +126,32 @@ pub fn encode<T: Serialize>(msg: &T) -> String {
 /// # Errors
 /// [`ProtocolError`] for anything but a message of this version and a known shape.
 pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ProtocolError> {
-    let version = serde_json::from_str::<VersionOnly>(text)
+    decode_versioned(PROTOCOL_VERSION, text)
+}
+
+/// Encodes a message as JSON with `version` (each worker protocol has its own:
+/// [`crate::attack::protocol`] uses this too).
+pub fn encode_versioned<T: Serialize>(version: u32, msg: &T) -> String {
+    serde_json::to_string(&Outgoing { v: version, msg })
+        // Serialising these plain enums cannot fail; an empty string is refused by the reader.
+        .unwrap_or_default()
+}
+
+/// Decodes a message of protocol `version`, checking the version first.
+///
+/// # Errors
+/// [`ProtocolError`] for anything but a message of this version and a known shape.
+pub fn decode_versioned<T: for<'de> Deserialize<'de>>(
+    version: u32,
+    text: &str,
+) -> Result<T, ProtocolError> {
+    let got = serde_json::from_str::<VersionOnly>(text)
         .map_err(|e| ProtocolError::Malformed(e.to_string()))?;
-    if version.v != PROTOCOL_VERSION {
-        return Err(ProtocolError::Version { got: version.v });
+    if got.v != version {
+        return Err(ProtocolError::Version {
+            got: got.v,
+            expected: version,
+        });
     }
     // The message shapes ignore the unknown `v` key.
     serde_json::from_str::<T>(text).map_err(|e| ProtocolError::Malformed(e.to_string()))
@@ -208,7 +225,10 @@ mod tests {
     fn malformed_and_foreign_messages_are_refused() {
         assert_eq!(
             decode::<FromWorker>("{\"v\":2,\"type\":\"ready\"}"),
-            Err(ProtocolError::Version { got: 2 })
+            Err(ProtocolError::Version {
+                got: 2,
+                expected: 1
+            })
         );
         for bad in [
             "",
