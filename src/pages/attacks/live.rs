@@ -2,6 +2,7 @@
 //! `attack::live::LiveRace`), stepped in time slices; its state is [`LiveState`].
 
 use blocklab_core::attack::live::{LiveEvent, Phase, MAX_LIVE_Z, MERCHANT};
+use blocklab_core::words::plural;
 use leptos::prelude::*;
 
 use super::field::Field;
@@ -20,10 +21,12 @@ fn line_text(line: &LogLine) -> String {
             }
             LiveEvent::PaymentSent => "the attacker pays the merchant; his private branch already spends the same coins back to himself".to_owned(),
             LiveEvent::Accepted { confirmations } => format!(
-                "the merchant accepts the payment after {confirmations} confirmation(s) and ships the goods"
+                "the merchant accepts the payment after {} and ships the goods",
+                plural(u64::from(*confirmations), "confirmation", "confirmations")
             ),
             LiveEvent::Released { blocks } => format!(
-                "the attacker releases {blocks} private blocks: a longer branch, the merchant's node reorganises"
+                "the attacker releases {}: a longer branch, the merchant's node reorganises",
+                plural(u64::from(*blocks), "private block", "private blocks")
             ),
             LiveEvent::Vanished => {
                 "the payment vanished from the merchant's chain: double spend".to_owned()
