@@ -353,9 +353,7 @@ pub fn drop_invalid_blocks(state: AppState) {
     let Some(d) = dropped else {
         return;
     };
-    state.chain_generation.update(|g| *g += 1);
-    state.notices.set(Notice::ValidationSummary, None);
-    state.notices.set(Notice::LastMined, None);
+    chain_replaced(state);
     state.notices.set(Notice::General, None);
     state.notices.set(Notice::ImportError, None);
     state.notices.set(
@@ -373,8 +371,10 @@ pub fn drop_invalid_blocks(state: AppState) {
 fn returned_text(returned: usize) -> String {
     match returned {
         0 => String::new(),
-        1 => "; 1 transaction of the dropped blocks went back to the mempool".to_owned(),
-        n => format!("; {n} transactions of the dropped blocks went back to the mempool"),
+        n => format!(
+            "; {} of the dropped blocks went back to the mempool",
+            plural(n as u64, "transaction", "transactions")
+        ),
     }
 }
 
@@ -383,10 +383,16 @@ fn returned_text(returned: usize) -> String {
 fn replace_chain(state: AppState, chain: Chain) -> usize {
     let mut returned = 0;
     state.ledger.update(|l| returned = l.replace_chain(chain));
+    chain_replaced(state);
+    returned
+}
+
+/// After the chain was replaced as a whole: views keyed by height are rebuilt, and what was
+/// said of the old chain goes.
+fn chain_replaced(state: AppState) {
     state.chain_generation.update(|g| *g += 1);
     state.notices.set(Notice::ValidationSummary, None);
     state.notices.set(Notice::LastMined, None);
-    returned
 }
 
 /// Stops any running mining.

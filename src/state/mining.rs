@@ -272,10 +272,8 @@ fn workers_label(workers: u32, state: AppState) -> String {
         .with_untracked(Notice::WorkersUnavailable, Option::is_some)
     {
         "the main thread".into()
-    } else if workers == 1 {
-        "1 worker".into()
     } else {
-        format!("{workers} workers")
+        plural(u64::from(workers), "worker", "workers")
     }
 }
 
