@@ -28,6 +28,7 @@ pub mod node;
 pub mod params;
 pub mod peer;
 pub mod persist;
+pub mod pos;
 pub mod pow;
 pub mod record;
 pub mod rpc;

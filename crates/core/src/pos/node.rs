@@ -1,0 +1,745 @@
+//! One proof-of-stake node: the blocks it knows with each one's state, the votes it has seen,
+//! fork choice (LMD-GHOST from the justified checkpoint, by the stake of each validator's
+//! latest vote), finality, and the pools a proposer draws from. Every message is checked
+//! before it changes anything; a refused one comes back with the reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k256::ecdsa::SigningKey;
+
+use crate::hash::Hash32;
+use crate::signature::Signature;
+
+use super::duties::{epoch_of, start_slot};
+use super::refusal::{
+    AttestationRefusal, BlockRefusal, DepositRefusal, EvidenceRefusal, ExitRefusal,
+};
+use super::state::{randao_root, Applied, BeaconState};
+use super::types::{
+    Attestation, AttestationData, Block, BlockBody, BlockHeader, Checkpoint, Deposit, Domain,
+    Epoch, Evidence, Exit, SignedHeader, Slot, ValidatorIndex, MAX_ATTESTATIONS, MAX_OPERATIONS,
+};
+use super::PosParams;
+
+/// Blocks waiting for their parent, at most.
+const MAX_ORPHANS: usize = 512;
+/// Signed votes remembered per validator for offence detection.
+const VOTES_KEPT: usize = 32;
+
+/// A block the node knows, with the state after it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub root: Hash32,
+    pub parent: Option<Hash32>,
+    pub slot: Slot,
+    pub block: Option<Block>,
+    pub state: BeaconState,
+}
+
+/// What receiving a block did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockReceived {
+    /// New and valid: stored. `evidence` when it proves a double proposal.
+    Accepted {
+        applied: Applied,
+        evidence: Option<Box<Evidence>>,
+        adopted: Vec<Hash32>,
+    },
+    /// Already known.
+    Known,
+    /// Its parent is unknown: kept until the parent arrives.
+    Orphaned,
+}
+
+/// What receiving a vote did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteReceived {
+    Accepted { evidence: Option<Box<Evidence>> },
+    Known,
+}
+
+/// A proof-of-stake node.
+#[derive(Debug, Clone)]
+pub struct PosNode {
+    params: PosParams,
+    entries: BTreeMap<Hash32, Entry>,
+    children: BTreeMap<Hash32, Vec<Hash32>>,
+    genesis: Hash32,
+    justified: Checkpoint,
+    finalized: Checkpoint,
+    finalized_history: Vec<Checkpoint>,
+    latest: BTreeMap<ValidatorIndex, (Epoch, Hash32)>,
+    /// Validators proven to equivocate: their votes no longer count for fork choice (as in the
+    /// consensus specs' `equivocating_indices`), so every node weighs the same votes.
+    equivocators: BTreeSet<ValidatorIndex>,
+    votes: BTreeMap<ValidatorIndex, Vec<Attestation>>,
+    seen_votes: BTreeSet<Hash32>,
+    headers: BTreeMap<(Slot, ValidatorIndex), SignedHeader>,
+    pool: BTreeMap<Hash32, Attestation>,
+    evidence: BTreeMap<Hash32, Evidence>,
+    deposits: Vec<Deposit>,
+    exits: Vec<Exit>,
+    orphans: Vec<Block>,
+    head: Hash32,
+    /// Signatures this node has checked.
+    pub checked: u64,
+}
+
+impl PosNode {
+    pub fn new(params: PosParams, genesis_state: BeaconState, genesis_root: Hash32) -> Self {
+        let cp = Checkpoint {
+            epoch: 0,
+            root: genesis_root,
+        };
+        let mut entries = BTreeMap::new();
+        entries.insert(
+            genesis_root,
+            Entry {
+                root: genesis_root,
+                parent: None,
+                slot: 0,
+                block: None,
+                state: genesis_state,
+            },
+        );
+        Self {
+            params,
+            entries,
+            children: BTreeMap::new(),
+            genesis: genesis_root,
+            justified: cp,
+            finalized: cp,
+            finalized_history: vec![cp],
+            latest: BTreeMap::new(),
+            equivocators: BTreeSet::new(),
+            votes: BTreeMap::new(),
+            seen_votes: BTreeSet::new(),
+            headers: BTreeMap::new(),
+            pool: BTreeMap::new(),
+            evidence: BTreeMap::new(),
+            deposits: Vec::new(),
+            exits: Vec::new(),
+            orphans: Vec::new(),
+            head: genesis_root,
+            checked: 0,
+        }
+    }
+
+    pub fn params(&self) -> &PosParams {
+        &self.params
+    }
+
+    pub fn genesis(&self) -> Hash32 {
+        self.genesis
+    }
+
+    pub fn head(&self) -> Hash32 {
+        self.head
+    }
+
+    pub fn entry(&self, root: &Hash32) -> Option<&Entry> {
+        self.entries.get(root)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values()
+    }
+
+    pub fn head_entry(&self) -> Option<&Entry> {
+        self.entries.get(&self.head)
+    }
+
+    pub fn justified(&self) -> Checkpoint {
+        self.justified
+    }
+
+    pub fn finalized(&self) -> Checkpoint {
+        self.finalized
+    }
+
+    /// Every checkpoint this node has finalized, in order.
+    pub fn finalized_history(&self) -> &[Checkpoint] {
+        &self.finalized_history
+    }
+
+    /// Slashing evidence waiting for a block.
+    pub fn evidence_pool(&self) -> impl Iterator<Item = &Evidence> {
+        self.evidence.values()
+    }
+
+    pub fn orphans(&self) -> usize {
+        self.orphans.len()
+    }
+
+    /// Whether `ancestor` is `root` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &Hash32, root: &Hash32) -> bool {
+        let Some(target) = self.entries.get(ancestor) else {
+            return false;
+        };
+        let mut cur = *root;
+        while let Some(e) = self.entries.get(&cur) {
+            if cur == *ancestor {
+                return true;
+            }
+            if e.slot <= target.slot {
+                return false;
+            }
+            match e.parent {
+                Some(p) => cur = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The block at or last before `slot` on the branch of `root`.
+    pub fn ancestor_at(&self, root: &Hash32, slot: Slot) -> Hash32 {
+        let mut cur = *root;
+        while let Some(e) = self.entries.get(&cur) {
+            if e.slot <= slot {
+                return cur;
+            }
+            match e.parent {
+                Some(p) => cur = p,
+                None => return cur,
+            }
+        }
+        cur
+    }
+
+    /// The chain from the finalized checkpoint to the head, oldest first.
+    pub fn canonical(&self) -> Vec<&Entry> {
+        let mut out = Vec::new();
+        let mut cur = Some(self.head);
+        while let Some(root) = cur {
+            let Some(e) = self.entries.get(&root) else {
+                break;
+            };
+            out.push(e);
+            cur = e.parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Checks and stores a block.
+    ///
+    /// # Errors
+    /// Why the block is refused; nothing changes then.
+    pub fn receive_block(
+        &mut self,
+        block: Block,
+        now: Slot,
+    ) -> Result<BlockReceived, BlockRefusal> {
+        let root = block.root();
+        if block.body.root() != block.header.body_root {
+            return Err(BlockRefusal::BodyChanged);
+        }
+        if self.entries.contains_key(&root) {
+            return Ok(BlockReceived::Known);
+        }
+        if block.slot() > now {
+            return Err(BlockRefusal::FromTheFuture {
+                slot: block.slot(),
+                now,
+            });
+        }
+        let finalized_slot = self.entries.get(&self.finalized.root).map_or(0, |e| e.slot);
+        if block.slot() <= finalized_slot {
+            return Err(BlockRefusal::ConflictsWithFinalized {
+                finalized: self.finalized,
+            });
+        }
+        let Some(parent) = self.entries.get(&block.header.parent) else {
+            if self.orphans.len() >= MAX_ORPHANS {
+                self.orphans.remove(0);
+            }
+            if !self.orphans.iter().any(|o| o.root() == root) {
+                self.orphans.push(block);
+            }
+            return Ok(BlockReceived::Orphaned);
+        };
+        let mut state = parent.state.clone();
+        let result = state.apply_block(&block, &self.params);
+        let applied = match result {
+            Ok(a) => a,
+            Err(e) => {
+                self.checked += 1;
+                return Err(e);
+            }
+        };
+        self.checked += applied.signatures;
+        let evidence = self.note_header(block.signed_header());
+        let votes = block.body.attestations.clone();
+        self.children
+            .entry(block.header.parent)
+            .or_default()
+            .push(root);
+        self.entries.insert(
+            root,
+            Entry {
+                root,
+                parent: Some(block.header.parent),
+                slot: block.slot(),
+                block: Some(block),
+                state,
+            },
+        );
+        for v in &votes {
+            self.note_vote(v);
+        }
+        self.update_checkpoints(&root);
+        self.recompute_head();
+        let mut adopted = Vec::new();
+        self.adopt_orphans(root, now, &mut adopted);
+        Ok(BlockReceived::Accepted {
+            applied,
+            evidence: evidence.map(Box::new),
+            adopted,
+        })
+    }
+
+    fn adopt_orphans(&mut self, parent: Hash32, now: Slot, adopted: &mut Vec<Hash32>) {
+        let (ready, rest): (Vec<Block>, Vec<Block>) = core::mem::take(&mut self.orphans)
+            .into_iter()
+            .partition(|o| o.header.parent == parent);
+        self.orphans = rest;
+        for o in ready {
+            let root = o.root();
+            if let Ok(BlockReceived::Accepted { adopted: more, .. }) = self.receive_block(o, now) {
+                adopted.push(root);
+                adopted.extend(more);
+            }
+        }
+    }
+
+    fn note_header(&mut self, signed: SignedHeader) -> Option<Evidence> {
+        let key = (signed.header.slot, signed.header.proposer);
+        match self.headers.get(&key) {
+            Some(prev) if prev.header != signed.header => {
+                let e = Evidence::DoubleProposal {
+                    a: *prev,
+                    b: signed,
+                };
+                self.evidence.insert(e.root(), e);
+                self.equivocators.insert(e.offender());
+                Some(e)
+            }
+            Some(_) => None,
+            None => {
+                self.headers.insert(key, signed);
+                None
+            }
+        }
+    }
+
+    fn note_vote(&mut self, a: &Attestation) -> Option<Evidence> {
+        if !self.seen_votes.insert(a.id()) {
+            return None;
+        }
+        let list = self.votes.entry(a.validator).or_default();
+        let evidence = list
+            .iter()
+            .find(|w| w.data.offence_with(&a.data).is_some())
+            .map(|w| Evidence::Votes { a: *w, b: *a });
+        list.push(*a);
+        if list.len() > VOTES_KEPT {
+            list.remove(0);
+        }
+        if let Some(e) = evidence {
+            self.evidence.insert(e.root(), e);
+            self.equivocators.insert(e.offender());
+        }
+        let newer = self
+            .latest
+            .get(&a.validator)
+            .is_none_or(|(epoch, _)| a.data.target.epoch > *epoch);
+        if newer && self.entries.contains_key(&a.data.head) {
+            self.latest
+                .insert(a.validator, (a.data.target.epoch, a.data.head));
+        }
+        self.pool.insert(a.id(), *a);
+        evidence
+    }
+
+    /// Checks a gossiped vote and counts it for fork choice.
+    ///
+    /// # Errors
+    /// Why the vote is refused.
+    pub fn receive_attestation(
+        &mut self,
+        a: Attestation,
+        now: Slot,
+    ) -> Result<VoteReceived, AttestationRefusal> {
+        if self.seen_votes.contains(&a.id()) {
+            return Ok(VoteReceived::Known);
+        }
+        let spe = self.params.slots_per_epoch;
+        if a.data.slot > now {
+            return Err(AttestationRefusal::FromTheFuture {
+                slot: a.data.slot,
+                now,
+            });
+        }
+        if a.data.target.epoch != epoch_of(a.data.slot, spe) {
+            return Err(AttestationRefusal::TargetNotSlotEpoch {
+                slot: a.data.slot,
+                target: a.data.target.epoch,
+            });
+        }
+        if a.data.target.epoch + 1 < epoch_of(now, spe) {
+            return Err(AttestationRefusal::TooOld {
+                epoch: a.data.target.epoch,
+            });
+        }
+        let head = self
+            .entries
+            .get(&a.data.head)
+            .ok_or(AttestationRefusal::UnknownHead)?;
+        let mut state;
+        let view = if head.state.seed(a.data.target.epoch).is_some() {
+            &head.state
+        } else {
+            state = head.state.clone();
+            state.process_slots(start_slot(a.data.target.epoch, spe), &self.params);
+            &state
+        };
+        self.checked += 1;
+        view.check_vote_signer(&a, &self.params)?;
+        let evidence = self.note_vote(&a);
+        self.recompute_head();
+        Ok(VoteReceived::Accepted {
+            evidence: evidence.map(Box::new),
+        })
+    }
+
+    /// Checks gossiped slashing evidence against the head's state and keeps it for a block.
+    ///
+    /// # Errors
+    /// Why the evidence is refused. `Ok(false)`: already held.
+    pub fn receive_evidence(&mut self, e: Evidence) -> Result<bool, EvidenceRefusal> {
+        if self.evidence.contains_key(&e.root()) {
+            return Ok(false);
+        }
+        let state = self.head_state().ok_or(EvidenceRefusal::NotConflicting)?;
+        let checked = state.check_evidence(&e);
+        self.checked += 2;
+        if matches!(checked, Ok(_) | Err(EvidenceRefusal::AlreadySlashed { .. })) {
+            self.equivocators.insert(e.offender());
+            self.recompute_head();
+        }
+        checked?;
+        self.evidence.insert(e.root(), e);
+        Ok(true)
+    }
+
+    /// Checks a deposit against the head's state and keeps it for a block.
+    ///
+    /// # Errors
+    /// Why the deposit is refused. `Ok(false)`: already held.
+    pub fn receive_deposit(&mut self, d: Deposit) -> Result<bool, DepositRefusal> {
+        if self.deposits.contains(&d) {
+            return Ok(false);
+        }
+        let state = self.head_state().ok_or(DepositRefusal::RegistryFull)?;
+        let checked = state.check_deposit(&d.raw, &self.params).map(|_| ());
+        self.checked += 1;
+        checked?;
+        self.deposits.push(d);
+        Ok(true)
+    }
+
+    /// Checks an exit against the head's state and keeps it for a block.
+    ///
+    /// # Errors
+    /// Why the exit is refused. `Ok(false)`: already held.
+    pub fn receive_exit(&mut self, x: Exit) -> Result<bool, ExitRefusal> {
+        if self.exits.contains(&x) {
+            return Ok(false);
+        }
+        let state = self.head_state().ok_or(ExitRefusal::UnknownValidator {
+            validator: x.validator,
+        })?;
+        let checked = state.check_exit(&x, &self.params);
+        self.checked += 1;
+        checked?;
+        self.exits.push(x);
+        Ok(true)
+    }
+
+    pub fn head_state(&self) -> Option<&BeaconState> {
+        self.entries.get(&self.head).map(|e| &e.state)
+    }
+
+    /// The head's state advanced to `slot` (empty slots applied).
+    pub fn state_at_slot(&self, slot: Slot) -> Option<BeaconState> {
+        let mut s = self.head_state()?.clone();
+        s.process_slots(slot, &self.params);
+        Some(s)
+    }
+
+    /// What an honest validator on this node votes in `slot`: the head, the checkpoint of the
+    /// slot's epoch on the head's branch, and the branch's justified checkpoint as source.
+    pub fn vote_data(&self, slot: Slot, state_at_slot: &BeaconState) -> AttestationData {
+        let epoch = epoch_of(slot, self.params.slots_per_epoch);
+        let target = self.ancestor_at(&self.head, start_slot(epoch, self.params.slots_per_epoch));
+        AttestationData {
+            slot,
+            head: self.head,
+            source: state_at_slot.current_justified,
+            target: Checkpoint {
+                epoch,
+                root: target,
+            },
+        }
+    }
+
+    /// Builds and signs a block for `slot` on the head, carrying the pools' votes, evidence,
+    /// deposits and exits that the branch accepts. `None` when `proposer` is not the slot's.
+    pub fn build_block(
+        &self,
+        slot: Slot,
+        proposer: ValidatorIndex,
+        key: &SigningKey,
+        graffiti: &str,
+    ) -> Option<Block> {
+        let p = &self.params;
+        let state = self.state_at_slot(slot)?;
+        if state.proposer(slot, p) != Some(proposer) || slot <= self.head_entry()?.slot {
+            return None;
+        }
+        let epoch = state.epoch(p);
+        let randao_reveal =
+            Signature::sign_prehash(key, &Domain::Randao.digest(&randao_root(epoch))).ok()?;
+        let mut evidence = Vec::new();
+        let mut convicted = BTreeSet::new();
+        for e in self.evidence.values() {
+            if evidence.len() < MAX_OPERATIONS
+                && state.check_evidence(e).is_ok()
+                && convicted.insert(e.offender())
+            {
+                evidence.push(*e);
+            }
+        }
+        let mut attestations: Vec<Attestation> = Vec::new();
+        let mut counted = BTreeSet::new();
+        let mut pool: Vec<&Attestation> = self.pool.values().collect();
+        pool.sort_by_key(|a| (a.data.slot, a.validator));
+        for a in pool {
+            if attestations.len() >= MAX_ATTESTATIONS {
+                break;
+            }
+            let key = (a.validator, a.data.target.epoch);
+            if counted.contains(&key)
+                || convicted.contains(&a.validator)
+                || state.has_voted(a.validator, a.data.target.epoch, p)
+                || state.target_root(a.data.target.epoch, p) != Some(a.data.target.root)
+                || state.check_attestation(a, p).is_err()
+            {
+                continue;
+            }
+            counted.insert(key);
+            attestations.push(*a);
+        }
+        let mut deposits = Vec::new();
+        let mut depositors = BTreeSet::new();
+        let mut scratch = state.clone();
+        for d in &self.deposits {
+            if deposits.len() >= MAX_OPERATIONS {
+                break;
+            }
+            if let Ok((_, address, value, _)) = scratch.check_deposit(&d.raw, p) {
+                if depositors.insert(address) {
+                    let account = scratch.accounts.entry(address).or_default();
+                    account.nonce += 1;
+                    account.balance = account.balance.saturating_sub(value);
+                    deposits.push(d.clone());
+                }
+            }
+        }
+        let mut exits = Vec::new();
+        let mut leaving = BTreeSet::new();
+        for x in &self.exits {
+            if exits.len() < MAX_OPERATIONS
+                && state.check_exit(x, p).is_ok()
+                && leaving.insert(x.validator)
+            {
+                exits.push(*x);
+            }
+        }
+        let mut graffiti = graffiti.to_string();
+        while graffiti.len() > super::types::MAX_GRAFFITI {
+            graffiti.pop();
+        }
+        let body = BlockBody {
+            randao_reveal,
+            graffiti,
+            attestations,
+            evidence,
+            deposits,
+            exits,
+        };
+        let header = BlockHeader {
+            slot,
+            proposer,
+            parent: self.head,
+            body_root: body.root(),
+        };
+        let signature = Signature::sign_prehash(key, &Domain::Block.digest(&header.root())).ok()?;
+        Some(Block {
+            header,
+            body,
+            signature,
+        })
+    }
+
+    /// Messages that bring a peer up to date after a partition: every block (oldest first),
+    /// the evidence held and the votes of the last two epochs.
+    pub fn sync_messages(&self, now: Slot) -> Vec<super::types::PosMessage> {
+        use super::types::PosMessage;
+        let mut blocks: Vec<&Block> = self
+            .entries
+            .values()
+            .filter_map(|e| e.block.as_ref())
+            .collect();
+        blocks.sort_by_key(|b| b.slot());
+        let epoch = epoch_of(now, self.params.slots_per_epoch);
+        let mut out: Vec<PosMessage> = blocks.into_iter().cloned().map(PosMessage::Block).collect();
+        out.extend(self.evidence.values().copied().map(PosMessage::Evidence));
+        out.extend(
+            self.pool
+                .values()
+                .filter(|a| a.data.target.epoch + 1 >= epoch)
+                .copied()
+                .map(PosMessage::Attestation),
+        );
+        out
+    }
+
+    fn update_checkpoints(&mut self, root: &Hash32) {
+        let Some(state) = self.entries.get(root).map(|e| e.state.clone()) else {
+            return;
+        };
+        if state.current_justified.epoch > self.justified.epoch
+            && self.is_ancestor(&self.finalized.root, &state.current_justified.root)
+        {
+            self.justified = state.current_justified;
+        }
+        if state.finalized.epoch > self.finalized.epoch
+            && self.is_ancestor(&self.finalized.root, &state.finalized.root)
+        {
+            self.finalized = state.finalized;
+            self.finalized_history.push(state.finalized);
+            if !self.is_ancestor(&self.finalized.root, &self.justified.root) {
+                self.justified = self.finalized;
+            }
+            self.prune();
+        }
+    }
+
+    /// Forgets every block that is not the finalized checkpoint or one of its descendants.
+    fn prune(&mut self) {
+        let keep: BTreeSet<Hash32> = self
+            .entries
+            .keys()
+            .filter(|r| self.is_ancestor(&self.finalized.root, r))
+            .copied()
+            .collect();
+        self.entries.retain(|r, _| keep.contains(r));
+        self.children.retain(|r, _| keep.contains(r));
+        for kids in self.children.values_mut() {
+            kids.retain(|k| keep.contains(k));
+        }
+        let finalized_slot = self.entries.get(&self.finalized.root).map_or(0, |e| e.slot);
+        self.headers
+            .retain(|(slot, _), _| *slot + 64 > finalized_slot);
+        let epoch = epoch_of(finalized_slot, self.params.slots_per_epoch);
+        self.pool.retain(|_, a| a.data.target.epoch + 2 > epoch);
+        self.orphans.retain(|o| o.slot() > finalized_slot);
+        let head_state = self
+            .entries
+            .get(&self.finalized.root)
+            .map(|e| e.state.clone());
+        if let Some(s) = head_state {
+            let p = self.params;
+            self.deposits
+                .retain(|d| s.check_deposit(&d.raw, &p).is_ok());
+        }
+    }
+
+    /// LMD-GHOST: from the justified checkpoint, step to the child whose subtree holds the
+    /// most stake of latest votes (ties to the larger root) until a leaf.
+    fn recompute_head(&mut self) {
+        let Some(jentry) = self.entries.get(&self.justified.root) else {
+            self.head = self.finalized.root;
+            return;
+        };
+        let jslot = jentry.slot;
+        let jstate = &jentry.state;
+        let mut weights: BTreeMap<Hash32, u64> = BTreeMap::new();
+        for (v, (_, root)) in &self.latest {
+            let stake = jstate
+                .validator(*v)
+                .filter(|x| !x.slashed)
+                .map_or(0, |x| x.effective);
+            if stake == 0 || self.equivocators.contains(v) {
+                continue;
+            }
+            let mut cur = *root;
+            while let Some(e) = self.entries.get(&cur) {
+                if e.slot <= jslot {
+                    break;
+                }
+                *weights.entry(cur).or_default() += stake;
+                match e.parent {
+                    Some(p) => cur = p,
+                    None => break,
+                }
+            }
+        }
+        let mut cur = self.justified.root;
+        while let Some(kids) = self.children.get(&cur) {
+            let best = kids
+                .iter()
+                .filter(|k| self.entries.contains_key(k))
+                .max_by_key(|k| (weights.get(k).copied().unwrap_or(0), **k));
+            match best {
+                Some(k) => cur = *k,
+                None => break,
+            }
+        }
+        self.head = cur;
+    }
+
+    /// The stake behind each known block (for the fork tree): latest votes on it or below it.
+    pub fn weights(&self) -> BTreeMap<Hash32, u64> {
+        let mut weights: BTreeMap<Hash32, u64> = BTreeMap::new();
+        let Some(jstate) = self.entries.get(&self.justified.root).map(|e| &e.state) else {
+            return weights;
+        };
+        for (v, (_, root)) in &self.latest {
+            if self.equivocators.contains(v) {
+                continue;
+            }
+            let stake = jstate
+                .validator(*v)
+                .filter(|x| !x.slashed)
+                .map_or(0, |x| x.effective);
+            let mut cur = Some(*root);
+            while let Some(r) = cur {
+                let Some(e) = self.entries.get(&r) else { break };
+                *weights.entry(r).or_default() += stake;
+                cur = e.parent;
+            }
+        }
+        weights
+    }
+
+    /// Changes the graffiti of the head block without re-signing it: what a compromised node
+    /// would gossip. `None` at genesis.
+    pub fn tampered_head(&self, text: &str) -> Option<Block> {
+        let mut b = self.head_entry()?.block.clone()?;
+        b.body.graffiti = text.chars().take(super::types::MAX_GRAFFITI).collect();
+        Some(b)
+    }
+}

@@ -1,0 +1,700 @@
+//! A simulated proof-of-stake network: nodes with links that can be cut, validator clients
+//! hosted on the nodes, and a clock in slots. Deterministic and driven in small steps (one
+//! message delivered or one duty phase run per [`PosNetwork::step`]) so a page can run it in
+//! slices without long tasks.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use k256::ecdsa::SigningKey;
+
+use crate::address::Address;
+use crate::hash::Hash32;
+use crate::node::network::node_name;
+
+use super::client::{Behaviour, Client};
+use super::duties::epoch_of;
+use super::node::{BlockReceived, PosNode, VoteReceived};
+use super::state::{BeaconState, GenesisValidator};
+use super::types::{Checkpoint, Deposit, Domain, Epoch, Exit, PosMessage, Slot, ValidatorIndex};
+use super::{genesis_root, validator_key, PosParams};
+
+/// Most nodes.
+pub const MAX_POS_NODES: usize = 8;
+/// Events kept for the UI.
+const EVENTS_KEPT: usize = 300;
+/// Messages waiting, at most (a flood never exhausts memory).
+const MAX_QUEUE: usize = 200_000;
+
+/// What happened, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    Proposed,
+    Missed,
+    Refused,
+    Slashed,
+    Justified,
+    Finalized,
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub slot: Slot,
+    pub kind: EventKind,
+    pub text: String,
+}
+
+/// Where the slot is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Propose,
+    Attest,
+    Done,
+}
+
+/// Counters for the comparison panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub blocks: u64,
+    pub missed: u64,
+    pub messages: u64,
+    pub lost: u64,
+    pub refused: u64,
+    /// (slot, epoch) each time the best finalized epoch over honest nodes rose.
+    pub finality: Vec<(Slot, Epoch)>,
+}
+
+#[derive(Debug, Clone)]
+struct Envelope {
+    from: usize,
+    to: usize,
+    message: PosMessage,
+}
+
+/// The network.
+#[derive(Debug, Clone)]
+pub struct PosNetwork {
+    params: PosParams,
+    nodes: Vec<PosNode>,
+    clients: BTreeMap<Address, Client>,
+    links: BTreeMap<(usize, usize), bool>,
+    compromised: BTreeSet<usize>,
+    slot: Slot,
+    phase: Phase,
+    queue: VecDeque<Envelope>,
+    events: VecDeque<Event>,
+    pub stats: Stats,
+    best_finalized: Epoch,
+    best_justified: Epoch,
+}
+
+fn key(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
+}
+
+impl PosNetwork {
+    /// `nodes` nodes (1 to [`MAX_POS_NODES`]) and one genesis validator per stake (in wei),
+    /// hosted round-robin; the execution ledger starts with `accounts`.
+    pub fn new(
+        params: PosParams,
+        nodes: usize,
+        stakes: &[u128],
+        accounts: &[(Address, u128)],
+    ) -> Self {
+        let keys: Vec<SigningKey> = (0..stakes.len()).map(validator_key).collect();
+        let genesis: Vec<GenesisValidator> = keys
+            .iter()
+            .zip(stakes)
+            .map(|(k, s)| GenesisValidator {
+                key: *k.verifying_key(),
+                stake: *s,
+            })
+            .collect();
+        let root = genesis_root(&genesis);
+        let state = BeaconState::genesis(&params, &genesis, accounts, root);
+        let n = nodes.clamp(1, MAX_POS_NODES);
+        let mut links = BTreeMap::new();
+        for a in 0..n {
+            for b in a + 1..n {
+                links.insert((a, b), true);
+            }
+        }
+        let clients = keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let c = Client::new(k, i % n);
+                (c.address, c)
+            })
+            .collect();
+        Self {
+            params,
+            nodes: (0..n)
+                .map(|_| PosNode::new(params, state.clone(), root))
+                .collect(),
+            clients,
+            links,
+            compromised: BTreeSet::new(),
+            slot: 0,
+            phase: Phase::Done,
+            queue: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+            best_finalized: 0,
+            best_justified: 0,
+        }
+    }
+
+    pub fn params(&self) -> &PosParams {
+        &self.params
+    }
+
+    pub fn nodes(&self) -> &[PosNode] {
+        &self.nodes
+    }
+
+    pub fn slot(&self) -> Slot {
+        self.slot
+    }
+
+    pub fn epoch(&self) -> Epoch {
+        epoch_of(self.slot, self.params.slots_per_epoch)
+    }
+
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {
+        self.events.iter()
+    }
+
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn links(&self) -> &BTreeMap<(usize, usize), bool> {
+        &self.links
+    }
+
+    pub fn is_compromised(&self, node: usize) -> bool {
+        self.compromised.contains(&node)
+    }
+
+    pub fn clients(&self) -> impl Iterator<Item = &Client> {
+        self.clients.values()
+    }
+
+    pub fn client(&self, address: &Address) -> Option<&Client> {
+        self.clients.get(address)
+    }
+
+    /// Signatures made by every validator.
+    pub fn signatures_made(&self) -> u64 {
+        self.clients.values().map(|c| c.signed).sum()
+    }
+
+    /// Signatures checked by every node.
+    pub fn signatures_checked(&self) -> u64 {
+        self.nodes.iter().map(|n| n.checked).sum()
+    }
+
+    fn log(&mut self, kind: EventKind, text: String) {
+        if self.events.len() >= EVENTS_KEPT {
+            self.events.pop_front();
+        }
+        self.events.push_back(Event {
+            slot: self.slot,
+            kind,
+            text,
+        });
+    }
+
+    fn link_up(&self, a: usize, b: usize) -> bool {
+        a == b || self.links.get(&key(a, b)).copied().unwrap_or(false)
+    }
+
+    /// Cuts or restores a link; restoring makes both ends send each other what they hold.
+    pub fn set_link(&mut self, a: usize, b: usize, up: bool) {
+        let Some(link) = self.links.get_mut(&key(a, b)) else {
+            return;
+        };
+        let was = *link;
+        *link = up;
+        if up && !was {
+            for (from, to) in [(a, b), (b, a)] {
+                let now = self.slot;
+                let msgs = self
+                    .nodes
+                    .get(from)
+                    .map(|n| n.sync_messages(now))
+                    .unwrap_or_default();
+                for message in msgs {
+                    self.enqueue(Envelope { from, to, message });
+                }
+            }
+        }
+    }
+
+    /// Splits the nodes into `0..at` and `at..`, cutting every link between the halves.
+    pub fn partition(&mut self, at: usize) {
+        let n = self.nodes.len();
+        for a in 0..n {
+            for b in a + 1..n {
+                if (a < at) != (b < at) {
+                    self.set_link(a, b, false);
+                }
+            }
+        }
+    }
+
+    /// Restores every link.
+    pub fn heal(&mut self) {
+        let n = self.nodes.len();
+        for a in 0..n {
+            for b in a + 1..n {
+                self.set_link(a, b, true);
+            }
+        }
+    }
+
+    pub fn set_online(&mut self, address: &Address, online: bool) {
+        if let Some(c) = self.clients.get_mut(address) {
+            c.online = online;
+        }
+    }
+
+    pub fn set_behaviour(&mut self, address: &Address, behaviour: Behaviour) {
+        if let Some(c) = self.clients.get_mut(address) {
+            c.behaviour = behaviour;
+        }
+    }
+
+    /// The address of validator `index` in node 0's head state.
+    pub fn validator_address(&self, index: ValidatorIndex) -> Option<Address> {
+        self.nodes
+            .first()?
+            .head_state()?
+            .validator(index)
+            .map(|v| v.address)
+    }
+
+    fn enqueue(&mut self, e: Envelope) {
+        if self.queue.len() < MAX_QUEUE {
+            self.queue.push_back(e);
+        } else {
+            self.stats.lost += 1;
+        }
+    }
+
+    fn broadcast(&mut self, from: usize, message: &PosMessage, except: Option<usize>) {
+        for to in 0..self.nodes.len() {
+            if to != from && Some(to) != except && self.link_up(from, to) {
+                self.enqueue(Envelope {
+                    from,
+                    to,
+                    message: message.clone(),
+                });
+            }
+        }
+    }
+
+    /// Runs one unit of work: one message delivered, or one duty phase. Returns the slot.
+    pub fn step(&mut self) -> Slot {
+        if let Some(e) = self.queue.pop_front() {
+            self.deliver(e);
+            return self.slot;
+        }
+        match self.phase {
+            Phase::Done => {
+                self.slot += 1;
+                self.phase = Phase::Propose;
+                self.propose();
+            }
+            Phase::Propose => {
+                self.phase = Phase::Attest;
+                self.attest();
+            }
+            Phase::Attest => {
+                self.phase = Phase::Done;
+                self.note_checkpoints();
+            }
+        }
+        self.slot
+    }
+
+    /// Runs until slot `slot` is over (every message of it delivered).
+    pub fn run_to(&mut self, slot: Slot) {
+        while self.slot < slot || self.phase != Phase::Done || !self.queue.is_empty() {
+            self.step();
+        }
+    }
+
+    /// Whether the current slot is over.
+    pub fn slot_done(&self) -> bool {
+        self.phase == Phase::Done && self.queue.is_empty()
+    }
+
+    fn propose(&mut self) {
+        let slot = self.slot;
+        let mut proposed = false;
+        let addresses: Vec<Address> = self.clients.keys().copied().collect();
+        for address in addresses {
+            let Some(c) = self.clients.get(&address) else {
+                continue;
+            };
+            if !c.online || !c.may_propose(slot) {
+                continue;
+            }
+            let host = c.host;
+            let Some(node) = self.nodes.get(host) else {
+                continue;
+            };
+            let Some(state) = node.state_at_slot(slot) else {
+                continue;
+            };
+            let Some(index) = state.index_of(&address) else {
+                continue;
+            };
+            if state.proposer(slot, &self.params) != Some(index) {
+                continue;
+            }
+            let key = c.key().clone();
+            let behaviour = c.behaviour;
+            let mut blocks = Vec::new();
+            if let Some(b) =
+                node.build_block(slot, index, &key, &format!("node {}", node_name(host)))
+            {
+                blocks.push(b);
+            }
+            if behaviour == Behaviour::Equivocating {
+                if let Some(b) = node.build_block(slot, index, &key, "equivocation") {
+                    blocks.push(b);
+                }
+            }
+            if let Some(c) = self.clients.get_mut(&address) {
+                c.proposed(slot, &blocks);
+            }
+            let split = blocks.len() > 1;
+            for (i, b) in blocks.into_iter().enumerate() {
+                proposed = true;
+                self.stats.blocks += 1;
+                self.log(
+                    EventKind::Proposed,
+                    format!(
+                        "validator #{index} on node {} proposed {}",
+                        node_name(host),
+                        b.root().short()
+                    ),
+                );
+                let message = PosMessage::Block(b);
+                if i == 0 {
+                    self.deliver(Envelope {
+                        from: host,
+                        to: host,
+                        message: message.clone(),
+                    });
+                }
+                // An equivocator sends its second block to the other half of the network.
+                for to in 0..self.nodes.len() {
+                    let first_half = to % 2 == 0;
+                    if to != host && self.link_up(host, to) && (!split || first_half == (i == 0)) {
+                        self.enqueue(Envelope {
+                            from: host,
+                            to,
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        if !proposed {
+            self.stats.missed += 1;
+            self.log(
+                EventKind::Missed,
+                format!("slot {slot}: no block (its proposer is offline or has no view)"),
+            );
+        }
+    }
+
+    fn attest(&mut self) {
+        let slot = self.slot;
+        let mut per_node: BTreeMap<usize, Vec<Address>> = BTreeMap::new();
+        for c in self.clients.values().filter(|c| c.online) {
+            per_node.entry(c.host).or_default().push(c.address);
+        }
+        for (host, addresses) in per_node {
+            let Some(node) = self.nodes.get(host) else {
+                continue;
+            };
+            let Some(state) = node.state_at_slot(slot) else {
+                continue;
+            };
+            let Some(committee) = state.committee(slot, &self.params) else {
+                continue;
+            };
+            let data = node.vote_data(slot, &state);
+            let alternative = Checkpoint {
+                epoch: node.finalized().epoch,
+                root: node.finalized().root,
+            };
+            let mut votes = Vec::new();
+            for address in addresses {
+                let Some(index) = state.index_of(&address) else {
+                    continue;
+                };
+                if !committee.contains(&index) {
+                    continue;
+                }
+                if let Some(c) = self.clients.get_mut(&address) {
+                    votes.extend(c.attest(index, data, alternative));
+                }
+            }
+            for v in votes {
+                let message = PosMessage::Attestation(v);
+                self.deliver(Envelope {
+                    from: host,
+                    to: host,
+                    message: message.clone(),
+                });
+                self.broadcast(host, &message, None);
+            }
+        }
+    }
+
+    fn deliver(&mut self, e: Envelope) {
+        if !self.link_up(e.from, e.to) {
+            self.stats.lost += 1;
+            return;
+        }
+        self.stats.messages += 1;
+        let now = self.slot;
+        let (to, from) = (e.to, e.from);
+        let Some(node) = self.nodes.get_mut(to) else {
+            return;
+        };
+        let mut forward = false;
+        let mut extra: Vec<PosMessage> = Vec::new();
+        let refused: Option<String> = match &e.message {
+            PosMessage::Block(b) => match node.receive_block(b.clone(), now) {
+                Ok(BlockReceived::Accepted {
+                    applied, evidence, ..
+                }) => {
+                    forward = true;
+                    extra.extend(evidence.map(|e| PosMessage::Evidence(*e)));
+                    for v in applied.slashed {
+                        let text = format!(
+                            "node {} included evidence: validator #{v} slashed and ejected",
+                            node_name(to)
+                        );
+                        self.events_push(EventKind::Slashed, text);
+                    }
+                    None
+                }
+                Ok(_) => None,
+                Err(r) => Some(format!(
+                    "block {} of slot {}: {r}",
+                    b.root().short(),
+                    b.slot()
+                )),
+            },
+            PosMessage::Attestation(a) => match node.receive_attestation(*a, now) {
+                Ok(VoteReceived::Accepted { evidence }) => {
+                    forward = true;
+                    extra.extend(evidence.map(|e| PosMessage::Evidence(*e)));
+                    None
+                }
+                Ok(VoteReceived::Known) => None,
+                Err(r) => Some(format!("vote of validator #{}: {r}", a.validator)),
+            },
+            PosMessage::Evidence(ev) => match node.receive_evidence(*ev) {
+                Ok(new) => {
+                    forward = new;
+                    None
+                }
+                Err(super::refusal::EvidenceRefusal::AlreadySlashed { .. }) => None,
+                Err(r) => Some(format!("slashing evidence: {r}")),
+            },
+            PosMessage::Deposit(d) => match node.receive_deposit(d.clone()) {
+                Ok(new) => {
+                    forward = new;
+                    None
+                }
+                Err(r) => Some(format!("deposit: {r}")),
+            },
+            PosMessage::Exit(x) => match node.receive_exit(*x) {
+                Ok(new) => {
+                    forward = new;
+                    None
+                }
+                Err(r) => Some(format!("exit: {r}")),
+            },
+        };
+        if let Some(why) = refused {
+            self.stats.refused += 1;
+            let text = if from == to {
+                format!("node {} refused its own {why}", node_name(to))
+            } else {
+                format!(
+                    "node {} refused from node {}: {why}",
+                    node_name(to),
+                    node_name(from)
+                )
+            };
+            self.log(EventKind::Refused, text);
+            return;
+        }
+        if forward {
+            self.broadcast(to, &e.message, Some(from));
+        }
+        for m in extra {
+            self.broadcast(to, &m, None);
+        }
+    }
+
+    fn events_push(&mut self, kind: EventKind, text: String) {
+        self.log(kind, text);
+    }
+
+    fn note_checkpoints(&mut self) {
+        let honest = (0..self.nodes.len()).filter(|i| !self.compromised.contains(i));
+        let (mut fin, mut just) = (0, 0);
+        for i in honest {
+            if let Some(n) = self.nodes.get(i) {
+                fin = fin.max(n.finalized().epoch);
+                just = just.max(n.justified().epoch);
+            }
+        }
+        if just > self.best_justified {
+            self.best_justified = just;
+            self.log(
+                EventKind::Justified,
+                format!(
+                    "epoch {just} justified: at least 2/3 of the stake voted for its checkpoint"
+                ),
+            );
+        }
+        if fin > self.best_finalized {
+            self.best_finalized = fin;
+            self.stats.finality.push((self.slot, fin));
+            self.log(
+                EventKind::Finalized,
+                format!("epoch {fin} finalized: the next checkpoint was justified on top of it"),
+            );
+        }
+    }
+
+    /// A compromised node gossips its head block with a changed body: honest peers refuse it.
+    pub fn tamper(&mut self, node: usize) -> Option<Hash32> {
+        let b = self
+            .nodes
+            .get(node)?
+            .tampered_head(&format!("tampered by node {}", node_name(node)))?;
+        self.compromised.insert(node);
+        let root = b.root();
+        self.broadcast(node, &PosMessage::Block(b), None);
+        Some(root)
+    }
+
+    /// Registers a validator client for a deposit signed by `key` and gossips the deposit from
+    /// `host`. The client starts its duties once a block includes the deposit and its
+    /// activation epoch comes.
+    ///
+    /// # Errors
+    /// Why the deposit is refused (checked against the host's head first).
+    pub fn deposit(
+        &mut self,
+        raw: &str,
+        key: SigningKey,
+        host: usize,
+    ) -> Result<Address, super::refusal::DepositRefusal> {
+        let host = host.min(self.nodes.len().saturating_sub(1));
+        let node = self
+            .nodes
+            .get_mut(host)
+            .ok_or(super::refusal::DepositRefusal::RegistryFull)?;
+        let d = Deposit {
+            raw: raw.to_string(),
+        };
+        node.receive_deposit(d.clone())?;
+        let client = Client::new(key, host);
+        let address = client.address;
+        self.clients.entry(address).or_insert(client);
+        self.broadcast(host, &PosMessage::Deposit(d), None);
+        self.log(
+            EventKind::Info,
+            format!(
+                "deposit from {} sent from node {}",
+                address.short(),
+                node_name(host)
+            ),
+        );
+        Ok(address)
+    }
+
+    /// Signs and gossips an exit for validator `index` with the key its client holds.
+    ///
+    /// # Errors
+    /// Why the exit is refused: an unknown validator, one whose key is not held here, or a
+    /// rule of [`BeaconState::check_exit`].
+    pub fn exit(&mut self, index: ValidatorIndex) -> Result<(), String> {
+        use super::refusal::ExitRefusal;
+        let state = self
+            .nodes
+            .first()
+            .and_then(|n| n.head_state())
+            .ok_or("no node")?;
+        let v = state
+            .validator(index)
+            .ok_or_else(|| ExitRefusal::UnknownValidator { validator: index }.to_string())?;
+        let client = self
+            .clients
+            .get(&v.address)
+            .ok_or_else(|| format!("validator #{index}'s key is not held in this lab"))?;
+        let epoch = state.epoch(&self.params);
+        let signature = crate::signature::Signature::sign_prehash(
+            client.key(),
+            &Domain::Exit.digest(&Exit::root(index, epoch)),
+        )
+        .map_err(|e| e.to_string())?;
+        let host = client.host;
+        let x = Exit {
+            validator: index,
+            epoch,
+            signature,
+        };
+        let node = self.nodes.get_mut(host).ok_or("no node")?;
+        node.receive_exit(x).map_err(|e| e.to_string())?;
+        self.broadcast(host, &PosMessage::Exit(x), None);
+        self.log(EventKind::Info, format!("validator #{index} asked to exit"));
+        Ok(())
+    }
+
+    /// Delivers a message from outside (another tab, a file) to `node` as if a peer sent it;
+    /// refused ones are logged with the reason.
+    pub fn inject(&mut self, node: usize, message: PosMessage) {
+        let to = node.min(self.nodes.len().saturating_sub(1));
+        self.deliver(Envelope {
+            from: to,
+            to,
+            message,
+        });
+    }
+
+    /// Whole ETH of stake online, and in total, in node 0's head state.
+    pub fn online_stake(&self) -> (u64, u64) {
+        let Some(state) = self.nodes.first().and_then(|n| n.head_state()) else {
+            return (0, 0);
+        };
+        let epoch = self.epoch();
+        let mut online = 0;
+        let mut total = 0;
+        for v in state
+            .validators
+            .iter()
+            .filter(|v| v.is_active(epoch) && !v.slashed)
+        {
+            total += v.effective;
+            if self.clients.get(&v.address).is_some_and(|c| c.online) {
+                online += v.effective;
+            }
+        }
+        (online, total)
+    }
+}

@@ -1,0 +1,824 @@
+//! The beacon state of one branch and its transition: slots and epochs advance, blocks apply
+//! (proposer, signatures, RANDAO, votes, evidence, deposits, exits), and at each epoch's end
+//! Casper FFG justifies and finalizes checkpoints, rewards and penalties are paid and
+//! effective stakes are updated. Pure and deterministic: every node computes the same state
+//! from the same blocks.
+
+use std::collections::BTreeMap;
+
+use k256::ecdsa::VerifyingKey;
+
+use crate::address::{keccak256, Address};
+use crate::hash::Hash32;
+use crate::signature::Signature;
+use crate::tx::SignedTx;
+
+use super::duties::{self, epoch_of, start_slot};
+use super::refusal::{
+    AttestationRefusal, BlockRefusal, DepositRefusal, EvidenceRefusal, ExitRefusal,
+};
+use super::types::{
+    Attestation, Block, Checkpoint, Domain, Epoch, Evidence, Exit, SignedHeader, Slot,
+    ValidatorIndex, MAX_ATTESTATIONS, MAX_GRAFFITI, MAX_OPERATIONS,
+};
+use super::{PosParams, DEPOSIT_ADDRESS, ETH};
+
+/// An epoch that never comes: "not exiting".
+pub const FAR_FUTURE: Epoch = Epoch::MAX;
+
+/// Participation flags of one validator in one epoch.
+const SOURCE: u8 = 1;
+const TARGET: u8 = 2;
+
+/// One validator in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validator {
+    /// The key that signs its blocks and votes.
+    pub key: VerifyingKey,
+    /// The address of that key (where its stake returns after exit).
+    pub address: Address,
+    /// Its stake in wei.
+    pub balance: u128,
+    /// Whole ETH of stake that count for duties and votes (at most the cap), set each epoch.
+    pub effective: u64,
+    pub activation_epoch: Epoch,
+    pub exit_epoch: Epoch,
+    pub slashed: bool,
+    /// Its stake went back to its address.
+    pub withdrawn: bool,
+}
+
+impl Validator {
+    pub fn is_active(&self, epoch: Epoch) -> bool {
+        self.activation_epoch <= epoch && epoch < self.exit_epoch
+    }
+}
+
+/// An account of the small execution ledger deposits draw from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Account {
+    pub balance: u128,
+    pub nonce: u64,
+}
+
+/// What one block paid out, for the UI and the tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Votes newly counted.
+    pub votes: usize,
+    pub slashed: Vec<ValidatorIndex>,
+    pub deposits: Vec<ValidatorIndex>,
+    pub exits: Vec<ValidatorIndex>,
+    /// Signatures checked applying it.
+    pub signatures: u64,
+}
+
+/// The state of a branch after its latest block, at `slot`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BeaconState {
+    pub slot: Slot,
+    pub validators: Vec<Validator>,
+    pub accounts: BTreeMap<Address, Account>,
+    /// RANDAO: every proposer's reveal mixed in.
+    pub randao_mix: Hash32,
+    /// Seeds known ahead: (epoch, seed), the last few.
+    seeds: Vec<(Epoch, Hash32)>,
+    genesis_seed: Hash32,
+    pub latest_block_root: Hash32,
+    /// The checkpoint roots of the current and the previous epoch, once their first slot passed.
+    current_target: Option<Hash32>,
+    previous_target: Option<Hash32>,
+    current_participation: Vec<u8>,
+    previous_participation: Vec<u8>,
+    pub previous_justified: Checkpoint,
+    pub current_justified: Checkpoint,
+    pub finalized: Checkpoint,
+    /// Bit i: the checkpoint i epochs back was justified.
+    justification_bits: u8,
+}
+
+/// A genesis validator: its key and stake in wei.
+#[derive(Debug, Clone)]
+pub struct GenesisValidator {
+    pub key: VerifyingKey,
+    pub stake: u128,
+}
+
+fn address_of(key: &VerifyingKey) -> Address {
+    Address::from_public_key(&k256::PublicKey::from(key))
+}
+
+fn verify(sig: &Signature, key: &VerifyingKey, domain: Domain, root: &Hash32) -> bool {
+    sig.verify_prehash(key, &domain.digest(root))
+}
+
+impl BeaconState {
+    /// The state at slot 0 with the genesis validators (active from epoch 0) and accounts.
+    pub fn genesis(
+        params: &PosParams,
+        validators: &[GenesisValidator],
+        accounts: &[(Address, u128)],
+        genesis_root: Hash32,
+    ) -> Self {
+        let validators: Vec<Validator> = validators
+            .iter()
+            .map(|g| Validator {
+                key: g.key,
+                address: address_of(&g.key),
+                balance: g.stake,
+                effective: effective_of(g.stake, params),
+                activation_epoch: 0,
+                exit_epoch: FAR_FUTURE,
+                slashed: false,
+                withdrawn: false,
+            })
+            .collect();
+        let n = validators.len();
+        let genesis_cp = Checkpoint {
+            epoch: 0,
+            root: genesis_root,
+        };
+        Self {
+            slot: 0,
+            validators,
+            accounts: accounts
+                .iter()
+                .map(|(a, b)| {
+                    (
+                        *a,
+                        Account {
+                            balance: *b,
+                            nonce: 0,
+                        },
+                    )
+                })
+                .collect(),
+            randao_mix: genesis_root,
+            seeds: Vec::new(),
+            genesis_seed: duties::seed(0, &genesis_root),
+            latest_block_root: genesis_root,
+            current_target: None,
+            previous_target: None,
+            current_participation: vec![0; n],
+            previous_participation: vec![0; n],
+            previous_justified: genesis_cp,
+            current_justified: genesis_cp,
+            finalized: genesis_cp,
+            justification_bits: 0,
+        }
+    }
+
+    pub fn epoch(&self, params: &PosParams) -> Epoch {
+        epoch_of(self.slot, params.slots_per_epoch)
+    }
+
+    /// The seed of `epoch`, known up to one epoch ahead of the state's.
+    pub fn seed(&self, epoch: Epoch) -> Option<Hash32> {
+        if epoch < 2 {
+            return Some(self.genesis_seed);
+        }
+        self.seeds
+            .iter()
+            .find(|(e, _)| *e == epoch)
+            .map(|(_, s)| *s)
+    }
+
+    /// Indices of the validators active in `epoch`.
+    pub fn active(&self, epoch: Epoch) -> Vec<ValidatorIndex> {
+        (0..self.validators.len())
+            .filter(|i| self.validators[*i].is_active(epoch))
+            .filter_map(|i| ValidatorIndex::try_from(i).ok())
+            .collect()
+    }
+
+    /// The proposer of `slot` (in the state's epoch or the next).
+    pub fn proposer(&self, slot: Slot, params: &PosParams) -> Option<ValidatorIndex> {
+        let epoch = epoch_of(slot, params.slots_per_epoch);
+        let seed = self.seed(epoch)?;
+        let stakes: Vec<(ValidatorIndex, u64)> = self
+            .active(epoch)
+            .into_iter()
+            .filter_map(|i| Some((i, self.validator(i)?.effective)))
+            .collect();
+        duties::proposer(&seed, slot, &stakes)
+    }
+
+    /// The committee that votes in `slot`.
+    pub fn committee(&self, slot: Slot, params: &PosParams) -> Option<Vec<ValidatorIndex>> {
+        let epoch = epoch_of(slot, params.slots_per_epoch);
+        let seed = self.seed(epoch)?;
+        Some(duties::committee(
+            &seed,
+            slot,
+            params.slots_per_epoch,
+            &self.active(epoch),
+        ))
+    }
+
+    pub fn validator(&self, index: ValidatorIndex) -> Option<&Validator> {
+        self.validators.get(index as usize)
+    }
+
+    pub fn index_of(&self, address: &Address) -> Option<ValidatorIndex> {
+        self.validators
+            .iter()
+            .position(|v| v.address == *address)
+            .and_then(|i| ValidatorIndex::try_from(i).ok())
+    }
+
+    /// Whole ETH of effective stake of the validators active in `epoch` and not slashed.
+    pub fn total_active(&self, epoch: Epoch) -> u64 {
+        self.validators
+            .iter()
+            .filter(|v| v.is_active(epoch) && !v.slashed)
+            .map(|v| v.effective)
+            .sum()
+    }
+
+    /// Whole ETH that voted for the right target in the current (`true`) or previous epoch.
+    pub fn target_stake(&self, current: bool) -> u64 {
+        let flags = if current {
+            &self.current_participation
+        } else {
+            &self.previous_participation
+        };
+        flags
+            .iter()
+            .zip(&self.validators)
+            .filter(|(f, v)| *f & TARGET != 0 && !v.slashed)
+            .map(|(_, v)| v.effective)
+            .sum()
+    }
+
+    /// Whether `validator` already has a vote counted for `epoch` on this branch.
+    pub fn has_voted(&self, validator: ValidatorIndex, epoch: Epoch, params: &PosParams) -> bool {
+        let current = self.epoch(params);
+        let flags = if epoch == current {
+            &self.current_participation
+        } else if epoch + 1 == current {
+            &self.previous_participation
+        } else {
+            return false;
+        };
+        flags
+            .get(validator as usize)
+            .is_some_and(|f| f & SOURCE != 0)
+    }
+
+    /// The checkpoint root of `epoch` on this branch, if the state still knows it.
+    pub fn target_root(&self, epoch: Epoch, params: &PosParams) -> Option<Hash32> {
+        let current = self.epoch(params);
+        if epoch == current {
+            self.current_target
+        } else if epoch + 1 == current {
+            self.previous_target
+        } else {
+            None
+        }
+    }
+
+    /// Advances to `slot` (empty slots), running each epoch's end on the way.
+    pub fn process_slots(&mut self, slot: Slot, params: &PosParams) {
+        let spe = params.slots_per_epoch.max(2);
+        while self.slot < slot {
+            if self.slot.is_multiple_of(spe) {
+                self.current_target = Some(self.latest_block_root);
+            }
+            if (self.slot + 1).is_multiple_of(spe) {
+                self.process_epoch(params);
+            }
+            self.slot += 1;
+        }
+    }
+
+    fn process_epoch(&mut self, params: &PosParams) {
+        let current = self.epoch(params);
+        self.justify_and_finalize(current);
+        self.pay_votes(current, params);
+        for v in &mut self.validators {
+            if v.exit_epoch == current + 1 && !v.withdrawn {
+                let account = self.accounts.entry(v.address).or_default();
+                account.balance = account.balance.saturating_add(v.balance);
+                v.balance = 0;
+                v.withdrawn = true;
+            }
+            v.effective = effective_of(v.balance, params);
+        }
+        let next_seed = duties::seed(current + 2, &self.randao_mix);
+        self.seeds.push((current + 2, next_seed));
+        self.seeds.retain(|(e, _)| *e + 3 > current + 2);
+        self.previous_participation = core::mem::replace(
+            &mut self.current_participation,
+            vec![0; self.validators.len()],
+        );
+        self.previous_target = self.current_target.take();
+    }
+
+    /// Casper FFG at the end of epoch `current` (the rules of the consensus specs'
+    /// `weigh_justification_and_finalization`).
+    fn justify_and_finalize(&mut self, current: Epoch) {
+        if current <= 1 {
+            return;
+        }
+        let previous = current - 1;
+        let old_previous = self.previous_justified;
+        let old_current = self.current_justified;
+        self.previous_justified = self.current_justified;
+        self.justification_bits = (self.justification_bits << 1) & 0b1111;
+        let total = u128::from(self.total_active(current));
+        let enough = |stake: u64| total > 0 && 3 * u128::from(stake) >= 2 * total;
+        if let Some(root) = self.previous_target {
+            if enough(self.target_stake(false)) {
+                self.current_justified = Checkpoint {
+                    epoch: previous,
+                    root,
+                };
+                self.justification_bits |= 0b10;
+            }
+        }
+        if let Some(root) = self.current_target {
+            if enough(self.target_stake(true)) {
+                self.current_justified = Checkpoint {
+                    epoch: current,
+                    root,
+                };
+                self.justification_bits |= 0b01;
+            }
+        }
+        let bits = self.justification_bits;
+        let all = |mask: u8| bits & mask == mask;
+        if all(0b1110) && old_previous.epoch + 3 == current {
+            self.finalized = old_previous;
+        }
+        if all(0b0110) && old_previous.epoch + 2 == current {
+            self.finalized = old_previous;
+        }
+        if all(0b0111) && old_current.epoch + 2 == current {
+            self.finalized = old_current;
+        }
+        if all(0b0011) && old_current.epoch + 1 == current {
+            self.finalized = old_current;
+        }
+    }
+
+    /// Rewards for the previous epoch's counted votes, a penalty of the same size for a
+    /// missed one.
+    fn pay_votes(&mut self, current: Epoch, params: &PosParams) {
+        if current == 0 {
+            return;
+        }
+        let previous = current - 1;
+        for (i, v) in self.validators.iter_mut().enumerate() {
+            if !v.is_active(previous) || v.slashed {
+                continue;
+            }
+            let reward = base_reward(v.effective, params);
+            let voted = self
+                .previous_participation
+                .get(i)
+                .is_some_and(|f| f & SOURCE != 0);
+            v.balance = if voted {
+                v.balance.saturating_add(reward)
+            } else {
+                v.balance.saturating_sub(reward)
+            };
+        }
+    }
+
+    /// Applies `block` on this state (its parent's), which must not have passed its slot.
+    ///
+    /// # Errors
+    /// The first rule the block breaks; the state is then left half-applied: apply on a copy.
+    pub fn apply_block(
+        &mut self,
+        block: &Block,
+        params: &PosParams,
+    ) -> Result<Applied, BlockRefusal> {
+        let h = &block.header;
+        if h.parent != self.latest_block_root {
+            return Err(BlockRefusal::WrongParent);
+        }
+        if h.slot <= self.slot {
+            return Err(BlockRefusal::SlotNotAfterParent {
+                slot: h.slot,
+                parent: self.slot,
+            });
+        }
+        if block.body.root() != h.body_root {
+            return Err(BlockRefusal::BodyChanged);
+        }
+        if block.body.graffiti.len() > MAX_GRAFFITI {
+            return Err(BlockRefusal::TooLarge {
+                what: "graffiti",
+                most: MAX_GRAFFITI,
+            });
+        }
+        let b = &block.body;
+        if b.attestations.len() > MAX_ATTESTATIONS {
+            return Err(BlockRefusal::TooLarge {
+                what: "attestations",
+                most: MAX_ATTESTATIONS,
+            });
+        }
+        if b.evidence.len() > MAX_OPERATIONS
+            || b.deposits.len() > MAX_OPERATIONS
+            || b.exits.len() > MAX_OPERATIONS
+        {
+            return Err(BlockRefusal::TooLarge {
+                what: "evidence, deposits or exits",
+                most: MAX_OPERATIONS,
+            });
+        }
+        self.process_slots(h.slot, params);
+        let expected = self.proposer(h.slot, params).ok_or(BlockRefusal::NoStake)?;
+        if h.proposer != expected {
+            return Err(BlockRefusal::NotProposer {
+                slot: h.slot,
+                claimed: h.proposer,
+                expected,
+            });
+        }
+        let proposer = self.validator(expected).ok_or(BlockRefusal::NoStake)?;
+        if proposer.slashed {
+            return Err(BlockRefusal::ProposerSlashed { proposer: expected });
+        }
+        let key = proposer.key;
+        let mut applied = Applied {
+            signatures: 2,
+            ..Applied::default()
+        };
+        if !verify(&block.signature, &key, Domain::Block, &h.root()) {
+            return Err(BlockRefusal::BadSignature { proposer: expected });
+        }
+        let epoch = self.epoch(params);
+        if !verify(&b.randao_reveal, &key, Domain::Randao, &randao_root(epoch)) {
+            return Err(BlockRefusal::BadRandao { proposer: expected });
+        }
+        let mut mix = *self.randao_mix.as_bytes();
+        for (m, r) in mix.iter_mut().zip(keccak256(&b.randao_reveal.to_bytes())) {
+            *m ^= r;
+        }
+        self.randao_mix = Hash32::from_bytes(mix);
+        for (i, e) in b.evidence.iter().enumerate() {
+            let offender = self
+                .check_evidence(e)
+                .map_err(|reason| BlockRefusal::Evidence { index: i, reason })?;
+            self.slash(offender, expected, params);
+            applied.slashed.push(offender);
+            applied.signatures += 2;
+        }
+        for (i, a) in b.attestations.iter().enumerate() {
+            let counted = self
+                .apply_attestation(a, expected, params)
+                .map_err(|reason| BlockRefusal::Attestation { index: i, reason })?;
+            applied.votes += usize::from(counted);
+            applied.signatures += 1;
+        }
+        for (i, d) in b.deposits.iter().enumerate() {
+            let v = self
+                .apply_deposit(d.raw.as_str(), params)
+                .map_err(|reason| BlockRefusal::Deposit { index: i, reason })?;
+            applied.deposits.push(v);
+            applied.signatures += 1;
+        }
+        for (i, x) in b.exits.iter().enumerate() {
+            self.apply_exit(x, params)
+                .map_err(|reason| BlockRefusal::Exit { index: i, reason })?;
+            applied.exits.push(x.validator);
+            applied.signatures += 1;
+        }
+        self.latest_block_root = h.root();
+        Ok(applied)
+    }
+
+    /// The checks of a vote against this state, advanced to the block slot that would carry it.
+    ///
+    /// # Errors
+    /// Why the vote cannot be counted here.
+    pub fn check_attestation(
+        &self,
+        a: &Attestation,
+        params: &PosParams,
+    ) -> Result<(), AttestationRefusal> {
+        let d = &a.data;
+        let spe = params.slots_per_epoch;
+        let current = self.epoch(params);
+        if d.target.epoch != epoch_of(d.slot, spe) {
+            return Err(AttestationRefusal::TargetNotSlotEpoch {
+                slot: d.slot,
+                target: d.target.epoch,
+            });
+        }
+        if d.slot >= self.slot {
+            return Err(AttestationRefusal::TooEarly { slot: d.slot });
+        }
+        if d.target.epoch + 1 < current {
+            return Err(AttestationRefusal::TooOld {
+                epoch: d.target.epoch,
+            });
+        }
+        let expected_source = if d.target.epoch == current {
+            self.current_justified
+        } else {
+            self.previous_justified
+        };
+        if d.source != expected_source {
+            return Err(AttestationRefusal::WrongSource {
+                got: d.source,
+                expected: expected_source,
+            });
+        }
+        self.check_vote_signer(a, params)
+    }
+
+    /// The checks that need no branch: the validator exists, is active, not slashed, is in the
+    /// slot's committee and signed the vote.
+    ///
+    /// # Errors
+    /// Why the vote is not this validator's to make.
+    pub fn check_vote_signer(
+        &self,
+        a: &Attestation,
+        params: &PosParams,
+    ) -> Result<(), AttestationRefusal> {
+        let d = &a.data;
+        let v = self
+            .validator(a.validator)
+            .ok_or(AttestationRefusal::UnknownValidator {
+                validator: a.validator,
+            })?;
+        if !v.is_active(d.target.epoch) {
+            return Err(AttestationRefusal::NotActive {
+                validator: a.validator,
+            });
+        }
+        if v.slashed {
+            return Err(AttestationRefusal::Slashed {
+                validator: a.validator,
+            });
+        }
+        let committee = self
+            .committee(d.slot, params)
+            .ok_or(AttestationRefusal::TooOld {
+                epoch: d.target.epoch,
+            })?;
+        if !committee.contains(&a.validator) {
+            return Err(AttestationRefusal::NotInCommittee {
+                validator: a.validator,
+                slot: d.slot,
+            });
+        }
+        if !verify(&a.signature, &v.key, Domain::Attestation, &d.root()) {
+            return Err(AttestationRefusal::BadSignature {
+                validator: a.validator,
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a vote; returns whether it was new on this branch.
+    fn apply_attestation(
+        &mut self,
+        a: &Attestation,
+        proposer: ValidatorIndex,
+        params: &PosParams,
+    ) -> Result<bool, AttestationRefusal> {
+        self.check_attestation(a, params)?;
+        let current = self.epoch(params);
+        let target_root = self.target_root(a.data.target.epoch, params);
+        let flags = if a.data.target.epoch == current {
+            &mut self.current_participation
+        } else {
+            &mut self.previous_participation
+        };
+        let Some(flag) = flags.get_mut(a.validator as usize) else {
+            return Ok(false);
+        };
+        if *flag & SOURCE != 0 {
+            return Ok(false);
+        }
+        *flag |= SOURCE;
+        if target_root == Some(a.data.target.root) {
+            *flag |= TARGET;
+        }
+        let reward = self
+            .validator(a.validator)
+            .map_or(0, |v| base_reward(v.effective, params) / 8);
+        if let Some(p) = self.validators.get_mut(proposer as usize) {
+            p.balance = p.balance.saturating_add(reward);
+        }
+        Ok(true)
+    }
+
+    /// Checks slashing evidence; returns the validator it convicts.
+    ///
+    /// # Errors
+    /// Why the evidence proves nothing (or nothing new).
+    pub fn check_evidence(&self, e: &Evidence) -> Result<ValidatorIndex, EvidenceRefusal> {
+        let offender = e.offender();
+        let v = self
+            .validator(offender)
+            .ok_or(EvidenceRefusal::UnknownValidator {
+                validator: offender,
+            })?;
+        if v.slashed {
+            return Err(EvidenceRefusal::AlreadySlashed {
+                validator: offender,
+            });
+        }
+        let signed =
+            |h: &SignedHeader| verify(&h.signature, &v.key, Domain::Block, &h.header.root());
+        match e {
+            Evidence::DoubleProposal { a, b } => {
+                if a.header.proposer != b.header.proposer
+                    || a.header.slot != b.header.slot
+                    || a.header == b.header
+                {
+                    return Err(EvidenceRefusal::NotConflicting);
+                }
+                if !signed(a) || !signed(b) {
+                    return Err(EvidenceRefusal::BadSignature);
+                }
+            }
+            Evidence::Votes { a, b } => {
+                if a.validator != b.validator || a.data.offence_with(&b.data).is_none() {
+                    return Err(EvidenceRefusal::NotConflicting);
+                }
+                let ok = |x: &Attestation| {
+                    verify(&x.signature, &v.key, Domain::Attestation, &x.data.root())
+                };
+                if !ok(a) || !ok(b) {
+                    return Err(EvidenceRefusal::BadSignature);
+                }
+            }
+        }
+        Ok(offender)
+    }
+
+    /// Slashes `offender`: 1/32 of its stake burnt, 1/512 to the reporting proposer, ejected
+    /// at the next epoch.
+    fn slash(&mut self, offender: ValidatorIndex, reporter: ValidatorIndex, params: &PosParams) {
+        let current = self.epoch(params);
+        let Some(v) = self.validators.get_mut(offender as usize) else {
+            return;
+        };
+        v.slashed = true;
+        v.exit_epoch = v.exit_epoch.min(current + 1);
+        let stake = u128::from(v.effective) * ETH;
+        v.balance = v.balance.saturating_sub(stake / 32);
+        if let Some(r) = self.validators.get_mut(reporter as usize) {
+            r.balance = r.balance.saturating_add(stake / 512);
+        }
+    }
+
+    /// What a deposit would do: the new validator's key, address and stake.
+    ///
+    /// # Errors
+    /// Why the deposit is refused.
+    pub fn check_deposit(
+        &self,
+        raw: &str,
+        params: &PosParams,
+    ) -> Result<(VerifyingKey, Address, u128, u64), DepositRefusal> {
+        let signed =
+            SignedTx::from_raw_hex(raw).map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
+        if signed.chain_id() != Some(params.chain_id) {
+            return Err(DepositRefusal::WrongChain {
+                expected: params.chain_id,
+                got: signed.chain_id(),
+            });
+        }
+        if signed.tx().to() != Some(&DEPOSIT_ADDRESS) {
+            return Err(DepositRefusal::NotToDepositAddress);
+        }
+        let value = u128::try_from(signed.tx().value())
+            .map_err(|_| DepositRefusal::AboveBalance { balance: 0 })?;
+        let nonce = signed.tx().nonce();
+        let recovered = signed
+            .recover()
+            .map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
+        let key = VerifyingKey::from_sec1_bytes(recovered.public_key()).map_err(|_| {
+            DepositRefusal::Malformed("the signer's public key does not parse".into())
+        })?;
+        let address = recovered.sender();
+        if value < params.min_deposit {
+            return Err(DepositRefusal::BelowMinimum {
+                min: params.min_deposit,
+                got: value,
+            });
+        }
+        let account = self.accounts.get(&address).copied().unwrap_or_default();
+        if account.nonce != nonce {
+            return Err(DepositRefusal::WrongNonce {
+                expected: account.nonce,
+                got: nonce,
+            });
+        }
+        if value > account.balance {
+            return Err(DepositRefusal::AboveBalance {
+                balance: account.balance,
+            });
+        }
+        if self.index_of(&address).is_some() {
+            return Err(DepositRefusal::AlreadyValidator { address });
+        }
+        Ok((key, address, value, nonce))
+    }
+
+    fn apply_deposit(
+        &mut self,
+        raw: &str,
+        params: &PosParams,
+    ) -> Result<ValidatorIndex, DepositRefusal> {
+        let (key, address, value, _) = self.check_deposit(raw, params)?;
+        let index = ValidatorIndex::try_from(self.validators.len())
+            .map_err(|_| DepositRefusal::RegistryFull)?;
+        if self.validators.len() >= super::MAX_VALIDATORS {
+            return Err(DepositRefusal::RegistryFull);
+        }
+        let account = self.accounts.entry(address).or_default();
+        account.balance -= value;
+        account.nonce += 1;
+        self.validators.push(Validator {
+            key,
+            address,
+            balance: value,
+            effective: effective_of(value, params),
+            activation_epoch: self.epoch(params) + params.activation_delay,
+            exit_epoch: FAR_FUTURE,
+            slashed: false,
+            withdrawn: false,
+        });
+        self.current_participation.push(0);
+        self.previous_participation.push(0);
+        Ok(index)
+    }
+
+    /// Checks a signed exit.
+    ///
+    /// # Errors
+    /// Why the exit is refused.
+    pub fn check_exit(&self, x: &Exit, params: &PosParams) -> Result<(), ExitRefusal> {
+        let v = self
+            .validator(x.validator)
+            .ok_or(ExitRefusal::UnknownValidator {
+                validator: x.validator,
+            })?;
+        let current = self.epoch(params);
+        if v.exit_epoch != FAR_FUTURE {
+            return Err(ExitRefusal::AlreadyExiting {
+                validator: x.validator,
+            });
+        }
+        if !v.is_active(current) {
+            return Err(ExitRefusal::NotActive {
+                validator: x.validator,
+            });
+        }
+        if x.epoch > current {
+            return Err(ExitRefusal::FutureEpoch { epoch: x.epoch });
+        }
+        if !verify(
+            &x.signature,
+            &v.key,
+            Domain::Exit,
+            &Exit::root(x.validator, x.epoch),
+        ) {
+            return Err(ExitRefusal::BadSignature {
+                validator: x.validator,
+            });
+        }
+        Ok(())
+    }
+
+    fn apply_exit(&mut self, x: &Exit, params: &PosParams) -> Result<(), ExitRefusal> {
+        self.check_exit(x, params)?;
+        let exit = self.epoch(params) + params.activation_delay;
+        if let Some(v) = self.validators.get_mut(x.validator as usize) {
+            v.exit_epoch = exit;
+        }
+        Ok(())
+    }
+
+    /// The first slot of `epoch`, for the UI.
+    pub fn start_slot(epoch: Epoch, params: &PosParams) -> Slot {
+        start_slot(epoch, params.slots_per_epoch)
+    }
+}
+
+/// What a RANDAO reveal signs: the epoch.
+pub fn randao_root(epoch: Epoch) -> Hash32 {
+    super::types::root_of(&[b"randao".as_slice(), &epoch.to_be_bytes()].concat())
+}
+
+/// Whole ETH of `balance`, capped.
+pub fn effective_of(balance: u128, params: &PosParams) -> u64 {
+    u64::try_from(balance / ETH)
+        .unwrap_or(u64::MAX)
+        .min(params.max_effective)
+}
+
+/// A validator's reward (and penalty) per epoch for its vote.
+pub fn base_reward(effective: u64, params: &PosParams) -> u128 {
+    u128::from(effective) * params.reward_per_eth
+}

@@ -1,0 +1,373 @@
+use proptest::prelude::*;
+
+use super::client::Behaviour;
+use super::duties;
+use super::sim::{EventKind, PosNetwork};
+use super::types::{Checkpoint, PosMessage};
+use super::*;
+use crate::genesis::dev_allocations;
+use crate::hash::Hash32;
+
+fn net(nodes: usize, validators: usize) -> PosNetwork {
+    let accounts: Vec<(Address, u128)> = dev_allocations()
+        .into_iter()
+        .map(|(a, w)| (a, w.as_wei()))
+        .collect();
+    PosNetwork::new(
+        PosParams::default(),
+        nodes,
+        &vec![32 * ETH; validators],
+        &accounts,
+    )
+}
+
+fn spe(n: &PosNetwork) -> u64 {
+    n.params().slots_per_epoch
+}
+
+fn finalized_epochs(n: &PosNetwork) -> Vec<u64> {
+    n.nodes().iter().map(|x| x.finalized().epoch).collect()
+}
+
+/// No two finalized checkpoints, on any nodes, conflict: all lie on one chain.
+fn assert_finality_consistent(n: &PosNetwork) {
+    let mut all: Vec<Checkpoint> = n
+        .nodes()
+        .iter()
+        .flat_map(|x| x.finalized_history().to_vec())
+        .collect();
+    all.sort();
+    all.dedup();
+    for w in all.windows(2) {
+        if w[0].epoch == w[1].epoch {
+            panic!(
+                "two checkpoints finalized for epoch {}: {:?}",
+                w[0].epoch, w
+            );
+        }
+    }
+    // Each later checkpoint descends from every earlier one in the view of a node that knows both.
+    for node in n.nodes() {
+        let known: Vec<&Checkpoint> = all
+            .iter()
+            .filter(|c| node.entry(&c.root).is_some())
+            .collect();
+        for pair in known.windows(2) {
+            assert!(
+                node.is_ancestor(&pair[0].root, &pair[1].root),
+                "conflicting finality {pair:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn proposer_frequency_follows_stake_over_100000_slots() {
+    let stakes = [(0, 32u64), (1, 64), (2, 96), (3, 128)];
+    let seed = Hash32::from_bytes([7; 32]);
+    let slots = 100_000u64;
+    let mut counts = [0u64; 4];
+    for slot in 0..slots {
+        let p = duties::proposer(&seed, slot, &stakes).unwrap();
+        counts[p as usize] += 1;
+    }
+    let total: u64 = stakes.iter().map(|s| s.1).sum();
+    let chi2: f64 = stakes
+        .iter()
+        .zip(counts)
+        .map(|((_, s), c)| {
+            let expected = slots as f64 * *s as f64 / total as f64;
+            (c as f64 - expected).powi(2) / expected
+        })
+        .sum();
+    // 3 degrees of freedom: 16.27 is the 0.1% tail.
+    assert!(chi2 < 16.27, "counts {counts:?}, chi-squared {chi2}");
+    // And a stake-blind choice would fail the same test.
+    let uniform_chi2: f64 = counts
+        .iter()
+        .map(|c| (*c as f64 - 25_000.0).powi(2) / 25_000.0)
+        .sum();
+    assert!(uniform_chi2 > 1000.0);
+}
+
+#[test]
+fn an_honest_network_justifies_and_finalizes() {
+    let mut n = net(4, 16);
+    n.run_to(5 * spe(&n));
+    let fin = finalized_epochs(&n);
+    assert!(fin.iter().all(|e| *e >= 3), "finalized {fin:?}");
+    assert_eq!(n.stats.missed, 0);
+    assert!(n.events().any(|e| e.kind == EventKind::Finalized));
+    // Every node agrees on the head.
+    let heads: Vec<_> = n.nodes().iter().map(|x| x.head()).collect();
+    assert!(heads.windows(2).all(|w| w[0] == w[1]));
+    // Votes paid: every validator's stake grew.
+    let state = n.nodes()[0].head_state().unwrap();
+    assert!(state.validators.iter().all(|v| v.balance > 32 * ETH));
+    assert_finality_consistent(&n);
+}
+
+#[test]
+fn more_than_a_third_offline_stops_finality_until_they_return() {
+    let mut n = net(4, 12);
+    n.run_to(4 * spe(&n));
+    let before = n.nodes()[0].finalized().epoch;
+    assert!(before >= 2);
+    let offline: Vec<Address> = (0..5).filter_map(|i| n.validator_address(i)).collect();
+    for a in &offline {
+        n.set_online(a, false);
+    }
+    let (on, total) = n.online_stake();
+    assert!(3 * on < 2 * total);
+    n.run_to(9 * spe(&n));
+    let stalled = n.nodes()[0].finalized().epoch;
+    assert!(
+        stalled <= before + 1,
+        "finality went on: {before} -> {stalled}"
+    );
+    assert!(n.stats.missed > 0);
+    for a in &offline {
+        n.set_online(a, true);
+    }
+    n.run_to(13 * spe(&n));
+    assert!(
+        n.nodes()[0].finalized().epoch >= stalled + 2,
+        "finality did not resume"
+    );
+    assert_finality_consistent(&n);
+}
+
+#[test]
+fn an_equivocator_is_slashed_in_every_view() {
+    let mut n = net(4, 16);
+    n.run_to(spe(&n));
+    let cheat = n.validator_address(3).unwrap();
+    n.set_behaviour(&cheat, Behaviour::Equivocating);
+    n.run_to(4 * spe(&n));
+    n.set_behaviour(&cheat, Behaviour::Honest);
+    n.run_to(6 * spe(&n));
+    for node in n.nodes() {
+        let v = node.head_state().unwrap().validator(3).unwrap();
+        assert!(v.slashed, "not slashed on a node");
+        assert!(v.balance < 32 * ETH);
+    }
+    assert!(n.events().any(|e| e.kind == EventKind::Slashed));
+    assert!(finalized_epochs(&n).iter().all(|e| *e >= 3));
+    assert_finality_consistent(&n);
+}
+
+#[test]
+fn a_split_network_finalizes_on_neither_side_then_heals() {
+    let mut n = net(4, 16);
+    n.run_to(3 * spe(&n));
+    let before = n.nodes()[0].finalized().epoch;
+    n.partition(2);
+    n.run_to(8 * spe(&n));
+    for node in n.nodes() {
+        assert!(
+            node.finalized().epoch <= before + 1,
+            "a half finalized alone"
+        );
+    }
+    assert_ne!(
+        n.nodes()[0].head(),
+        n.nodes()[3].head(),
+        "the halves did not fork"
+    );
+    n.heal();
+    n.run_to(12 * spe(&n));
+    let heads: Vec<_> = n.nodes().iter().map(|x| x.head()).collect();
+    assert!(
+        heads.windows(2).all(|w| w[0] == w[1]),
+        "no agreement after healing"
+    );
+    assert!(
+        n.nodes()[0].finalized().epoch >= before + 3,
+        "finality did not resume"
+    );
+    assert_finality_consistent(&n);
+}
+
+#[test]
+fn a_tampered_block_is_refused_with_the_reason() {
+    let mut n = net(3, 8);
+    n.run_to(3);
+    n.tamper(1).unwrap();
+    n.run_to(4);
+    let refused: Vec<_> = n
+        .events()
+        .filter(|e| e.kind == EventKind::Refused)
+        .collect();
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.text.contains("changed after signing")),
+        "{refused:?}"
+    );
+    assert!(n.is_compromised(1));
+}
+
+#[test]
+fn deposits_and_exits_are_checked() {
+    use crate::amount::Wei;
+    use crate::tx::TxRequest;
+    use crate::wallet::Account;
+    let mut n = net(2, 8);
+    let user = Account::from_private_key_hex(
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    )
+    .unwrap();
+    let sign = |nonce: u64, value: u128, chain: u64| {
+        TxRequest::transfer(chain, nonce, DEPOSIT_ADDRESS, Wei::from_wei(value))
+            .legacy(1_000_000_000)
+            .unwrap()
+            .sign(&user)
+            .unwrap()
+            .raw_hex()
+    };
+    let small = n
+        .deposit(
+            &sign(0, ETH / 2, LAB_CHAIN_ID),
+            user.signing_key().clone(),
+            0,
+        )
+        .unwrap_err();
+    assert!(small.to_string().contains("below the minimum"), "{small}");
+    let big = n
+        .deposit(
+            &sign(0, 1_000_000 * ETH, LAB_CHAIN_ID),
+            user.signing_key().clone(),
+            0,
+        )
+        .unwrap_err();
+    assert!(big.to_string().contains("balance"), "{big}");
+    let other_chain = n
+        .deposit(&sign(0, 32 * ETH, 1), user.signing_key().clone(), 0)
+        .unwrap_err();
+    assert!(other_chain.to_string().contains("chain 1"), "{other_chain}");
+    let skipped = n
+        .deposit(
+            &sign(5, 32 * ETH, LAB_CHAIN_ID),
+            user.signing_key().clone(),
+            0,
+        )
+        .unwrap_err();
+    assert!(skipped.to_string().contains("nonce"), "{skipped}");
+    let raw = sign(0, 32 * ETH, LAB_CHAIN_ID);
+    n.deposit(&raw, user.signing_key().clone(), 0).unwrap();
+    n.run_to(5 * spe(&n));
+    let state = n.nodes()[1].head_state().unwrap();
+    let index = state
+        .index_of(&user.address)
+        .expect("the deposit made a validator");
+    assert!(state.validator(index).unwrap().is_active(n.epoch()));
+    assert_eq!(state.accounts[&user.address].nonce, 1);
+    // Replaying the same signed deposit changes nothing.
+    let replay = n.deposit(&raw, user.signing_key().clone(), 1).unwrap_err();
+    assert!(replay.to_string().contains("nonce"), "{replay}");
+    // Unknown validator, then a real exit, then the same exit again.
+    assert!(n.exit(200).unwrap_err().contains("no validator #200"));
+    n.exit(index).unwrap();
+    n.run_to(6 * spe(&n));
+    assert!(n.exit(index).unwrap_err().contains("already exiting"));
+    n.run_to(9 * spe(&n));
+    let state = n.nodes()[0].head_state().unwrap();
+    assert!(!state.validator(index).unwrap().is_active(n.epoch()));
+    assert!(
+        state.accounts[&user.address].balance > 9_990 * ETH,
+        "the stake came back"
+    );
+}
+
+#[test]
+fn forged_and_malformed_messages_are_refused() {
+    let mut n = net(2, 8);
+    n.run_to(2);
+    // A vote signed by the wrong key.
+    let node = &n.nodes()[0];
+    let state = node.state_at_slot(2).unwrap();
+    let committee = state.committee(2, n.params()).unwrap();
+    let data = node.vote_data(2, &state);
+    let wrong = validator_key(99);
+    let sig = crate::signature::Signature::sign_prehash(
+        &wrong,
+        &types::Domain::Attestation.digest(&data.root()),
+    )
+    .unwrap();
+    let forged = types::Attestation {
+        data,
+        validator: committee[0],
+        signature: sig,
+    };
+    n.inject(1, PosMessage::Attestation(forged));
+    assert!(
+        n.events().any(|e| e.text.contains("is not validator")),
+        "forged vote accepted"
+    );
+    // A replayed vote is simply known; a malformed one never decodes.
+    assert!(codec::decode("{\"type\":\"attestation\",\"body\":{}}").is_err());
+    assert!(codec::decode("not json")
+        .unwrap_err()
+        .contains("not a proof-of-stake message"));
+    let block = n.nodes()[0].head_entry().unwrap().block.clone().unwrap();
+    let text = codec::encode(&PosMessage::Block(block.clone()));
+    assert_eq!(codec::decode(&text).unwrap(), PosMessage::Block(block));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Random partitions, offline validators and equivocators (together under 1/3 of the
+    /// stake): finality never conflicts; once the network heals and everyone honest is online,
+    /// every equivocator is slashed in every view and finality advances.
+    #[test]
+    fn random_schedules_keep_finality_safe(
+        events in proptest::collection::vec((0u8..5, 0usize..16, 1usize..4), 1..8),
+        cheats in proptest::collection::btree_set(0u32..16, 0..3),
+    ) {
+        let mut n = net(4, 16);
+        let step = spe(&n) / 2;
+        let cheaters: Vec<Address> = cheats.iter().filter_map(|i| n.validator_address(*i)).collect();
+        // At most 2 equivocators and 2 offline at once: 4 of 16 < 1/3.
+        let mut offline: Vec<Address> = Vec::new();
+        for a in &cheaters {
+            n.set_behaviour(a, Behaviour::Equivocating);
+        }
+        let mut slot = 0;
+        for (kind, who, at) in events {
+            match kind {
+                0 => n.partition(at),
+                1 => n.heal(),
+                2 => if let Some(a) = n.validator_address(who as u32) {
+                    if offline.len() < 2 && !cheaters.contains(&a) { n.set_online(&a, false); offline.push(a); }
+                },
+                3 => if let Some(a) = offline.pop() { n.set_online(&a, true); },
+                _ => {}
+            }
+            slot += step * at as u64;
+            n.run_to(slot);
+            assert_finality_consistent(&n);
+        }
+        n.heal();
+        for a in offline.drain(..) {
+            n.set_online(&a, true);
+        }
+        for a in &cheaters {
+            n.set_behaviour(a, Behaviour::Honest);
+        }
+        let before = n.nodes().iter().map(|x| x.finalized().epoch).min().unwrap_or(0);
+        n.run_to(slot + 6 * spe(&n));
+        assert_finality_consistent(&n);
+        for node in n.nodes() {
+            prop_assert!(node.finalized().epoch >= before + 2, "finality stuck at {}", node.finalized().epoch);
+            let state = node.head_state().unwrap();
+            for i in &cheats {
+                // An equivocator that never had a duty while cheating signed nothing twice.
+                let signed_twice = n.events().any(|e| e.kind == EventKind::Slashed && e.text.contains(&format!("#{i} ")));
+                if signed_twice {
+                    prop_assert!(state.validator(*i).unwrap().slashed, "#{} slashed somewhere but not here", i);
+                }
+            }
+        }
+    }
+}
