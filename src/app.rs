@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
     provide_context(NetworkState::load());
     // The nodes simulation lives in memory for the session (kept across screens).
     provide_context(NodesState::new());
+    provide_context(crate::pages::nodes::pos::state::PosState::new());
     prefetch_screens();
     let route = use_route();
     // The screen changes only when the section does: moving between explorer pages keeps the

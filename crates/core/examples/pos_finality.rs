@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `--offline F` takes the first validators holding at least the fraction F of the stake
-//! offline from epoch `--from` to epoch `--to` (they return after).
+//! offline from epoch `--from` to epoch `--to` (they return after). On stderr: the cost per
+//! slot (milliseconds, signatures made and checked), the native side of BENCHMARKS.md's row.
 
 use std::process::ExitCode;
 
@@ -48,6 +49,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let offline: Vec<_> = (0..count)
         .filter_map(|i| net.validator_address(i))
         .collect();
+    let started = std::time::Instant::now();
     let mut out = String::from("epoch,justified,finalized,online_stake,total_stake\n");
     for epoch in 1..=epochs {
         let down = epoch >= from && epoch < to;
@@ -63,6 +65,16 @@ fn run(args: &[String]) -> Result<String, String> {
             node.finalized().epoch
         ));
     }
+    let slots = net.slot().max(1);
+    eprintln!(
+        "{} validators, {} nodes: {:.2} ms per slot, {:.1} signatures made and {:.1} checked per slot ({} slots)",
+        validators,
+        nodes,
+        started.elapsed().as_secs_f64() * 1000.0 / slots as f64,
+        net.signatures_made() as f64 / slots as f64,
+        net.signatures_checked() as f64 / slots as f64,
+        slots
+    );
     Ok(out)
 }
 

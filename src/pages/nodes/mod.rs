@@ -4,6 +4,7 @@
 //! The views read [`NodesState`] (`state.rs`) and lay out the core's
 //! `node::network::view` data; the network and its rules are the core's `node::network`.
 
+pub mod pos;
 pub mod state;
 
 use blocklab_core::node::network::{node_name, MAX_NODES};
@@ -15,15 +16,39 @@ use blocklab_core::node::network::view::{
     MAX_SIM_DIFFICULTY, MIN_DIFFICULTY,
 };
 
+use self::pos::state::{Mode, PosState};
+use self::pos::PosLab;
 use self::state::{self as nodes, NodesState};
 
 /// The whole Nodes screen.
 #[component]
 pub fn NodesPage() -> impl IntoView {
+    let pos = expect_context::<PosState>();
+    view! {
+        <div class="tx-page" data-testid="nodes-page">
+            <section class="card" data-testid="nodes-mode">
+                <h2>"Consensus lab"</h2>
+                <div class="row" role="group" aria-label="Consensus">
+                    <button type="button" data-testid="mode-pow" aria-pressed=move || (pos.mode.get() == Mode::Work).to_string()
+                        on:click=move |_| pos.set_mode(Mode::Work)>"Proof of work"</button>
+                    <button type="button" data-testid="mode-pos" aria-pressed=move || (pos.mode.get() == Mode::Stake).to_string()
+                        on:click=move |_| pos.set_mode(Mode::Stake)>"Proof of stake"</button>
+                </div>
+                <p class="small">"The same idea, two ways to agree: nodes that check everything, links you can cut, tamper tools; blocks sealed by work or signed by stake. Each network keeps running while you switch."</p>
+            </section>
+            <Show when=move || pos.mode.get() == Mode::Stake fallback=move || view! { <PowLab /> }>
+                <PosLab />
+            </Show>
+        </div>
+    }
+}
+
+/// The proof-of-work panels.
+#[component]
+fn PowLab() -> impl IntoView {
     let s = expect_context::<NodesState>();
     let count = move || s.net.with(|n| n.len());
     view! {
-        <div class="tx-page" data-testid="nodes-page">
             <section class="card">
                 <h2>"Replicated nodes"</h2>
                 <p class="small">
@@ -110,7 +135,6 @@ pub fn NodesPage() -> impl IntoView {
                     }
                 }).collect_view())}
             </section>
-        </div>
     }
 }
 

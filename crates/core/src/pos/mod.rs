@@ -18,6 +18,7 @@ pub mod refusal;
 pub mod sim;
 pub mod state;
 pub mod types;
+pub mod view;
 
 #[cfg(test)]
 mod tests;

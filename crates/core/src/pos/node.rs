@@ -23,6 +23,8 @@ use super::PosParams;
 
 /// Blocks waiting for their parent, at most.
 const MAX_ORPHANS: usize = 512;
+/// Finalized blocks kept for peers that catch up, at most.
+pub const ARCHIVE_KEPT: usize = 4096;
 /// Signed votes remembered per validator for offence detection.
 const VOTES_KEPT: usize = 32;
 
@@ -80,6 +82,9 @@ pub struct PosNode {
     deposits: Vec<Deposit>,
     exits: Vec<Exit>,
     orphans: Vec<Block>,
+    /// Finalized blocks whose states were let go, oldest first (at most [`ARCHIVE_KEPT`]): a
+    /// peer that was cut off replays them to catch up.
+    archive: std::collections::VecDeque<Block>,
     head: Hash32,
     /// Signatures this node has checked.
     pub checked: u64,
@@ -120,6 +125,7 @@ impl PosNode {
             deposits: Vec::new(),
             exits: Vec::new(),
             orphans: Vec::new(),
+            archive: std::collections::VecDeque::new(),
             head: genesis_root,
             checked: 0,
         }
@@ -593,7 +599,8 @@ impl PosNode {
         })
     }
 
-    /// Messages that bring a peer up to date after a partition: every block (oldest first),
+    /// Messages that bring a peer up to date after a partition: every block (oldest first,
+    /// the archived finalized ones included),
     /// the evidence held and the votes of the last two epochs.
     pub fn sync_messages(&self, now: Slot) -> Vec<super::types::PosMessage> {
         use super::types::PosMessage;
@@ -604,7 +611,13 @@ impl PosNode {
             .collect();
         blocks.sort_by_key(|b| b.slot());
         let epoch = epoch_of(now, self.params.slots_per_epoch);
-        let mut out: Vec<PosMessage> = blocks.into_iter().cloned().map(PosMessage::Block).collect();
+        let mut out: Vec<PosMessage> = self
+            .archive
+            .iter()
+            .chain(blocks)
+            .cloned()
+            .map(PosMessage::Block)
+            .collect();
         out.extend(self.evidence.values().copied().map(PosMessage::Evidence));
         out.extend(
             self.pool
@@ -645,6 +658,19 @@ impl PosNode {
             .filter(|r| self.is_ancestor(&self.finalized.root, r))
             .copied()
             .collect();
+        let mut finalized_chain: Vec<Block> = self
+            .entries
+            .iter()
+            .filter(|(r, _)| !keep.contains(*r) && self.is_ancestor(r, &self.finalized.root))
+            .filter_map(|(_, e)| e.block.clone())
+            .collect();
+        finalized_chain.sort_by_key(Block::slot);
+        for b in finalized_chain {
+            if self.archive.len() >= ARCHIVE_KEPT {
+                self.archive.pop_front();
+            }
+            self.archive.push_back(b);
+        }
         self.entries.retain(|r, _| keep.contains(r));
         self.children.retain(|r, _| keep.contains(r));
         for kids in self.children.values_mut() {

@@ -478,10 +478,18 @@ impl PosNetwork {
                 }) => {
                     forward = true;
                     extra.extend(evidence.map(|e| PosMessage::Evidence(*e)));
-                    for v in applied.slashed {
+                    for ev in b
+                        .body
+                        .evidence
+                        .iter()
+                        .filter(|ev| applied.slashed.contains(&ev.offender()))
+                    {
                         let text = format!(
-                            "node {} included evidence: validator #{v} slashed and ejected",
-                            node_name(to)
+                            "node {} took evidence that validator #{} {} ({}): slashed 1/32 of its stake and ejected",
+                            node_name(to),
+                            ev.offender(),
+                            ev.rule(),
+                            ev.describe()
                         );
                         self.events_push(EventKind::Slashed, text);
                     }

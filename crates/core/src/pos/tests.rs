@@ -315,7 +315,7 @@ fn forged_and_malformed_messages_are_refused() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     /// Random partitions, offline validators and equivocators (together under 1/3 of the
     /// stake): finality never conflicts; once the network heals and everyone honest is online,
@@ -370,4 +370,26 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_node_cut_off_while_the_others_finalize_catches_up() {
+    let mut n = net(4, 16);
+    for i in [1u32, 11] {
+        let a = n.validator_address(i).unwrap();
+        n.set_behaviour(&a, Behaviour::Equivocating);
+    }
+    n.run_to(16);
+    n.partition(3);
+    n.run_to(40);
+    // A, B and C hold 3/4 of the stake: they finalize (and let go of old states); D cannot.
+    assert!(n.nodes()[0].finalized().epoch >= 3);
+    assert_eq!(n.nodes()[3].finalized().epoch, 0);
+    n.heal();
+    n.run_to(56);
+    let heads: Vec<_> = n.nodes().iter().map(|x| x.head()).collect();
+    assert!(heads.windows(2).all(|w| w[0] == w[1]), "D did not catch up");
+    assert!(n.nodes()[3].finalized().epoch >= 4);
+    assert_eq!(n.nodes()[3].orphans(), 0);
+    assert_finality_consistent(&n);
 }

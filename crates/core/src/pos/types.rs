@@ -209,6 +209,29 @@ impl Evidence {
         root_of(&bytes)
     }
 
+    /// The two signed messages, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::DoubleProposal { a, b } => format!(
+                "blocks {} and {} both signed for slot {}",
+                a.header.root().short(),
+                b.header.root().short(),
+                a.header.slot
+            ),
+            Self::Votes { a, b } => {
+                let vote = |x: &Attestation| {
+                    format!(
+                        "epoch {} -> {} with head {}",
+                        x.data.source.epoch,
+                        x.data.target.epoch,
+                        x.data.head.short()
+                    )
+                };
+                format!("votes {} and {}", vote(a), vote(b))
+            }
+        }
+    }
+
     /// Which rule it proves broken, in words.
     pub fn rule(&self) -> &'static str {
         match self {

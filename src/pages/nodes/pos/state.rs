@@ -1,0 +1,331 @@
+//! The proof-of-stake lab's signals: the core's [`PosNetwork`] (held in memory only), its
+//! clock (slots advance with real time times the speed) and the one-click experiments. The
+//! network runs in slices of at most [`TICK_BUDGET_MS`] per timer tick, so no task is long.
+
+use std::time::Duration;
+
+use blocklab_core::genesis::dev_allocations;
+use blocklab_core::node::network::node_name;
+use blocklab_core::pos::client::Behaviour;
+use blocklab_core::pos::sim::{PosNetwork, MAX_POS_NODES};
+use blocklab_core::pos::view::more_than_a_third;
+use blocklab_core::pos::{PosParams, ETH, MAX_VALIDATORS};
+use leptos::prelude::*;
+
+use crate::platform::clock;
+
+/// Timer period.
+const TICK: Duration = Duration::from_millis(50);
+/// Most main-thread time one tick spends stepping the network.
+pub const TICK_BUDGET_MS: f64 = 20.0;
+/// Speeds offered (times real time).
+pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 20, 50];
+
+/// Which consensus the Nodes screen runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Work,
+    Stake,
+}
+
+/// The proof-of-stake lab's signals.
+#[derive(Clone, Copy)]
+pub struct PosState {
+    pub mode: RwSignal<Mode>,
+    pub net: RwSignal<Option<PosNetwork>, LocalStorage>,
+    pub validators: RwSignal<String>,
+    pub nodes: RwSignal<String>,
+    pub speed: RwSignal<u32>,
+    pub playing: RwSignal<bool>,
+    pub offline_third: RwSignal<bool>,
+    pub split: RwSignal<bool>,
+    pub equivocator: RwSignal<String>,
+    pub exit_index: RwSignal<String>,
+    pub message: RwSignal<Option<Result<String, String>>>,
+    /// (performance.now() of the last tick, fractional slots owed).
+    clock: StoredValue<(f64, f64)>,
+    timer: StoredValue<Option<IntervalHandle>, LocalStorage>,
+}
+
+impl Default for PosState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PosState {
+    /// Nothing runs until the user picks proof of stake.
+    pub fn new() -> Self {
+        Self {
+            mode: RwSignal::new(Mode::Work),
+            net: RwSignal::new_local(None),
+            validators: RwSignal::new("16".into()),
+            nodes: RwSignal::new("4".into()),
+            speed: RwSignal::new(10),
+            playing: RwSignal::new(false),
+            offline_third: RwSignal::new(false),
+            split: RwSignal::new(false),
+            equivocator: RwSignal::new("3".into()),
+            exit_index: RwSignal::new("0".into()),
+            message: RwSignal::new(None),
+            clock: StoredValue::new((0.0, 0.0)),
+            timer: StoredValue::new_local(None),
+        }
+    }
+
+    fn ok(self, text: String) {
+        self.message.set(Some(Ok(text)));
+    }
+
+    fn fail(self, text: String) {
+        self.message.set(Some(Err(text)));
+    }
+
+    /// Switches the screen's consensus; proof of stake starts a network the first time.
+    pub fn set_mode(self, mode: Mode) {
+        self.mode.set(mode);
+        if mode == Mode::Stake && self.net.with_untracked(Option::is_none) {
+            self.restart();
+        }
+        if mode == Mode::Work {
+            self.pause();
+        }
+    }
+
+    /// A new network with the typed numbers of validators (32 ETH each) and nodes.
+    pub fn restart(self) {
+        self.pause();
+        let v = self.validators.get_untracked().trim().parse::<usize>();
+        let n = self.nodes.get_untracked().trim().parse::<usize>();
+        let (v, n) = match (v, n) {
+            (Ok(v), Ok(n))
+                if (1..=MAX_VALIDATORS).contains(&v) && (1..=MAX_POS_NODES).contains(&n) =>
+            {
+                (v, n)
+            }
+            _ => {
+                self.fail(format!("Validators are 1 to {MAX_VALIDATORS} and nodes 1 to {MAX_POS_NODES}, as whole numbers"));
+                return;
+            }
+        };
+        let accounts: Vec<_> = dev_allocations()
+            .into_iter()
+            .map(|(a, w)| (a, w.as_wei()))
+            .collect();
+        self.net.set(Some(PosNetwork::new(
+            PosParams::default(),
+            n,
+            &vec![32 * ETH; v],
+            &accounts,
+        )));
+        self.offline_third.set(false);
+        self.split.set(false);
+        self.ok(format!(
+            "A new network: {v} validators of 32 ETH on {n} nodes, at genesis"
+        ));
+    }
+
+    pub fn pause(self) {
+        self.timer.update_value(|t| {
+            if let Some(t) = t.take() {
+                t.clear();
+            }
+        });
+        self.playing.set(false);
+    }
+
+    pub fn play_or_pause(self) {
+        if self.playing.get_untracked() {
+            self.pause();
+            return;
+        }
+        self.clock.set_value((clock::perf_ms(), 0.0));
+        if let Ok(h) = set_interval_with_handle(move || self.tick(), TICK) {
+            self.timer.set_value(Some(h));
+            self.playing.set(true);
+        }
+    }
+
+    /// Advances the slots that real time (times the speed) owes, within the tick's budget.
+    fn tick(self) {
+        let now = clock::perf_ms();
+        let (last, owed) = self.clock.get_value();
+        let slot_ms = self
+            .net
+            .with_untracked(|n| n.as_ref().map_or(2_000, |n| n.params().slot_ms))
+            as f64;
+        let owed = owed + (now - last) * f64::from(self.speed.get_untracked()) / slot_ms;
+        let mut whole = owed.floor();
+        let start = clock::perf_ms();
+        self.net.update(|net| {
+            let Some(net) = net else { return };
+            while whole >= 1.0 {
+                let target = net.slot() + 1;
+                while !(net.slot() >= target && net.slot_done()) {
+                    net.step();
+                    if clock::perf_ms() - start > TICK_BUDGET_MS {
+                        return;
+                    }
+                }
+                whole -= 1.0;
+            }
+        });
+        // Owed slots beyond one are dropped when the page cannot keep up (it says so by the
+        // slot counter falling behind real time, never by freezing).
+        self.clock.set_value((now, (owed.fract() + whole).min(2.0)));
+    }
+
+    /// Runs exactly one more slot.
+    pub fn step_slot(self) {
+        self.net.update(|net| {
+            if let Some(net) = net {
+                let target = net.slot() + 1;
+                net.run_to(target);
+            }
+        });
+    }
+
+    /// Takes the smallest group of validators holding more than 1/3 of the stake offline, or
+    /// brings every validator back.
+    pub fn toggle_offline_third(self) {
+        let going = !self.offline_third.get_untracked();
+        let mut text = String::new();
+        self.net.update(|net| {
+            let Some(net) = net else { return };
+            if going {
+                let group = more_than_a_third(net);
+                for a in &group {
+                    net.set_online(a, false);
+                }
+                let (on, total) = net.online_stake();
+                text = format!("{} validators offline: {on} of {total} ETH online, less than 2/3, so finality stops", group.len());
+            } else {
+                let all: Vec<_> = net.clients().map(|c| c.address).collect();
+                for a in &all {
+                    net.set_online(a, true);
+                }
+                text = "Every validator is back online: finality resumes within about two epochs".into();
+            }
+        });
+        self.offline_third.set(going);
+        self.ok(text);
+    }
+
+    /// Makes the typed validator equivocate (two blocks for its slot, two votes for its
+    /// target) or behave again.
+    pub fn equivocate(self, on: bool) {
+        let index = self.equivocator.get_untracked().trim().parse::<u32>();
+        let Ok(index) = index else {
+            self.fail("The validator is a whole number, its index in the table".into());
+            return;
+        };
+        let mut result = Err(format!(
+            "There is no validator #{index} whose key this lab holds"
+        ));
+        self.net.update(|net| {
+            let Some(net) = net else { return };
+            if let Some(a) = net.validator_address(index).filter(|a| net.client(a).is_some()) {
+                net.set_behaviour(&a, if on { Behaviour::Equivocating } else { Behaviour::Honest });
+                result = Ok(if on {
+                    format!("Validator #{index} now signs two blocks when it proposes and two conflicting votes when it attests: watch for its slashing")
+                } else {
+                    format!("Validator #{index} is honest again")
+                });
+            }
+        });
+        self.message.set(Some(result));
+    }
+
+    /// Splits the nodes into two halves, or heals the network.
+    pub fn toggle_split(self) {
+        let splitting = !self.split.get_untracked();
+        let mut text = String::new();
+        self.net.update(|net| {
+            let Some(net) = net else { return };
+            let n = net.nodes().len();
+            if splitting {
+                net.partition(n.div_ceil(2));
+                let left: Vec<String> = (0..n.div_ceil(2)).map(node_name).collect();
+                let right: Vec<String> = (n.div_ceil(2)..n).map(node_name).collect();
+                text = format!("Split into {} | {}: neither side holds 2/3 of the stake, so neither finalizes", left.join(", "), right.join(", "));
+            } else {
+                net.heal();
+                text = "Healed: the nodes exchange what they missed, and the branch with more attesting stake wins".into();
+            }
+        });
+        self.split.set(splitting);
+        self.ok(text);
+    }
+
+    /// Node `node` gossips its head block with a changed body.
+    pub fn tamper(self, node: usize) {
+        let mut done = None;
+        self.net.update(|net| {
+            if let Some(net) = net {
+                done = net.tamper(node);
+                let target = net.slot();
+                net.run_to(target);
+            }
+        });
+        match done {
+            Some(root) => self.ok(format!("Node {} sent its head block {} with a changed body; see how the others answer in the log", node_name(node), root.short())),
+            None => self.fail(format!("Node {} has no block to tamper with yet: run a slot first", node_name(node))),
+        }
+    }
+
+    /// Signs and gossips an exit for the typed validator.
+    pub fn exit(self) {
+        let Ok(index) = self.exit_index.get_untracked().trim().parse::<u32>() else {
+            self.fail("The validator is a whole number, its index in the table".into());
+            return;
+        };
+        let mut result = Err("Start the network first".to_owned());
+        self.net.update(|net| {
+            if let Some(net) = net {
+                result = net
+                    .exit(index)
+                    .map(|()| format!("Validator #{index} signed an exit; it leaves two epochs after a block includes it, and its stake returns to its address"))
+                    .map_err(|e| capital(&e));
+            }
+        });
+        self.message.set(Some(result));
+    }
+
+    /// Deposits from the unlocked wallet's selected account: a signed transfer to the
+    /// deposit address, whose signer becomes the validator.
+    pub fn deposit(self, account: &blocklab_core::wallet::Account, amount: &str) {
+        use blocklab_core::pos::DEPOSIT_ADDRESS;
+        use blocklab_core::tx::TxRequest;
+        use blocklab_core::Wei;
+        let value = match Wei::parse_coins(amount) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("Amount: {e}")),
+        };
+        let mut result = Err("Start the network first".to_owned());
+        self.net.update(|net| {
+            let Some(net) = net else { return };
+            let nonce = net
+                .nodes()
+                .first()
+                .and_then(|n| n.head_state())
+                .and_then(|s| s.accounts.get(&account.address).map(|a| a.nonce))
+                .unwrap_or(0);
+            let signed = TxRequest::transfer(net.params().chain_id, nonce, DEPOSIT_ADDRESS, value)
+                .legacy(1_000_000_000)
+                .and_then(|tx| tx.sign(account));
+            result = match signed {
+                Ok(s) => net
+                    .deposit(&s.raw_hex(), account.signing_key().clone(), 0)
+                    .map(|a| format!("Deposit of {} ETH from {} signed and sent; it becomes a validator two epochs after a block includes it", value.to_coins(), a.short()))
+                    .map_err(|e| capital(&e.to_string())),
+                Err(e) => Err(capital(&e.to_string())),
+            };
+        });
+        self.message.set(Some(result));
+    }
+}
+
+fn capital(text: &str) -> String {
+    blocklab_core::words::capitalise(text)
+}

@@ -1,0 +1,167 @@
+// Proof of stake on the Nodes screen (#/nodes, "Proof of stake"), driven like a user: a run
+// that justifies and finalizes; more than 1/3 of the stake offline stops finality, which resumes
+// when they return; an equivocating validator is slashed with the evidence in the log; a split
+// network finalizes on neither side and agrees again after healing; a tampered block is refused
+// with the reason; deposits from the unlocked wallet (refused below the minimum and above the
+// balance, then accepted and active) and exits (an unknown validator refused).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSuite, withApp, ScreenPage } from './harness.mjs';
+
+const WAIT = { timeout: 60_000 };
+const DEV_PHRASE = 'test test test test test test test test test test test junk';
+
+let suite;
+before(async () => { suite = await startSuite(); });
+after(async () => { await suite?.close(); });
+
+class PosPage extends ScreenPage {
+  async open({ validators = 16, nodes = 4, speed = 50 } = {}) {
+    await this.go('#/nodes');
+    await this.id('mode-pos').click();
+    await this.id('pos-controls').waitFor(WAIT);
+    await this.id('pos-validators').fill(String(validators));
+    await this.id('pos-nodes').fill(String(nodes));
+    await this.id('pos-restart').click();
+    await this.until('pos-slot', '0');
+    await this.id('pos-speed').selectOption(String(speed));
+  }
+  async num(testid) { return Number((await this.text(testid)).trim()); }
+  async until(testid, ok, timeout = WAIT.timeout) {
+    const test = typeof ok === 'string' ? (t) => t === ok : ok;
+    const deadline = Date.now() + timeout;
+    let last = '';
+    while (Date.now() < deadline) {
+      const loc = this.id(testid);
+      if (await loc.count()) {
+        last = (await loc.first().innerText()).trim();
+        if (test(last)) return last;
+      }
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error(`${testid}: still "${last}"`);
+  }
+  /** Runs until the slot counter reaches `slot`, then pauses. */
+  async runTo(slot) {
+    if ((await this.text('pos-play')) === 'Run') await this.id('pos-play').click();
+    await this.until('pos-slot', (t) => Number(t) >= slot);
+    await this.id('pos-play').click();
+    await this.until('pos-play', 'Run');
+  }
+  async log() { return this.text('pos-log'); }
+}
+
+describe('proof of stake', () => {
+  test('finality: an honest run finalizes; more than 1/3 offline stops it until they return', async () => {
+    await withApp(suite, async ({ page, app }) => {
+      const p = new PosPage(page, app);
+      await p.open();
+      await p.runTo(40);
+      const finalized = await p.num('pos-finalized');
+      assert.ok(finalized >= 3, `finalized epoch ${finalized} after 5 epochs`);
+      assert.match(await p.text('pos-finality-status'), /^Finality can advance/);
+      assert.match(await p.log(), /epoch \d+ finalized: the next checkpoint was justified on top of it/);
+      // Every node agrees on the finalized checkpoint.
+      for (const n of ['A', 'B', 'C', 'D']) assert.match(await p.text(`pos-node-finalized-${n}`), /^epoch \d+$/);
+
+      await p.id('pos-offline-third').click();
+      assert.match(await p.until('pos-message', (t) => t.includes('offline')), /finality stops$/);
+      assert.match(await p.text('pos-finality-status'), /^Finality stopped: only \d+ of \d+ ETH/);
+      const slot = await p.num('pos-slot');
+      const stalled = await p.num('pos-finalized');
+      await p.runTo(slot + 32);
+      assert.ok((await p.num('pos-finalized')) <= stalled + 1, 'finality went on with more than 1/3 offline');
+      assert.match(await p.text('pos-validators-card'), /offline/);
+
+      await p.id('pos-offline-third').click();
+      await p.until('pos-finality-status', (t) => t.startsWith('Finality can advance'));
+      const back = await p.num('pos-slot');
+      const before = await p.num('pos-finalized');
+      await p.runTo(back + 32);
+      assert.ok((await p.num('pos-finalized')) >= before + 2, 'finality did not resume');
+      // The comparison panel reads both runs.
+      assert.match(await p.text('compare-finality'), /finalized checkpoint is epoch \d+/);
+      assert.match(await p.text('compare-attacker'), /1\/3 of the stake \([\d.]+ ETH\) to stop finality/);
+      assert.match(await p.text('compare-work'), /\d+ signatures made, \d+ checked/);
+    });
+  });
+
+  test('an equivocator is slashed with the evidence; a tampered block is refused with the reason', async () => {
+    await withApp(suite, async ({ page, app }) => {
+      const p = new PosPage(page, app);
+      await p.open();
+      await p.runTo(4);
+      await p.id('pos-equivocator').fill('3');
+      await p.id('pos-equivocate').click();
+      await p.until('pos-message', (t) => t.startsWith('Validator #3 now signs two'));
+      await p.until('pos-validator-status-3', 'equivocating');
+      await p.runTo(26);
+      await p.until('pos-validator-status-3', 'slashed');
+      assert.match(await p.log(), /took evidence that validator #3 (signed two blocks for one slot|voted twice for one target epoch|made a surround vote) \((blocks|votes) .+\): slashed 1\/32 of its stake and ejected/);
+      assert.ok(Number((await p.text('pos-validator-balance-3')).replace(' ETH', '')) < 32, 'no stake lost');
+      // Unknown validator: refused in words.
+      await p.id('pos-equivocator').fill('999');
+      await p.id('pos-equivocate').click();
+      assert.equal(await p.until('pos-error', (t) => t.length > 0), 'There is no validator #999 whose key this lab holds');
+
+      await p.id('pos-tamper-B').click();
+      await p.until('pos-message', (t) => t.startsWith('Node B sent its head block'));
+      assert.match(await p.log(), /node [ACD] refused from node B: block 0x[0-9a-f]{6}…[0-9a-f]{4} of slot \d+: the body does not match the root the proposer signed: it was changed after signing/);
+      await p.until('pos-node-B', (t) => t.includes('compromised'));
+    });
+  });
+
+  test('a split network finalizes on neither side, then agrees again when healed', async () => {
+    await withApp(suite, async ({ page, app }) => {
+      const p = new PosPage(page, app);
+      await p.open();
+      await p.runTo(24);
+      await p.id('pos-split').click();
+      assert.match(await p.until('pos-message', (t) => t.startsWith('Split')), /^Split into A, B \| C, D: neither side holds 2\/3/);
+      const before = await p.num('pos-finalized');
+      await p.runTo(56);
+      for (const n of ['A', 'B', 'C', 'D']) {
+        const e = Number((await p.text(`pos-node-finalized-${n}`)).replace('epoch ', ''));
+        assert.ok(e <= before + 1, `node ${n} finalized alone (${e})`);
+      }
+      await p.id('pos-split').click();
+      await p.until('pos-message', (t) => t.startsWith('Healed'));
+      await p.runTo(88);
+      const heads = [];
+      for (const n of ['A', 'B', 'C', 'D']) heads.push((await p.text(`pos-node-${n}`)).split('\t')[2]);
+      assert.equal(new Set(heads).size, 1, `heads differ: ${heads}`);
+      assert.ok((await p.num('pos-finalized')) >= before + 3, 'finality did not resume');
+    });
+  });
+
+  test('deposits from the wallet and exits are checked, then take effect', async () => {
+    await withApp(suite, async ({ page, app }) => {
+      const p = new PosPage(page, app);
+      await p.importWallet(DEV_PHRASE, 'correct horse battery');
+      await p.open({ validators: 8, nodes: 2 });
+      await p.id('pos-deposit-amount').fill('0.5');
+      await p.id('pos-deposit').click();
+      assert.match(await p.until('pos-error', (t) => t.length > 0), /below the minimum of 1 ETH/);
+      await p.id('pos-deposit-amount').fill('1000000');
+      await p.id('pos-deposit').click();
+      assert.match(await p.until('pos-error', (t) => t.includes('balance')), /more than the account's balance of 10000 ETH/);
+      await p.id('pos-deposit-amount').fill('32');
+      await p.id('pos-deposit').click();
+      await p.until('pos-message', (t) => t.startsWith('Deposit of 32 ETH'));
+      await p.runTo(30);
+      await p.until('pos-validator-8', (t) => t.includes('active') || t.includes('pending'));
+      assert.match(await p.text('pos-validator-8'), /0xf39F/i);
+      await p.id('pos-exit-index').fill('99');
+      await p.id('pos-exit').click();
+      assert.match(await p.until('pos-error', (t) => t.length > 0), /no validator #99 to exit/);
+      await p.id('pos-exit-index').fill('8');
+      await p.id('pos-exit').click();
+      await p.until('pos-message', (t) => t.startsWith('Validator #8 signed an exit'));
+      // Once a block carries it, the same exit again is refused.
+      await p.runTo((await p.num('pos-slot')) + 2);
+      await p.id('pos-exit').click();
+      assert.match(await p.until('pos-error', (t) => t.length > 0), /validator #8 is already exiting/i);
+      await p.until('pos-validator-status-8', 'exiting');
+    });
+  });
+});
