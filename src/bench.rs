@@ -312,3 +312,21 @@ impl BenchChain {
             })
     }
 }
+
+/// Runs a fresh proof-of-stake network (`validators` of 32 ETH on `nodes`) for `slots` slots,
+/// the work the Nodes screen's clock does; returns JSON `{"ms":…,"made":…,"checked":…}`.
+#[wasm_bindgen]
+pub fn bench_pos_slots(validators: u32, nodes: u32, slots: u32) -> String {
+    let t0 = crate::platform::clock::perf_ms();
+    let net = blocklab_core::pos::sim::PosNetwork::bench(
+        validators as usize,
+        nodes as usize,
+        u64::from(slots),
+    );
+    let ms = crate::platform::clock::perf_ms() - t0;
+    format!(
+        "{{\"ms\":{ms},\"made\":{},\"checked\":{}}}",
+        net.signatures_made(),
+        net.signatures_checked()
+    )
+}

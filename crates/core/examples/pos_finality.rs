@@ -26,7 +26,38 @@ fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<
     }
 }
 
+/// `--bench SLOTS`: times `--runs` fresh runs of `--validators` on `--nodes` for SLOTS slots and
+/// prints one JSON line (used by tests/e2e/bench/pos.bench.mjs).
+fn bench(args: &[String], slots: u64) -> Result<String, String> {
+    let validators: usize = arg(args, "--validators", 64)?;
+    let nodes: usize = arg(args, "--nodes", 8)?;
+    let runs: usize = arg(args, "--runs", 5)?;
+    let mut ms = Vec::new();
+    let mut made = 0;
+    let mut checked = 0;
+    for _ in 0..runs.max(1) {
+        let t0 = std::time::Instant::now();
+        let net = PosNetwork::bench(validators, nodes, slots);
+        ms.push(t0.elapsed().as_secs_f64() * 1000.0 / slots as f64);
+        made = net.signatures_made();
+        checked = net.signatures_checked();
+    }
+    ms.sort_by(f64::total_cmp);
+    Ok(format!(
+        "{{\"validators\":{validators},\"nodes\":{nodes},\"slots\":{slots},\"ms_per_slot\":{{\"median\":{},\"min\":{},\"max\":{}}},\"made_per_slot\":{},\"checked_per_slot\":{}}}\n",
+        ms[ms.len() / 2],
+        ms[0],
+        ms[ms.len() - 1],
+        made as f64 / slots as f64,
+        checked as f64 / slots as f64
+    ))
+}
+
 fn run(args: &[String]) -> Result<String, String> {
+    let bench_slots: u64 = arg(args, "--bench", 0)?;
+    if bench_slots > 0 {
+        return bench(args, bench_slots);
+    }
     let validators: usize = arg(args, "--validators", 16)?;
     let nodes: usize = arg(args, "--nodes", 4)?;
     let epochs: u64 = arg(args, "--epochs", 12)?;

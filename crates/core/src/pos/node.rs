@@ -85,7 +85,9 @@ pub struct PosNode {
     /// Finalized blocks whose states were let go, oldest first (at most [`ARCHIVE_KEPT`]): a
     /// peer that was cut off replays them to catch up.
     archive: std::collections::VecDeque<Block>,
-    head: Hash32,
+    /// Fork choice's answer, worked out again only when asked after a change.
+    head: core::cell::Cell<Hash32>,
+    head_stale: core::cell::Cell<bool>,
     /// Signatures this node has checked.
     pub checked: u64,
 }
@@ -126,7 +128,8 @@ impl PosNode {
             exits: Vec::new(),
             orphans: Vec::new(),
             archive: std::collections::VecDeque::new(),
-            head: genesis_root,
+            head: core::cell::Cell::new(genesis_root),
+            head_stale: core::cell::Cell::new(false),
             checked: 0,
         }
     }
@@ -140,7 +143,11 @@ impl PosNode {
     }
 
     pub fn head(&self) -> Hash32 {
-        self.head
+        if self.head_stale.get() {
+            self.head.set(self.compute_head());
+            self.head_stale.set(false);
+        }
+        self.head.get()
     }
 
     pub fn entry(&self, root: &Hash32) -> Option<&Entry> {
@@ -152,7 +159,7 @@ impl PosNode {
     }
 
     pub fn head_entry(&self) -> Option<&Entry> {
-        self.entries.get(&self.head)
+        self.entries.get(&self.head())
     }
 
     pub fn justified(&self) -> Checkpoint {
@@ -216,7 +223,7 @@ impl PosNode {
     /// The chain from the finalized checkpoint to the head, oldest first.
     pub fn canonical(&self) -> Vec<&Entry> {
         let mut out = Vec::new();
-        let mut cur = Some(self.head);
+        let mut cur = Some(self.head());
         while let Some(root) = cur {
             let Some(e) = self.entries.get(&root) else {
                 break;
@@ -295,7 +302,7 @@ impl PosNode {
             self.note_vote(v);
         }
         self.update_checkpoints(&root);
-        self.recompute_head();
+        self.head_stale.set(true);
         let mut adopted = Vec::new();
         self.adopt_orphans(root, now, &mut adopted);
         Ok(BlockReceived::Accepted {
@@ -413,7 +420,7 @@ impl PosNode {
         self.checked += 1;
         view.check_vote_signer(&a, &self.params)?;
         let evidence = self.note_vote(&a);
-        self.recompute_head();
+        self.head_stale.set(true);
         Ok(VoteReceived::Accepted {
             evidence: evidence.map(Box::new),
         })
@@ -432,7 +439,7 @@ impl PosNode {
         self.checked += 2;
         if matches!(checked, Ok(_) | Err(EvidenceRefusal::AlreadySlashed { .. })) {
             self.equivocators.insert(e.offender());
-            self.recompute_head();
+            self.head_stale.set(true);
         }
         checked?;
         self.evidence.insert(e.root(), e);
@@ -474,7 +481,7 @@ impl PosNode {
     }
 
     pub fn head_state(&self) -> Option<&BeaconState> {
-        self.entries.get(&self.head).map(|e| &e.state)
+        self.entries.get(&self.head()).map(|e| &e.state)
     }
 
     /// The head's state advanced to `slot` (empty slots applied).
@@ -488,10 +495,11 @@ impl PosNode {
     /// slot's epoch on the head's branch, and the branch's justified checkpoint as source.
     pub fn vote_data(&self, slot: Slot, state_at_slot: &BeaconState) -> AttestationData {
         let epoch = epoch_of(slot, self.params.slots_per_epoch);
-        let target = self.ancestor_at(&self.head, start_slot(epoch, self.params.slots_per_epoch));
+        let head = self.head();
+        let target = self.ancestor_at(&head, start_slot(epoch, self.params.slots_per_epoch));
         AttestationData {
             slot,
-            head: self.head,
+            head,
             source: state_at_slot.current_justified,
             target: Checkpoint {
                 epoch,
@@ -588,7 +596,7 @@ impl PosNode {
         let header = BlockHeader {
             slot,
             proposer,
-            parent: self.head,
+            parent: self.head(),
             body_root: body.root(),
         };
         let signature = Signature::sign_prehash(key, &Domain::Block.digest(&header.root())).ok()?;
@@ -695,10 +703,9 @@ impl PosNode {
 
     /// LMD-GHOST: from the justified checkpoint, step to the child whose subtree holds the
     /// most stake of latest votes (ties to the larger root) until a leaf.
-    fn recompute_head(&mut self) {
+    fn compute_head(&self) -> Hash32 {
         let Some(jentry) = self.entries.get(&self.justified.root) else {
-            self.head = self.finalized.root;
-            return;
+            return self.finalized.root;
         };
         let jslot = jentry.slot;
         let jstate = &jentry.state;
@@ -734,7 +741,7 @@ impl PosNode {
                 None => break,
             }
         }
-        self.head = cur;
+        cur
     }
 
     /// The stake behind each known block (for the fork tree): latest votes on it or below it.

@@ -334,25 +334,25 @@ impl PosNetwork {
     fn propose(&mut self) {
         let slot = self.slot;
         let mut proposed = false;
-        let addresses: Vec<Address> = self.clients.keys().copied().collect();
-        for address in addresses {
-            let Some(c) = self.clients.get(&address) else {
-                continue;
-            };
-            if !c.online || !c.may_propose(slot) {
-                continue;
-            }
-            let host = c.host;
+        // Each node works out the slot's proposer on its own head (once per node, not per
+        // validator); the proposer's client, when it runs there and is online, signs.
+        for host in 0..self.nodes.len() {
             let Some(node) = self.nodes.get(host) else {
                 continue;
             };
             let Some(state) = node.state_at_slot(slot) else {
                 continue;
             };
-            let Some(index) = state.index_of(&address) else {
+            let Some(index) = state.proposer(slot, &self.params) else {
                 continue;
             };
-            if state.proposer(slot, &self.params) != Some(index) {
+            let Some(address) = state.validator(index).map(|v| v.address) else {
+                continue;
+            };
+            let Some(c) = self.clients.get(&address) else {
+                continue;
+            };
+            if c.host != host || !c.online || !c.may_propose(slot) {
                 continue;
             }
             let key = c.key().clone();
@@ -683,6 +683,20 @@ impl PosNetwork {
             to,
             message,
         });
+    }
+
+    /// A fresh network of `validators` (32 ETH each) on `nodes` nodes run for `slots` slots,
+    /// the signature memo emptied first: the work a benchmark times.
+    pub fn bench(validators: usize, nodes: usize, slots: Slot) -> Self {
+        super::state::forget_verified();
+        let mut net = Self::new(
+            PosParams::default(),
+            nodes,
+            &vec![32 * super::ETH; validators],
+            &[],
+        );
+        net.run_to(slots);
+        net
     }
 
     /// Whole ETH of stake online, and in total, in node 0's head state.

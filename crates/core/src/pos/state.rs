@@ -121,6 +121,10 @@ mod verified {
         static SEEN: RefCell<HashSet<[u8; 32]>> = RefCell::new(HashSet::new());
     }
 
+    pub fn clear() {
+        SEEN.with(|s| s.borrow_mut().clear());
+    }
+
     pub fn contains(id: &[u8; 32]) -> bool {
         SEEN.with(|s| s.borrow().contains(id))
     }
@@ -134,6 +138,12 @@ mod verified {
             s.insert(id);
         });
     }
+}
+
+/// Forgets which signatures were found valid, so a benchmark's repeated identical run checks
+/// them all again.
+pub fn forget_verified() {
+    verified::clear();
 }
 
 fn verify(sig: &Signature, key: &VerifyingKey, domain: Domain, root: &Hash32) -> bool {

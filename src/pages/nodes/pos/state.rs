@@ -18,6 +18,8 @@ use crate::platform::clock;
 const TICK: Duration = Duration::from_millis(50);
 /// Most main-thread time one tick spends stepping the network.
 pub const TICK_BUDGET_MS: f64 = 20.0;
+/// Least time between two refreshes of the views while running.
+const RENDER_MS: f64 = 250.0;
 /// Speeds offered (times real time).
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 20, 50];
 
@@ -43,8 +45,8 @@ pub struct PosState {
     pub equivocator: RwSignal<String>,
     pub exit_index: RwSignal<String>,
     pub message: RwSignal<Option<Result<String, String>>>,
-    /// (performance.now() of the last tick, fractional slots owed).
-    clock: StoredValue<(f64, f64)>,
+    /// (performance.now() of the last tick, slots owed, performance.now() of the last render).
+    clock: StoredValue<(f64, f64, f64)>,
     timer: StoredValue<Option<IntervalHandle>, LocalStorage>,
 }
 
@@ -69,7 +71,7 @@ impl PosState {
             equivocator: RwSignal::new("3".into()),
             exit_index: RwSignal::new("0".into()),
             message: RwSignal::new(None),
-            clock: StoredValue::new((0.0, 0.0)),
+            clock: StoredValue::new((0.0, 0.0, 0.0)),
             timer: StoredValue::new_local(None),
         }
     }
@@ -133,6 +135,8 @@ impl PosState {
             }
         });
         self.playing.set(false);
+        // Show where the run stopped.
+        self.net.update(|_| {});
     }
 
     pub fn play_or_pause(self) {
@@ -140,40 +144,49 @@ impl PosState {
             self.pause();
             return;
         }
-        self.clock.set_value((clock::perf_ms(), 0.0));
+        self.clock.set_value((clock::perf_ms(), 0.0, 0.0));
         if let Ok(h) = set_interval_with_handle(move || self.tick(), TICK) {
             self.timer.set_value(Some(h));
             self.playing.set(true);
         }
     }
 
-    /// Advances the slots that real time (times the speed) owes, within the tick's budget.
+    /// Advances the slots that real time (times the speed) owes, within the tick's budget. A
+    /// slot counts when it starts; one cut by the budget is finished on the next tick. The views
+    /// are refreshed at most every [`RENDER_MS`].
     fn tick(self) {
         let now = clock::perf_ms();
-        let (last, owed) = self.clock.get_value();
+        let (last, owed, rendered) = self.clock.get_value();
         let slot_ms = self
             .net
             .with_untracked(|n| n.as_ref().map_or(2_000, |n| n.params().slot_ms))
             as f64;
-        let owed = owed + (now - last) * f64::from(self.speed.get_untracked()) / slot_ms;
-        let mut whole = owed.floor();
-        let start = clock::perf_ms();
-        self.net.update(|net| {
+        let mut owed = owed + (now - last) * f64::from(self.speed.get_untracked()) / slot_ms;
+        let mut stepped = false;
+        self.net.update_untracked(|net| {
             let Some(net) = net else { return };
-            while whole >= 1.0 {
-                let target = net.slot() + 1;
-                while !(net.slot() >= target && net.slot_done()) {
-                    net.step();
-                    if clock::perf_ms() - start > TICK_BUDGET_MS {
-                        return;
+            loop {
+                if net.slot_done() {
+                    if owed < 1.0 {
+                        break;
                     }
+                    owed -= 1.0;
                 }
-                whole -= 1.0;
+                net.step();
+                stepped = true;
+                if clock::perf_ms() - now > TICK_BUDGET_MS {
+                    break;
+                }
             }
         });
-        // Owed slots beyond one are dropped when the page cannot keep up (it says so by the
-        // slot counter falling behind real time, never by freezing).
-        self.clock.set_value((now, (owed.fract() + whole).min(2.0)));
+        // Slots owed beyond two are dropped when the page cannot keep up: the slot counter
+        // falls behind real time instead of the page freezing.
+        let mut rendered = rendered;
+        if stepped && clock::perf_ms() - rendered >= RENDER_MS {
+            self.net.update(|_| {});
+            rendered = clock::perf_ms();
+        }
+        self.clock.set_value((now, owed.min(2.0), rendered));
     }
 
     /// Runs exactly one more slot.
