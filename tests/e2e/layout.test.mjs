@@ -100,6 +100,13 @@ describe('layout', () => {
       await s.go('#/nodes');
       await s.id('nodes-count').waitFor();
       await look(page, 'nodes');
+      // Proof of stake with a few slots run, so every table and the chart have rows.
+      await s.id('mode-pos').click();
+      await s.id('pos-step').click();
+      await s.id('pos-step').click();
+      await s.id('pos-validator-0').waitFor();
+      await look(page, 'nodes-pos');
+      await s.id('mode-pow').click();
       await s.go('#/attacks');
       await page.locator('main h2').first().waitFor();
       await look(page, 'attacks');

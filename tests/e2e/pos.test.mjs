@@ -115,6 +115,12 @@ describe('proof of stake', () => {
     await withApp(suite, async ({ page, app }) => {
       const p = new PosPage(page, app);
       await p.open();
+      // One link, cut and restored by hand.
+      await p.id('pos-link-toggle-A-B').click();
+      assert.equal(await p.until('pos-message', (t) => t.startsWith('Link A-B')), 'Link A-B cut');
+      assert.match(await p.text('pos-link-A-B'), /cut/);
+      await p.id('pos-link-toggle-A-B').click();
+      await p.until('pos-message', (t) => t.startsWith('Link A-B restored'));
       await p.runTo(24);
       await p.id('pos-split').click();
       assert.match(await p.until('pos-message', (t) => t.startsWith('Split')), /^Split into A, B \| C, D: neither side holds 2\/3/);
@@ -139,6 +145,11 @@ describe('proof of stake', () => {
       const p = new PosPage(page, app);
       await p.importWallet(DEV_PHRASE, 'correct horse battery');
       await p.open({ validators: 8, nodes: 2 });
+      // A bad number for a new network is refused in words; the running network stays.
+      await p.id('pos-epoch-slots').fill('1');
+      await p.id('pos-restart').click();
+      assert.match(await p.until('pos-error', (t) => t.length > 0), /slots per epoch 2 to 32, as whole numbers$/);
+      await p.id('pos-epoch-slots').fill('8');
       await p.id('pos-deposit-amount').fill('0.5');
       await p.id('pos-deposit').click();
       assert.match(await p.until('pos-error', (t) => t.length > 0), /below the minimum of 1 ETH/);

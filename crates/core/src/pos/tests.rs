@@ -393,3 +393,83 @@ fn a_node_cut_off_while_the_others_finalize_catches_up() {
     assert_eq!(n.nodes()[3].orphans(), 0);
     assert_finality_consistent(&n);
 }
+
+#[test]
+fn a_surround_vote_is_proven_and_a_replayed_vote_changes_nothing() {
+    use types::{Attestation, AttestationData, Domain, Evidence, VoteOffence};
+    let n = net(2, 8);
+    let state = n.nodes()[0].head_state().unwrap().clone();
+    let key = validator_key(2);
+    let cp = |epoch: u64| Checkpoint {
+        epoch,
+        root: Hash32::from_bytes([epoch as u8; 32]),
+    };
+    let vote = |source: u64, target: u64| {
+        let data = AttestationData {
+            slot: target * 8,
+            head: cp(target).root,
+            source: cp(source),
+            target: cp(target),
+        };
+        let signature = crate::signature::Signature::sign_prehash(
+            &key,
+            &Domain::Attestation.digest(&data.root()),
+        )
+        .unwrap();
+        Attestation {
+            data,
+            validator: 2,
+            signature,
+        }
+    };
+    let (outer, inner) = (vote(1, 5), vote(2, 4));
+    assert_eq!(
+        outer.data.offence_with(&inner.data),
+        Some(VoteOffence::SurroundVote)
+    );
+    assert_eq!(
+        vote(1, 4).data.offence_with(&vote(2, 4).data),
+        Some(VoteOffence::DoubleVote)
+    );
+    assert_eq!(
+        vote(1, 2).data.offence_with(&vote(2, 3).data),
+        None,
+        "consecutive links are fine"
+    );
+    let e = Evidence::Votes { a: outer, b: inner };
+    assert_eq!(state.check_evidence(&e), Ok(2));
+    assert_eq!(e.rule(), "made a surround vote");
+    // Evidence naming another validator than the signer's is refused.
+    let wrong = Evidence::Votes {
+        a: Attestation {
+            validator: 3,
+            ..outer
+        },
+        b: Attestation {
+            validator: 3,
+            ..inner
+        },
+    };
+    assert!(state.check_evidence(&wrong).is_err());
+
+    // A vote replayed to a node is recognised and changes nothing.
+    let mut n = net(2, 8);
+    n.run_to(3);
+    let vote = n.nodes()[1]
+        .head_entry()
+        .unwrap()
+        .block
+        .as_ref()
+        .unwrap()
+        .body
+        .attestations[0];
+    let before = n.nodes()[0].clone();
+    let checked = before.checked;
+    let mut node = before.clone();
+    assert_eq!(
+        node.receive_attestation(vote, 3),
+        Ok(node::VoteReceived::Known)
+    );
+    assert_eq!(node.checked, checked);
+    assert_eq!(node.head(), before.head());
+}

@@ -24,7 +24,7 @@ pub fn PosLab() -> impl IntoView {
             <h2>"Proof of stake"</h2>
             <p class="small">
                 "Validators lock stake instead of burning work. Each slot (2 s at 1x) one proposer, picked in proportion to stake from a seed every node can recompute, signs a block; "
-                "a committee votes for the head it sees (fork choice: LMD-GHOST, the branch with the most attesting stake) and for the epoch's checkpoint (8 slots). "
+                "a committee votes for the head it sees (fork choice: LMD-GHOST, the branch with the most attesting stake) and for the checkpoint of the epoch (8 slots by default). "
                 "A checkpoint is justified by 2/3 of the stake and finalized when the next one is justified on top of it: no node ever reverts it."
             </p>
             <div class="row">
@@ -32,6 +32,8 @@ pub fn PosLab() -> impl IntoView {
                     prop:value=move || p.validators.get() on:input=move |ev| p.validators.set(event_target_value(&ev)) /></label>
                 <label>"Nodes " <input type="number" class="narrow" min="1" max="8" data-testid="pos-nodes"
                     prop:value=move || p.nodes.get() on:input=move |ev| p.nodes.set(event_target_value(&ev)) /></label>
+                <label>"Slots per epoch " <input type="number" class="narrow" min="2" max="32" data-testid="pos-epoch-slots"
+                    prop:value=move || p.slots_per_epoch.get() on:input=move |ev| p.slots_per_epoch.set(event_target_value(&ev)) /></label>
                 <button type="button" data-testid="pos-restart" on:click=move |_| p.restart()>"New network"</button>
                 <button type="button" class="primary" data-testid="pos-play" disabled=move || !has_net()
                     on:click=move |_| p.play_or_pause()>{move || if p.playing.get() { "Pause" } else { "Run" }}</button>
@@ -158,6 +160,21 @@ fn NodesTable() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <h3>"Links"</h3>
+            <ul class="link-list">
+                {move || p.net.with(|n| n.as_ref().map(|n| n.links().iter().map(|(k, up)| (*k, *up)).collect::<Vec<_>>()).unwrap_or_default())
+                    .into_iter().map(|((a, b), up)| {
+                        let id = format!("{}-{}", node_name(a), node_name(b));
+                        view! {
+                            <li data-testid=format!("pos-link-{id}")>
+                                <strong>{format!("{} - {} ", node_name(a), node_name(b))}</strong>
+                                <span class=if up { "ok" } else { "error" }>{if up { "up" } else { "cut" }}</span>" "
+                                <button type="button" data-testid=format!("pos-link-toggle-{id}") on:click=move |_| p.set_link(a, b, !up)>
+                                    {if up { "Cut" } else { "Restore" }}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+            </ul>
         </section>
     }
 }

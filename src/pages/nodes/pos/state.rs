@@ -38,6 +38,7 @@ pub struct PosState {
     pub net: RwSignal<Option<PosNetwork>, LocalStorage>,
     pub validators: RwSignal<String>,
     pub nodes: RwSignal<String>,
+    pub slots_per_epoch: RwSignal<String>,
     pub speed: RwSignal<u32>,
     pub playing: RwSignal<bool>,
     pub offline_third: RwSignal<bool>,
@@ -64,6 +65,7 @@ impl PosState {
             net: RwSignal::new_local(None),
             validators: RwSignal::new("16".into()),
             nodes: RwSignal::new("4".into()),
+            slots_per_epoch: RwSignal::new("8".into()),
             speed: RwSignal::new(10),
             playing: RwSignal::new(false),
             offline_third: RwSignal::new(false),
@@ -100,14 +102,19 @@ impl PosState {
         self.pause();
         let v = self.validators.get_untracked().trim().parse::<usize>();
         let n = self.nodes.get_untracked().trim().parse::<usize>();
-        let (v, n) = match (v, n) {
-            (Ok(v), Ok(n))
-                if (1..=MAX_VALIDATORS).contains(&v) && (1..=MAX_POS_NODES).contains(&n) =>
+        let e = self.slots_per_epoch.get_untracked().trim().parse::<u64>();
+        let (v, n, e) = match (v, n, e) {
+            (Ok(v), Ok(n), Ok(e))
+                if (1..=MAX_VALIDATORS).contains(&v)
+                    && (1..=MAX_POS_NODES).contains(&n)
+                    && (2..=32).contains(&e) =>
             {
-                (v, n)
+                (v, n, e)
             }
             _ => {
-                self.fail(format!("Validators are 1 to {MAX_VALIDATORS} and nodes 1 to {MAX_POS_NODES}, as whole numbers"));
+                self.fail(format!(
+                    "Validators are 1 to {MAX_VALIDATORS}, nodes 1 to {MAX_POS_NODES} and slots per epoch 2 to 32, as whole numbers"
+                ));
                 return;
             }
         };
@@ -115,8 +122,12 @@ impl PosState {
             .into_iter()
             .map(|(a, w)| (a, w.as_wei()))
             .collect();
+        let params = PosParams {
+            slots_per_epoch: e,
+            ..PosParams::default()
+        };
         self.net.set(Some(PosNetwork::new(
-            PosParams::default(),
+            params,
             n,
             &vec![32 * ETH; v],
             &accounts,
@@ -269,6 +280,25 @@ impl PosState {
         });
         self.split.set(splitting);
         self.ok(text);
+    }
+
+    /// Cuts or restores one link.
+    pub fn set_link(self, a: usize, b: usize, up: bool) {
+        self.net.update(|net| {
+            if let Some(net) = net {
+                net.set_link(a, b, up);
+            }
+        });
+        self.ok(format!(
+            "Link {}-{} {}",
+            node_name(a),
+            node_name(b),
+            if up {
+                "restored: both ends send what the other missed"
+            } else {
+                "cut"
+            }
+        ));
     }
 
     /// Node `node` gossips its head block with a changed body.
