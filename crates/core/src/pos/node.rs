@@ -565,7 +565,7 @@ impl PosNode {
             if let Ok((_, address, value, _)) = scratch.check_deposit(&d.raw, p) {
                 if depositors.insert(address) {
                     let account = scratch.accounts.entry(address).or_default();
-                    account.nonce += 1;
+                    account.nonce = account.nonce.saturating_add(1);
                     account.balance = account.balance.saturating_sub(value);
                     deposits.push(d.clone());
                 }

@@ -788,7 +788,7 @@ impl BeaconState {
         }
         let account = self.accounts.entry(address).or_default();
         account.balance -= value;
-        account.nonce += 1;
+        account.nonce = account.nonce.saturating_add(1);
         self.validators.push(Validator {
             key,
             address,
