@@ -481,7 +481,15 @@ impl LiveState {
             playing: RwSignal::new(false),
             timer: StoredValue::new_local(None),
         };
-        on_cleanup(move || s.pause());
+        // The panel's signals are disposed with it: the cleanup only clears the timer, and
+        // only if its store is still alive (touching a disposed value panics).
+        on_cleanup(move || {
+            s.timer.try_update_value(|t| {
+                if let Some(t) = t.take() {
+                    t.clear();
+                }
+            });
+        });
         s
     }
 
