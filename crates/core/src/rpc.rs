@@ -16,8 +16,13 @@ use crate::hash::TxHash;
 use crate::tx::{SignedTx, U256};
 
 mod chains;
+pub mod client;
 mod error;
+pub mod explore;
+#[cfg(test)]
+pub(crate) mod fake_node;
 pub mod rows;
+pub mod scan;
 
 pub use chains::{explorer_tx_url, known_chain, KnownChain};
 use error::{malformed, truncate};
@@ -144,12 +149,15 @@ fn node_error(e: &Value) -> RpcError {
         .unwrap_or("no message")
         .to_owned();
     let data = e.get("data").and_then(Value::as_str).unwrap_or("");
+    let code = e.get("code").and_then(Value::as_i64).unwrap_or(0);
     let kind = match NodeErrorKind::classify(&message) {
+        // JSON-RPC 2.0's "method not found".
+        NodeErrorKind::Other if code == -32601 => NodeErrorKind::MethodNotFound,
         NodeErrorKind::Other => NodeErrorKind::classify(data),
         k => k,
     };
     RpcError::Node {
-        code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
+        code,
         message,
         kind,
     }
