@@ -258,6 +258,34 @@ pub fn check_url(url: &str) -> Result<String, TransportError> {
     Ok(t.to_owned())
 }
 
+/// Whether a URL seems to carry a secret: user info (`user:pass@`), a query parameter named
+/// like a key or token, or a path segment or query value that looks like a provider key (16 or
+/// more letters and digits, both present, e.g. Infura's `/v3/<key>`, Alchemy's `/v2/<key>`).
+pub fn url_carries_key(url: &str) -> bool {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let (authority, tail) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    if authority.contains('@') {
+        return true;
+    }
+    let keyish = |s: &str| {
+        s.len() >= 16
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && s.bytes().any(|b| b.is_ascii_digit())
+            && s.bytes().any(|b| b.is_ascii_alphabetic())
+    };
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    path.split('/').any(keyish)
+        || query.split('&').any(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = name.to_ascii_lowercase();
+            name.contains("key")
+                || name.contains("token")
+                || name.contains("secret")
+                || keyish(value)
+        })
+}
+
 /// Makes one call and returns its `result`.
 ///
 /// # Errors

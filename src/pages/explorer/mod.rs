@@ -4,6 +4,7 @@
 
 mod chart;
 mod mempool;
+mod node;
 
 use blocklab_core::address::Address;
 use blocklab_core::explorer::{block_times, difficulties, hash_rates};
@@ -18,6 +19,7 @@ use crate::pages::tx::state::Row;
 use crate::pages::wallet::qr_svg;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
+use blocklab_core::explorer::node::NodePage;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
@@ -31,12 +33,25 @@ pub fn ExplorerScreen(
     #[prop(into)]
     page: Signal<ExplorerPage>,
 ) -> impl IntoView {
+    let on_node = move || matches!(page.get(), ExplorerPage::Node(_));
     view! {
         <div class="explorer" data-testid="explorer">
             <div class="row explorer-bar">
-                <a href=ExplorerPage::Overview.href() data-testid="explorer-nav-overview">"Overview"</a>
-                <a href=ExplorerPage::Mempool.href() data-testid="explorer-nav-mempool">"Mempool"</a>
-                <SearchBox />
+                <span class="explorer-source" data-testid="explorer-source" data-source=move || if on_node() { "node" } else { "lab" }>
+                    "Source: "
+                    <a href=ExplorerPage::Overview.href() data-testid="explorer-source-lab" aria-current=move || (!on_node()).then_some("page")>"lab chain"</a>
+                    " · "
+                    <a href=NodePage::Overview.href() data-testid="explorer-source-node" aria-current=move || on_node().then_some("page")>"connected node"</a>
+                </span>
+                {move || if on_node() {
+                    view! { <a href=NodePage::Pool.href() data-testid="explorer-nav-pool">"Pending pool"</a> }.into_any()
+                } else {
+                    view! {
+                        <a href=ExplorerPage::Overview.href() data-testid="explorer-nav-overview">"Overview"</a>
+                        <a href=ExplorerPage::Mempool.href() data-testid="explorer-nav-mempool">"Mempool"</a>
+                    }.into_any()
+                }}
+                <SearchBox on_node=Signal::derive(on_node) />
             </div>
             {move || match page.get() {
                 ExplorerPage::Overview => view! { <OverviewPage /> }.into_any(),
@@ -44,6 +59,7 @@ pub fn ExplorerScreen(
                 ExplorerPage::Tx(h) => view! { <TxPageView hash=h /> }.into_any(),
                 ExplorerPage::Address(a) => view! { <AddressPageView address=a /> }.into_any(),
                 ExplorerPage::Mempool => view! { <MempoolPage /> }.into_any(),
+                ExplorerPage::Node(p) => view! { <node::NodeExplorer page=p /> }.into_any(),
                 ExplorerPage::BadLink => view! {
                     <p class="error card" data-testid="explorer-not-found">"This explorer link is malformed: use the search box."</p>
                 }.into_any(),
@@ -58,15 +74,23 @@ fn go(page: ExplorerPage) {
     }
 }
 
-/// Search: a height, a block hash, a transaction hash or an address goes straight to its page.
+/// Search: a height, a block hash, a transaction hash or an address goes straight to its page,
+/// on the lab chain or on the connected node.
 #[component]
-fn SearchBox() -> impl IntoView {
+fn SearchBox(
+    /// Whether the connected node is searched (else the lab chain).
+    on_node: Signal<bool>,
+) -> impl IntoView {
     let app = use_state();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let query = text.get_untracked();
+        if on_node.get_untracked() {
+            node::search(query, error, go);
+            return;
+        }
         let found = app.ledger.with_untracked(|l| {
             app.explorer
                 .with_untracked(|i| ex::search(&query, l.chain(), i, l.mempool()))

@@ -15,8 +15,12 @@ use crate::rpc::explore::{
     check_sender, parse_block, parse_data, parse_node_receipt, parse_pool, parse_tx, BlockTag,
     NodeBlock, NodeReceipt, NodeTx, Pool, Req, SenderCheck,
 };
+use crate::rpc::rows::{eth_text, gwei_text};
 use crate::rpc::{parse_u256, parse_u64, RpcError, Transport};
+use crate::tx::explain::{row, Row};
 use crate::tx::U256;
+use crate::words::{eth, plural, utc};
+use crate::Wei;
 
 /// A page of the explorer over the connected node (`#/explorer/node/...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,6 +316,176 @@ pub async fn address<T: Transport>(client: &Client<T>, a: Address) -> AddressVie
 /// The call's [`RpcError`] (a node without `txpool_content` answers "method not found").
 pub async fn pool<T: Transport>(client: &Client<T>) -> Result<Pool, RpcError> {
     parse_pool(&client.get(&Req::TxpoolContent).await?)
+}
+
+fn opt_gwei(v: Option<u128>) -> String {
+    v.map_or_else(|| "none".to_owned(), gwei_text)
+}
+
+fn hex_bytes(b: &[u8]) -> String {
+    if b.is_empty() {
+        "0x (empty)".to_owned()
+    } else {
+        format!(
+            "0x{} ({})",
+            hex::encode(b),
+            plural(b.len() as u64, "byte", "bytes")
+        )
+    }
+}
+
+/// Every field of a block, in words.
+pub fn block_rows(b: &NodeBlock) -> Vec<Row> {
+    vec![
+        row("Number", "number", b.number.to_string()),
+        row("Hash", "hash", b.hash.to_hex()),
+        row("Parent hash", "parent", b.parent.to_hex()),
+        row(
+            "Timestamp",
+            "timestamp",
+            format!(
+                "{} (unix {})",
+                utc(b.timestamp.saturating_mul(1000)),
+                b.timestamp
+            ),
+        ),
+        row("Fee recipient (miner)", "miner", b.miner.to_checksum()),
+        row("Gas used", "gas-used", b.gas_used.to_string()),
+        row("Gas limit", "gas-limit", b.gas_limit.to_string()),
+        row("Base fee per gas", "base-fee", opt_gwei(b.base_fee)),
+        row(
+            "Size",
+            "size",
+            b.size
+                .map_or_else(|| "not given".to_owned(), |s| plural(s, "byte", "bytes")),
+        ),
+        row("Transactions", "tx-count", b.txs.len().to_string()),
+        row("State root", "state-root", b.state_root.to_hex()),
+        row(
+            "Transactions root",
+            "transactions-root",
+            b.transactions_root.to_hex(),
+        ),
+        row("Receipts root", "receipts-root", b.receipts_root.to_hex()),
+        row("Extra data", "extra-data", hex_bytes(&b.extra_data)),
+    ]
+}
+
+/// Every field of a transaction, in words.
+pub fn tx_rows(t: &NodeTx) -> Vec<Row> {
+    let kind = match t.tx_type {
+        0 => "0 (legacy)".to_owned(),
+        1 => "1 (EIP-2930 access list)".to_owned(),
+        2 => "2 (EIP-1559)".to_owned(),
+        n => n.to_string(),
+    };
+    vec![
+        row("Hash", "hash", t.hash.to_hex()),
+        row(
+            "Block",
+            "block",
+            match (t.block_number, t.index) {
+                (Some(b), Some(i)) => format!("{b} (position {i})"),
+                (Some(b), None) => b.to_string(),
+                _ => "pending (not in a block yet)".to_owned(),
+            },
+        ),
+        row("From (the node's)", "from", t.from.to_checksum()),
+        row(
+            "To",
+            "to",
+            t.to.map_or_else(
+                || "none: a contract creation".to_owned(),
+                |a| a.to_checksum(),
+            ),
+        ),
+        row(
+            "Value",
+            "value",
+            format!("{} ({} wei)", eth_text(t.value), t.value),
+        ),
+        row("Nonce", "nonce", t.nonce.to_string()),
+        row("Gas limit", "gas", t.gas.to_string()),
+        row("Type", "type", kind),
+        row("Gas price", "gas-price", opt_gwei(t.gas_price)),
+        row("Max fee per gas", "max-fee", opt_gwei(t.max_fee)),
+        row(
+            "Max priority fee per gas",
+            "max-priority-fee",
+            opt_gwei(t.max_priority_fee),
+        ),
+        row("Input data", "input", hex_bytes(&t.input)),
+    ]
+}
+
+/// A receipt's fields, in words (the logs are listed apart).
+pub fn receipt_rows(r: &NodeReceipt) -> Vec<Row> {
+    vec![
+        row(
+            "Status",
+            "status",
+            match r.success {
+                Some(true) => "success (status 1)",
+                Some(false) => "reverted (status 0): mined, the fee was paid, nothing else changed",
+                None => "not given (a receipt from before Byzantium)",
+            },
+        ),
+        row("Block", "block", r.block_number.to_string()),
+        row("Gas used", "gas-used", r.gas_used.to_string()),
+        row(
+            "Cumulative gas used in the block",
+            "cumulative-gas-used",
+            r.cumulative_gas_used.to_string(),
+        ),
+        row(
+            "Effective gas price",
+            "effective-gas-price",
+            opt_gwei(r.effective_gas_price),
+        ),
+        row(
+            "Fee paid (gas used × effective gas price)",
+            "fee",
+            r.fee().map_or_else(
+                || "unknown (no effective gas price)".to_owned(),
+                |f| format!("{} ({f} wei)", eth(Wei::from_wei(f))),
+            ),
+        ),
+        row(
+            "Contract created",
+            "contract",
+            r.contract_address
+                .map_or_else(|| "none".to_owned(), |a| a.to_checksum()),
+        ),
+        row("Logs", "log-count", r.logs.len().to_string()),
+    ]
+}
+
+/// What the sender check says, as a sentence.
+pub fn sender_sentence(c: &SenderCheck) -> String {
+    match c {
+        SenderCheck::Agrees(a) => format!(
+            "✔ Recovered here from the signature: {}, the same as the node's from.",
+            a.to_checksum()
+        ),
+        SenderCheck::Differs { recovered, node } => format!(
+            "✘ The signature recovers {}, but the node says from {}.",
+            recovered.to_checksum(),
+            node.to_checksum()
+        ),
+        SenderCheck::WrongHash { raw_hash } => format!(
+            "✘ The node's raw bytes hash to {}, not to this transaction's hash.",
+            raw_hash.to_hex()
+        ),
+        SenderCheck::Undecodable(why) => format!("The raw bytes could not be checked here: {why}."),
+    }
+}
+
+/// A chain id with its name when known.
+pub fn chain_name(chain_id: u64) -> String {
+    match crate::rpc::known_chain(chain_id) {
+        Some(k) => format!("{chain_id} ({})", k.name),
+        None => format!("{chain_id} (not a network this lab knows by name)"),
+    }
 }
 
 #[cfg(test)]
