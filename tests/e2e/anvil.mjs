@@ -58,7 +58,7 @@ const CORS = {
 /**
  * A JSON-RPC proxy to `target` on a free loopback port. `proxy.mode`: 'pass'; 'plain' (refuses
  * batches with HTTP 400 and `ots_*` / `txpool_*` with "method not found", as many providers
- * do); '429' (rate limited); 'malformed' (200 with a body that is not JSON-RPC). `proxy.log`
+ * do); 'no-ots' (refuses only `ots_*`); '429' (rate limited); 'malformed' (200 with a body that is not JSON-RPC). `proxy.log`
  * lists every request (method or `batch`, preflights as OPTIONS).
  */
 export async function startProxy(target, mode = 'pass') {
@@ -79,6 +79,9 @@ export async function startProxy(target, mode = 'pass') {
     const send = (status, text) => res.writeHead(status, { ...CORS, 'content-type': 'application/json' }).end(text);
     if (proxy.mode === '429') return send(429, '{"error":"too many requests"}');
     if (proxy.mode === 'malformed') return send(200, '<html>an error page, not JSON-RPC</html>');
+    if (proxy.mode === 'no-ots' && /^ots_/.test(parsed?.method ?? '')) {
+      return send(200, JSON.stringify({ jsonrpc: '2.0', id: parsed.id, error: { code: -32601, message: 'Method not found' } }));
+    }
     if (proxy.mode === 'plain') {
       if (Array.isArray(parsed)) return send(400, '{"error":"batch requests are not supported"}');
       if (/^(ots|txpool)_/.test(parsed?.method ?? '')) {
