@@ -3,6 +3,7 @@
 //! [`blocklab_core::explorer::pages`]; these views only lay them out and link them.
 
 mod chart;
+mod links;
 mod mempool;
 mod node;
 
@@ -13,6 +14,7 @@ use blocklab_core::{BlockHash, Height, TxHash};
 use leptos::prelude::*;
 
 use self::chart::Chart;
+use self::links::{Source, TxLine};
 use self::mempool::MempoolPage;
 use crate::components::use_state;
 use crate::pages::tx::state::Row;
@@ -133,48 +135,40 @@ fn Linked(full: String, href: String, testid: &'static str) -> impl IntoView {
 }
 
 fn block_link(height: Height) -> impl IntoView {
-    view! { <a href=ExplorerPage::Block(height).href() data-testid="link-block" data-height=height.to_string()>{format!("#{height}")}</a> }
+    links::block_link(Source::Lab, height.0)
 }
 
 fn block_hash_link(hash: BlockHash, height: Height) -> impl IntoView {
-    view! { <Linked full=hash.to_hex() href=ExplorerPage::Block(height).href() testid="link-block-hash" /> }
+    links::block_hash_link(Source::Lab, hash.to_hex(), height.0)
 }
 
 fn tx_link(hash: TxHash) -> impl IntoView {
-    view! { <Linked full=hash.to_hex() href=ExplorerPage::Tx(hash).href() testid="link-tx" /> }
+    links::tx_link(Source::Lab, hash)
 }
 
 fn address_link(address: Address) -> impl IntoView {
-    view! { <Linked full=address.to_checksum() href=ExplorerPage::Address(address).href() testid="link-address" /> }
+    links::address_link(Source::Lab, address)
 }
 
 fn optional_address(a: Option<Address>) -> AnyView {
-    match a {
-        Some(a) => address_link(a).into_any(),
-        None => view! { <span class="muted">"none"</span> }.into_any(),
-    }
+    links::optional_address(Source::Lab, a)
 }
 
 /// History lines an address page draws at first.
 const HISTORY_PAGE: usize = 50;
 
 fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Transactions (scrolls sideways)"><table class="explorer-table">
-            <thead><tr><th>"Hash"</th><th>"Block"</th><th>"From"</th><th>"To"</th><th>"Value"</th></tr></thead>
-            <tbody>
-                {rows.into_iter().map(|t| view! {
-                    <tr data-testid="explorer-tx-row" data-hash=t.hash.to_hex()>
-                        <td>{tx_link(t.hash)}</td>
-                        <td>{block_link(t.height)}</td>
-                        <td>{address_link(t.from)}</td>
-                        <td>{optional_address(t.to)}</td>
-                        <td>{eth_or(&t.value)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table></div>
-    }
+    let lines = rows
+        .into_iter()
+        .map(|t| TxLine {
+            hash: t.hash,
+            block: Some(t.height.0),
+            from: t.from,
+            to: t.to,
+            value: eth_or(&t.value),
+        })
+        .collect();
+    links::tx_table(Source::Lab, lines, "Transactions (scrolls sideways)")
 }
 
 /// Height, work, difficulty, waiting transactions, the latest blocks and transactions, and the

@@ -8,7 +8,7 @@
 // scripts/build.sh`; BENCH_QUICK=1: 100 blocks, one run.
 import { startSuite } from '../harness.mjs';
 import { rpc, startAnvil, startProxy } from '../anvil.mjs';
-import { writeResults, stats, fmt, chromiumVersion, runs, QUICK, BENCH_CONTEXT } from './common.mjs';
+import { writeResults, stats, fmt, chromiumVersion, installTimingHelpers, runs, QUICK, BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = runs(7);
 const BLOCKS = QUICK ? 100 : 1000;
@@ -42,15 +42,10 @@ await page.evaluate(() => { location.hash = '#/explorer'; });
 await page.getByTestId('explorer-overview').waitFor();
 
 const blocks = Array.from({ length: RUNS + 1 }, (_, i) => head - 50 - i * 7);
+await page.evaluate(installTimingHelpers);
 const timings = await page.evaluate(async ({ blocks }) => {
-  const appear = (selector) => new Promise((resolve) => {
-    if (document.querySelector(selector)) return resolve(performance.now());
-    const obs = new MutationObserver(() => {
-      if (document.querySelector(selector)) { obs.disconnect(); resolve(performance.now()); }
-    });
-    obs.observe(document.body, { childList: true, subtree: true, attributes: true });
-  });
-  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+  const appear = window.benchAppear;
+  const frame = window.benchFrame;
   const visit = async (n) => {
     location.hash = '#/explorer';
     await appear('[data-testid=explorer-overview]');

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 
 use self::state::{client, load, page_visible};
 use super::chart::Chart;
-use super::Linked;
+use super::links::{self, Source, TxLine};
 use crate::pages::network::state::NetworkState;
 use crate::pages::tx::Rows;
 use crate::platform::route::ExplorerPage;
@@ -39,45 +39,26 @@ fn loading() -> impl IntoView {
     view! { <p class="muted" data-testid="node-loading">"Asking the node…"</p> }
 }
 
-pub(super) fn block_link(n: u64) -> impl IntoView {
-    view! { <a href=NodePage::Block(n).href() data-testid="node-link-block" data-number=n.to_string()>{format!("#{n}")}</a> }
+fn block_link(n: u64) -> impl IntoView {
+    links::block_link(Source::Node, n)
 }
 
-pub(super) fn tx_link(h: TxHash) -> impl IntoView {
-    view! { <Linked full=h.to_hex() href=NodePage::Tx(h).href() testid="node-link-tx" /> }
-}
-
-pub(super) fn address_link(a: Address) -> impl IntoView {
-    view! { <Linked full=a.to_checksum() href=NodePage::Address(a).href() testid="node-link-address" /> }
-}
-
-fn to_cell(t: &NodeTx) -> AnyView {
-    match t.to {
-        Some(a) => address_link(a).into_any(),
-        None => view! { <span class="muted">"contract creation"</span> }.into_any(),
-    }
+fn address_link(a: Address) -> impl IntoView {
+    links::address_link(Source::Node, a)
 }
 
 fn tx_table(txs: Vec<NodeTx>, label: &'static str) -> impl IntoView {
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=label><table class="explorer-table">
-            <thead><tr><th>"Hash"</th><th>"Block"</th><th>"From"</th><th>"To"</th><th>"Value"</th></tr></thead>
-            <tbody>
-                {txs.into_iter().map(|t| view! {
-                    <tr data-testid="node-tx-row" data-hash=t.hash.to_hex()>
-                        <td>{tx_link(t.hash)}</td>
-                        <td>{match t.block_number {
-                            Some(n) => block_link(n).into_any(),
-                            None => view! { <span class="muted">"pending"</span> }.into_any(),
-                        }}</td>
-                        <td>{address_link(t.from)}</td>
-                        <td>{to_cell(&t)}</td>
-                        <td>{eth_text(t.value)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table></div>
-    }
+    let lines = txs
+        .into_iter()
+        .map(|t| TxLine {
+            hash: t.hash,
+            block: t.block_number,
+            from: t.from,
+            to: t.to,
+            value: eth_text(t.value),
+        })
+        .collect();
+    links::tx_table(Source::Node, lines, label)
 }
 
 /// Searches the connected node for `text`; goes to the page found or says why not in `error`.
@@ -224,7 +205,7 @@ fn Overview(url: String) -> impl IntoView {
                             {o.blocks.iter().map(|b| view! {
                                 <tr data-testid="node-block-row" data-number=b.number.to_string()>
                                     <td>{block_link(b.number)}</td>
-                                    <td><Linked full=b.hash.to_hex() href=NodePage::Block(b.number).href() testid="node-link-block-hash" /></td>
+                                    <td>{links::block_hash_link(Source::Node, b.hash.to_hex(), b.number)}</td>
                                     <td>{utc(b.timestamp.saturating_mul(1000))}</td>
                                     <td>{b.txs.len()}</td>
                                     <td>{b.gas_used}</td>
@@ -319,7 +300,7 @@ fn TxPage(url: String, hash: TxHash) -> impl IntoView {
                             <div data-testid="node-tx-fields">
                                 <Rows rows=tx_rows(&t) prefix="node-tx" />
                                 <p>{t.block_number.map(|n| view! { "In block "{block_link(n)}"; " })}
-                                    "from "{address_link(t.from)}" to "{to_cell(&t)}</p>
+                                    "from "{address_link(t.from)}" to "{links::optional_address(Source::Node, t.to)}</p>
                             </div>
                         }.into_any(),
                     };
