@@ -2,7 +2,7 @@
 // sends a transfer and the test sends others straight to the node (a contract deployed from raw
 // bytecode and a call that emits a log); each is found by search and shown with the node's own
 // values (compared field by field with eth_getTransactionReceipt); the overview follows a new
-// block; an address lists its transactions through ots_* and, behind a proxy that refuses ots_*
+// block while the page is visible (and asks nothing while it is hidden); an address lists its transactions through ots_* and, behind a proxy that refuses ots_*
 // and batches, through the scan; a 429, a malformed answer and an unreachable node read as words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,6 +110,15 @@ describe('the explorer on a real node', () => {
     assert.deepEqual(await checkLayout(page), [], 'the overview fits 390 px and passes axe');
     await rpc(node.url, 'evm_mine');
     await page.locator(`[data-testid=node-head][data-number="${head + 1}"]`).waitFor({ timeout: 10_000 });
+    // Hidden (another tab in front): no polling; shown again: it follows the head again.
+    await page.evaluate(() => { Object.defineProperty(document, 'hidden', { value: true, configurable: true }); });
+    await page.waitForTimeout(500);
+    const asked = proxy.log.length;
+    await page.waitForTimeout(4500);
+    assert.equal(proxy.log.length, asked, 'no request while the page is hidden');
+    await page.evaluate(() => { Object.defineProperty(document, 'hidden', { value: false, configurable: true }); });
+    await rpc(node.url, 'evm_mine');
+    await page.locator(`[data-testid=node-head][data-number="${head + 2}"]`).waitFor({ timeout: 10_000 });
 
     // Every transaction found by search, shown with the node's own values.
     for (const hash of [deploy, call, transfer, mine]) {

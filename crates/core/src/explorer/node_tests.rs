@@ -93,3 +93,27 @@ fn a_failed_call_leaves_the_other_panels() {
     let e = block_on(pool(&c)).unwrap_err().to_string();
     assert!(e.contains("does not offer this method"), "{e}");
 }
+
+#[test]
+fn rows_word_every_field_with_exact_integers() {
+    let b = crate::rpc::explore::parse_block(&crate::rpc::fake_node::block_json(7, true))
+        .unwrap()
+        .unwrap();
+    let rows = block_rows(&b);
+    let get = |rows: &[Row], key: &str| {
+        rows.iter()
+            .find(|r| r.key == key)
+            .map(|r| r.value.clone())
+            .unwrap()
+    };
+    assert_eq!(get(&rows, "gas-used"), "21000");
+    assert_eq!(get(&rows, "base-fee"), "1 gwei (1000000000 wei)");
+    assert!(get(&rows, "timestamp").ends_with("(unix 1700000014)"));
+    let t = crate::rpc::explore::parse_tx(&crate::rpc::fake_node::tx_json(7)).unwrap();
+    let rows = tx_rows(&t);
+    assert_eq!(get(&rows, "value"), "1 ETH (1000000000000000000 wei)");
+    assert_eq!(get(&rows, "block"), "7 (position 0)");
+    assert_eq!(get(&rows, "type"), "2 (EIP-1559)");
+    assert!(chain_name(31337).contains("anvil"));
+    assert!(chain_name(5).contains("not a network this lab knows"));
+}

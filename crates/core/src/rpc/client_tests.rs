@@ -102,3 +102,49 @@ fn the_gate_lets_at_most_max_through() {
     drop(b);
     assert_eq!(gate.peak(), 2);
 }
+
+/// A node whose every answer takes one extra poll, so that calls overlap.
+struct Slow(FakeNode);
+
+impl Transport for Slow {
+    fn post(
+        &self,
+        url: &str,
+        body: String,
+    ) -> impl Future<Output = Result<String, TransportError>> {
+        let answer = self.0.post(url, body);
+        let mut waited = false;
+        let mut answer = Box::pin(answer);
+        std::future::poll_fn(move |cx| {
+            if !waited {
+                waited = true;
+                cx.waker().wake_by_ref();
+                return std::task::Poll::Pending;
+            }
+            answer.as_mut().poll(cx)
+        })
+    }
+}
+
+#[test]
+fn no_more_than_max_in_flight_requests_at_once() {
+    use std::task::{Context, Waker};
+    let c = Client::new(Slow(FakeNode::new(100)), URL).unwrap();
+    let reqs: Vec<Req> = (0..12).map(|_| Req::BlockNumber).collect();
+    let mut calls: Vec<_> = reqs.iter().map(|r| Box::pin(c.get(r))).collect();
+    let mut done = vec![false; calls.len()];
+    let mut cx = Context::from_waker(Waker::noop());
+    while done.iter().any(|d| !d) {
+        for (f, d) in calls.iter_mut().zip(done.iter_mut()) {
+            if !*d && f.as_mut().poll(&mut cx).is_ready() {
+                *d = true;
+            }
+        }
+    }
+    assert_eq!(
+        c.peak_in_flight(),
+        MAX_IN_FLIGHT,
+        "twelve overlapping calls, at most four at once"
+    );
+    assert_eq!(c.stats().requests, 12);
+}
