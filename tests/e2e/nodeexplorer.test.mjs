@@ -1,9 +1,11 @@
 // The explorer on a real node (anvil, started here): nothing is asked before Connect; the app
 // sends a transfer and the test sends others straight to the node (a contract deployed from raw
 // bytecode and a call that emits a log); each is found by search and shown with the node's own
-// values (compared field by field with eth_getTransactionReceipt); the overview follows a new
-// block while the page is visible (and asks nothing while it is hidden); an address lists its transactions through ots_* and, behind a proxy that refuses ots_*
-// and batches, through the scan; a 429, a malformed answer and an unreachable node read as words.
+// values (compared field by field with eth_getTransactionReceipt); the overview follows new
+// blocks while the page is visible and asks nothing while it is hidden; an address lists its
+// transactions through ots_* and, behind a proxy that refuses ots_* and batches, through the
+// scan; a 429, a malformed answer and an unreachable node read as words; a URL carrying a key
+// is stored only when "remember" is ticked.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkLayout, openApp, startSuite, ScreenPage } from './harness.mjs';
@@ -184,7 +186,16 @@ describe('the explorer on a real node', () => {
     await x.id('node-pool-empty').waitFor();
 
     // Behind a proxy that refuses ots_*, txpool_* and batches: the scan finds the same.
-    await x.connect(plain.url);
+    // Its URL carries a provider-style key: kept for this session only, unless "remember".
+    const keyed = `${plain.url}/v3/0123456789abcdef0123456789abcdef`;
+    const stored = () => page.evaluate(() => localStorage.getItem('blocklab.rpc'));
+    await x.connect(keyed);
+    assert.match(await x.text('rpc-kept'), /session only/);
+    assert.equal(await stored(), null, 'a URL carrying a key is not stored');
+    await x.id('rpc-remember').check();
+    await x.id('rpc-connect').click();
+    await page.getByTestId('rpc-kept').filter({ hasText: 'remembered' }).waitFor();
+    assert.match(await stored(), /0123456789abcdef0123456789abcdef/);
     await x.go(`#/explorer/node/address/${SENDER}`);
     await page.locator('[data-testid=node-history][data-method=scan][data-running=false]').waitFor({ timeout: 20_000 });
     const scanned = await page.getByTestId('node-tx-row').evaluateAll((rows) => rows.map((r) => r.dataset.hash));
