@@ -59,11 +59,11 @@ const CORS = {
  * A JSON-RPC proxy to `target` on a free loopback port. `proxy.mode`: 'pass'; 'plain' (refuses
  * batches with HTTP 400 and `ots_*` / `txpool_*` with "method not found", as many providers
  * do); 'no-ots' (refuses only `ots_*`); '429' (rate limited); 'malformed' (200 with a body that is not JSON-RPC). `proxy.log`
- * lists every request (method or `batch`, preflights as OPTIONS).
+ * lists every request (method or `batch`, preflights as OPTIONS); `proxy.delayMs` slows each.
  */
 export async function startProxy(target, mode = 'pass') {
   const port = await freePort();
-  const proxy = { url: `http://127.0.0.1:${port}`, mode, log: [] };
+  const proxy = { url: `http://127.0.0.1:${port}`, mode, log: [], delayMs: 0 };
   const server = createHttpServer(async (req, res) => {
     if (req.method === 'OPTIONS') {
       proxy.log.push('OPTIONS');
@@ -76,6 +76,7 @@ export async function startProxy(target, mode = 'pass') {
     let parsed = null;
     try { parsed = JSON.parse(body); } catch { /* forwarded as is */ }
     proxy.log.push(Array.isArray(parsed) ? 'batch' : parsed?.method ?? '?');
+    if (proxy.delayMs) await new Promise((r) => setTimeout(r, proxy.delayMs));
     const send = (status, text) => res.writeHead(status, { ...CORS, 'content-type': 'application/json' }).end(text);
     if (proxy.mode === '429') return send(429, '{"error":"too many requests"}');
     if (proxy.mode === 'malformed') return send(200, '<html>an error page, not JSON-RPC</html>');

@@ -14,6 +14,7 @@ import { rpc, startAnvil, startProxy } from './anvil.mjs';
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
 const SENDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'; // anvil's account 1, unlocked on the node
+const OTHER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'; // anvil's account 2
 const TO = '0x000000000000000000000000000000000000bEEF';
 // Init code returning a 13-byte runtime that stores 42 and emits LOG1(topic 0x77, 32 bytes of 42).
 const INIT = '0x600d600c600039600d6000f3602a600052607760206000a100';
@@ -181,7 +182,14 @@ describe('the explorer on a real node', () => {
     assert.ok(proxy.log.includes('batch'), 'the node accepts batches: the explorer used them');
     assert.ok(proxy.log.includes('ots_searchTransactionsBefore'));
 
-    // The pending pool (anvil offers txpool_content; it mines at once, so it is empty).
+    // The pending pool (anvil offers txpool_content): a transaction waiting while mining is off.
+    await rpc(node.url, 'evm_setAutomine', [false]);
+    const waiting = await rpc(node.url, 'eth_sendTransaction', [{ from: OTHER, to: TO, value: '0x1' }]);
+    await x.id('explorer-nav-pool').click();
+    await page.locator(`[data-testid=node-pool] [data-testid=node-tx-row][data-hash="${waiting}"]`).waitFor();
+    await rpc(node.url, 'evm_setAutomine', [true]);
+    await rpc(node.url, 'evm_mine');
+    await x.go('#/explorer/node');
     await x.id('explorer-nav-pool').click();
     await x.id('node-pool-empty').waitFor();
 
@@ -196,6 +204,16 @@ describe('the explorer on a real node', () => {
     await x.id('rpc-connect').click();
     await page.getByTestId('rpc-kept').filter({ hasText: 'remembered' }).waitFor();
     assert.match(await stored(), /0123456789abcdef0123456789abcdef/);
+    // 60 more blocks, and a slow node: the scan shows its progress and stops on Cancel.
+    await rpc(node.url, 'anvil_mine', ['0x3c']);
+    plain.delayMs = 100;
+    await x.go(`#/explorer/node/address/${SENDER}`);
+    await x.id('node-scan-cancel').click();
+    await page.locator('[data-testid=node-history][data-method=scan][data-running=false]').waitFor({ timeout: 20_000 });
+    assert.match(await x.text('node-scan-sentence'), /^Stopped after 25 of \d+ blocks, \d+ down to \d+: .*older blocks were not scanned/);
+    assert.equal(await x.id('node-scan-progress').getAttribute('value'), '25');
+    plain.delayMs = 0;
+    await x.go('#/explorer/node/pool');
     await x.go(`#/explorer/node/address/${SENDER}`);
     await page.locator('[data-testid=node-history][data-method=scan][data-running=false]').waitFor({ timeout: 20_000 });
     const scanned = await page.getByTestId('node-tx-row').evaluateAll((rows) => rows.map((r) => r.dataset.hash));
