@@ -432,9 +432,21 @@ fuzz_target!(
         use blocklab_core::rpc::explore;
         if let Ok(list) = explore::parse_batch(&text(&bytes), 4, 1) {
             for v in list.into_iter().flatten() {
-                let _ = explore::parse_block(&v);
-                let _ = explore::parse_tx(&v);
-                let _ = explore::parse_node_receipt(&v);
+                use blocklab_core::explorer::node;
+                if let Ok(Some(b)) = explore::parse_block(&v) {
+                    let _ = node::block_rows(&b);
+                    let both = [b.clone(), b];
+                    let _ = node::block_time_points(&both);
+                    let _ = node::base_fee_points(&both);
+                    let _ = node::gas_used_points(&both);
+                    let _ = node::latest_txs(&both, 5);
+                }
+                if let Ok(t) = explore::parse_tx(&v) {
+                    let _ = node::tx_rows(&t);
+                }
+                if let Ok(Some(r)) = explore::parse_node_receipt(&v) {
+                    let _ = node::receipt_rows(&r);
+                }
                 let _ = explore::parse_pool(&v);
                 let _ = explore::parse_ots_page(&v);
                 let _ = explore::parse_data(&v, "data");

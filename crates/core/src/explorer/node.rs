@@ -222,7 +222,7 @@ pub fn block_time_points(blocks: &[NodeBlock]) -> Vec<Point> {
     sorted.sort_by_key(|b| b.number);
     sorted
         .windows(2)
-        .filter(|w| w[1].number == w[0].number + 1)
+        .filter(|w| w[0].number.checked_add(1) == Some(w[1].number))
         .map(|w| Point {
             x: w[1].number,
             y: w[1].timestamp.saturating_sub(w[0].timestamp) as f64,

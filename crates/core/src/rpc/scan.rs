@@ -72,10 +72,10 @@ impl Scan {
 
     /// Blocks looked at so far and in all.
     pub fn progress(&self) -> (u64, u64) {
-        let total = self.newest - self.oldest + 1;
+        let total = (self.newest - self.oldest).saturating_add(1);
         let looked = match self.next {
             None => total,
-            Some(n) => self.newest - n,
+            Some(n) => self.newest.saturating_sub(n),
         };
         (looked, total)
     }
@@ -120,7 +120,11 @@ impl Scan {
                 hits.reverse();
                 self.found.extend(hits);
             }
-            self.next = if *n <= self.oldest { None } else { Some(n - 1) };
+            self.next = if *n <= self.oldest {
+                None
+            } else {
+                Some(n.saturating_sub(1).min(self.newest))
+            };
         }
         Ok(())
     }
