@@ -238,6 +238,18 @@ describe('the explorer on a real node', () => {
     await page.getByTestId('node-error').filter({ hasText: 'could not be reached' }).first().waitFor();
     await x.id('node-address-full').waitFor();
 
+    // A deep link after a reload: nothing asked until the remembered URL is connected by a click.
+    await x.connect(proxy.url);
+    await x.go(`#/explorer/node/tx/${transfer}`);
+    await page.locator(`[data-testid=node-tx][data-hash="${transfer}"] [data-testid=node-receipt]`).waitFor();
+    const shown = proxy.log.length;
+    await app.reload();
+    await x.id('node-not-connected').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(proxy.log.length, shown, 'a reload on a node page asks nothing');
+    await x.id('node-connect').click();
+    await page.locator(`[data-testid=node-tx][data-hash="${transfer}"] [data-testid=node-receipt]`).waitFor();
+
     const expected = (p) => /HTTP 429|HTTP 400|status of (400|429)|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_FAILED|Failed to fetch|CORS/.test(p);
     assert.deepEqual(problems.filter((p) => !expected(p)), []);
   });

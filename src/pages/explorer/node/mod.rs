@@ -26,6 +26,7 @@ use super::chart::Chart;
 use super::links::{self, Source, TxLine};
 use crate::pages::network::state::NetworkState;
 use crate::pages::tx::Rows;
+use crate::pages::wallet::use_wallet;
 use crate::platform::route::ExplorerPage;
 
 /// How often the overview asks for the head while the page is visible.
@@ -93,14 +94,23 @@ pub fn NodeExplorer(
     page: NodePage,
 ) -> impl IntoView {
     let net = expect_context::<NetworkState>();
+    let wallet = use_wallet();
     move || {
         let Some(url) = net.connected.get() else {
+            // A deep link after a reload: the remembered URL, connected only on a click.
+            let typed = net.url.get();
             return view! {
                 <section class="card" data-testid="node-not-connected">
                     <h2>"Explorer: connected node"</h2>
                     <p>"No node is connected, so nothing is asked of any node. "
                         <a href="#/network" data-testid="node-connect-link">"Connect to a JSON-RPC node on the Network screen"</a>
                         " (a local anvil, or a testnet provider's URL), then come back to browse it here."</p>
+                    {(!typed.trim().is_empty()).then(|| view! {
+                        <p><button type="button" class="primary" data-testid="node-connect" disabled=move || net.busy.get()
+                            on:click=move |_| net.connect(wallet)>"Connect to " {typed.clone()}</button>
+                            " and show this page"</p>
+                    })}
+                    {move || net.error.get().map(problem)}
                 </section>
             }
             .into_any();
