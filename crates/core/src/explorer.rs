@@ -325,6 +325,7 @@ impl fmt::Display for NoMatch {
 
 /// Search box input.
 pub mod charts;
+pub mod node;
 pub mod pages;
 pub mod search;
 

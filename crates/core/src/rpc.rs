@@ -16,8 +16,13 @@ use crate::hash::TxHash;
 use crate::tx::{SignedTx, U256};
 
 mod chains;
+pub mod client;
 mod error;
+pub mod explore;
+#[cfg(test)]
+pub(crate) mod fake_node;
 pub mod rows;
+pub mod scan;
 
 pub use chains::{explorer_tx_url, known_chain, KnownChain};
 use error::{malformed, truncate};
@@ -144,12 +149,15 @@ fn node_error(e: &Value) -> RpcError {
         .unwrap_or("no message")
         .to_owned();
     let data = e.get("data").and_then(Value::as_str).unwrap_or("");
+    let code = e.get("code").and_then(Value::as_i64).unwrap_or(0);
     let kind = match NodeErrorKind::classify(&message) {
+        // JSON-RPC 2.0's "method not found".
+        NodeErrorKind::Other if code == -32601 => NodeErrorKind::MethodNotFound,
         NodeErrorKind::Other => NodeErrorKind::classify(data),
         k => k,
     };
     RpcError::Node {
-        code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
+        code,
         message,
         kind,
     }
@@ -248,6 +256,34 @@ pub fn check_url(url: &str) -> Result<String, TransportError> {
         }
     }
     Ok(t.to_owned())
+}
+
+/// Whether a URL seems to carry a secret: user info (`user:pass@`), a query parameter named
+/// like a key or token, or a path segment or query value that looks like a provider key (16 or
+/// more letters and digits, both present, e.g. Infura's `/v3/<key>`, Alchemy's `/v2/<key>`).
+pub fn url_carries_key(url: &str) -> bool {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let (authority, tail) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    if authority.contains('@') {
+        return true;
+    }
+    let keyish = |s: &str| {
+        s.len() >= 16
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && s.bytes().any(|b| b.is_ascii_digit())
+            && s.bytes().any(|b| b.is_ascii_alphabetic())
+    };
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    path.split('/').any(keyish)
+        || query.split('&').any(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = name.to_ascii_lowercase();
+            name.contains("key")
+                || name.contains("token")
+                || name.contains("secret")
+                || keyish(value)
+        })
 }
 
 /// Makes one call and returns its `result`.

@@ -425,6 +425,37 @@ fuzz_target!(
 );
 
 fuzz_target!(
+    node_explorer_answers,
+    seeds = node_answers(),
+    tokens = JSON_TOKENS,
+    |bytes| {
+        use blocklab_core::rpc::explore;
+        if let Ok(list) = explore::parse_batch(&text(&bytes), 4, 1) {
+            for v in list.into_iter().flatten() {
+                use blocklab_core::explorer::node;
+                if let Ok(Some(b)) = explore::parse_block(&v) {
+                    let _ = node::block_rows(&b);
+                    let both = [b.clone(), b];
+                    let _ = node::block_time_points(&both);
+                    let _ = node::base_fee_points(&both);
+                    let _ = node::gas_used_points(&both);
+                    let _ = node::latest_txs(&both, 5);
+                }
+                if let Ok(t) = explore::parse_tx(&v) {
+                    let _ = node::tx_rows(&t);
+                }
+                if let Ok(Some(r)) = explore::parse_node_receipt(&v) {
+                    let _ = node::receipt_rows(&r);
+                }
+                let _ = explore::parse_pool(&v);
+                let _ = explore::parse_ots_page(&v);
+                let _ = explore::parse_data(&v, "data");
+            }
+        }
+    }
+);
+
+fuzz_target!(
     mnemonic_input,
     seeds = phrases(),
     tokens = WORD_TOKENS,
@@ -494,6 +525,24 @@ fn rpc_answers() -> Vec<Vec<u8>> {
     .iter()
     .map(|s| s.as_bytes().to_vec())
     .collect()
+}
+
+/// A batch answer of the node explorer: a block with its transaction, a receipt with a log,
+/// a pool and an Otterscan page (the shapes anvil answers).
+fn node_answers() -> Vec<Vec<u8>> {
+    let tx = r#"{"hash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","blockNumber":"0x2","blockHash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","transactionIndex":"0x0","from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266","to":null,"value":"0x0","gas":"0x5208","gasPrice":"0x3b9aca00","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x1","nonce":"0x0","input":"0x600d","type":"0x2"}"#;
+    let block = format!(
+        r#"{{"number":"0x2","hash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","parentHash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","timestamp":"0x65","miner":"0x0000000000000000000000000000000000000000","gasUsed":"0x5208","gasLimit":"0x1c9c380","baseFeePerGas":"0x3b9aca00","size":"0x262","stateRoot":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","transactionsRoot":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","receiptsRoot":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","extraData":"0x","transactions":[{tx}]}}"#
+    );
+    let receipt = r#"{"transactionHash":"0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b","status":"0x1","blockNumber":"0x2","gasUsed":"0x5208","cumulativeGasUsed":"0x5208","effectiveGasPrice":"0x3b9aca00","from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266","to":null,"contractAddress":"0x5fbdb2315678afecb367f032d93f642f64180aa3","logs":[{"address":"0x5fbdb2315678afecb367f032d93f642f64180aa3","topics":["0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b"],"data":"0x2a","logIndex":"0x0"}]}"#;
+    let pool = format!(
+        r#"{{"pending":{{"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266":{{"0":{tx}}}}},"queued":{{}}}}"#
+    );
+    let ots = format!(r#"{{"txs":[{tx}],"receipts":[],"firstPage":true,"lastPage":true}}"#);
+    let batch = format!(
+        r#"[{{"jsonrpc":"2.0","id":1,"result":{block}}},{{"jsonrpc":"2.0","id":2,"result":{receipt}}},{{"jsonrpc":"2.0","id":3,"result":{pool}}},{{"jsonrpc":"2.0","id":4,"result":{ots}}}]"#
+    );
+    vec![batch.into_bytes()]
 }
 
 fn phrases() -> Vec<Vec<u8>> {
@@ -586,6 +635,30 @@ fn seeds_are_valid_inputs() {
     );
     let file = vault::decode(&text(&wallet_file_text()));
     assert!(file.is_ok(), "{file:?}");
+    for answer in node_answers() {
+        let list = blocklab_core::rpc::explore::parse_batch(&text(&answer), 4, 1).unwrap();
+        let list: Vec<_> = list.into_iter().map(Result::unwrap).collect();
+        assert!(blocklab_core::rpc::explore::parse_block(&list[0])
+            .unwrap()
+            .is_some());
+        assert!(blocklab_core::rpc::explore::parse_node_receipt(&list[1])
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            blocklab_core::rpc::explore::parse_pool(&list[2])
+                .unwrap()
+                .pending
+                .len(),
+            1
+        );
+        assert_eq!(
+            blocklab_core::rpc::explore::parse_ots_page(&list[3])
+                .unwrap()
+                .txs
+                .len(),
+            1
+        );
+    }
     for answer in rpc_answers().iter().take(2) {
         assert!(rpc::parse_response(&text(answer), 1).is_ok());
     }

@@ -3,7 +3,9 @@
 //! [`blocklab_core::explorer::pages`]; these views only lay them out and link them.
 
 mod chart;
+mod links;
 mod mempool;
+mod node;
 
 use blocklab_core::address::Address;
 use blocklab_core::explorer::{block_times, difficulties, hash_rates};
@@ -12,12 +14,14 @@ use blocklab_core::{BlockHash, Height, TxHash};
 use leptos::prelude::*;
 
 use self::chart::Chart;
+use self::links::{Source, TxLine};
 use self::mempool::MempoolPage;
 use crate::components::use_state;
 use crate::pages::tx::state::Row;
 use crate::pages::wallet::qr_svg;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::route::ExplorerPage;
+use blocklab_core::explorer::node::NodePage;
 use blocklab_core::explorer::pages::{
     self as ex, address_page, block_page, chart_model, overview, tx_page, EntryRow, TxRow,
 };
@@ -31,12 +35,25 @@ pub fn ExplorerScreen(
     #[prop(into)]
     page: Signal<ExplorerPage>,
 ) -> impl IntoView {
+    let on_node = move || matches!(page.get(), ExplorerPage::Node(_));
     view! {
         <div class="explorer" data-testid="explorer">
             <div class="row explorer-bar">
-                <a href=ExplorerPage::Overview.href() data-testid="explorer-nav-overview">"Overview"</a>
-                <a href=ExplorerPage::Mempool.href() data-testid="explorer-nav-mempool">"Mempool"</a>
-                <SearchBox />
+                <span class="explorer-source" data-testid="explorer-source" data-source=move || if on_node() { "node" } else { "lab" }>
+                    "Source: "
+                    <a href=ExplorerPage::Overview.href() data-testid="explorer-source-lab" aria-current=move || (!on_node()).then_some("page")>"lab chain"</a>
+                    " · "
+                    <a href=NodePage::Overview.href() data-testid="explorer-source-node" aria-current=move || on_node().then_some("page")>"connected node"</a>
+                </span>
+                {move || if on_node() {
+                    view! { <a href=NodePage::Pool.href() data-testid="explorer-nav-pool">"Pending pool"</a> }.into_any()
+                } else {
+                    view! {
+                        <a href=ExplorerPage::Overview.href() data-testid="explorer-nav-overview">"Overview"</a>
+                        <a href=ExplorerPage::Mempool.href() data-testid="explorer-nav-mempool">"Mempool"</a>
+                    }.into_any()
+                }}
+                <SearchBox on_node=Signal::derive(on_node) />
             </div>
             {move || match page.get() {
                 ExplorerPage::Overview => view! { <OverviewPage /> }.into_any(),
@@ -44,6 +61,7 @@ pub fn ExplorerScreen(
                 ExplorerPage::Tx(h) => view! { <TxPageView hash=h /> }.into_any(),
                 ExplorerPage::Address(a) => view! { <AddressPageView address=a /> }.into_any(),
                 ExplorerPage::Mempool => view! { <MempoolPage /> }.into_any(),
+                ExplorerPage::Node(p) => view! { <node::NodeExplorer page=p /> }.into_any(),
                 ExplorerPage::BadLink => view! {
                     <p class="error card" data-testid="explorer-not-found">"This explorer link is malformed: use the search box."</p>
                 }.into_any(),
@@ -58,15 +76,23 @@ fn go(page: ExplorerPage) {
     }
 }
 
-/// Search: a height, a block hash, a transaction hash or an address goes straight to its page.
+/// Search: a height, a block hash, a transaction hash or an address goes straight to its page,
+/// on the lab chain or on the connected node.
 #[component]
-fn SearchBox() -> impl IntoView {
+fn SearchBox(
+    /// Whether the connected node is searched (else the lab chain).
+    on_node: Signal<bool>,
+) -> impl IntoView {
     let app = use_state();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let query = text.get_untracked();
+        if on_node.get_untracked() {
+            node::search(query, error, go);
+            return;
+        }
         let found = app.ledger.with_untracked(|l| {
             app.explorer
                 .with_untracked(|i| ex::search(&query, l.chain(), i, l.mempool()))
@@ -109,48 +135,40 @@ fn Linked(full: String, href: String, testid: &'static str) -> impl IntoView {
 }
 
 fn block_link(height: Height) -> impl IntoView {
-    view! { <a href=ExplorerPage::Block(height).href() data-testid="link-block" data-height=height.to_string()>{format!("#{height}")}</a> }
+    links::block_link(Source::Lab, height.0)
 }
 
 fn block_hash_link(hash: BlockHash, height: Height) -> impl IntoView {
-    view! { <Linked full=hash.to_hex() href=ExplorerPage::Block(height).href() testid="link-block-hash" /> }
+    links::block_hash_link(Source::Lab, hash.to_hex(), height.0)
 }
 
 fn tx_link(hash: TxHash) -> impl IntoView {
-    view! { <Linked full=hash.to_hex() href=ExplorerPage::Tx(hash).href() testid="link-tx" /> }
+    links::tx_link(Source::Lab, hash)
 }
 
 fn address_link(address: Address) -> impl IntoView {
-    view! { <Linked full=address.to_checksum() href=ExplorerPage::Address(address).href() testid="link-address" /> }
+    links::address_link(Source::Lab, address)
 }
 
 fn optional_address(a: Option<Address>) -> AnyView {
-    match a {
-        Some(a) => address_link(a).into_any(),
-        None => view! { <span class="muted">"none"</span> }.into_any(),
-    }
+    links::optional_address(Source::Lab, a)
 }
 
 /// History lines an address page draws at first.
 const HISTORY_PAGE: usize = 50;
 
 fn tx_rows_table(rows: Vec<TxRow>) -> impl IntoView {
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Transactions (scrolls sideways)"><table class="explorer-table">
-            <thead><tr><th>"Hash"</th><th>"Block"</th><th>"From"</th><th>"To"</th><th>"Value"</th></tr></thead>
-            <tbody>
-                {rows.into_iter().map(|t| view! {
-                    <tr data-testid="explorer-tx-row" data-hash=t.hash.to_hex()>
-                        <td>{tx_link(t.hash)}</td>
-                        <td>{block_link(t.height)}</td>
-                        <td>{address_link(t.from)}</td>
-                        <td>{optional_address(t.to)}</td>
-                        <td>{eth_or(&t.value)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table></div>
-    }
+    let lines = rows
+        .into_iter()
+        .map(|t| TxLine {
+            hash: t.hash,
+            block: Some(t.height.0),
+            from: t.from,
+            to: t.to,
+            value: eth_or(&t.value),
+        })
+        .collect();
+    links::tx_table(Source::Lab, lines, "Transactions (scrolls sideways)")
 }
 
 /// Height, work, difficulty, waiting transactions, the latest blocks and transactions, and the

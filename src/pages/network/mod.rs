@@ -58,6 +58,10 @@ fn Settings() -> impl IntoView {
                     prop:value=move || n.url.get()
                     on:input=move |ev| n.url.set(event_target_value(&ev)) />
             </label>
+            <label class="small"><input type="checkbox" data-testid="rpc-remember"
+                prop:checked=move || n.remember.get()
+                on:change=move |ev| n.remember.set(event_target_checked(&ev)) />
+                " Remember a URL that carries a provider key (otherwise it is kept for this session only)"</label>
             <div class="row">
                 <button type="button" class="primary" data-testid="rpc-connect" disabled=move || n.busy.get()
                     on:click=move |_| n.connect(w)>"Connect"</button>
@@ -65,7 +69,9 @@ fn Settings() -> impl IntoView {
                     <button type="button" data-testid="rpc-disconnect" on:click=move |_| n.disconnect()>"Disconnect"</button>
                 </Show>
             </div>
+            {move || n.kept.get().map(|k| view! { <p class="small muted" data-testid="rpc-kept">{k}</p> })}
             {move || n.error.get().map(|e| view! { <p class="error" data-testid="rpc-error" role="alert">{e}</p> })}
+            <ProviderHelp />
             {move || n.status.get().map(|s| {
                 let note = chain_note(s.chain_id);
                 let url = n.connected.get().unwrap_or_default();
@@ -73,9 +79,33 @@ fn Settings() -> impl IntoView {
                     <p class="ok small" data-testid="rpc-connected">"Connected to " <code>{url}</code></p>
                     <Rows rows=status_rows(&s) prefix="rpc" />
                     <p class="small warn-text" data-testid="rpc-chain-note">{note}</p>
+                    <p class="small"><a href="#/explorer/node" data-testid="rpc-explore">"Browse this node in the explorer"</a>
+                        " (the node sees which blocks, transactions and addresses you look up)"</p>
                 }
             })}
         </section>
+    }
+}
+
+/// Where a testnet URL and test ether come from (text only: the lab contacts none of these).
+#[component]
+fn ProviderHelp() -> impl IntoView {
+    view! {
+        <details class="small" data-testid="rpc-help">
+            <summary>"How do I get a testnet URL and test ether?"</summary>
+            <ul>
+                <li>"A local node needs no account: install Foundry and run "<code>"anvil --allow-origin '*'"</code>
+                    "; it starts with ten funded accounts (the public development phrase \"test test … junk\")."</li>
+                <li>"For Sepolia or Hoodi, a provider gives you an https:// URL after a free sign-up (Infura, Alchemy, QuickNode, "
+                    "Ankr, Chainstack…), usually with your key in the URL; some public endpoints need no key (see chainlist.org)."
+                    " The URL must allow requests from this page (CORS); most providers do."</li>
+                <li>"Test ether comes from a faucet: search \"Sepolia faucet\" (Google Cloud, Alchemy, Infura and PoW faucets exist); "
+                    "most ask for a login or a small mainnet balance to deter abuse. Test ether has no value."</li>
+                <li>"A URL carrying a key is kept for this session only unless you tick \"remember\". Whichever node you use sees "
+                    "your IP address and every address, block and transaction you look up or send."</li>
+                <li>"This lab makes no request of its own to any of these sites: these are names to look up yourself."</li>
+            </ul>
+        </details>
     }
 }
 

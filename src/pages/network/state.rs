@@ -73,6 +73,10 @@ pub struct NetworkState {
     /// What "Fill from node" did.
     pub fill_note: RwSignal<Option<Result<String, String>>>,
     pub broadcast: RwSignal<Option<Broadcast>>,
+    /// Whether a URL that carries a key is remembered across reloads (else this session only).
+    pub remember: RwSignal<bool>,
+    /// Where the connected URL is kept, in words.
+    pub kept: RwSignal<Option<String>>,
 }
 
 impl NetworkState {
@@ -109,6 +113,8 @@ impl NetworkState {
             errors: RwSignal::new(Vec::new()),
             fill_note: RwSignal::new(None),
             broadcast: RwSignal::new(None),
+            remember: RwSignal::new(false),
+            kept: RwSignal::new(None),
         }
     }
 
@@ -154,13 +160,26 @@ impl NetworkState {
             self.busy.set(false);
             match result {
                 Ok(status) => {
-                    let setting = RpcSetting {
-                        version: 1,
-                        url: url.clone(),
+                    let secret = rpc::url_carries_key(&url);
+                    let saved = if secret && !self.remember.get_untracked() {
+                        self.kept.set(Some(
+                            "This URL seems to carry a key: it is kept for this session only (not stored). Tick \"remember\" to keep it in this browser.".to_owned(),
+                        ));
+                        LocalStore.remove(RPC_KEY).map_err(err)
+                    } else {
+                        self.kept.set(Some(if secret {
+                            "This URL seems to carry a key; as you asked, it is remembered in this browser's storage.".to_owned()
+                        } else {
+                            "The URL is remembered in this browser's storage (it fills the field in; nothing connects by itself).".to_owned()
+                        }));
+                        let setting = RpcSetting {
+                            version: 1,
+                            url: url.clone(),
+                        };
+                        serde_json::to_string(&setting)
+                            .map_err(err)
+                            .and_then(|s| LocalStore.set(RPC_KEY, &s).map_err(err))
                     };
-                    let saved = serde_json::to_string(&setting)
-                        .map_err(err)
-                        .and_then(|s| LocalStore.set(RPC_KEY, &s).map_err(err));
                     self.error.set(
                         saved.err().map(|e| {
                             format!("Connected, but the URL could not be remembered: {e}")
@@ -184,6 +203,7 @@ impl NetworkState {
     /// Forgets the node (and the stored URL).
     pub fn disconnect(self) {
         self.connected.set(None);
+        self.kept.set(None);
         self.status.set(None);
         self.account.set(None);
         self.compare.set(None);

@@ -50,6 +50,22 @@ export async function restoreSnapshot(page, snapshotText) {
 }
 
 /**
+ * Runs in the page (`page.evaluate(installTimingHelpers)`): `window.benchAppear(selector)`
+ * resolves with `performance.now()` when `selector` is in the DOM; `window.benchFrame()` after
+ * the next frame has been painted.
+ */
+export function installTimingHelpers() {
+  window.benchAppear = (selector) => new Promise((resolve) => {
+    if (document.querySelector(selector)) return resolve(performance.now());
+    const obs = new MutationObserver(() => {
+      if (document.querySelector(selector)) { obs.disconnect(); resolve(performance.now()); }
+    });
+    obs.observe(document.body, { childList: true, subtree: true, attributes: true });
+  });
+  window.benchFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+}
+
+/**
  * Options for every benchmark's browser context: benchmarks measure the app's work, and they
  * load peer libraries into the page as inline scripts and routed files, which the site's
  * Content-Security-Policy and its service worker (SECURITY.md) would refuse or answer from the

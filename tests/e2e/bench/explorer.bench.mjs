@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../harness.mjs';
-import { writeResults, load, fmt, stats, chromiumVersion, restoreSnapshot, runs, QUICK, CARGO_PROFILE, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
+import { writeResults, load, fmt, stats, chromiumVersion, restoreSnapshot, installTimingHelpers, runs, QUICK, CARGO_PROFILE, RESULTS_DIR, BENCH_CONTEXT } from './common.mjs';
 
 const RUNS = runs(7);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -64,16 +64,11 @@ const targets = [
   { name: 'transaction', hash: `#/explorer/tx/${txHash}`, selector: `[data-testid=explorer-tx-page][data-hash="${txHash}"]` },
   { name: `address (dev #0, about ${Math.round(gen.transactions / 5 + gen.blocks / 10).toLocaleString("en")} entries)`, hash: `#/explorer/address/${address}`, selector: `[data-testid=explorer-address][data-address="${address}"] [data-testid=explorer-history-row]` },
 ];
+await page.evaluate(installTimingHelpers);
 const results = await page.evaluate(async ({ targets, RUNS }) => {
   const away = '#/explorer/mempool';
-  const appear = (selector) => new Promise((resolve) => {
-    if (document.querySelector(selector)) return resolve(performance.now());
-    const obs = new MutationObserver(() => {
-      if (document.querySelector(selector)) { obs.disconnect(); resolve(performance.now()); }
-    });
-    obs.observe(document.body, { childList: true, subtree: true, attributes: true });
-  });
-  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+  const appear = window.benchAppear;
+  const frame = window.benchFrame;
   const out = {};
   for (const t of targets) {
     const dom = [];

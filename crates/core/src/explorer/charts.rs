@@ -96,6 +96,16 @@ pub fn bits(y: f64) -> String {
     format!("{} bits", trim_float(y, 1))
 }
 
+/// An amount of gas on a chart's axis.
+pub fn gas(y: f64) -> String {
+    format!("{} gas", trim_float(y, 0))
+}
+
+/// A fee per gas in gwei on a chart's axis.
+pub fn gwei(y: f64) -> String {
+    format!("{} gwei", trim_float(y, 3))
+}
+
 /// Hashes per second with an SI prefix: `7.4 MH/s`.
 pub fn hash_rate(y: f64) -> String {
     let (v, unit) = if y >= 1e9 {

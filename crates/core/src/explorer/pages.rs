@@ -28,6 +28,8 @@ pub enum ExplorerPage {
     Address(Address),
     /// The mempool.
     Mempool,
+    /// A page of the connected node (`#/explorer/node/...`).
+    Node(super::node::NodePage),
     /// An explorer link whose parameter does not parse (shown as such, not as the overview).
     BadLink,
 }
@@ -41,6 +43,8 @@ impl ExplorerPage {
         match (kind, param) {
             ("", None) => Self::Overview,
             ("mempool", None) => Self::Mempool,
+            ("node", rest) => super::node::NodePage::parse(rest.unwrap_or_default())
+                .map_or(Self::BadLink, Self::Node),
             ("block", Some(h)) => h.parse().map_or(Self::BadLink, Self::Block),
             ("tx", Some(h)) => h.parse().map_or(Self::BadLink, Self::Tx),
             // Any case: a link is looked at, not sent to.
@@ -60,6 +64,7 @@ impl ExplorerPage {
             Self::Tx(h) => format!("#/explorer/tx/{}", h.to_hex()),
             Self::Address(a) => format!("#/explorer/address/{}", a.to_checksum()),
             Self::Mempool => "#/explorer/mempool".to_owned(),
+            Self::Node(p) => p.href(),
         }
     }
 }

@@ -31,6 +31,10 @@ impl fmt::Display for TransportError {
                  origin, e.g. anvil --allow-origin '*')"
             ),
             Self::Timeout { ms } => write!(f, "the node did not answer within {} s", ms / 1000),
+            Self::Http { status: 429, .. } => f.write_str(
+                "the node is limiting how many requests it takes (HTTP 429 Too Many Requests): \
+                 wait a moment, or use a provider URL with a higher limit",
+            ),
             Self::Http { status, body } => {
                 write!(f, "the node answered HTTP {status}")?;
                 if !body.is_empty() {
@@ -72,6 +76,8 @@ pub enum NodeErrorKind {
     WrongChainId,
     AlreadyKnown,
     GasTooLow,
+    /// The node does not offer the method (JSON-RPC code -32601, or said in words).
+    MethodNotFound,
     Other,
 }
 
@@ -98,6 +104,13 @@ impl NodeErrorKind {
             Self::AlreadyKnown
         } else if m.contains("intrinsic gas too low") || m.contains("gas too low") {
             Self::GasTooLow
+        } else if m.contains("method not found")
+            || (m.contains("method")
+                && (m.contains("not supported")
+                    || m.contains("does not exist")
+                    || m.contains("not available")))
+        {
+            Self::MethodNotFound
         } else {
             Self::Other
         }
@@ -119,6 +132,7 @@ impl NodeErrorKind {
             }
             Self::AlreadyKnown => "the node already has this exact transaction",
             Self::GasTooLow => "gas limit too low for this transaction",
+            Self::MethodNotFound => "the node does not offer this method",
             Self::Other => "the node refused the request",
         }
     }

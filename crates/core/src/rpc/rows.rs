@@ -18,7 +18,8 @@ pub fn eth_text(wei: U256) -> String {
     }
 }
 
-fn gwei_text(wei: u128) -> String {
+/// A fee in gwei with its exact wei.
+pub fn gwei_text(wei: u128) -> String {
     format!("{} ({wei} wei)", gwei(wei))
 }
 

@@ -441,3 +441,24 @@ fn known_chains_and_explorer_links() {
     assert!(known_chain(1).unwrap().real_money);
     assert!(!known_chain(31_337).unwrap().real_money);
 }
+
+#[test]
+fn urls_carrying_a_key_are_recognised() {
+    for url in [
+        "https://sepolia.infura.io/v3/0123456789abcdef0123456789abcdef",
+        "https://eth-sepolia.g.alchemy.com/v2/AbCdEf123456GhIjKl789",
+        "https://rpc.example.org/?apikey=x",
+        "https://user:pass@node.example.org",
+        "https://node.example.org/rpc?token=abc",
+    ] {
+        assert!(url_carries_key(url), "{url}");
+    }
+    for url in [
+        "http://127.0.0.1:8545",
+        "https://rpc.sepolia.org",
+        "https://ethereum-sepolia-rpc.publicnode.com",
+        "http://localhost:8545/",
+    ] {
+        assert!(!url_carries_key(url), "{url}");
+    }
+}
