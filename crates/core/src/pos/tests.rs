@@ -473,3 +473,56 @@ fn a_surround_vote_is_proven_and_a_replayed_vote_changes_nothing() {
     assert_eq!(node.checked, checked);
     assert_eq!(node.head(), before.head());
 }
+
+#[test]
+fn the_screens_rows_follow_the_network() {
+    use super::view::{compare, more_than_a_third, node_rows, summary, validator_rows, PowRun};
+    let mut n = net(3, 12);
+    n.run_to(2 * spe(&n));
+    let group = more_than_a_third(&n);
+    let rows = validator_rows(&n);
+    let total: u64 = rows.iter().map(|r| r.effective).sum();
+    let stake: u64 = rows
+        .iter()
+        .filter(|r| group.contains(&r.address))
+        .map(|r| r.effective)
+        .sum();
+    assert!(
+        3 * stake > total,
+        "{stake} of {total} is not more than a third"
+    );
+    let smaller = stake
+        - rows
+            .iter()
+            .find(|r| group.last() == Some(&r.address))
+            .unwrap()
+            .effective;
+    assert!(3 * smaller <= total, "the group is not the smallest");
+    for a in &group {
+        n.set_online(a, false);
+    }
+    assert!(!summary(&n).can_finalize);
+    let rows = validator_rows(&n);
+    assert_eq!(
+        rows.iter().filter(|r| r.status == "offline").count(),
+        group.len()
+    );
+    // Every slot of the epoch has one proposer, and every active validator one vote slot.
+    let proposals: usize = rows.iter().map(|r| r.proposes.len()).sum();
+    assert_eq!(proposals as u64, spe(&n));
+    assert!(rows.iter().all(|r| r.votes_in.is_some()));
+    assert_eq!(node_rows(&n).len(), 3);
+    let cmp = compare(
+        PowRun {
+            blocks: 5,
+            expected_hashes: 1 << 20,
+        },
+        &n,
+    );
+    assert!(cmp
+        .iter()
+        .any(|r| r.key == "work" && r.pow.contains("1048576")));
+    assert!(cmp
+        .iter()
+        .any(|r| r.key == "attacker" && r.pos.contains("ETH")));
+}
