@@ -132,4 +132,16 @@ if [ -f tests/e2e/package.json ]; then
     log "tests/e2e/node_modules: present"
   fi
 fi
+# 7. Python libraries of the course, for the "show code" snippets' test (tests/e2e/snippets.check.mjs):
+# a virtual environment in .venv (git-ignored) with pinned versions; skipped when they are there.
+PY_PINS=(web3==7.16.0 eth-account==0.13.7 mnemonic==0.21 bip44==0.1.6)
+if [ -x .venv/bin/python ] && .venv/bin/python -m pip freeze 2>/dev/null | grep -qix "${PY_PINS[0]}" \
+  && .venv/bin/python -m pip freeze 2>/dev/null | grep -qix "${PY_PINS[3]}"; then
+  log ".venv (${PY_PINS[*]}): present"
+else
+  log "python3 -m venv .venv; pip install ${PY_PINS[*]} (about 1 minute)"
+  command -v python3 >/dev/null 2>&1 || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3 python3-venv; }
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "${PY_PINS[@]}"
+fi
 log "done"

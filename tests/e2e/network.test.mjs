@@ -5,11 +5,9 @@
 // a too-low nonce and an unreachable URL are reported in words and change nothing local.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { openApp, startSuite, ScreenPage } from './harness.mjs';
+import { freePort, rpc, startAnvil } from './anvil.mjs';
 
 const DEV_PHRASE = 'test test test test test test test test test test test junk';
 const PASSWORD = 'correct horse battery';
@@ -17,41 +15,6 @@ const FROM = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 const ACCOUNT_2 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const TO = '0x000000000000000000000000000000000000bEEF';
 const ETH = 10n ** 18n;
-const ANVIL = process.env.ANVIL
-  || fileURLToPath(new URL('./node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil', import.meta.url));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function rpc(url, method, params = []) {
-  const r = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = await r.json();
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-async function startAnvil() {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(ANVIL, ['--host', '127.0.0.1', '--port', String(port), '--allow-origin', '*', '--silent'], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (let i = 0; i < 300; i += 1) {
-    try { await rpc(url, 'eth_chainId'); return { url, child, exited }; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`anvil did not start at ${url} (${ANVIL})`);
-}
-
 /** Exact decimal ETH, as the app writes it (`1.5 ETH`). */
 function coins(wei) {
   const whole = wei / ETH;
