@@ -133,15 +133,28 @@ if [ -f tests/e2e/package.json ]; then
   fi
 fi
 # 7. Python libraries of the course, for the "show code" snippets' test (tests/e2e/snippets.check.mjs):
-# a virtual environment in .venv (git-ignored) with pinned versions; skipped when they are there.
+# a virtual environment in .venv (git-ignored) with pinned versions, never the system's Python
+# packages; skipped when every pin is already there.
 PY_PINS=(web3==7.16.0 eth-account==0.13.7 mnemonic==0.21 bip44==0.1.6)
-if [ -x .venv/bin/python ] && .venv/bin/python -m pip freeze 2>/dev/null | grep -qix "${PY_PINS[0]}" \
-  && .venv/bin/python -m pip freeze 2>/dev/null | grep -qix "${PY_PINS[3]}"; then
+venv_has_pins() {
+  [ -x .venv/bin/python ] || return 1
+  local frozen
+  frozen=$(.venv/bin/python -m pip freeze --disable-pip-version-check 2>/dev/null | tr '[:upper:]_' '[:lower:]-') || return 1
+  for pin in "${PY_PINS[@]}"; do grep -qx "$pin" <<<"$frozen" || return 1; done
+}
+if venv_has_pins; then
   log ".venv (${PY_PINS[*]}): present"
 else
-  log "python3 -m venv .venv; pip install ${PY_PINS[*]} (about 1 minute)"
-  command -v python3 >/dev/null 2>&1 || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3 python3-venv; }
+  log "python3 -m venv .venv; pip install ${PY_PINS[*]} (about 20 s)"
+  # Debian 12 ships python3 without venv/ensurepip (package python3-venv).
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3 python3-venv
+  fi
+  venv_started=$SECONDS
   python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "${PY_PINS[@]}"
+  venv_has_pins || { echo "[setup] .venv does not hold ${PY_PINS[*]} after pip install" >&2; exit 1; }
+  log ".venv ready in $((SECONDS - venv_started)) s"
 fi
 log "done"

@@ -15,6 +15,8 @@ import { rpc, startAnvil } from './anvil.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PYTHON = process.env.PYTHON || `${ROOT}.venv/bin/python`;
+// Each snippet takes 1-6 s on an idle machine (web3's import is most of it); a loaded one is slower.
+const TIMEOUT_MS = Number(process.env.SNIPPET_TIMEOUT_MS || 180_000);
 
 function run(cmd, args, { input, env = {}, cwd = HERE } = {}) {
   return new Promise((resolve, reject) => {
@@ -23,11 +25,13 @@ function run(cmd, args, { input, env = {}, cwd = HERE } = {}) {
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill(), 60_000);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill(); }, TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(out); else reject(new Error(`${cmd} exited ${code}:\n${err}`));
+      if (code === 0) resolve(out);
+      else reject(new Error(timedOut ? `${cmd} took over ${TIMEOUT_MS} ms (SNIPPET_TIMEOUT_MS)` : `${cmd} exited ${code}:\n${err}`));
     });
     child.stdin.end(input ?? '');
   });

@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rpc_url = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "http://127.0.0.1:8545".to_owned());
-    let seed = Mnemonic::parse(PHRASE)?.to_seed("");
+    let seed = Mnemonic::parse(PHRASE)?.to_seed("")?;
     let paths: Vec<String> = (0..3).map(|i| PathPreset::Bip44.path(i)).collect();
     let parsed: Vec<DerivationPath> = paths.iter().map(|p| p.parse()).collect::<Result<_, _>>()?;
     let accounts = Account::derive_many(&seed, &parsed)?;
