@@ -118,7 +118,10 @@ describe('layout', () => {
       await look(page, 'learn-home');
       await s.go('#/learn/hash');
       await s.id('hash-input').fill('a sentence to hash, then one more: ' + 'x'.repeat(200));
-      await s.id('hash-input').fill('a sentence to hash, then one more: ' + 'x'.repeat(199) + 'y');
+      // One character replaced in one edit (fill would empty the box first).
+      await s.id('hash-input').press('End');
+      await s.id('hash-input').press('Shift+ArrowLeft');
+      await s.id('hash-input').press('y');
       await page.waitForFunction(() => document.querySelector('[data-testid=sha256-flipped]')?.innerText !== '0');
       await look(page, 'learn-hash');
       await s.go('#/learn/keys');
