@@ -4,6 +4,7 @@
 // to LAYOUT_SHOTS (default: a folder under the system temp dir) for a person to look at.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,12 +118,17 @@ describe('layout', () => {
       await s.id('learn-path').waitFor();
       await look(page, 'learn-home');
       await s.go('#/learn/hash');
-      await s.id('hash-input').fill('a sentence to hash, then one more: ' + 'x'.repeat(200));
+      const text = 'a sentence to hash, then one more: ' + 'x'.repeat(200);
+      const sha = (t) => `0x${createHash('sha256').update(t).digest('hex')}`;
+      const shows = (t) => page.waitForFunction((h) => document.querySelector('[data-testid=sha256-hex]')?.innerText === h, sha(t));
+      await s.id('hash-input').fill(text);
+      await shows(text);
       // One character replaced in one edit (fill would empty the box first).
-      await s.id('hash-input').press('End');
+      await s.id('hash-input').press('Control+End');
       await s.id('hash-input').press('Shift+ArrowLeft');
       await s.id('hash-input').press('y');
-      await page.waitForFunction(() => document.querySelector('[data-testid=sha256-flipped]')?.innerText !== '0');
+      await shows(`${text.slice(0, -1)}y`);
+      assert.notEqual(await s.text('sha256-flipped'), '0');
       await look(page, 'learn-hash');
       await s.go('#/learn/keys');
       await s.id('keys-random').click();
