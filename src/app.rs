@@ -56,6 +56,12 @@ pub fn App() -> impl IntoView {
     provide_context(NodesState::new());
     prefetch_screens();
     let learn = LearnState::load();
+    if learn.problem.with_untracked(Option::is_some) {
+        // A damaged progress value was kept aside: listed in the Storage card too.
+        state
+            .kept_backups
+            .set(crate::platform::storage::LocalStore::backup_keys());
+    }
     provide_context(learn);
     // Before the route is first read: a returning learner on the bare address lands where they
     // left off.

@@ -241,6 +241,10 @@ describe('learn', () => {
     const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blocklab.backup.'))
       .map((k) => localStorage.getItem(k)));
     assert.deepEqual(kept, ['{"v":1,"done":["hashing"']);
+    // Listed in the Storage card with the other kept copies (download or delete).
+    await page.evaluate(() => { location.hash = '#/ledger'; });
+    await page.getByTestId('kept-backup').first().waitFor();
+    assert.equal(await page.getByTestId('kept-backup').count(), 1);
   }, '#/ledger'));
 
   test('keys explained: every value equals ethers, the checksum letters, sign and recover', () => home(async ({ page }) => {
