@@ -132,4 +132,29 @@ if [ -f tests/e2e/package.json ]; then
     log "tests/e2e/node_modules: present"
   fi
 fi
+# 7. Python libraries of the course, for the "show code" snippets' test (tests/e2e/snippets.check.mjs):
+# a virtual environment in .venv (git-ignored) with pinned versions, never the system's Python
+# packages; skipped when every pin is already there.
+PY_PINS=(web3==7.16.0 eth-account==0.13.7 mnemonic==0.21 bip44==0.1.6)
+venv_has_pins() {
+  [ -x .venv/bin/python ] || return 1
+  local frozen
+  frozen=$(.venv/bin/python -m pip freeze --disable-pip-version-check 2>/dev/null | tr '[:upper:]_' '[:lower:]-') || return 1
+  for pin in "${PY_PINS[@]}"; do grep -qx "$pin" <<<"$frozen" || return 1; done
+}
+if venv_has_pins; then
+  log ".venv (${PY_PINS[*]}): present"
+else
+  log "python3 -m venv .venv; pip install ${PY_PINS[*]} (about 20 s)"
+  # Debian 12 ships python3 without venv/ensurepip (package python3-venv).
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3 python3-venv
+  fi
+  venv_started=$SECONDS
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "${PY_PINS[@]}"
+  venv_has_pins || { echo "[setup] .venv does not hold ${PY_PINS[*]} after pip install" >&2; exit 1; }
+  log ".venv ready in $((SECONDS - venv_started)) s"
+fi
 log "done"

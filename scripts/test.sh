@@ -35,6 +35,9 @@ cargo test --quiet --workspace
 step "layer 1b: ten core-signed transactions accepted by a real node (anvil, from npm)"
 cargo test --quiet -p blocklab-core --test anvil -- --ignored
 
+step "layer 1c: the show-code snippets run with Python (web3.py, eth-account, mnemonic, bip44) and ethers, against anvil"
+(cd tests/e2e && node --test snippets.check.mjs)
+
 step "layer 2: wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
 cargo test --target wasm32-unknown-unknown --test lanes

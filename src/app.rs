@@ -8,6 +8,10 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::components::banner::StorageBanner;
 use crate::pages::attacks::AttacksPage;
 use crate::pages::explorer::ExplorerScreen;
+use crate::pages::learn::hash::HashPlayground;
+use crate::pages::learn::home::Home;
+use crate::pages::learn::keys::KeysExplained;
+use crate::pages::learn::progress::{self as learn_progress, LearnState};
 use crate::pages::ledger::Ledger;
 use crate::pages::network::state::NetworkState;
 use crate::pages::network::NetworkPage;
@@ -17,7 +21,7 @@ use crate::pages::tx::state::TxState;
 use crate::pages::tx::TxPage;
 use crate::pages::wallet::state::WalletState;
 use crate::pages::wallet::WalletPage;
-use crate::platform::route::{use_route, ExplorerPage, Route};
+use crate::platform::route::{use_route, ExplorerPage, LearnPage, Route};
 use crate::state::AppState;
 
 /// The whole app.
@@ -52,7 +56,19 @@ pub fn App() -> impl IntoView {
     provide_context(NodesState::new());
     provide_context(crate::pages::nodes::pos::state::PosState::new());
     prefetch_screens();
+    let learn = LearnState::load();
+    if learn.problem.with_untracked(Option::is_some) {
+        // A damaged progress value was kept aside: listed in the Storage card too.
+        state
+            .kept_backups
+            .set(crate::platform::storage::LocalStore::backup_keys());
+    }
+    provide_context(learn);
+    // Before the route is first read: a returning learner on the bare address lands where they
+    // left off.
+    learn_progress::land(learn);
     let route = use_route();
+    learn_progress::watch(learn, state, route);
     // The screen changes only when the section does: moving between explorer pages keeps the
     // explorer (and its search box) mounted.
     let screen = Memo::new(move |_| match route.get() {
@@ -76,6 +92,9 @@ pub fn App() -> impl IntoView {
         <StorageBanner />
         <main data-testid="app-ready">
             {move || match screen.get() {
+                Route::Home => view! { <Home /> }.into_any(),
+                Route::Learn(LearnPage::Hash) => on_demand(hash_screen()),
+                Route::Learn(LearnPage::Keys) => on_demand(keys_screen()),
                 Route::Ledger => view! { <Ledger /> }.into_any(),
                 Route::Wallet => on_demand(wallet_screen()),
                 Route::Transactions => on_demand(tx_screen()),
@@ -153,6 +172,8 @@ macro_rules! split_screen {
     };
 }
 
+split_screen!(hash_screen, hash_preload, hash_view() { view! { <HashPlayground /> } });
+split_screen!(keys_screen, keys_preload, keys_view() { view! { <KeysExplained /> } });
 split_screen!(wallet_screen, wallet_preload, wallet_view() { view! { <WalletPage /> } });
 split_screen!(tx_screen, tx_preload, tx_view() { view! { <TxPage /> } });
 split_screen!(network_screen, network_preload, network_view() { view! { <NetworkPage /> } });
@@ -181,6 +202,8 @@ fn prefetch_screens() {
             let _ = network_preload().await;
             let _ = nodes_preload().await;
             let _ = attacks_preload().await;
+            let _ = hash_preload().await;
+            let _ = keys_preload().await;
         });
     });
 }

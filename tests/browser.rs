@@ -105,6 +105,12 @@ fn mount_app() -> web_sys::HtmlElement {
         .dyn_into()
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
+    // The Ledger (the bare address opens the Learn home screen).
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/ledger")
+        .unwrap();
     let handle = leptos::mount::mount_to(host.clone(), blocklab::app::App);
     handle.forget();
     host

@@ -6,6 +6,7 @@
 
 pub mod attacks;
 pub mod explorer;
+pub mod learn;
 pub mod ledger;
 pub mod network;
 pub mod nodes;

@@ -37,18 +37,36 @@ pub const MAX_FILE_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
 /// # Errors
 /// A message when the file is over [`MAX_FILE_BYTES`] or cannot be read as text.
 pub async fn read_text(file: web_sys::File) -> Result<String, String> {
-    if file.size() > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {:.1} MB, more than the {} MB a blocklab file can be",
-            file.size() / 1024.0 / 1024.0,
-            MAX_FILE_BYTES / 1024.0 / 1024.0
-        ));
-    }
+    check_size(&file, "a blocklab file can be")?;
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
         .map_err(|e| format!("could not read the file ({e:?})"))?;
     text.as_string()
         .ok_or_else(|| "the file is not text".to_owned())
+}
+
+/// Refuses a file over [`MAX_FILE_BYTES`] before it is read ("more than the 32 MB {what}").
+fn check_size(file: &web_sys::File, what: &str) -> Result<(), String> {
+    if file.size() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {:.1} MB, more than the {} MB {what}",
+            file.size() / 1024.0 / 1024.0,
+            MAX_FILE_BYTES / 1024.0 / 1024.0
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the bytes of a file the user picked or dropped (at most [`MAX_FILE_BYTES`]).
+///
+/// # Errors
+/// A message when the file is too big or cannot be read.
+pub async fn read_bytes(file: web_sys::File) -> Result<Vec<u8>, String> {
+    check_size(&file, "are read here")?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file ({e:?})"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Handles a file input's `change` event: reads the picked file's text ([`read_text`]) and

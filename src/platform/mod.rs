@@ -8,6 +8,7 @@ pub mod clock;
 pub mod files;
 pub mod locks;
 pub mod nfkd;
+pub mod prefill;
 pub mod random;
 pub mod route;
 pub mod rpc;

@@ -1,4 +1,4 @@
-//! Hash-based routes (`#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/nodes`, `#/attacks`,
+//! Hash-based routes (`#/learn` (also the bare address), `#/learn/hash`, `#/learn/keys`, `#/ledger`, `#/wallet`, `#/tx`, `#/network`, `#/nodes`, `#/attacks`,
 //! `#/explorer/…`): they
 //! survive a reload on any static host, including a GitHub Pages sub-folder, because the
 //! server only ever sees `index.html`.
@@ -9,6 +9,10 @@ use wasm_bindgen::{closure::Closure, JsCast};
 /// A screen of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    /// The home screen and its guided path (`#/learn`; the bare address for a newcomer).
+    Home,
+    /// A Learn screen beside the path (`#/learn/hash`, `#/learn/keys`).
+    Learn(LearnPage),
     Ledger,
     Wallet,
     Transactions,
@@ -20,12 +24,22 @@ pub enum Route {
     Attacks,
 }
 
+/// A Learn screen beside the guided path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearnPage {
+    /// The hash playground.
+    Hash,
+    /// From a private key to an address, and a signature back to it.
+    Keys,
+}
+
 /// A page of the block explorer (`#/explorer/...`): the core's.
 pub use blocklab_core::explorer::pages::ExplorerPage;
 
 impl Route {
     /// Every screen in the navigation, in order (the explorer by its overview).
-    pub const ALL: [Route; 7] = [
+    pub const ALL: [Route; 8] = [
+        Route::Home,
         Route::Ledger,
         Route::Wallet,
         Route::Transactions,
@@ -35,11 +49,15 @@ impl Route {
         Route::Attacks,
     ];
 
-    /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); anything unknown is the
-    /// ledger.
+    /// Parses `location.hash` (`#/wallet`, `#/explorer/block/3`); an empty hash is the home
+    /// screen, anything unknown is the ledger.
     pub fn parse(hash: &str) -> Self {
         let path = hash.trim_start_matches('#').trim_start_matches('/').trim();
         match path {
+            "" | "learn" | "home" => Self::Home,
+            "learn/hash" => Self::Learn(LearnPage::Hash),
+            "learn/keys" => Self::Learn(LearnPage::Keys),
+            "ledger" => Self::Ledger,
             "wallet" => Self::Wallet,
             "tx" => Self::Transactions,
             "network" => Self::Network,
@@ -56,6 +74,9 @@ impl Route {
     /// The `href` of this route.
     pub fn href(self) -> String {
         match self {
+            Self::Home => "#/learn".to_owned(),
+            Self::Learn(LearnPage::Hash) => "#/learn/hash".to_owned(),
+            Self::Learn(LearnPage::Keys) => "#/learn/keys".to_owned(),
             Self::Ledger => "#/ledger".to_owned(),
             Self::Wallet => "#/wallet".to_owned(),
             Self::Transactions => "#/tx".to_owned(),
@@ -66,14 +87,21 @@ impl Route {
         }
     }
 
-    /// Whether `self` and `other` are the same screen (explorer pages are one screen).
+    /// Whether `self` and `other` are the same screen (explorer pages are one screen, and so
+    /// are the Learn screens in the navigation).
     pub fn same_screen(self, other: Self) -> bool {
-        matches!((self, other), (Self::Explorer(_), Self::Explorer(_))) || self == other
+        matches!((self, other), (Self::Explorer(_), Self::Explorer(_)))
+            || matches!(
+                (self, other),
+                (Self::Learn(_) | Self::Home, Self::Learn(_) | Self::Home)
+            )
+            || self == other
     }
 
     /// The navigation label.
     pub fn label(self) -> &'static str {
         match self {
+            Self::Home | Self::Learn(_) => "Learn",
             Self::Ledger => "Ledger",
             Self::Wallet => "Wallet",
             Self::Transactions => "Transactions",
@@ -135,7 +163,12 @@ mod tests {
         assert_eq!(Route::parse("#/network"), Route::Network);
         assert_eq!(Route::parse("#/nodes"), Route::Nodes);
         assert_eq!(Route::parse("#/attacks"), Route::Attacks);
-        assert_eq!(Route::parse(""), Route::Ledger);
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/"), Route::Home);
+        assert_eq!(Route::parse("#/learn"), Route::Home);
+        assert_eq!(Route::parse("#/ledger"), Route::Ledger);
+        assert_eq!(Route::parse("#/learn/hash"), Route::Learn(LearnPage::Hash));
+        assert_eq!(Route::parse("#/learn/keys"), Route::Learn(LearnPage::Keys));
         assert_eq!(Route::parse("#/nope"), Route::Ledger);
         for r in Route::ALL {
             assert_eq!(Route::parse(&r.href()), r);
@@ -185,7 +218,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(Route::Explorer(ExplorerPage::Mempool).same_screen(Route::ALL[4]));
+        assert!(Route::Explorer(ExplorerPage::Mempool).same_screen(Route::ALL[5]));
         assert!(!Route::Ledger.same_screen(Route::Wallet));
     }
 }

@@ -140,7 +140,7 @@ export function measureOverflow() {
  * go to Playwright's `browser.newContext` (xss.test.mjs bypasses the CSP with them);
  * `beforeLoad(page, context)` runs before the site is opened (init scripts, a fake clock).
  */
-export async function openApp(suite, { path = '', contextOptions = {}, beforeLoad } = {}) {
+export async function openApp(suite, { path = '#/ledger', contextOptions = {}, beforeLoad } = {}) {
   const context = await suite.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...contextOptions });
   await context.addInitScript(reportCspViolations);
   const page = await context.newPage();

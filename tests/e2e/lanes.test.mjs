@@ -37,7 +37,7 @@ describe('four-lane mining', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     try {
-      await page.goto(suite.server.url);
+      await page.goto(`${suite.server.url}#/ledger`);
       const app = new LedgerPage(page);
       await app.waitForApp();
       await app.id('workers-input').fill('1');

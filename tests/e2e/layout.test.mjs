@@ -1,9 +1,10 @@
-// Every screen at 1280 px and at 390 px (a phone) in its main states: no horizontal page
+// Every screen (the Learn screens too) at 1280 px and at 390 px (a phone) in its main states: no horizontal page
 // scroll, long values (a signature, a raw transaction, hashes) wrap inside their own box, and
 // no serious or critical axe-core violation (issue #16, item 7). Screenshots of each state go
 // to LAYOUT_SHOTS (default: a folder under the system temp dir) for a person to look at.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,12 +44,18 @@ describe('layout', () => {
       await app.mine();
       await app.id('tamper-toggle').check();
       await look(page, 'ledger-tamper');
+      await app.id('chain-linked-toggle').check();
+      await app.id('link-block').first().waitFor();
+      await look(page, 'ledger-linked-tamper');
+      await app.id('chain-linked-toggle').uncheck();
       await app.id('tamper-toggle').uncheck();
 
       await s.importWallet(DEV_PHRASE, PASSWORD);
       await s.id('sign-message').fill('a message to sign');
       await s.id('sign-button').click();
       await s.id('signature').waitFor();
+      await s.id('code-sign-message-wallet-toggle').check();
+      await s.id('code-derive-accounts-toggle').check();
       await look(page, 'wallet-signature');
 
       await s.go('#/tx');
@@ -61,6 +68,7 @@ describe('layout', () => {
       await s.id('mempool-row').first().waitFor();
       await s.id('verify-tx-raw').fill(raw);
       await s.id('verify-tx-verdict').waitFor();
+      await s.id('code-sign-tx-toggle').check();
       await look(page, 'tx-signed-mempool-verify');
 
       await s.go('#/ledger');
@@ -107,9 +115,35 @@ describe('layout', () => {
       await s.id('pos-validator-0').waitFor();
       await look(page, 'nodes-pos');
       await s.id('mode-pow').click();
+      // The Learn screens: the home screen's path (some steps ticked above), the hash playground
+      // after a change, the keys walkthrough with its code shown.
+      await s.go('#/learn');
+      await s.id('learn-path').waitFor();
+      await look(page, 'learn-home');
+      await s.go('#/learn/hash');
+      const text = 'a sentence to hash, then one more: ' + 'x'.repeat(200);
+      const sha = (t) => `0x${createHash('sha256').update(t).digest('hex')}`;
+      const shows = (t) => page.waitForFunction((h) => document.querySelector('[data-testid=sha256-hex]')?.innerText === h, sha(t));
+      await s.id('hash-input').fill(text);
+      await shows(text);
+      // One character replaced in one edit (fill would empty the box first).
+      await s.id('hash-input').press('Control+End');
+      await s.id('hash-input').press('Shift+ArrowLeft');
+      await s.id('hash-input').press('y');
+      await shows(`${text.slice(0, -1)}y`);
+      assert.notEqual(await s.text('sha256-flipped'), '0');
+      await look(page, 'learn-hash');
+      await s.go('#/learn/keys');
+      await s.id('keys-random').click();
+      await s.id('keys-verdict').waitFor();
+      await s.id('code-sign-message-toggle').check();
+      await s.id('code-verify-message-toggle').check();
+      await look(page, 'learn-keys');
+
       await s.go('#/attacks');
       await page.locator('main h2').first().waitFor();
       await look(page, 'attacks');
+
       assert.deepEqual(found, [], found.join('\n'));
       session.assertClean();
     } finally {

@@ -62,7 +62,7 @@ async function openInstrumented({ removeWorker = false, silentWorker = false, co
     if (m.type() === 'warning') warnings.push(m.text());
     if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
   });
-  await page.goto(suite.server.url);
+  await page.goto(`${suite.server.url}#/ledger`);
   const app = new LedgerPage(page);
   await app.waitForApp();
   return { context, page, app, problems, warnings };

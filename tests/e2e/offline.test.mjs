@@ -104,7 +104,7 @@ describe('offline first', () => {
 
       const next = await context.newPage();
       next.on('pageerror', (e) => session.problems.push(`page error: ${e.message}`));
-      await next.goto(server.url);
+      await next.goto(`${server.url}#/ledger`);
       const app2 = new LedgerPage(next);
       await app2.waitForApp();
       assert.equal(await next.title(), 'blocklab (new build)');

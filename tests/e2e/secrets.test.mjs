@@ -117,7 +117,7 @@ describe('secrets in wasm memory', () => {
     await unlock(page);
     await revealAndExport(page);
     const screens = new ScreenPage(page, app);
-    await screens.go('#/');
+    await screens.go('#/ledger');
     await id(page, 'reveal-button').waitFor({ state: 'detached' });
     const away = await scan(page, n);
     assert.equal(away.keyHex, 0, `the exported key's hex is wiped on leaving the screen: ${JSON.stringify(away)}`);

@@ -47,7 +47,7 @@ async function openTab(context) {
     if (process.env.SOAK_DEBUG && /SOAKDBG|adopt|reorg/.test(m.text())) console.log(`tab@${page.url().slice(-12)} ${m.text()}`);
     if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
   });
-  await page.goto(suite.server.url);
+  await page.goto(`${suite.server.url}#/ledger`);
   const app = new LedgerPage(page);
   await app.waitForApp();
   return { page, app, problems };

@@ -1,6 +1,7 @@
-// Code splitting (scripts/split-app.mjs): the first load fetches the main module only (the shell
-// and the Ledger screen); the Wallet, Transactions, Network, Nodes, Explorer and Attacks screens'
-// code is in their own wasm modules, prefetched once the
+// Code splitting (scripts/split-app.mjs): the first load fetches the main module only (the shell,
+// the Learn home screen and the Ledger screen); the Wallet, Transactions, Network, Nodes, Explorer
+// and Attacks screens' code and the hash playground's and keys walkthrough's is in their own wasm
+// modules, prefetched once the
 // page is idle after its first paint, or fetched when the screen opens first; a module that
 // cannot be fetched is reported on the screen, the rest of the app keeps working, and opening
 // the screen again retries.
@@ -14,8 +15,11 @@ let suite;
 before(async () => { suite = await startSuite(); });
 after(async () => { await suite?.close(); });
 
-/** The screens loaded on demand: nav test id, the split module's name, a test id it renders. */
+/** The screens loaded on demand: nav test id (or a `#/` route), the split module's name, a test
+ * id it renders. */
 const SCREENS = [
+  ['#/learn/hash', 'hash_screen', 'hash-playground'],
+  ['#/learn/keys', 'keys_screen', 'keys-page'],
   ['wallet', 'wallet_screen', 'wallet-security-warning'],
   ['transactions', 'tx_screen', 'mempool'],
   ['network', 'network_screen', 'network-page'],
@@ -60,7 +64,8 @@ describe('screens loaded on demand', () => {
       // Every screen opens from what was prefetched.
       const before = entries.length;
       for (const [nav, , shown] of SCREENS) {
-        await p.getByTestId(`nav-${nav}`).click();
+        if (nav.startsWith('#/')) await p.evaluate((h) => { location.hash = h; }, nav);
+        else await p.getByTestId(`nav-${nav}`).click();
         await p.getByTestId(shown).first().waitFor();
       }
       const after = await modules();

@@ -198,7 +198,7 @@ describe('storage', () => {
     await screens.importWallet(DEV_PHRASE, PASSWORD);
     const addresses = await page.getByTestId('account-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-address')));
     assert.ok(addresses.length > 0);
-    await screens.go('#/');
+    await screens.go('#/ledger');
     await app.setDifficulty(2);
     await app.mine();
     await app.addRecord({ sender: 'carol', receiver: 'dave', amount: '2', memo: 'kept in the backup' });

@@ -33,7 +33,7 @@ async function openTab(context, { init, arg } = {}) {
     if (m.type() === 'error' || /panicked at/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
   });
   if (init) await page.addInitScript(init, arg);
-  await page.goto(suite.server.url);
+  await page.goto(`${suite.server.url}#/ledger`);
   const app = new LedgerPage(page);
   await app.waitForApp();
   return { page, app, problems };

@@ -73,7 +73,7 @@ describe('words', () => {
       const page = await context.newPage();
       const warnings = [];
       page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
-      await page.goto(suite.server.url);
+      await page.goto(`${suite.server.url}#/ledger`);
       await page.getByTestId('app-ready').waitFor({ state: 'attached' });
       await page.reload();
       await page.getByTestId('app-ready').waitFor({ state: 'attached' });

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::block_card::BlockCard;
+use super::chain_links::ChainLinks;
 use crate::components::use_state;
 
 /// How many of the latest blocks are shown at first, and how many more each "older" click adds.
@@ -20,6 +21,8 @@ pub fn window_start(len: usize, shown: usize) -> usize {
 pub fn ChainView() -> impl IntoView {
     let state = use_state();
     let shown = RwSignal::new(WINDOW);
+    // Cards (the default) or the chain drawn as linked blocks.
+    let linked = RwSignal::new(false);
     let len = move || state.with_chain(|c| c.len());
     let start = move || window_start(len(), shown.get());
     let first_invalid = move || state.report.with(|r| r.first_invalid().map(|v| v.height));
@@ -40,6 +43,11 @@ pub fn ChainView() -> impl IntoView {
     view! {
         <section class="chain">
             <h2>"The chain " <span class="muted small" data-testid="chain-summary">{summary}</span></h2>
+            <label class="inline small">
+                <input type="checkbox" data-testid="chain-linked-toggle" prop:checked=move || linked.get()
+                    on:change=move |ev| linked.set(event_target_checked(&ev)) />
+                " show as linked blocks"
+            </label>
             <Show when=move || { start() > 0 }>
                 <p class="small muted" data-testid="chain-window">
                     {move || format!("Showing blocks #{} to #{} of {}. ", start(), len().saturating_sub(1), len())}
@@ -62,7 +70,10 @@ pub fn ChainView() -> impl IntoView {
                         })}
                 </p>
             </Show>
-            <div class="blocks" data-testid="chain">
+            <Show when=move || linked.get()>
+                <ChainLinks start=Signal::derive(start) />
+            </Show>
+            <div class="blocks" data-testid="chain" class:hidden=move || linked.get()>
                 <For
                     each=move || {
                         let generation = state.chain_generation.get();

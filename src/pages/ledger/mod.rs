@@ -7,6 +7,7 @@
 //! `tabs`).
 
 mod block_card;
+mod chain_links;
 mod chain_view;
 mod hash_view;
 mod mine_panel;

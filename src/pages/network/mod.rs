@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use self::state::{chain_note, eth_text, receipt_rows, status_rows, Broadcast, NetworkState};
 use crate::components::send_form::{FieldErrorView, SendFields};
+use crate::pages::learn::code::{ShowCode, SignedTxCode};
 use crate::pages::tx::Rows;
 use crate::pages::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
@@ -147,6 +148,8 @@ fn AccountOnNode() -> impl IntoView {
                         <dt>"Next nonce (eth_getTransactionCount, pending)"</dt>
                         <dd><code data-testid="rpc-nonce">{a.nonce}</code></dd>
                     </dl>
+                    <ShowCode id="read-balance" code=Signal::stored(blocklab_core::snippets::read_balance(
+                        &n.connected.get_untracked().unwrap_or_default(), &address)) />
                 })}
             </Show>
         </section>
@@ -234,6 +237,11 @@ fn SignedReal() -> impl IntoView {
         n.signed.get().map(|s| {
             let shown = blocklab_core::words::hex(&s.raw);
             let copy = shown.clone();
+            let send_code = blocklab_core::snippets::send_raw(
+                &n.connected.get_untracked().unwrap_or_default(),
+                &shown,
+            );
+            let raw = shown.clone();
             view! {
                 <div class="tx-signed" data-testid="rpc-signed">
                     <Rows rows=s.fields prefix="rpc-signed" />
@@ -245,6 +253,8 @@ fn SignedReal() -> impl IntoView {
                     </dl>
                     <button type="button" class="primary" data-testid="rpc-broadcast" disabled=move || n.busy.get()
                         on:click=move |_| n.broadcast(w)>"Broadcast (eth_sendRawTransaction)"</button>
+                    <SignedTxCode raw=raw id="sign-real-tx" />
+                    <ShowCode id="send-node" code=Signal::stored(send_code) />
                     <BroadcastView />
                 </div>
             }

@@ -8,6 +8,7 @@ use super::state::{sender_next_nonce, unlocked_address};
 use super::{use_tx, Rows};
 use crate::components::send_form::{FieldErrorView, SendFields};
 use crate::components::use_state;
+use crate::pages::learn::code::SignedTxCode;
 use crate::pages::wallet::use_wallet;
 use crate::platform::files::copy_to_clipboard;
 
@@ -117,6 +118,7 @@ fn SignedView() -> impl IntoView {
                             <button type="button" class="copy" data-testid="signed-copy" on:click=move |_| copy_to_clipboard(&copy)>"copy"</button></dd>
                         <dt>"Transaction hash (keccak256 of the raw bytes)"</dt><dd><code data-testid="signed-hash">{s.hash.to_hex()}</code></dd>
                     </dl>
+                    <SignedTxCode raw=raw.clone() id="sign-tx" />
                     <button type="button" class="link" data-testid="open-in-verify" on:click=move |_| {
                         t.open_in_verify(&raw);
                         scroll_to("verify-tx");

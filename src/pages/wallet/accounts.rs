@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::onboard::PresetChooser;
 use super::use_wallet;
 use crate::components::use_state;
+use crate::pages::learn::code::ShowCode;
 use crate::platform::files::copy_to_clipboard;
 use crate::platform::secret;
 use blocklab_core::node::describe::dev_index;
@@ -91,6 +92,15 @@ pub fn AccountList() -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
+            <ShowCode id="derive-accounts" code=Signal::derive(move || {
+                let paths: Vec<String> = entries().into_iter().filter_map(|e| match e.source {
+                    KeySource::Derived { path } => Some(path),
+                    KeySource::Imported { .. } => None,
+                }).collect();
+                // Creating or importing a wallet and deriving its accounts are one step in code;
+                // the phrase is read from the environment, never written into the snippet.
+                blocklab_core::snippets::derive_accounts(blocklab_core::snippets::Secret::Hidden, &paths)
+            }) />
         </section>
     }
 }

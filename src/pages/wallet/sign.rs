@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use super::use_wallet;
+use crate::pages::learn::code::ShowCode;
+use blocklab_core::snippets::{self, Secret};
 use blocklab_core::wallet::message::{verify, Verdict};
 
 /// Sign a message with the selected account.
@@ -32,6 +34,7 @@ pub fn SignMessage() -> impl IntoView {
                 signature.set(w.sign(w.selected.get_untracked(), &text.get_untracked()).map(|s| s.to_hex()));
             }>"Sign"</button>
             {move || signature.get().map(|s| view! { <p>"Signature: " <code data-testid="signature">{s}</code></p> })}
+            <ShowCode id="sign-message-wallet" code=Signal::derive(move || snippets::sign_message(Secret::Hidden, &text.get())) />
         </section>
     }
 }
@@ -62,6 +65,7 @@ pub fn VerifyMessage() -> impl IntoView {
                 <div class=if v.valid { "verdict-box ok" } else { "verdict-box error" } data-testid="verify-verdict" data-valid=v.valid.to_string()>
                     <p><strong>{if v.valid { "✔ Valid signature" } else { "✘ Not valid" }}</strong></p>
                     {v.recovered.map(|r| view! {
+                        <ShowCode id="verify-message-wallet" code=Signal::stored(snippets::verify_message(&text.get_untracked(), &sig.get_untracked(), &r.address())) />
                         <p>"Recovered signer: " <code data-testid="verify-recovered">{r.address().to_checksum()}</code></p>
                         <p class="small">"Public key: " <code data-testid="verify-recovered-pubkey">{r.public_key_hex()}</code></p>
                     })}

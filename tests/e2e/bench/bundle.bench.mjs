@@ -43,14 +43,16 @@ await context.route(SPLIT_MODULE, (route) => {
   return route.abort();
 });
 page.on('requestfinished', (r) => fetched.add(decodeURIComponent(new URL(r.url()).pathname).replace(/^.*\//, '') || 'index.html'));
+// The bare address: a newcomer's first screen, the Learn home screen.
 await page.goto(suite.server.url);
 await page.getByTestId('app-ready').waitFor();
+await page.getByTestId('home').waitFor();
 await page.waitForTimeout(500);
 const first = new Set(fetched);
 holdSplit = false;
 // Then each other screen once, in the navigation's order: what it fetched beyond what was
 // already loaded.
-const SCREENS = [['wallet', 'wallet-security-warning'], ['transactions', 'mempool'], ['network', 'network-page'], ['nodes', 'nodes-page'], ['explorer', 'explorer'], ['attacks', 'attacks-page']];
+const SCREENS = [['ledger', 'record-sender'], ['wallet', 'wallet-security-warning'], ['transactions', 'mempool'], ['network', 'network-page'], ['nodes', 'nodes-page'], ['explorer', 'explorer'], ['attacks', 'attacks-page']];
 const screens = {};
 for (const [nav, shown] of SCREENS) {
   const seen = new Set(fetched);

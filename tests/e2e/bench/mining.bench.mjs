@@ -156,7 +156,7 @@ await uiContext.addInitScript(() => {
   }).observe({ type: 'longtask', buffered: true });
 });
 const ui = await uiContext.newPage();
-await ui.goto(suite.server.url);
+await ui.goto(`${suite.server.url}#/ledger`);
 await ui.getByTestId('app-ready').waitFor();
 await ui.getByTestId('workers-input').fill('2');
 await ui.getByTestId('difficulty-input').fill('40');
