@@ -63,10 +63,7 @@ describe('learn', () => {
     const steps = await page.getByTestId('learn-path').locator('li').evaluateAll((li) => li.map((l) => l.dataset.testid));
     assert.deepEqual(steps, ['hashing', 'block', 'chain', 'tampering', 'proof-of-work', 'proof-of-stake', 'nodes', 'keys',
       'mnemonic', 'signing', 'mempool', 'test-network', 'explorer'].map((s) => `step-${s}`));
-    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
-    await page.getByTestId('step-proof-of-stake').locator('summary').click();
-    assert.match(await page.getByTestId('coming-proof-of-stake').innerText(), /coming/i);
-    assert.equal(await page.getByTestId('try-proof-of-stake').count(), 0);
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 13 steps done');
 
     // 1. Hashing: the playground opens with a sentence in it; one changed character.
     await tryStep(page, 'hashing');
@@ -96,7 +93,7 @@ describe('learn', () => {
     assert.equal(await page.getByTestId('keccak256-hex').innerText(), keccak256(toUtf8Bytes('Hello, blocklaB')));
     await goHome(page);
     assert.equal(await done(page, 'hashing'), true);
-    assert.equal(await page.getByTestId('learn-count').innerText(), '1 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '1 of 13 steps done');
 
     // 2. A block: the record form is filled in; add it and mine it (also proof of work).
     await tryStep(page, 'block');
@@ -139,6 +136,19 @@ describe('learn', () => {
     // 5. Proof of work: the difficulty is filled in.
     await tryStep(page, 'proof-of-work');
     await page.waitForFunction(() => document.querySelector('[data-testid=difficulty-input]')?.value === '12');
+
+    // 6. Proof of stake: Try it opens the Nodes screen on its choice; a run that finalizes an
+    // epoch ticks it.
+    await goHome(page);
+    await tryStep(page, 'proof-of-stake');
+    await page.waitForFunction(() => location.hash === '#/nodes' && document.activeElement?.dataset.testid === 'mode-pos');
+    await page.getByTestId('mode-pos').click();
+    await page.getByTestId('pos-speed').selectOption('50');
+    await page.getByTestId('pos-play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=pos-finalized]')?.innerText) >= 1, null, { timeout: 60_000 });
+    await page.getByTestId('pos-play').click();
+    await goHome(page);
+    assert.equal(await done(page, 'proof-of-stake'), true);
 
     // 7. Nodes, 8. keys (own test below), 9. a wallet from the test phrase.
     await goHome(page);
@@ -194,7 +204,7 @@ describe('learn', () => {
     await tryStep(page, 'explorer');
     await page.waitForFunction(() => location.hash === '#/explorer');
     await goHome(page);
-    assert.equal(await page.getByTestId('learn-count').innerText(), '11 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '12 of 13 steps done');
     assert.match(await page.getByTestId('learn-continue').innerText(), /11\. The mempool and a block/);
     // 11. The mempool and a block: Continue opens the transactions screen; the signed transfer
     // is mined into a block on the Ledger.
@@ -206,7 +216,7 @@ describe('learn', () => {
     await app.mine();
     await goHome(page);
     assert.equal(await done(page, 'mempool'), true);
-    assert.equal(await page.getByTestId('learn-count').innerText(), '12 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '13 of 13 steps done');
     assert.equal(await page.getByTestId('learn-continue').count(), 0, 'nothing left to continue');
     assert.ok(raw.startsWith('0x02'), 'an EIP-1559 transfer was signed');
 
@@ -217,7 +227,7 @@ describe('learn', () => {
     await app.waitForApp();
     await page.waitForFunction(() => location.hash === '#/explorer');
     await goHome(page);
-    assert.equal(await page.getByTestId('learn-count').innerText(), '12 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '13 of 13 steps done');
     // #/ledger still opens directly.
     await page.goto(page.url().replace(/#.*$/, '#/ledger'));
     await app.waitForApp();
@@ -227,7 +237,7 @@ describe('learn', () => {
     await goHome(page);
     await page.getByTestId('learn-reset').click();
     await page.getByTestId('learn-reset-confirm').click();
-    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 13 steps done');
     assert.equal(await page.evaluate(() => localStorage.getItem('blocklab.learn')), null);
   }));
 
@@ -237,7 +247,7 @@ describe('learn', () => {
     await page.evaluate(() => { localStorage.setItem('blocklab.learn', '{"v":1,"done":["hashing"'); });
     await app.reload();
     assert.match(await page.getByTestId('learn-problem').innerText(), /damaged.*kept as blocklab\.backup\.\d+/);
-    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 12 steps done');
+    assert.equal(await page.getByTestId('learn-count').innerText(), '0 of 13 steps done');
     const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('blocklab.backup.'))
       .map((k) => localStorage.getItem(k)));
     assert.deepEqual(kept, ['{"v":1,"done":["hashing"']);

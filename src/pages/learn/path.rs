@@ -37,7 +37,8 @@ pub fn lesson(step: Step) -> Lesson {
         Step::Chain => ("A chain and its validation", "Each block stores the hash of its parent, so blocks form a chain back to the first one (genesis). Validating a chain means recomputing every hash and checking every link and rule from genesis to the tip. The lab checks every block and lists every problem it finds. Press Validate chain.", Some("[genesis] <- [block 1] <- [block 2] <- [block 3]\n   each block stores its parent's hash")),
         Step::Tampering => ("Tampering", "What if someone edits an old record? The edited block's records no longer match its header, and its hash changes, so the next block's link to it breaks, and every block after it builds on a broken one. Turn on tamper mode, edit a record in an old block and watch validation name the broken blocks.", Some("[0] <- [1*] <-x- [2] <- [3]\n        edited: block 2's link no longer matches")),
         Step::ProofOfWork => ("Proof of work", "To add a block, a miner must find a nonce that makes the block hash start with a number of zero bits: the difficulty. The only way is to try nonce after nonce; each extra zero bit doubles the expected work. Re-doing the work for an edited block and every block after it is what makes tampering expensive. Set a difficulty and mine.", Some("SHA-256(header with nonce 0) = 7f3a…  no\nSHA-256(header with nonce 1) = c012…  no\n…\nSHA-256(header with nonce n) = 000f…  yes: 12 leading zero bits")),
-        Step::ProofOfStake => ("Proof of stake (coming)", "Instead of spending work, validators lock up coins and take turns proposing blocks; misbehaving costs them their stake. This step arrives with the proof-of-stake screen.", None),
+        Step::ProofOfStake => ("Proof of stake", "Instead of spending work, validators lock up coins (stake). Each slot one validator, picked in proportion to its stake, signs a block; committees vote for the head they see and for a checkpoint each epoch. A checkpoint backed by 2/3 of the stake is justified, and finalized when the next one is justified too: no honest node ever reverts it. Signing two conflicting messages is proof of cheating and costs stake. Choose Proof of stake, press Run and watch an epoch finalize.", Some("slot: proposer signs a block -> committee votes
+epoch: 2/3 of stake votes -> justified -> next justified -> finalized")),
         Step::Nodes => ("Replicated nodes and consensus", "A blockchain runs on many computers (nodes) that each keep a copy and check every block themselves. When two miners find blocks at once, nodes temporarily disagree; each follows the chain with the most work, so they converge. Cut links between simulated nodes, mine on both sides, heal the network and watch them agree again.", None),
         Step::Keys => ("Key pairs", "An Ethereum account is a key pair. The private key is a random 256-bit number you keep secret; the public key is a point on the secp256k1 curve computed from it, easy one way and practically impossible to reverse. The address is the last 20 bytes of the Keccak-256 hash of the public key. A signature proves you hold the private key without showing it.", Some("private key --(curve)--> public key --(Keccak-256, last 20 bytes)--> address")),
         Step::Mnemonic => ("A wallet from a mnemonic", "Writing down 64 hex digits is error-prone, so wallets use a recovery phrase of 12 or 24 words (BIP-39). The phrase becomes a seed, and the seed derives a whole tree of key pairs (BIP-32) along standard paths like m/44'/60'/0'/0/0 (BIP-44). The same phrase gives the same accounts in any wallet. Import the public test phrase below (never use it for real money).", Some("12 words -> seed -> m/44'/60'/0'/0/0 -> account 0\n                  -> m/44'/60'/0'/0/1 -> account 1")),
@@ -99,7 +100,12 @@ pub fn try_it(step: Step) -> Option<TryIt> {
             Some("mine-button"),
             "mine a block at 12 bits",
         ),
-        Step::ProofOfStake => None,
+        Step::ProofOfStake => t(
+            Route::Nodes,
+            vec![],
+            Some("mode-pos"),
+            "choose Proof of stake, press Run and watch an epoch finalize",
+        ),
         Step::Nodes => t(
             Route::Nodes,
             vec![],

@@ -127,6 +127,19 @@ pub fn watch(learn: LearnState, app: AppState, route: ReadSignal<Route>) {
             _ => {}
         }
     });
+    // Proof of stake: ticked when the lab's proof-of-stake network finalizes a checkpoint.
+    if let Some(pos) = use_context::<crate::pages::nodes::pos::state::PosState>() {
+        Effect::new(move |_| {
+            let finalized = pos.net.with(|n| {
+                n.as_ref()
+                    .and_then(|n| n.nodes().first())
+                    .is_some_and(|node| node.finalized().epoch >= 1)
+            });
+            if finalized && open(Step::ProofOfStake) {
+                learn.tick(Step::ProofOfStake);
+            }
+        });
+    }
     Effect::new(move |_| {
         app.chain_rev.track();
         if open(Step::Block) && app.with_chain_untracked(|c| c.len() > 1) {
