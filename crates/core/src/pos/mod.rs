@@ -18,6 +18,7 @@ pub mod refusal;
 pub mod sim;
 pub mod state;
 pub mod types;
+mod verify;
 pub mod view;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ use crate::params::LAB_CHAIN_ID;
 
 pub use state::{BeaconState, GenesisValidator};
 pub use types::{Checkpoint, Epoch, Slot, ValidatorIndex};
+pub use verify::forget_verified;
 
 /// One ether in wei.
 pub const ETH: u128 = 1_000_000_000_000_000_000;

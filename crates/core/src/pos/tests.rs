@@ -504,7 +504,9 @@ fn the_screens_rows_follow_the_network() {
     assert!(!summary(&n).can_finalize);
     let rows = validator_rows(&n);
     assert_eq!(
-        rows.iter().filter(|r| r.status == "offline").count(),
+        rows.iter()
+            .filter(|r| r.status == super::view::Status::Offline)
+            .count(),
         group.len()
     );
     // Every slot of the epoch has one proposer, and every active validator one vote slot.

@@ -46,6 +46,45 @@ pub fn node_rows(net: &PosNetwork) -> Vec<NodeRow> {
         .collect()
 }
 
+/// Where a validator stands, as node A sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    /// Its client is offline: it misses its duties.
+    Offline,
+    /// Its client signs conflicting messages.
+    Equivocating,
+    Slashed,
+    Exiting,
+    Exited,
+    /// Deposited, not active yet.
+    Pending,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Offline => "offline",
+            Self::Equivocating => "equivocating",
+            Self::Slashed => "slashed",
+            Self::Exiting => "exiting",
+            Self::Exited => "exited",
+            Self::Pending => "pending",
+        }
+    }
+
+    /// Whether the row deserves attention (it costs the network votes or was punished).
+    pub fn is_trouble(self) -> bool {
+        matches!(self, Self::Slashed | Self::Offline | Self::Equivocating)
+    }
+
+    /// Whether its stake counts towards the active total.
+    fn counts(self) -> bool {
+        matches!(self, Self::Active | Self::Offline | Self::Equivocating)
+    }
+}
+
 /// One validator as node A sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatorRow {
@@ -53,8 +92,7 @@ pub struct ValidatorRow {
     pub address: Address,
     pub balance: Wei,
     pub effective: u64,
-    /// "active", "offline", "equivocating", "slashed", "exiting", "exited", "pending".
-    pub status: &'static str,
+    pub status: Status,
     /// Whether the lab holds its key (it can be taken offline, equivocate or exit).
     pub ours: bool,
     pub online: bool,
@@ -91,19 +129,19 @@ pub fn validator_rows(net: &PosNetwork) -> Vec<ValidatorRow> {
             let client = net.client(&v.address);
             let online = client.is_some_and(|c| c.online);
             let status = if v.slashed {
-                "slashed"
+                Status::Slashed
             } else if v.withdrawn || (v.exit_epoch != FAR_FUTURE && v.exit_epoch <= epoch) {
-                "exited"
+                Status::Exited
             } else if v.exit_epoch != FAR_FUTURE {
-                "exiting"
+                Status::Exiting
             } else if v.activation_epoch > epoch {
-                "pending"
+                Status::Pending
             } else if client.is_some_and(|c| c.behaviour == Behaviour::Equivocating) {
-                "equivocating"
+                Status::Equivocating
             } else if !online {
-                "offline"
+                Status::Offline
             } else {
-                "active"
+                Status::Active
             };
             Some(ValidatorRow {
                 index,
@@ -134,12 +172,12 @@ pub fn more_than_a_third(net: &PosNetwork) -> Vec<Address> {
     let rows = validator_rows(net);
     let total: u64 = rows
         .iter()
-        .filter(|r| matches!(r.status, "active" | "offline" | "equivocating"))
+        .filter(|r| r.status.counts())
         .map(|r| r.effective)
         .sum();
     let mut out = Vec::new();
     let mut stake = 0u64;
-    for r in rows.iter().filter(|r| r.ours && r.status == "active") {
+    for r in rows.iter().filter(|r| r.ours && r.status == Status::Active) {
         if 3 * stake > total {
             break;
         }

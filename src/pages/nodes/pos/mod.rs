@@ -190,7 +190,7 @@ fn ValidatorsTable() -> impl IntoView {
                     <thead><tr><th>"#"</th><th>"Address"</th><th>"Node"</th><th>"Balance"</th><th>"Effective"</th><th>"Status"</th><th>"Proposes in slot"</th><th>"Votes in slot"</th></tr></thead>
                     <tbody>
                         {move || p.net.with(|n| n.as_ref().map(validator_rows).unwrap_or_default()).into_iter().map(|r| {
-                            let bad = matches!(r.status, "slashed" | "offline" | "equivocating");
+                            let bad = r.status.is_trouble();
                             view! {
                                 <tr data-testid=format!("pos-validator-{}", r.index)>
                                     <td>{r.index.to_string()}</td>
@@ -198,7 +198,7 @@ fn ValidatorsTable() -> impl IntoView {
                                     <td>{r.host.clone().unwrap_or_else(|| "-".into())}</td>
                                     <td class="amount" data-testid=format!("pos-validator-balance-{}", r.index)>{format!("{} ETH", r.balance.to_coins())}</td>
                                     <td>{format!("{} ETH", r.effective)}</td>
-                                    <td class=if bad { "error" } else { "ok" } data-testid=format!("pos-validator-status-{}", r.index)>{r.status}</td>
+                                    <td class=if bad { "error" } else { "ok" } data-testid=format!("pos-validator-status-{}", r.index)>{r.status.label()}</td>
                                     <td>{r.proposes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")}</td>
                                     <td>{r.votes_in.map(|s| s.to_string()).unwrap_or_default()}</td>
                                 </tr>

@@ -338,32 +338,18 @@ impl PosState {
     /// Deposits from the unlocked wallet's selected account: a signed transfer to the
     /// deposit address, whose signer becomes the validator.
     pub fn deposit(self, account: &blocklab_core::wallet::Account, amount: &str) {
-        use blocklab_core::pos::DEPOSIT_ADDRESS;
-        use blocklab_core::tx::TxRequest;
-        use blocklab_core::Wei;
-        let value = match Wei::parse_coins(amount) {
+        let value = match blocklab_core::Wei::parse_coins(amount) {
             Ok(v) => v,
             Err(e) => return self.fail(format!("Amount: {e}")),
         };
         let mut result = Err("Start the network first".to_owned());
         self.net.update(|net| {
-            let Some(net) = net else { return };
-            let nonce = net
-                .nodes()
-                .first()
-                .and_then(|n| n.head_state())
-                .and_then(|s| s.accounts.get(&account.address).map(|a| a.nonce))
-                .unwrap_or(0);
-            let signed = TxRequest::transfer(net.params().chain_id, nonce, DEPOSIT_ADDRESS, value)
-                .legacy(1_000_000_000)
-                .and_then(|tx| tx.sign(account));
-            result = match signed {
-                Ok(s) => net
-                    .deposit(&s.raw_hex(), account.signing_key().clone(), 0)
+            if let Some(net) = net {
+                result = net
+                    .deposit_from(account, value, 0)
                     .map(|a| format!("Deposit of {} ETH from {} signed and sent; it becomes a validator two epochs after a block includes it", value.to_coins(), a.short()))
-                    .map_err(|e| capital(&e.to_string())),
-                Err(e) => Err(capital(&e.to_string())),
-            };
+                    .map_err(|e| capital(&e));
+            }
         });
         self.message.set(Some(result));
     }

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod slot;
+
 use k256::ecdsa::SigningKey;
 
 use crate::address::Address;
@@ -13,9 +15,9 @@ use crate::node::network::node_name;
 
 use super::client::{Behaviour, Client};
 use super::duties::epoch_of;
-use super::node::{BlockReceived, PosNode, VoteReceived};
+use super::node::PosNode;
 use super::state::{BeaconState, GenesisValidator};
-use super::types::{Checkpoint, Deposit, Domain, Epoch, Exit, PosMessage, Slot, ValidatorIndex};
+use super::types::{Deposit, Domain, Epoch, Exit, PosMessage, Slot, ValidatorIndex};
 use super::{genesis_root, validator_key, PosParams};
 
 /// Most nodes.
@@ -331,235 +333,6 @@ impl PosNetwork {
         self.phase == Phase::Done && self.queue.is_empty()
     }
 
-    fn propose(&mut self) {
-        let slot = self.slot;
-        let mut proposed = false;
-        // Each node works out the slot's proposer on its own head (once per node, not per
-        // validator); the proposer's client, when it runs there and is online, signs.
-        for host in 0..self.nodes.len() {
-            let Some(node) = self.nodes.get(host) else {
-                continue;
-            };
-            let Some(state) = node.state_at_slot(slot) else {
-                continue;
-            };
-            let Some(index) = state.proposer(slot, &self.params) else {
-                continue;
-            };
-            let Some(address) = state.validator(index).map(|v| v.address) else {
-                continue;
-            };
-            let Some(c) = self.clients.get(&address) else {
-                continue;
-            };
-            if c.host != host || !c.online || !c.may_propose(slot) {
-                continue;
-            }
-            let key = c.key().clone();
-            let behaviour = c.behaviour;
-            let mut blocks = Vec::new();
-            if let Some(b) =
-                node.build_block(slot, index, &key, &format!("node {}", node_name(host)))
-            {
-                blocks.push(b);
-            }
-            if behaviour == Behaviour::Equivocating {
-                if let Some(b) = node.build_block(slot, index, &key, "equivocation") {
-                    blocks.push(b);
-                }
-            }
-            if let Some(c) = self.clients.get_mut(&address) {
-                c.proposed(slot, &blocks);
-            }
-            let split = blocks.len() > 1;
-            for (i, b) in blocks.into_iter().enumerate() {
-                proposed = true;
-                self.stats.blocks += 1;
-                self.log(
-                    EventKind::Proposed,
-                    format!(
-                        "validator #{index} on node {} proposed {}",
-                        node_name(host),
-                        b.root().short()
-                    ),
-                );
-                let message = PosMessage::Block(b);
-                if i == 0 {
-                    self.deliver(Envelope {
-                        from: host,
-                        to: host,
-                        message: message.clone(),
-                    });
-                }
-                // An equivocator sends its second block to the other half of the network.
-                for to in 0..self.nodes.len() {
-                    let first_half = to % 2 == 0;
-                    if to != host && self.link_up(host, to) && (!split || first_half == (i == 0)) {
-                        self.enqueue(Envelope {
-                            from: host,
-                            to,
-                            message: message.clone(),
-                        });
-                    }
-                }
-            }
-        }
-        if !proposed {
-            self.stats.missed += 1;
-            self.log(
-                EventKind::Missed,
-                format!("slot {slot}: no block (its proposer is offline or has no view)"),
-            );
-        }
-    }
-
-    fn attest(&mut self) {
-        let slot = self.slot;
-        let mut per_node: BTreeMap<usize, Vec<Address>> = BTreeMap::new();
-        for c in self.clients.values().filter(|c| c.online) {
-            per_node.entry(c.host).or_default().push(c.address);
-        }
-        for (host, addresses) in per_node {
-            let Some(node) = self.nodes.get(host) else {
-                continue;
-            };
-            let Some(state) = node.state_at_slot(slot) else {
-                continue;
-            };
-            let Some(committee) = state.committee(slot, &self.params) else {
-                continue;
-            };
-            let data = node.vote_data(slot, &state);
-            let alternative = Checkpoint {
-                epoch: node.finalized().epoch,
-                root: node.finalized().root,
-            };
-            let mut votes = Vec::new();
-            for address in addresses {
-                let Some(index) = state.index_of(&address) else {
-                    continue;
-                };
-                if !committee.contains(&index) {
-                    continue;
-                }
-                if let Some(c) = self.clients.get_mut(&address) {
-                    votes.extend(c.attest(index, data, alternative));
-                }
-            }
-            for v in votes {
-                let message = PosMessage::Attestation(v);
-                self.deliver(Envelope {
-                    from: host,
-                    to: host,
-                    message: message.clone(),
-                });
-                self.broadcast(host, &message, None);
-            }
-        }
-    }
-
-    fn deliver(&mut self, e: Envelope) {
-        if !self.link_up(e.from, e.to) {
-            self.stats.lost += 1;
-            return;
-        }
-        self.stats.messages += 1;
-        let now = self.slot;
-        let (to, from) = (e.to, e.from);
-        let Some(node) = self.nodes.get_mut(to) else {
-            return;
-        };
-        let mut forward = false;
-        let mut extra: Vec<PosMessage> = Vec::new();
-        let refused: Option<String> = match &e.message {
-            PosMessage::Block(b) => match node.receive_block(b.clone(), now) {
-                Ok(BlockReceived::Accepted {
-                    applied, evidence, ..
-                }) => {
-                    forward = true;
-                    extra.extend(evidence.map(|e| PosMessage::Evidence(*e)));
-                    for ev in b
-                        .body
-                        .evidence
-                        .iter()
-                        .filter(|ev| applied.slashed.contains(&ev.offender()))
-                    {
-                        let text = format!(
-                            "node {} took evidence that validator #{} {} ({}): slashed 1/32 of its stake and ejected",
-                            node_name(to),
-                            ev.offender(),
-                            ev.rule(),
-                            ev.describe()
-                        );
-                        self.events_push(EventKind::Slashed, text);
-                    }
-                    None
-                }
-                Ok(_) => None,
-                Err(r) => Some(format!(
-                    "block {} of slot {}: {r}",
-                    b.root().short(),
-                    b.slot()
-                )),
-            },
-            PosMessage::Attestation(a) => match node.receive_attestation(*a, now) {
-                Ok(VoteReceived::Accepted { evidence }) => {
-                    forward = true;
-                    extra.extend(evidence.map(|e| PosMessage::Evidence(*e)));
-                    None
-                }
-                Ok(VoteReceived::Known) => None,
-                Err(r) => Some(format!("vote of validator #{}: {r}", a.validator)),
-            },
-            PosMessage::Evidence(ev) => match node.receive_evidence(*ev) {
-                Ok(new) => {
-                    forward = new;
-                    None
-                }
-                Err(super::refusal::EvidenceRefusal::AlreadySlashed { .. }) => None,
-                Err(r) => Some(format!("slashing evidence: {r}")),
-            },
-            PosMessage::Deposit(d) => match node.receive_deposit(d.clone()) {
-                Ok(new) => {
-                    forward = new;
-                    None
-                }
-                Err(r) => Some(format!("deposit: {r}")),
-            },
-            PosMessage::Exit(x) => match node.receive_exit(*x) {
-                Ok(new) => {
-                    forward = new;
-                    None
-                }
-                Err(r) => Some(format!("exit: {r}")),
-            },
-        };
-        if let Some(why) = refused {
-            self.stats.refused += 1;
-            let text = if from == to {
-                format!("node {} refused its own {why}", node_name(to))
-            } else {
-                format!(
-                    "node {} refused from node {}: {why}",
-                    node_name(to),
-                    node_name(from)
-                )
-            };
-            self.log(EventKind::Refused, text);
-            return;
-        }
-        if forward {
-            self.broadcast(to, &e.message, Some(from));
-        }
-        for m in extra {
-            self.broadcast(to, &m, None);
-        }
-    }
-
-    fn events_push(&mut self, kind: EventKind, text: String) {
-        self.log(kind, text);
-    }
-
     fn note_checkpoints(&mut self) {
         let honest = (0..self.nodes.len()).filter(|i| !self.compromised.contains(i));
         let (mut fin, mut just) = (0, 0);
@@ -636,6 +409,37 @@ impl PosNetwork {
         Ok(address)
     }
 
+    /// Signs a deposit of `value` from `account` (a transfer to [`super::DEPOSIT_ADDRESS`] at
+    /// the account's next nonce in `host`'s head state, 1 gwei gas price) and sends it as
+    /// [`Self::deposit`] does; the account's key becomes the validator's.
+    ///
+    /// # Errors
+    /// Why it could not be signed, or why the deposit is refused, in words.
+    pub fn deposit_from(
+        &mut self,
+        account: &crate::wallet::Account,
+        value: crate::amount::Wei,
+        host: usize,
+    ) -> Result<Address, String> {
+        let nonce = self
+            .nodes
+            .get(host)
+            .and_then(PosNode::head_state)
+            .and_then(|s| s.accounts.get(&account.address).map(|a| a.nonce))
+            .unwrap_or(0);
+        let signed = crate::tx::TxRequest::transfer(
+            self.params.chain_id,
+            nonce,
+            super::DEPOSIT_ADDRESS,
+            value,
+        )
+        .legacy(1_000_000_000)
+        .and_then(|tx| tx.sign(account))
+        .map_err(|e| e.to_string())?;
+        self.deposit(&signed.raw_hex(), account.signing_key().clone(), host)
+            .map_err(|e| e.to_string())
+    }
+
     /// Signs and gossips an exit for validator `index` with the key its client holds.
     ///
     /// # Errors
@@ -688,7 +492,7 @@ impl PosNetwork {
     /// A fresh network of `validators` (32 ETH each) on `nodes` nodes run for `slots` slots,
     /// the signature memo emptied first: the work a benchmark times.
     pub fn bench(validators: usize, nodes: usize, slots: Slot) -> Self {
-        super::state::forget_verified();
+        super::verify::forget_verified();
         let mut net = Self::new(
             PosParams::default(),
             nodes,

@@ -1,0 +1,208 @@
+//! What blocks carry besides votes: slashing evidence, deposits and exits, checked and applied.
+
+use k256::ecdsa::VerifyingKey;
+
+use super::{effective_of, BeaconState, Validator, FAR_FUTURE};
+use crate::address::Address;
+use crate::pos::refusal::{DepositRefusal, EvidenceRefusal, ExitRefusal};
+use crate::pos::types::{Attestation, Domain, Evidence, Exit, SignedHeader, ValidatorIndex};
+use crate::pos::verify::verify;
+use crate::pos::{PosParams, DEPOSIT_ADDRESS, ETH, MAX_VALIDATORS};
+use crate::tx::SignedTx;
+
+impl BeaconState {
+    /// Checks slashing evidence; returns the validator it convicts.
+    ///
+    /// # Errors
+    /// Why the evidence proves nothing (or nothing new).
+    pub fn check_evidence(&self, e: &Evidence) -> Result<ValidatorIndex, EvidenceRefusal> {
+        let offender = e.offender();
+        let v = self
+            .validator(offender)
+            .ok_or(EvidenceRefusal::UnknownValidator {
+                validator: offender,
+            })?;
+        if v.slashed {
+            return Err(EvidenceRefusal::AlreadySlashed {
+                validator: offender,
+            });
+        }
+        let signed =
+            |h: &SignedHeader| verify(&h.signature, &v.key, Domain::Block, &h.header.root());
+        match e {
+            Evidence::DoubleProposal { a, b } => {
+                if a.header.proposer != b.header.proposer
+                    || a.header.slot != b.header.slot
+                    || a.header == b.header
+                {
+                    return Err(EvidenceRefusal::NotConflicting);
+                }
+                if !signed(a) || !signed(b) {
+                    return Err(EvidenceRefusal::BadSignature);
+                }
+            }
+            Evidence::Votes { a, b } => {
+                if a.validator != b.validator || a.data.offence_with(&b.data).is_none() {
+                    return Err(EvidenceRefusal::NotConflicting);
+                }
+                let ok = |x: &Attestation| {
+                    verify(&x.signature, &v.key, Domain::Attestation, &x.data.root())
+                };
+                if !ok(a) || !ok(b) {
+                    return Err(EvidenceRefusal::BadSignature);
+                }
+            }
+        }
+        Ok(offender)
+    }
+
+    /// Slashes `offender`: 1/32 of its stake burnt, 1/512 to the reporting proposer, ejected
+    /// at the next epoch.
+    pub(super) fn slash(
+        &mut self,
+        offender: ValidatorIndex,
+        reporter: ValidatorIndex,
+        params: &PosParams,
+    ) {
+        let current = self.epoch(params);
+        let Some(v) = self.validators.get_mut(offender as usize) else {
+            return;
+        };
+        v.slashed = true;
+        v.exit_epoch = v.exit_epoch.min(current + 1);
+        let stake = u128::from(v.effective) * ETH;
+        v.balance = v.balance.saturating_sub(stake / 32);
+        if let Some(r) = self.validators.get_mut(reporter as usize) {
+            r.balance = r.balance.saturating_add(stake / 512);
+        }
+    }
+
+    /// What a deposit would do: the new validator's key, address and stake.
+    ///
+    /// # Errors
+    /// Why the deposit is refused.
+    pub fn check_deposit(
+        &self,
+        raw: &str,
+        params: &PosParams,
+    ) -> Result<(VerifyingKey, Address, u128, u64), DepositRefusal> {
+        let signed =
+            SignedTx::from_raw_hex(raw).map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
+        if signed.chain_id() != Some(params.chain_id) {
+            return Err(DepositRefusal::WrongChain {
+                expected: params.chain_id,
+                got: signed.chain_id(),
+            });
+        }
+        if signed.tx().to() != Some(&DEPOSIT_ADDRESS) {
+            return Err(DepositRefusal::NotToDepositAddress);
+        }
+        let value = u128::try_from(signed.tx().value())
+            .map_err(|_| DepositRefusal::AboveBalance { balance: 0 })?;
+        let nonce = signed.tx().nonce();
+        let recovered = signed
+            .recover()
+            .map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
+        let key = VerifyingKey::from_sec1_bytes(recovered.public_key()).map_err(|_| {
+            DepositRefusal::Malformed("the signer's public key does not parse".into())
+        })?;
+        let address = recovered.sender();
+        if value < params.min_deposit {
+            return Err(DepositRefusal::BelowMinimum {
+                min: params.min_deposit,
+                got: value,
+            });
+        }
+        let account = self.accounts.get(&address).copied().unwrap_or_default();
+        if account.nonce != nonce {
+            return Err(DepositRefusal::WrongNonce {
+                expected: account.nonce,
+                got: nonce,
+            });
+        }
+        if value > account.balance {
+            return Err(DepositRefusal::AboveBalance {
+                balance: account.balance,
+            });
+        }
+        if self.index_of(&address).is_some() {
+            return Err(DepositRefusal::AlreadyValidator { address });
+        }
+        Ok((key, address, value, nonce))
+    }
+
+    pub(super) fn apply_deposit(
+        &mut self,
+        raw: &str,
+        params: &PosParams,
+    ) -> Result<ValidatorIndex, DepositRefusal> {
+        let (key, address, value, _) = self.check_deposit(raw, params)?;
+        let index = ValidatorIndex::try_from(self.validators.len())
+            .map_err(|_| DepositRefusal::RegistryFull)?;
+        if self.validators.len() >= MAX_VALIDATORS {
+            return Err(DepositRefusal::RegistryFull);
+        }
+        let account = self.accounts.entry(address).or_default();
+        account.balance -= value;
+        account.nonce = account.nonce.saturating_add(1);
+        self.validators.push(Validator {
+            key,
+            address,
+            balance: value,
+            effective: effective_of(value, params),
+            activation_epoch: self.epoch(params) + params.activation_delay,
+            exit_epoch: FAR_FUTURE,
+            slashed: false,
+            withdrawn: false,
+        });
+        self.current_participation.push(0);
+        self.previous_participation.push(0);
+        Ok(index)
+    }
+
+    /// Checks a signed exit.
+    ///
+    /// # Errors
+    /// Why the exit is refused.
+    pub fn check_exit(&self, x: &Exit, params: &PosParams) -> Result<(), ExitRefusal> {
+        let v = self
+            .validator(x.validator)
+            .ok_or(ExitRefusal::UnknownValidator {
+                validator: x.validator,
+            })?;
+        let current = self.epoch(params);
+        if v.exit_epoch != FAR_FUTURE {
+            return Err(ExitRefusal::AlreadyExiting {
+                validator: x.validator,
+            });
+        }
+        if !v.is_active(current) {
+            return Err(ExitRefusal::NotActive {
+                validator: x.validator,
+            });
+        }
+        if x.epoch > current {
+            return Err(ExitRefusal::FutureEpoch { epoch: x.epoch });
+        }
+        if !verify(
+            &x.signature,
+            &v.key,
+            Domain::Exit,
+            &Exit::root(x.validator, x.epoch),
+        ) {
+            return Err(ExitRefusal::BadSignature {
+                validator: x.validator,
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn apply_exit(&mut self, x: &Exit, params: &PosParams) -> Result<(), ExitRefusal> {
+        self.check_exit(x, params)?;
+        let exit = self.epoch(params) + params.activation_delay;
+        if let Some(v) = self.validators.get_mut(x.validator as usize) {
+            v.exit_epoch = exit;
+        }
+        Ok(())
+    }
+}
