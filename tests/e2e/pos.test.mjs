@@ -3,7 +3,8 @@
 // when they return; an equivocating validator is slashed with the evidence in the log; a split
 // network finalizes on neither side and agrees again after healing; a tampered block is refused
 // with the reason; deposits from the unlocked wallet (refused below the minimum and above the
-// balance, then accepted and active) and exits (an unknown validator refused).
+// balance or from a development account that is a genesis validator already, then accepted
+// and active) and exits (an unknown validator refused).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSuite, withApp, ScreenPage } from './harness.mjs';
@@ -162,12 +163,24 @@ describe('proof of stake', () => {
       await p.id('pos-deposit-amount').fill('1000000');
       await p.id('pos-deposit').click();
       assert.match(await p.until('pos-error', (t) => t.includes('balance')), /more than the account's balance of 10000 ETH/);
+      // The genesis validators are the development accounts: account #0 (0xf39F…) is
+      // validator #0 already, and account #9 is not among the 8.
+      assert.match(await p.text('pos-validator-0'), /0xf39F/i);
+      await p.id('pos-deposit-amount').fill('32');
+      await p.id('pos-deposit').click();
+      assert.match(await p.until('pos-error', (t) => t.includes('already')), /0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 is already a validator/);
+      await p.go('#/wallet');
+      await p.id('custom-path').fill("m/44'/60'/0'/0/9");
+      await p.id('add-account').click();
+      await page.locator('[data-testid=account-card][data-address="0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"]').click();
+      await p.go('#/nodes');
+      await p.id('pos-controls').waitFor(WAIT);
       await p.id('pos-deposit-amount').fill('32');
       await p.id('pos-deposit').click();
       await p.until('pos-message', (t) => t.startsWith('Deposit of 32 ETH'));
       await p.runTo(30);
       await p.until('pos-validator-8', (t) => t.includes('active') || t.includes('pending'));
-      assert.match(await p.text('pos-validator-8'), /0xf39F/i);
+      assert.match(await p.text('pos-validator-8'), /0xa0Ee/i);
       await p.id('pos-exit-index').fill('99');
       await p.id('pos-exit').click();
       assert.match(await p.until('pos-error', (t) => t.length > 0), /no validator #99 to exit/);

@@ -77,9 +77,52 @@ impl Default for PosParams {
     }
 }
 
-/// The lab's key of genesis validator `i`: keccak-256 of a fixed label and the index (the same
-/// in every tab and test; never a real key).
-pub fn validator_key(i: usize) -> SigningKey {
+/// The keys of genesis validators `0..n`: the development accounts of the PUBLIC test
+/// mnemonic ([`crate::genesis::DEV_MNEMONIC`], BIP-44 `m/44'/60'/0'/0/i`), so validator `i` is
+/// development account `i` (the first ten are [`crate::genesis::DEV_ADDRESSES`]) in every tab
+/// and test. Derived once per thread and kept (the seed's PBKDF2 is the slow part). Their keys
+/// protect nothing: everyone has them.
+pub fn genesis_keys(n: usize) -> Vec<SigningKey> {
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<SigningKey>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let n = n.min(MAX_VALIDATORS);
+    KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() < n {
+            *cache = derive_dev_keys(n.max(16));
+        }
+        cache.iter().take(n).cloned().collect()
+    })
+}
+
+/// Development accounts `0..n`; a key that cannot be derived (which does not happen with the
+/// fixed mnemonic) is replaced by [`lab_key`] so that the list is always `n` long.
+fn derive_dev_keys(n: usize) -> Vec<SigningKey> {
+    use crate::wallet::hd::{Account, DerivationPath, PathPreset};
+    use crate::wallet::mnemonic::Mnemonic;
+    let derived = Mnemonic::parse(crate::genesis::DEV_MNEMONIC)
+        .and_then(|m| m.to_seed(""))
+        .ok()
+        .and_then(|seed| {
+            let paths: Option<Vec<DerivationPath>> = (0..n)
+                .map(|i| PathPreset::Bip44.path(i as u32).parse().ok())
+                .collect();
+            Account::derive_many(&seed, &paths?).ok()
+        })
+        .unwrap_or_default();
+    (0..n)
+        .map(|i| {
+            derived
+                .get(i)
+                .map_or_else(|| lab_key(i), |a| a.signing_key().clone())
+        })
+        .collect()
+}
+
+/// A lab key for index `i`: keccak-256 of a fixed label and the index (never a real key; used
+/// only if a development account could not be derived).
+pub fn lab_key(i: usize) -> SigningKey {
     let mut counter = 0u64;
     loop {
         let mut b = b"blocklab-pos validator".to_vec();

@@ -21,6 +21,27 @@ fn net(nodes: usize, validators: usize) -> PosNetwork {
     )
 }
 
+#[test]
+fn genesis_validators_are_the_development_accounts() {
+    let n = net(1, 12);
+    let state = n.nodes()[0].head_state().unwrap();
+    for (i, dev) in crate::genesis::DEV_ADDRESSES.iter().enumerate() {
+        assert_eq!(
+            state.validator(i as u32).unwrap().address,
+            *dev,
+            "validator #{i}"
+        );
+        assert!(
+            n.client(dev).is_some(),
+            "the lab holds development account {i}'s key"
+        );
+    }
+    // Beyond the ten listed: the same mnemonic's next BIP-44 accounts, all distinct.
+    let all: std::collections::BTreeSet<_> = state.validators.iter().map(|v| v.address).collect();
+    assert_eq!(all.len(), 12);
+    assert_eq!(genesis_keys(12)[11], genesis_keys(40)[11]);
+}
+
 fn spe(n: &PosNetwork) -> u64 {
     n.params().slots_per_epoch
 }
@@ -213,10 +234,10 @@ fn deposits_and_exits_are_checked() {
     use crate::tx::TxRequest;
     use crate::wallet::Account;
     let mut n = net(2, 8);
-    let user = Account::from_private_key_hex(
-        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    )
-    .unwrap();
+    // Development account 9: funded, and not among the 8 genesis validators.
+    let user = Account::from_private_key(&genesis_keys(10)[9].to_bytes().into()).unwrap();
+    let genesis_validator =
+        Account::from_private_key(&genesis_keys(1)[0].to_bytes().into()).unwrap();
     let sign = |nonce: u64, value: u128, chain: u64| {
         TxRequest::transfer(chain, nonce, DEPOSIT_ADDRESS, Wei::from_wei(value))
             .legacy(1_000_000_000)
@@ -253,6 +274,16 @@ fn deposits_and_exits_are_checked() {
         )
         .unwrap_err();
     assert!(skipped.to_string().contains("nonce"), "{skipped}");
+    let already = TxRequest::transfer(LAB_CHAIN_ID, 0, DEPOSIT_ADDRESS, Wei::from_wei(32 * ETH))
+        .legacy(1_000_000_000)
+        .unwrap()
+        .sign(&genesis_validator)
+        .unwrap()
+        .raw_hex();
+    let twice = n
+        .deposit(&already, genesis_validator.signing_key().clone(), 0)
+        .unwrap_err();
+    assert!(twice.to_string().contains("already a validator"), "{twice}");
     let raw = sign(0, 32 * ETH, LAB_CHAIN_ID);
     n.deposit(&raw, user.signing_key().clone(), 0).unwrap();
     n.run_to(5 * spe(&n));
@@ -288,7 +319,7 @@ fn forged_and_malformed_messages_are_refused() {
     let state = node.state_at_slot(2).unwrap();
     let committee = state.committee(2, n.params()).unwrap();
     let data = node.vote_data(2, &state);
-    let wrong = validator_key(99);
+    let wrong = lab_key(99);
     let sig = crate::signature::Signature::sign_prehash(
         &wrong,
         &types::Domain::Attestation.digest(&data.root()),
@@ -381,12 +412,16 @@ fn a_node_cut_off_while_the_others_finalize_catches_up() {
     }
     n.run_to(16);
     n.partition(3);
-    n.run_to(40);
+    n.run_to(48);
     // A, B and C hold 3/4 of the stake: they finalize (and let go of old states); D cannot.
-    assert!(n.nodes()[0].finalized().epoch >= 3);
+    assert!(
+        n.nodes()[0].finalized().epoch >= 3,
+        "{:?}",
+        finalized_epochs(&n)
+    );
     assert_eq!(n.nodes()[3].finalized().epoch, 0);
     n.heal();
-    n.run_to(56);
+    n.run_to(64);
     let heads: Vec<_> = n.nodes().iter().map(|x| x.head()).collect();
     assert!(heads.windows(2).all(|w| w[0] == w[1]), "D did not catch up");
     assert!(n.nodes()[3].finalized().epoch >= 4);
@@ -399,7 +434,7 @@ fn a_surround_vote_is_proven_and_a_replayed_vote_changes_nothing() {
     use types::{Attestation, AttestationData, Domain, Evidence, VoteOffence};
     let n = net(2, 8);
     let state = n.nodes()[0].head_state().unwrap().clone();
-    let key = validator_key(2);
+    let key = genesis_keys(3).swap_remove(2);
     let cp = |epoch: u64| Checkpoint {
         epoch,
         root: Hash32::from_bytes([epoch as u8; 32]),

@@ -131,7 +131,7 @@ fn Experiments() -> impl IntoView {
                     prop:value=move || p.exit_index.get() on:input=move |ev| p.exit_index.set(event_target_value(&ev)) /></label>
                 <button type="button" data-testid="pos-exit" on:click=move |_| p.exit()>"Exit"</button>
             </div>
-            <p class="small">"A deposit is a transaction signed by your unlocked wallet's selected account, sent to the deposit address; that account's key then signs the new validator's blocks and votes. The lab's development accounts hold the ETH."</p>
+            <p class="small">"A deposit is a transaction signed by your unlocked wallet's selected account, sent to the deposit address; that account's key then signs the new validator's blocks and votes. The genesis validators are the development accounts of the public test phrase (validator #i is account #i), which also hold the ETH: deposit from an account that is not a validator yet."</p>
         </section>
     }
 }

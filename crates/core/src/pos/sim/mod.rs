@@ -18,7 +18,7 @@ use super::duties::epoch_of;
 use super::node::PosNode;
 use super::state::{BeaconState, GenesisValidator};
 use super::types::{Deposit, Domain, Epoch, Exit, PosMessage, Slot, ValidatorIndex};
-use super::{genesis_root, validator_key, PosParams};
+use super::{genesis_keys, genesis_root, PosParams};
 
 /// Most nodes.
 pub const MAX_POS_NODES: usize = 8;
@@ -95,15 +95,16 @@ fn key(a: usize, b: usize) -> (usize, usize) {
 }
 
 impl PosNetwork {
-    /// `nodes` nodes (1 to [`MAX_POS_NODES`]) and one genesis validator per stake (in wei),
-    /// hosted round-robin; the execution ledger starts with `accounts`.
+    /// `nodes` nodes (1 to [`MAX_POS_NODES`]) and one genesis validator per stake (in wei,
+    /// at most [`super::MAX_VALIDATORS`]): development account `i` for stake `i`, hosted
+    /// round-robin; the execution ledger starts with `accounts`.
     pub fn new(
         params: PosParams,
         nodes: usize,
         stakes: &[u128],
         accounts: &[(Address, u128)],
     ) -> Self {
-        let keys: Vec<SigningKey> = (0..stakes.len()).map(validator_key).collect();
+        let keys: Vec<SigningKey> = genesis_keys(stakes.len());
         let genesis: Vec<GenesisValidator> = keys
             .iter()
             .zip(stakes)
