@@ -19,6 +19,20 @@ pub enum Behaviour {
     Equivocating,
 }
 
+/// A client's slashing-protection record, handed over with a validator that moves to another
+/// tab so the new signer never contradicts what the old one signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protection {
+    /// (source, target) epochs of the votes signed, at most [`VOTES_KEPT`].
+    pub votes: Vec<(Epoch, Epoch)>,
+    /// The last slot it proposed for (or may no longer propose for).
+    pub last_proposal: Option<Slot>,
+}
+
+/// Votes a client remembers for its protection.
+pub const VOTES_KEPT: usize = 64;
+
 /// One validator's signer.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -47,6 +61,35 @@ impl Client {
             signed_votes: Vec::new(),
             last_proposal: None,
             signed: 0,
+        }
+    }
+
+    /// A signer that takes over `protection` from the validator's previous signer, and signs
+    /// nothing for a slot up to `after_slot`.
+    pub fn taking_over(
+        key: SigningKey,
+        host: usize,
+        protection: Protection,
+        after_slot: Slot,
+    ) -> Self {
+        let mut c = Self::new(key, host);
+        let mut votes = protection.votes;
+        let extra = votes.len().saturating_sub(VOTES_KEPT);
+        votes.drain(..extra);
+        c.signed_votes = votes;
+        c.last_proposal = Some(
+            protection
+                .last_proposal
+                .map_or(after_slot, |s| s.max(after_slot)),
+        );
+        c
+    }
+
+    /// The slashing-protection record, to hand over.
+    pub fn protection(&self) -> Protection {
+        Protection {
+            votes: self.signed_votes.clone(),
+            last_proposal: self.last_proposal,
         }
     }
 
@@ -101,7 +144,7 @@ impl Client {
                 });
             }
         }
-        if self.signed_votes.len() > 64 {
+        if self.signed_votes.len() > VOTES_KEPT {
             self.signed_votes.remove(0);
         }
         out

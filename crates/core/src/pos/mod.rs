@@ -8,7 +8,8 @@
 //! - [`types`]: the messages and their roots; [`duties`]: seeds, proposers and committees;
 //! - [`state`]: one branch's state and its transition; [`node`]: a node's view and fork choice;
 //! - [`client`]: a validator's signer with slashing protection; [`sim`]: a network of nodes;
-//! - [`refusal`]: every reason a message is refused, in words; [`codec`]: messages as JSON.
+//! - [`refusal`]: every reason a message is refused, in words; [`codec`]: messages as JSON;
+//! - [`tabs`]: one network across browser tabs (validators split between them, kept in step).
 
 pub mod client;
 pub mod codec;
@@ -17,10 +18,13 @@ pub mod node;
 pub mod refusal;
 pub mod sim;
 pub mod state;
+pub mod tabs;
 pub mod types;
 mod verify;
 pub mod view;
 
+#[cfg(test)]
+mod tabs_tests;
 #[cfg(test)]
 mod tests;
 

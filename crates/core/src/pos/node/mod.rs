@@ -248,7 +248,7 @@ impl PosNode {
         if block.body.root() != block.header.body_root {
             return Err(BlockRefusal::BodyChanged);
         }
-        if self.entries.contains_key(&root) {
+        if self.entries.contains_key(&root) || self.archive.iter().any(|b| b.root() == root) {
             return Ok(BlockReceived::Known);
         }
         if block.slot() > now {

@@ -6,6 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 mod slot;
+mod tabs;
+
+pub use tabs::{Delivered, Handed};
 
 use k256::ecdsa::SigningKey;
 
@@ -22,6 +25,8 @@ use super::{genesis_keys, genesis_root, PosParams};
 
 /// Most nodes.
 pub const MAX_POS_NODES: usize = 8;
+/// The node that talks to other tabs: what it gossips goes out, what arrives comes in there.
+pub const GATEWAY: usize = 0;
 /// Events kept for the UI.
 const EVENTS_KEPT: usize = 300;
 /// Messages waiting, at most (a flood never exhausts memory).
@@ -88,6 +93,16 @@ pub struct PosNetwork {
     pub stats: Stats,
     best_finalized: Epoch,
     best_justified: Epoch,
+    genesis: Hash32,
+    /// How many genesis validators there were.
+    genesis_count: usize,
+    /// Whether what the gateway node gossips also goes to other tabs ([`Self::take_outbox`]).
+    bridged: bool,
+    /// Set while a message from another tab is delivered: it does not go back out.
+    inbound: bool,
+    outbox: Vec<PosMessage>,
+    /// Whether a slot phase has run (a network that has not may still [`Self::start_at`]).
+    ran: bool,
 }
 
 fn key(a: usize, b: usize) -> (usize, usize) {
@@ -105,6 +120,7 @@ impl PosNetwork {
         accounts: &[(Address, u128)],
     ) -> Self {
         let keys: Vec<SigningKey> = genesis_keys(stakes.len());
+        let keys_len = keys.len();
         let genesis: Vec<GenesisValidator> = keys
             .iter()
             .zip(stakes)
@@ -145,6 +161,12 @@ impl PosNetwork {
             stats: Stats::default(),
             best_finalized: 0,
             best_justified: 0,
+            genesis: root,
+            genesis_count: keys_len,
+            bridged: false,
+            inbound: false,
+            outbox: Vec::new(),
+            ran: false,
         }
     }
 
@@ -287,6 +309,9 @@ impl PosNetwork {
     }
 
     fn broadcast(&mut self, from: usize, message: &PosMessage, except: Option<usize>) {
+        if from == GATEWAY && self.bridged && !self.inbound && self.outbox.len() < MAX_QUEUE {
+            self.outbox.push(message.clone());
+        }
         for to in 0..self.nodes.len() {
             if to != from && Some(to) != except && self.link_up(from, to) {
                 self.enqueue(Envelope {
@@ -304,6 +329,7 @@ impl PosNetwork {
             self.deliver(e);
             return self.slot;
         }
+        self.ran = true;
         match self.phase {
             Phase::Done => {
                 self.slot += 1;
@@ -479,15 +505,15 @@ impl PosNetwork {
         Ok(())
     }
 
-    /// Delivers a message from outside (another tab, a file) to `node` as if a peer sent it;
-    /// refused ones are logged with the reason.
-    pub fn inject(&mut self, node: usize, message: PosMessage) {
+    /// Delivers a message from outside (another tab, a file) to `node` as if a peer sent it:
+    /// refused ones are logged with the reason; what it says happened comes back.
+    pub fn inject(&mut self, node: usize, message: PosMessage) -> Delivered {
         let to = node.min(self.nodes.len().saturating_sub(1));
         self.deliver(Envelope {
             from: to,
             to,
             message,
-        });
+        })
     }
 
     /// A fresh network of `validators` (32 ETH each) on `nodes` nodes run for `slots` slots,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Envelope, EventKind, PosNetwork};
+use super::{Delivered, Envelope, EventKind, PosNetwork};
 use crate::address::Address;
 use crate::node::network::node_name;
 use crate::pos::client::Behaviour;
@@ -138,16 +138,16 @@ impl PosNetwork {
         }
     }
 
-    pub(super) fn deliver(&mut self, e: Envelope) {
+    pub(super) fn deliver(&mut self, e: Envelope) -> Delivered {
         if !self.link_up(e.from, e.to) {
             self.stats.lost += 1;
-            return;
+            return Delivered::Lost;
         }
         self.stats.messages += 1;
         let now = self.slot;
         let (to, from) = (e.to, e.from);
         let Some(node) = self.nodes.get_mut(to) else {
-            return;
+            return Delivered::Lost;
         };
         let mut forward = false;
         let mut extra: Vec<PosMessage> = Vec::new();
@@ -216,7 +216,9 @@ impl PosNetwork {
         };
         if let Some(why) = refused {
             self.stats.refused += 1;
-            let text = if from == to {
+            let text = if self.inbound {
+                format!("node {} refused from another tab: {why}", node_name(to))
+            } else if from == to {
                 format!("node {} refused its own {why}", node_name(to))
             } else {
                 format!(
@@ -226,13 +228,18 @@ impl PosNetwork {
                 )
             };
             self.log(EventKind::Refused, text);
-            return;
+            return Delivered::Refused(why);
         }
         if forward {
             self.broadcast(to, &e.message, Some(from));
         }
         for m in extra {
             self.broadcast(to, &m, None);
+        }
+        if forward {
+            Delivered::Accepted
+        } else {
+            Delivered::Known
         }
     }
 }
