@@ -5,6 +5,8 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 /// The channel every tab of the site joins.
 pub const CHANNEL_NAME: &str = "blocklab.peers";
+/// The channel of proof-of-stake networks shared across tabs.
+pub const POS_CHANNEL_NAME: &str = "blocklab.pos";
 
 /// Where encoded peer messages are posted.
 pub trait PeerChannel {
@@ -36,6 +38,14 @@ impl Broadcast {
     /// # Errors
     /// A sentence when this browser offers no `BroadcastChannel` (then the tab has no peers).
     pub fn open(on_message: impl Fn(Incoming) + 'static) -> Result<Self, String> {
+        Self::open_named(CHANNEL_NAME, on_message)
+    }
+
+    /// Joins the channel `name` (the proof-of-stake lab has its own, [`POS_CHANNEL_NAME`]).
+    ///
+    /// # Errors
+    /// A sentence when this browser offers no `BroadcastChannel`.
+    pub fn open_named(name: &str, on_message: impl Fn(Incoming) + 'static) -> Result<Self, String> {
         let has_channel = web_sys::window()
             .and_then(|w| js_sys::Reflect::has(&w, &JsValue::from_str("BroadcastChannel")).ok())
             .unwrap_or(false);
@@ -44,7 +54,7 @@ impl Broadcast {
                 "this browser offers no BroadcastChannel: other tabs cannot be reached".into(),
             );
         }
-        let channel = web_sys::BroadcastChannel::new(CHANNEL_NAME)
+        let channel = web_sys::BroadcastChannel::new(name)
             .map_err(|e| format!("the peer channel could not be opened ({e:?})"))?;
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {

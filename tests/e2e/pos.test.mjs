@@ -194,4 +194,61 @@ describe('proof of stake', () => {
       await p.until('pos-validator-status-8', 'exiting');
     });
   });
+  test('two tabs run one network: each signs for half, both finalize; a closed tab takes its half offline', async () => {
+    await withApp(suite, async ({ page, app, context }) => {
+      const a = new PosPage(page, app);
+      await a.open({ validators: 8, nodes: 2, speed: 10 });
+      await a.id('pos-share').click();
+      await a.until('pos-tabs-status', (t) => t.includes('no other tab yet'));
+      // A second tab of the same site finds the shared network and joins it.
+      const page2 = await context.newPage();
+      const problems2 = [];
+      page2.on('pageerror', (e) => problems2.push(`page error: ${e.message}`));
+      page2.on('console', (m) => { if (m.type() === 'error' || /panicked at/.test(m.text())) problems2.push(m.text()); });
+      await page2.goto(`${suite.server.url}#/nodes`);
+      const b = new PosPage(page2, app);
+      await b.id('mode-pos').click();
+      await b.id('pos-controls').waitFor(WAIT);
+      await b.id('pos-nodes').fill('2');
+      await b.until('pos-offer', (t) => t.includes('8 validators'));
+      await b.id('pos-join').click();
+      await b.until('pos-message', (t) => t.startsWith('Joined tab'));
+      await b.until('pos-tabs-status', (t) => t.includes('signs for 4 validators'));
+      await a.until('pos-tabs-status', (t) => t.includes('signs for 4 validators') && t.includes('(slot'));
+      assert.match(await a.log(), /joined: it now signs for 4 validators \(#1, #3, #5, #7\)/);
+      // Both run; the network finalizes in both tabs with the votes of both.
+      await a.id('pos-play').click();
+      await b.id('pos-play').click();
+      await a.until('pos-finalized', (t) => Number(t) >= 2, 120_000);
+      await b.until('pos-finalized', (t) => Number(t) >= 2, 120_000);
+      assert.match(await a.text('pos-finality-status'), /^Finality can advance/);
+      assert.match(await b.log(), /validator #(1|3|5|7) on node [AB] proposed/);
+      // A malformed message and a replayed vote from a tab: answered in words, nothing changes.
+      // The replayed vote is one the second tab sent (a tab ignores its own messages).
+      const nameA = (await a.text('pos-tabs-status')).match(/This is tab ([0-9a-f]{4})/)[1];
+      await page2.evaluate((nameA) => new Promise((resolve) => {
+        const c = new BroadcastChannel('blocklab.pos');
+        c.onmessage = (e) => {
+          const tab = typeof e.data === 'string' && e.data.match(/"tab":(\d+)/);
+          const fromA = tab && (BigInt(tab[1]) & 0xffffn).toString(16).padStart(4, '0') === nameA;
+          if (tab && !fromA && e.data.includes('"attestation"')) {
+            c.onmessage = null;
+            setTimeout(() => { c.postMessage(e.data); c.postMessage('{"kind":"gossip"'); c.close(); resolve(); }, 300);
+          }
+        };
+      }), nameA);
+      await a.until('pos-log', (t) => t.includes('already known (a replay changes nothing)'));
+      await a.until('pos-log', (t) => t.includes('a message from another tab was refused: not a message between tabs'));
+      // Closing the second tab takes its validators offline: finality stops in the first.
+      assert.deepEqual(problems2, []);
+      await page2.close({ runBeforeUnload: true });
+      await a.until('pos-log', (t) => /tab [0-9a-f]{4} (left|stopped answering): the validators it signed for are offline now/.test(t));
+      await a.until('pos-finality-status', (t) => t.startsWith('Finality stopped'));
+      const stuck = await a.num('pos-finalized');
+      const slot = await a.num('pos-slot');
+      await a.until('pos-slot', (t) => Number(t) >= slot + 24, 120_000);
+      assert.ok((await a.num('pos-finalized')) <= stuck + 1, 'finality went on without half the stake');
+      await a.id('pos-play').click();
+    });
+  });
 });

@@ -832,7 +832,7 @@ fuzz_target!(
         let mut net = setup.network(1);
         let mut bridge = TabBridge::share(1, setup, &mut net);
         bridge.receive(&t, 0.0, &mut net);
-        let limit = bridge.limit(1.0);
+        let limit = bridge.limit(1.0, &mut net);
         for _ in 0..20 {
             bridge.step(&mut net, limit);
         }

@@ -195,6 +195,9 @@ pub struct TabBridge {
     joining: Option<(u64, bool)>,
     /// Messages for a slot this tab has not reached yet (a peer may be a phase ahead).
     held: Vec<PosMessage>,
+    /// The validators each peer tab signs for, as far as this tab knows (what it handed over,
+    /// or what the tab it joined kept): offline when that tab leaves.
+    remote_of: BTreeMap<u64, Vec<super::ValidatorIndex>>,
 }
 
 /// Messages held for a later slot, at most.
@@ -223,6 +226,7 @@ impl TabBridge {
             log: Vec::new(),
             joining: None,
             held: Vec::new(),
+            remote_of: BTreeMap::new(),
         }
     }
 
@@ -262,6 +266,7 @@ impl TabBridge {
         net.start_at(offer.slot());
         let mut bridge = Self::share(me, offer.setup, &mut net);
         bridge.joining = Some((offer.tab, false));
+        bridge.remote_of.insert(offer.tab, all);
         bridge.owed.push(Wire::Join {
             tab: me,
             genesis: offer.genesis,
@@ -302,7 +307,7 @@ impl TabBridge {
 
     /// Drops peers silent for [`PEER_TIMEOUT_MS`]; the furthest this tab may go: one phase
     /// past the slowest live peer (`None` when alone).
-    pub fn limit(&mut self, now: f64) -> Option<u64> {
+    pub fn limit(&mut self, now: f64, net: &mut PosNetwork) -> Option<u64> {
         let gone: Vec<u64> = self
             .peers
             .iter()
@@ -311,6 +316,7 @@ impl TabBridge {
             .collect();
         for t in gone {
             self.peers.remove(&t);
+            self.went_offline(t, net);
             if self.joining.is_some_and(|(j, _)| j == t) {
                 self.joining = None;
                 self.log.push(format!(
@@ -330,6 +336,12 @@ impl TabBridge {
             .values()
             .map(|p| p.position.saturating_add(1))
             .min()
+    }
+
+    fn went_offline(&mut self, tab: u64, net: &mut PosNetwork) {
+        if let Some(indices) = self.remote_of.remove(&tab) {
+            net.set_remote_online(&indices, false);
+        }
     }
 
     /// One unit of this tab's work: a held message whose slot has come, or else one
@@ -379,6 +391,7 @@ impl TabBridge {
         match wire {
             Wire::Bye { tab } => {
                 if self.peers.remove(&tab).is_some() {
+                    self.went_offline(tab, net);
                     self.log.push(format!(
                         "tab {} left: the validators it signed for are offline now",
                         tab_name(tab)
@@ -421,6 +434,9 @@ impl TabBridge {
                     self.joining = None;
                 }
                 let list = names(&validators);
+                if let Some(kept) = self.remote_of.get_mut(&tab) {
+                    kept.retain(|i| !validators.iter().any(|h| h.index == *i));
+                }
                 match net.adopt(&validators) {
                     Ok(n) => self.log.push(format!(
                         "this tab now signs for {n} validators ({list}), handed over by tab {}",
@@ -472,6 +488,8 @@ impl TabBridge {
             .step_by(2)
             .collect();
         let validators = net.release(&give);
+        self.remote_of
+            .insert(tab, validators.iter().map(|h| h.index).collect());
         self.log.push(format!(
             "tab {} joined: it now signs for {} validators ({})",
             tab_name(tab),

@@ -56,7 +56,7 @@ fn run(tabs: &mut [Tab], start: f64, ticks: u32) -> f64 {
             for text in std::mem::take(&mut tab.inbox) {
                 tab.bridge.receive(&text, now, &mut tab.net);
             }
-            let limit = tab.bridge.limit(now);
+            let limit = tab.bridge.limit(now, &mut tab.net);
             // A tick's budget: enough for a phase and its messages, not for racing ahead.
             for _ in 0..STEPS_PER_TICK {
                 if !tab.bridge.step(&mut tab.net, limit) {
@@ -125,10 +125,19 @@ fn a_closed_tab_takes_its_validators_offline_and_finality_stops() {
     let now = run(&mut tabs, 0.0, 120);
     let before = tabs[0].net.nodes()[0].finalized().epoch;
     assert!(before >= 2);
+    for t in &tabs {
+        let (on, total) = t.net.online_stake();
+        assert_eq!(on, total, "every validator signs in one of the tabs");
+    }
     tabs[1].open = false;
     let now = run(&mut tabs, now, 20 + (PEER_TIMEOUT_MS / 50.0) as u32);
     let log = tabs[0].bridge.take_log().join("\n");
     assert!(log.contains("stopped answering"), "{log}");
+    let (on, total) = tabs[0].net.online_stake();
+    assert!(
+        on < total && 3 * on < 2 * total,
+        "tab 2's half is offline now: {on} of {total}"
+    );
     let slot = tabs[0].net.slot();
     run(&mut tabs, now, 150);
     assert!(

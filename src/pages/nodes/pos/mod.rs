@@ -3,6 +3,7 @@
 //! refused, and the comparison with the proof-of-work run. Rules and rows: the core's `pos`.
 
 pub mod state;
+mod tabs;
 
 use blocklab_core::node::network::node_name;
 use blocklab_core::node::network::view::node_cards;
@@ -37,7 +38,9 @@ pub fn PosLab() -> impl IntoView {
                 <button type="button" data-testid="pos-restart" on:click=move |_| p.restart()>"New network"</button>
                 <button type="button" class="primary" data-testid="pos-play" disabled=move || !has_net()
                     on:click=move |_| p.play_or_pause()>{move || if p.playing.get() { "Pause" } else { "Run" }}</button>
-                <button type="button" data-testid="pos-step" disabled=move || !has_net() on:click=move |_| p.step_slot()>"One slot"</button>
+                <button type="button" data-testid="pos-step" disabled=move || !has_net() || p.bridge.with(Option::is_some)
+                    title=move || if p.bridge.with(Option::is_some) { "A shared network moves in step with the other tabs: use Run" } else { "" }
+                    on:click=move |_| p.step_slot()>"One slot"</button>
                 <label>"Speed "
                     <select data-testid="pos-speed" on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse() { p.speed.set(v) }
@@ -53,6 +56,7 @@ pub fn PosLab() -> impl IntoView {
             <Summary />
         </section>
         <Experiments />
+        <tabs::TabsCard />
         <NodesTable />
         <ValidatorsTable />
         <EventLog />

@@ -8,6 +8,7 @@ use blocklab_core::genesis::dev_allocations;
 use blocklab_core::node::network::node_name;
 use blocklab_core::pos::client::Behaviour;
 use blocklab_core::pos::sim::{PosNetwork, MAX_POS_NODES};
+use blocklab_core::pos::tabs::{Offer, TabBridge};
 use blocklab_core::pos::view::more_than_a_third;
 use blocklab_core::pos::{PosParams, ETH, MAX_VALIDATORS};
 use leptos::prelude::*;
@@ -49,6 +50,16 @@ pub struct PosState {
     /// (performance.now() of the last tick, slots owed, performance.now() of the last render).
     clock: StoredValue<(f64, f64, f64)>,
     timer: StoredValue<Option<IntervalHandle>, LocalStorage>,
+    /// This tab's side of a network shared across tabs ([`super::tabs`]), if any.
+    pub bridge: RwSignal<Option<TabBridge>, LocalStorage>,
+    /// Networks other tabs share, with when each was last heard (performance.now()).
+    pub offers: RwSignal<Vec<(Offer, f64)>>,
+    /// The proof-of-stake channel between tabs, once opened.
+    pub(super) channel: StoredValue<Option<crate::platform::broadcast::Broadcast>, LocalStorage>,
+    /// The heartbeat of a shared network (status, silent tabs dropped), even when paused.
+    pub(super) heartbeat: StoredValue<Option<IntervalHandle>, LocalStorage>,
+    /// Whether the slot clock was held back by another tab on the last tick.
+    pub waiting: RwSignal<bool>,
 }
 
 impl Default for PosState {
@@ -75,20 +86,28 @@ impl PosState {
             message: RwSignal::new(None),
             clock: StoredValue::new((0.0, 0.0, 0.0)),
             timer: StoredValue::new_local(None),
+            bridge: RwSignal::new_local(None),
+            offers: RwSignal::new(Vec::new()),
+            channel: StoredValue::new_local(None),
+            heartbeat: StoredValue::new_local(None),
+            waiting: RwSignal::new(false),
         }
     }
 
-    fn ok(self, text: String) {
+    pub(super) fn ok(self, text: String) {
         self.message.set(Some(Ok(text)));
     }
 
-    fn fail(self, text: String) {
+    pub(super) fn fail(self, text: String) {
         self.message.set(Some(Err(text)));
     }
 
     /// Switches the screen's consensus; proof of stake starts a network the first time.
     pub fn set_mode(self, mode: Mode) {
         self.mode.set(mode);
+        if mode == Mode::Stake {
+            self.listen();
+        }
         if mode == Mode::Stake && self.net.with_untracked(Option::is_none) {
             self.restart();
         }
@@ -118,6 +137,7 @@ impl PosState {
                 return;
             }
         };
+        self.unshare();
         let accounts: Vec<_> = dev_allocations()
             .into_iter()
             .map(|(a, w)| (a, w.as_wei()))
@@ -172,32 +192,75 @@ impl PosState {
             .net
             .with_untracked(|n| n.as_ref().map_or(2_000, |n| n.params().slot_ms))
             as f64;
-        let mut owed = owed + (now - last) * f64::from(self.speed.get_untracked()) / slot_ms;
+        let owed = owed + (now - last) * f64::from(self.speed.get_untracked()) / slot_ms;
+        self.clock.set_value((now, owed, rendered));
+        self.work();
+    }
+
+    /// Steps the network for the slots owed, within [`TICK_BUDGET_MS`] and, when shared, as
+    /// far as the other tabs allow; then posts what the tabs need. The views are refreshed at
+    /// most every [`RENDER_MS`]. Runs on every tick and whenever another tab speaks.
+    pub(super) fn work(self) {
+        let start = clock::perf_ms();
+        let (last, mut owed, rendered) = self.clock.get_value();
+        let playing = self.playing.get_untracked();
         let mut stepped = false;
+        let mut held_back = false;
         self.net.update_untracked(|net| {
             let Some(net) = net else { return };
-            loop {
-                if net.slot_done() {
-                    if owed < 1.0 {
-                        break;
+            self.bridge.update_untracked(|bridge| {
+                let limit = bridge.as_mut().and_then(|b| b.limit(start, net));
+                if playing {
+                    loop {
+                        if net.slot_done() {
+                            if owed < 1.0 {
+                                break;
+                            }
+                            owed -= 1.0;
+                        }
+                        let worked = match bridge.as_mut() {
+                            Some(b) => b.step(net, limit),
+                            None => {
+                                net.step();
+                                true
+                            }
+                        };
+                        if !worked {
+                            // Held back by another tab: the slot is owed again.
+                            if net.slot_done() {
+                                owed += 1.0;
+                            }
+                            held_back = true;
+                            break;
+                        }
+                        stepped = true;
+                        if clock::perf_ms() - start > TICK_BUDGET_MS {
+                            break;
+                        }
                     }
-                    owed -= 1.0;
                 }
-                net.step();
-                stepped = true;
-                if clock::perf_ms() - now > TICK_BUDGET_MS {
-                    break;
+                if let Some(b) = bridge.as_mut() {
+                    for line in b.take_log() {
+                        net.note(line);
+                        stepped = true;
+                    }
+                    let out = b.outgoing(net, start);
+                    self.post(&out);
                 }
-            }
+            });
         });
         // Slots owed beyond two are dropped when the page cannot keep up: the slot counter
         // falls behind real time instead of the page freezing.
         let mut rendered = rendered;
         if stepped && clock::perf_ms() - rendered >= RENDER_MS {
             self.net.update(|_| {});
+            self.bridge.update(|_| {});
             rendered = clock::perf_ms();
         }
-        self.clock.set_value((now, owed.min(2.0), rendered));
+        if self.waiting.get_untracked() != held_back {
+            self.waiting.set(held_back);
+        }
+        self.clock.set_value((last, owed.min(2.0), rendered));
     }
 
     /// Runs exactly one more slot.
@@ -355,6 +418,6 @@ impl PosState {
     }
 }
 
-fn capital(text: &str) -> String {
+pub(super) fn capital(text: &str) -> String {
     blocklab_core::words::capitalise(text)
 }

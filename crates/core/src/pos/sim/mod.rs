@@ -101,6 +101,8 @@ pub struct PosNetwork {
     /// Set while a message from another tab is delivered: it does not go back out.
     inbound: bool,
     outbox: Vec<PosMessage>,
+    /// Validators another tab signs for, and whether that tab is still there.
+    remote: BTreeMap<Address, bool>,
     /// Whether a slot phase has run (a network that has not may still [`Self::start_at`]).
     ran: bool,
 }
@@ -167,6 +169,7 @@ impl PosNetwork {
             inbound: false,
             outbox: Vec::new(),
             ran: false,
+            remote: BTreeMap::new(),
         }
     }
 
@@ -530,7 +533,8 @@ impl PosNetwork {
         net
     }
 
-    /// Whole ETH of stake online, and in total, in node 0's head state.
+    /// Whole ETH of stake online (signed for here and online, or in another tab still there),
+    /// and in total, in node 0's head state.
     pub fn online_stake(&self) -> (u64, u64) {
         let Some(state) = self.nodes.first().and_then(|n| n.head_state()) else {
             return (0, 0);
@@ -544,7 +548,8 @@ impl PosNetwork {
             .filter(|v| v.is_active(epoch) && !v.slashed)
         {
             total += v.effective;
-            if self.clients.get(&v.address).is_some_and(|c| c.online) {
+            let remote = self.remote.get(&v.address).copied().unwrap_or(false);
+            if remote || self.clients.get(&v.address).is_some_and(|c| c.online) {
                 online += v.effective;
             }
         }

@@ -84,13 +84,29 @@ impl PosNetwork {
                 }
             }
         }
-        if !proposed {
+        if !proposed && !self.proposer_elsewhere(slot) {
             self.stats.missed += 1;
             self.log(
                 EventKind::Missed,
                 format!("slot {slot}: no block (its proposer is offline or has no view)"),
             );
         }
+    }
+
+    /// Whether the slot's proposer (in the gateway's view) signs in another tab still there:
+    /// then no block here is not a missed slot.
+    fn proposer_elsewhere(&self, slot: crate::pos::types::Slot) -> bool {
+        let Some(state) = self
+            .nodes
+            .get(super::GATEWAY)
+            .and_then(|n| n.state_at_slot(slot))
+        else {
+            return false;
+        };
+        state
+            .proposer(slot, &self.params)
+            .and_then(|i| state.validator(i))
+            .is_some_and(|v| self.remote.get(&v.address).copied().unwrap_or(false))
     }
 
     pub(super) fn attest(&mut self) {

@@ -28,6 +28,27 @@ pub struct Handed {
 }
 
 impl PosNetwork {
+    /// Marks validators another tab signed for as online (that tab is there) or offline.
+    pub fn set_remote_online(&mut self, indices: &[ValidatorIndex], online: bool) {
+        for i in indices {
+            if let Some(a) = self.validator_address(*i) {
+                if let Some(r) = self.remote.get_mut(&a) {
+                    *r = online;
+                }
+            }
+        }
+    }
+
+    /// How many genesis validators the network started with.
+    pub fn genesis_validators(&self) -> usize {
+        self.genesis_count
+    }
+
+    /// Adds a line to the log (what the tabs said, for one).
+    pub fn note(&mut self, text: String) {
+        self.log(super::EventKind::Info, text);
+    }
+
     /// The genesis root every node started from (tabs compare it before talking).
     pub fn genesis(&self) -> crate::hash::Hash32 {
         self.genesis
@@ -127,6 +148,7 @@ impl PosNetwork {
                 continue;
             };
             if let Some(c) = self.clients.remove(&address) {
+                self.remote.insert(address, true);
                 out.push(Handed {
                     index: *index,
                     protection: c.protection(),
@@ -167,6 +189,7 @@ impl PosNetwork {
                 problems.push(format!("#{} is already signed for in this tab", h.index));
                 continue;
             }
+            self.remote.remove(&client.address);
             self.clients.insert(client.address, client);
             taken += 1;
         }
