@@ -183,6 +183,37 @@ impl State {
         Self::default()
     }
 
+    /// A state holding only genesis allocations (a ledger that starts without a genesis block,
+    /// as proof of stake's does). Amounts that would overflow one account are capped.
+    pub fn from_allocations(allocs: &[(Address, Wei)]) -> Self {
+        let mut s = Self::new();
+        for (a, w) in allocs {
+            let _ = s.credit(a, *w);
+            s.supply.allocated = s
+                .supply
+                .allocated
+                .checked_add(*w)
+                .unwrap_or(s.supply.allocated);
+        }
+        s
+    }
+
+    /// Credits a withdrawal from the consensus layer (proof of stake: an exited validator's
+    /// balance returns to its address, outside any transaction, as Ethereum's withdrawals do).
+    /// It counts as minted.
+    ///
+    /// # Errors
+    /// [`TxRuleError::BalanceOverflow`]; nothing changes then.
+    pub fn credit_withdrawal(&mut self, to: &Address, amount: Wei) -> Result<(), TxRuleError> {
+        self.credit(to, amount)?;
+        self.supply.minted = self
+            .supply
+            .minted
+            .checked_add(amount)
+            .unwrap_or(self.supply.minted);
+        Ok(())
+    }
+
     /// The account at `address` (zero balance and nonce when never touched).
     pub fn account(&self, address: &Address) -> AccountState {
         self.accounts.get(address).copied().unwrap_or_default()

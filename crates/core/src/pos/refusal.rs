@@ -128,12 +128,27 @@ impl fmt::Display for EvidenceRefusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DepositRefusal {
     Malformed(String),
-    WrongChain { expected: u64, got: Option<u64> },
+    WrongChain {
+        expected: u64,
+        got: Option<u64>,
+    },
     NotToDepositAddress,
-    BelowMinimum { min: u128, got: u128 },
-    AboveBalance { balance: u128 },
-    WrongNonce { expected: u64, got: u64 },
-    AlreadyValidator { address: Address },
+    BelowMinimum {
+        min: u128,
+        got: u128,
+    },
+    AboveBalance {
+        balance: u128,
+    },
+    WrongNonce {
+        expected: u64,
+        got: u64,
+    },
+    /// A rule of the ledger (gas, fee): the same rules as a transfer's.
+    Ledger(String),
+    AlreadyValidator {
+        address: Address,
+    },
     RegistryFull,
 }
 
@@ -147,6 +162,7 @@ impl fmt::Display for DepositRefusal {
             Self::BelowMinimum { min, got } => write!(f, "a deposit of {} is below the minimum of {}", eth(*got), eth(*min)),
             Self::AboveBalance { balance } => write!(f, "the deposit is more than the account's balance of {}", eth(*balance)),
             Self::WrongNonce { expected, got } => write!(f, "the deposit's nonce is {got}, the account's next nonce is {expected} (a replayed or skipped transaction)"),
+            Self::Ledger(why) => write!(f, "the deposit breaks a rule of the ledger: {why}"),
             Self::AlreadyValidator { address } => write!(f, "{address} is already a validator"),
             Self::RegistryFull => write!(f, "the lab holds at most {} validators", super::MAX_VALIDATORS),
         }

@@ -284,6 +284,17 @@ fn deposits_and_exits_are_checked() {
         .deposit(&already, genesis_validator.signing_key().clone(), 0)
         .unwrap_err();
     assert!(twice.to_string().contains("already a validator"), "{twice}");
+    // A gas price under the ledger's base fee: the same rule as a transfer's.
+    let cheap = TxRequest::transfer(LAB_CHAIN_ID, 0, DEPOSIT_ADDRESS, Wei::from_wei(32 * ETH))
+        .legacy(1)
+        .unwrap()
+        .sign(&user)
+        .unwrap()
+        .raw_hex();
+    let under = n
+        .deposit(&cheap, user.signing_key().clone(), 0)
+        .unwrap_err();
+    assert!(under.to_string().contains("rule of the ledger"), "{under}");
     let raw = sign(0, 32 * ETH, LAB_CHAIN_ID);
     n.deposit(&raw, user.signing_key().clone(), 0).unwrap();
     n.run_to(5 * spe(&n));
@@ -292,7 +303,14 @@ fn deposits_and_exits_are_checked() {
         .index_of(&user.address)
         .expect("the deposit made a validator");
     assert!(state.validator(index).unwrap().is_active(n.epoch()));
-    assert_eq!(state.accounts[&user.address].nonce, 1);
+    assert_eq!(state.ledger.nonce(&user.address), 1);
+    // The ledger's own rules moved the ETH: value to the deposit address, the fee (21,000 gas
+    // at the 1 gwei base fee) burned.
+    assert_eq!(
+        state.ledger.balance(&user.address).as_wei(),
+        10_000 * ETH - 32 * ETH - 21_000 * 1_000_000_000
+    );
+    assert_eq!(state.ledger.balance(&DEPOSIT_ADDRESS).as_wei(), 32 * ETH);
     // Replaying the same signed deposit changes nothing.
     let replay = n.deposit(&raw, user.signing_key().clone(), 1).unwrap_err();
     assert!(replay.to_string().contains("nonce"), "{replay}");
@@ -305,7 +323,7 @@ fn deposits_and_exits_are_checked() {
     let state = n.nodes()[0].head_state().unwrap();
     assert!(!state.validator(index).unwrap().is_active(n.epoch()));
     assert!(
-        state.accounts[&user.address].balance > 9_990 * ETH,
+        state.ledger.balance(&user.address).as_wei() > 9_990 * ETH,
         "the stake came back"
     );
 }

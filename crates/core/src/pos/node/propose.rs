@@ -69,11 +69,8 @@ impl PosNode {
             if deposits.len() >= MAX_OPERATIONS {
                 break;
             }
-            if let Ok((_, address, value, _)) = scratch.check_deposit(&d.raw, p) {
-                if depositors.insert(address) {
-                    let account = scratch.accounts.entry(address).or_default();
-                    account.nonce = account.nonce.saturating_add(1);
-                    account.balance = account.balance.saturating_sub(value);
+            if let Ok((_, address, _, _)) = scratch.check_deposit(&d.raw, p) {
+                if depositors.insert(address) && scratch.apply_deposit(&d.raw, p).is_ok() {
                     deposits.push(d.clone());
                 }
             }

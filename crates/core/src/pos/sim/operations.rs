@@ -63,7 +63,7 @@ impl PosNetwork {
             .nodes
             .get(host)
             .and_then(crate::pos::node::PosNode::head_state)
-            .and_then(|s| s.accounts.get(&account.address).map(|a| a.nonce))
+            .map(|s| s.ledger.nonce(&account.address))
             .unwrap_or(0);
         let signed = crate::tx::TxRequest::transfer(
             self.params.chain_id,

@@ -4,8 +4,6 @@
 //! effective stakes are updated. Pure and deterministic: every node computes the same state
 //! from the same blocks.
 
-use std::collections::BTreeMap;
-
 mod operations;
 mod votes;
 
@@ -54,13 +52,6 @@ impl Validator {
     }
 }
 
-/// An account of the small execution ledger deposits draw from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Account {
-    pub balance: u128,
-    pub nonce: u64,
-}
-
 /// What one block paid out, for the UI and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -78,7 +69,9 @@ pub struct Applied {
 pub struct BeaconState {
     pub slot: Slot,
     pub validators: Vec<Validator>,
-    pub accounts: BTreeMap<Address, Account>,
+    /// The ledger deposits draw from and withdrawals pay into: the core's own account rules
+    /// ([`crate::state::State`]), the same as proof of work's.
+    pub ledger: crate::state::State,
     /// RANDAO: every proposer's reveal mixed in.
     pub randao_mix: Hash32,
     /// Seeds known ahead: (epoch, seed), the last few.
@@ -137,18 +130,12 @@ impl BeaconState {
         Self {
             slot: 0,
             validators,
-            accounts: accounts
-                .iter()
-                .map(|(a, b)| {
-                    (
-                        *a,
-                        Account {
-                            balance: *b,
-                            nonce: 0,
-                        },
-                    )
-                })
-                .collect(),
+            ledger: crate::state::State::from_allocations(
+                &accounts
+                    .iter()
+                    .map(|(a, w)| (*a, crate::Wei::from_wei(*w)))
+                    .collect::<Vec<_>>(),
+            ),
             randao_mix: genesis_root,
             seeds: Vec::new(),
             genesis_seed: duties::seed(0, &genesis_root),
@@ -293,10 +280,15 @@ impl BeaconState {
         self.pay_votes(current, params);
         for v in &mut self.validators {
             if v.exit_epoch == current + 1 && !v.withdrawn {
-                let account = self.accounts.entry(v.address).or_default();
-                account.balance = account.balance.saturating_add(v.balance);
-                v.balance = 0;
-                v.withdrawn = true;
+                // An overflowing balance (not reachable with the lab's supply) stays staked.
+                if self
+                    .ledger
+                    .credit_withdrawal(&v.address, crate::Wei::from_wei(v.balance))
+                    .is_ok()
+                {
+                    v.balance = 0;
+                    v.withdrawn = true;
+                }
             }
             v.effective = effective_of(v.balance, params);
         }

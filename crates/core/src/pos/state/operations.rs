@@ -10,6 +10,14 @@ use crate::pos::verify::verify;
 use crate::pos::{PosParams, DEPOSIT_ADDRESS, ETH, MAX_VALIDATORS};
 use crate::tx::SignedTx;
 
+/// The ledger's rules for deposits: the lab chain's, on this network's chain id.
+pub(crate) fn ledger_params(params: &PosParams) -> crate::chain::ChainParams {
+    crate::chain::ChainParams {
+        chain_id: params.chain_id,
+        ..crate::chain::ChainParams::default()
+    }
+}
+
 impl BeaconState {
     /// Checks slashing evidence; returns the validator it convicts.
     ///
@@ -101,6 +109,7 @@ impl BeaconState {
             .map_err(|_| DepositRefusal::AboveBalance { balance: 0 })?;
         let nonce = signed.tx().nonce();
         let recovered = signed
+            .clone()
             .recover()
             .map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
         let key = VerifyingKey::from_sec1_bytes(recovered.public_key()).map_err(|_| {
@@ -113,25 +122,30 @@ impl BeaconState {
                 got: value,
             });
         }
-        let account = self.accounts.get(&address).copied().unwrap_or_default();
+        let account = self.ledger.account(&address);
         if account.nonce != nonce {
             return Err(DepositRefusal::WrongNonce {
                 expected: account.nonce,
                 got: nonce,
             });
         }
-        if value > account.balance {
+        if value > account.balance.as_wei() {
             return Err(DepositRefusal::AboveBalance {
-                balance: account.balance,
+                balance: account.balance.as_wei(),
             });
         }
         if self.index_of(&address).is_some() {
             return Err(DepositRefusal::AlreadyValidator { address });
         }
+        // The rest (gas, fee against the base fee, value and fee together within the balance)
+        // by the ledger's own rules.
+        self.ledger
+            .check_tx(&address, &signed, &ledger_params(params))
+            .map_err(|e| DepositRefusal::Ledger(e.to_string()))?;
         Ok((key, address, value, nonce))
     }
 
-    pub(super) fn apply_deposit(
+    pub(crate) fn apply_deposit(
         &mut self,
         raw: &str,
         params: &PosParams,
@@ -142,9 +156,11 @@ impl BeaconState {
         if self.validators.len() >= MAX_VALIDATORS {
             return Err(DepositRefusal::RegistryFull);
         }
-        let account = self.accounts.entry(address).or_default();
-        account.balance -= value;
-        account.nonce = account.nonce.saturating_add(1);
+        let signed =
+            SignedTx::from_raw_hex(raw).map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
+        self.ledger
+            .apply_tx(&address, &signed, &ledger_params(params))
+            .map_err(|e| DepositRefusal::Ledger(e.to_string()))?;
         self.validators.push(Validator {
             key,
             address,
