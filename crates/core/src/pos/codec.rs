@@ -17,16 +17,21 @@ pub fn encode(message: &PosMessage) -> String {
 /// # Errors
 /// A sentence saying why the text is not a proof-of-stake message.
 pub fn decode(text: &str) -> Result<PosMessage, String> {
+    decode_json(text, "a node", "a proof-of-stake message")
+}
+
+/// Reads JSON of at most [`MAX_MESSAGE_BYTES`] as a `T`; `reader` and `what` word the errors.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    reader: &str,
+    what: &str,
+) -> Result<T, String> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(format!(
-            "the message is {} bytes, more than the {MAX_MESSAGE_BYTES} a node reads",
+            "the message is {} bytes, more than the {MAX_MESSAGE_BYTES} {reader} reads",
             text.len()
         ));
     }
-    serde_json::from_str(text).map_err(|e| {
-        format!(
-            "not a proof-of-stake message: {}",
-            crate::json_words::describe(text, &e)
-        )
-    })
+    serde_json::from_str(text)
+        .map_err(|e| format!("not {what}: {}", crate::json_words::describe(text, &e)))
 }

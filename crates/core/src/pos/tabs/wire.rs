@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::genesis::dev_allocations;
 use crate::hash::Hash32;
-use crate::pos::codec::MAX_MESSAGE_BYTES;
 use crate::pos::sim::{Handed, PosNetwork};
 use crate::pos::types::PosMessage;
 use crate::pos::{PosParams, ETH};
@@ -83,18 +82,7 @@ impl Wire {
     /// # Errors
     /// Why the text is not a message between tabs, in words.
     pub fn decode(text: &str) -> Result<Self, String> {
-        if text.len() > MAX_MESSAGE_BYTES {
-            return Err(format!(
-                "a message of {} bytes, more than the {MAX_MESSAGE_BYTES} a tab reads",
-                text.len()
-            ));
-        }
-        serde_json::from_str(text).map_err(|e| {
-            format!(
-                "not a message between tabs: {}",
-                crate::json_words::describe(text, &e)
-            )
-        })
+        crate::pos::codec::decode_json(text, "a tab", "a message between tabs")
     }
 
     pub(super) fn tab(&self) -> u64 {
