@@ -1,6 +1,7 @@
 //! The root component: the header and the home screen, rendered at once by the main module,
 //! and the shell ([`crate::shell`]: the stored chain, the wallet, every other screen), a split
-//! point fetched on the first animation frame, after the home screen's first paint.
+//! point requested on the first animation frame (its code arrives after the home screen's first
+//! paint).
 
 use leptos::prelude::*;
 

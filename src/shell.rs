@@ -1,9 +1,10 @@
-//! The shell: everything behind the home screen, in one split point fetched right after the
-//! first paint (see [`crate::app`]). It loads the stored chain and the wallet, starts the
+//! The shell: everything behind the home screen, in one split point requested on the first
+//! animation frame (see [`crate::app`]). It loads the stored chain and the wallet, starts the
 //! other tabs' sync and the learner's ticks, provides the screens' state, and shows the storage
-//! banner and every screen but the home (the Ledger in this module, the others in their own).
-//! It stays mounted on the home route (showing no screen), so the state lives as long as the
-//! page.
+//! banner and every screen but the home: the Ledger, Wallet, Transactions, Network and the Learn
+//! side screens in this module; Nodes, Explorer and Attacks in their own (more split points
+//! would cost the shell many more shared chunks to fetch, see BENCHMARKS.md). It stays mounted
+//! on the home route (showing no screen), so the state lives as long as the page.
 
 use std::time::Duration;
 
