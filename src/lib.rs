@@ -8,6 +8,7 @@
 //! - `components`: the views several screens share, and `use_state`.
 //! - `platform`: adapters for browser APIs (localStorage, miner workers, BroadcastChannel,
 //!   fetch, files and clipboard, clock, random bytes, secret inputs, routes).
+//! - `split`: screens loaded on demand (`split_screen!`, `on_demand`).
 //! - `bench` (feature `bench`): entry points for `scripts/bench.sh`.
 
 pub mod app;
@@ -17,4 +18,5 @@ pub mod components;
 pub mod pages;
 pub mod platform;
 pub mod shell;
+pub mod split;
 pub mod state;

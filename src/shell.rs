@@ -11,7 +11,6 @@ use std::time::Duration;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::app::{on_demand, split_screen, ScreenLoadError};
 use crate::components::banner::StorageBanner;
 use crate::pages::attacks::AttacksPage;
 use crate::pages::explorer::ExplorerScreen;
@@ -28,6 +27,7 @@ use crate::pages::tx::TxPage;
 use crate::pages::wallet::state::WalletState;
 use crate::pages::wallet::WalletPage;
 use crate::platform::route::{ExplorerPage, LearnPage, Route};
+use crate::split::{on_demand, split_screen, ScreenLoadError};
 use crate::state::AppState;
 
 /// The app's state and its screens but the home; `learn` is the home's progress (ticked from
