@@ -98,7 +98,9 @@ fn type_into(id: &str, text: &str) {
         .unwrap();
 }
 
-fn mount_app() -> web_sys::HtmlElement {
+/// Mounts the app on the Ledger and waits until its shell (rendered on the first animation
+/// frame, after the home screen's first paint) is in the document.
+async fn mount_app() -> web_sys::HtmlElement {
     let host: web_sys::HtmlElement = document()
         .create_element("div")
         .unwrap()
@@ -113,13 +115,26 @@ fn mount_app() -> web_sys::HtmlElement {
         .unwrap();
     let handle = leptos::mount::mount_to(host.clone(), blocklab::app::App);
     handle.forget();
+    let ready = || {
+        host.query_selector("[data-testid=app-ready]")
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    for _ in 0..100 {
+        tick().await;
+        if ready() {
+            break;
+        }
+    }
+    assert!(ready(), "the shell is rendered");
     host
 }
 
 #[wasm_bindgen_test]
 async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
     clear();
-    let host = mount_app();
+    let host = mount_app().await;
     tick().await;
     assert_eq!(
         by_testid("block-card").len(),
@@ -188,7 +203,7 @@ async fn the_app_adds_a_record_mines_it_and_saves_the_block() {
 async fn the_app_reports_corrupt_storage_without_overwriting_the_backup() {
     clear();
     LocalStore.set(SNAPSHOT_KEY, "not json at all").unwrap();
-    let host = mount_app();
+    let host = mount_app().await;
     tick().await;
     let banner = by_testid("storage-banner");
     assert_eq!(banner.len(), 1);
@@ -230,7 +245,7 @@ fn the_browser_rng_gives_distinct_unpredictable_bytes() {
 #[wasm_bindgen_test]
 async fn a_wallet_is_stored_only_encrypted() {
     clear();
-    let host = mount_app();
+    let host = mount_app().await;
     tick().await;
     let phrase = "test test test test test test test test test test test junk";
     web_sys::window()
