@@ -194,6 +194,44 @@ describe('proof of stake', () => {
       await p.until('pos-validator-status-8', 'exiting');
     });
   });
+  test('transfers from the wallet land in proof-of-stake blocks, by the ledger rules; bad ones are refused in words', async () => {
+    await withApp(suite, async ({ page, app }) => {
+      const p = new PosPage(page, app);
+      await p.importWallet(DEV_PHRASE, 'correct horse battery');
+      await p.open({ validators: 8, nodes: 2 });
+      const to = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'; // development account #1
+      const from = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'; // account #0, selected
+      const send = async (amount, address) => {
+        await p.id('pos-transfer-amount').fill(amount);
+        await p.id('pos-transfer-to').fill(address);
+        await p.id('pos-transfer').click();
+      };
+      await send('1', to.replace('C8', 'c8'));
+      assert.match(await p.until('pos-error', (t) => t.startsWith('Recipient')), /EIP-55 checksum/);
+      await send('1e400', to);
+      assert.match(await p.until('pos-error', (t) => t.startsWith('Amount')), /decimal number/);
+      await send('1.0000000000000000001', to);
+      assert.match(await p.until('pos-error', (t) => t.includes('digits after the point')), /at most 18/);
+      await send('20000', to);
+      assert.match(await p.until('pos-error', (t) => t.includes('rule of the ledger')), /insufficient/i);
+      await send('1.5', to);
+      await p.until('pos-message', (t) => t.startsWith('Transfer of 1.5 ETH to 0x7099'));
+      assert.match(await p.text('pos-waiting'), /1\.5 ETH from 0xf39F.* to 0x7099.*nonce 0/);
+      await p.runTo(4);
+      await p.until(`pos-account-balance-${to}`, '10001.5 ETH');
+      // 21,000 gas at the 1 gwei base fee burned, no tip.
+      assert.equal(await p.text(`pos-account-balance-${from}`), '9998.499979 ETH');
+      assert.match(await p.text(`pos-account-${from}`), /\t1\t/);
+      assert.equal(await p.id('pos-waiting').count(), 0, 'nothing waits any more');
+      assert.match(await p.text('compare-transactions'), /1 applied on node A's head/);
+      // The same amount again is a new transaction (the next nonce); a replay is not offered.
+      await send('1.5', to);
+      await p.until('pos-message', (t) => t.startsWith('Transfer of 1.5 ETH'));
+      await p.runTo((await p.num('pos-slot')) + 3);
+      await p.until(`pos-account-balance-${to}`, '10003 ETH');
+    });
+  });
+
   test('two tabs run one network: each signs for half, both finalize; a closed tab takes its half offline', async () => {
     await withApp(suite, async ({ page, app, context }) => {
       const a = new PosPage(page, app);

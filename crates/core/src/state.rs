@@ -214,6 +214,19 @@ impl State {
         Ok(())
     }
 
+    /// Pays a block's priority fees to its fee recipient (proof of stake: the proposer; proof of
+    /// work pays them through the coinbase instead). Fees move from senders, so nothing is
+    /// minted.
+    ///
+    /// # Errors
+    /// [`TxRuleError::BalanceOverflow`]; nothing changes then.
+    pub fn pay_priority_fees(&mut self, to: &Address, amount: Wei) -> Result<(), TxRuleError> {
+        if amount == Wei::ZERO {
+            return Ok(());
+        }
+        self.credit(to, amount)
+    }
+
     /// The account at `address` (zero balance and nonce when never touched).
     pub fn account(&self, address: &Address) -> AccountState {
         self.accounts.get(address).copied().unwrap_or_default()

@@ -27,6 +27,8 @@ pub mod view;
 mod tabs_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfer_tests;
 
 use k256::ecdsa::SigningKey;
 

@@ -169,6 +169,33 @@ impl fmt::Display for DepositRefusal {
     }
 }
 
+/// Why a transfer is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferRefusal {
+    Malformed(String),
+    /// Value sent to the deposit address goes through a deposit, which makes a validator.
+    ToDepositAddress,
+    /// A rule of the ledger or of the pool (nonce, funds, fee, chain id, replacement), in the
+    /// core's own words.
+    Ledger(String),
+}
+
+impl fmt::Display for TransferRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(why) => {
+                write!(f, "the transfer is not a valid signed transaction: {why}")
+            }
+            Self::ToDepositAddress => write!(
+                f,
+                "a transfer to the deposit address {} must be sent as a deposit",
+                super::DEPOSIT_ADDRESS
+            ),
+            Self::Ledger(why) => write!(f, "the transfer breaks a rule of the ledger: {why}"),
+        }
+    }
+}
+
 /// Why an exit is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExitRefusal {
@@ -250,6 +277,12 @@ pub enum BlockRefusal {
         index: usize,
         reason: ExitRefusal,
     },
+    Transfer {
+        index: usize,
+        reason: TransferRefusal,
+    },
+    /// The proposer's priority fees overflow its balance.
+    FeesOverflow,
 }
 
 impl fmt::Display for BlockRefusal {
@@ -270,6 +303,8 @@ impl fmt::Display for BlockRefusal {
             Self::Evidence { index, reason } => write!(f, "slashing evidence {} in the block: {reason}", index + 1),
             Self::Deposit { index, reason } => write!(f, "deposit {} in the block: {reason}", index + 1),
             Self::Exit { index, reason } => write!(f, "exit {} in the block: {reason}", index + 1),
+            Self::Transfer { index, reason } => write!(f, "transfer {} in the block: {reason}", index + 1),
+            Self::FeesOverflow => f.write_str("the priority fees would overflow the proposer's balance"),
         }
     }
 }

@@ -571,12 +571,16 @@ fn the_screens_rows_follow_the_network() {
         PowRun {
             blocks: 5,
             expected_hashes: 1 << 20,
+            transactions: 3,
         },
         &n,
     );
     assert!(cmp
         .iter()
         .any(|r| r.key == "work" && r.pow.contains("1048576")));
+    assert!(cmp
+        .iter()
+        .any(|r| r.key == "transactions" && r.pow.starts_with("3 applied")));
     assert!(cmp
         .iter()
         .any(|r| r.key == "attacker" && r.pos.contains("ETH")));

@@ -22,6 +22,8 @@ pub const MAX_GRAFFITI: usize = 32;
 pub const MAX_ATTESTATIONS: usize = 512;
 /// Most pieces of slashing evidence, deposits or exits one block carries (each).
 pub const MAX_OPERATIONS: usize = 16;
+/// Most transfers one block carries (and the ledger's block gas limit applies too).
+pub const MAX_TRANSFERS: usize = 64;
 
 /// What a signature is for: mixed into every digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,6 +254,15 @@ pub struct Deposit {
     pub raw: String,
 }
 
+/// An ordinary signed Ethereum transaction (a transfer between accounts of the ledger), carried
+/// in a block's body: checked and applied by the same account rules as proof of work's
+/// ([`crate::state::State::apply_tx`]); its priority fee goes to the block's proposer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The raw signed transaction, `0x…`.
+    pub raw: String,
+}
+
 /// A validator's signed request to stop validating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exit {
@@ -282,6 +293,9 @@ pub struct BlockBody {
     pub evidence: Vec<Evidence>,
     pub deposits: Vec<Deposit>,
     pub exits: Vec<Exit>,
+    /// Transfers, applied after the deposits and exits, in order.
+    #[serde(default)]
+    pub transfers: Vec<Transfer>,
 }
 
 impl BlockBody {
@@ -306,6 +320,10 @@ impl BlockBody {
         for x in &self.exits {
             b.extend_from_slice(Exit::root(x.validator, x.epoch).as_bytes());
             b.extend_from_slice(&x.signature.to_bytes());
+        }
+        b.extend_from_slice(&(self.transfers.len() as u64).to_be_bytes());
+        for t in &self.transfers {
+            b.extend_from_slice(root_of(t.raw.as_bytes()).as_bytes());
         }
         root_of(&b)
     }
@@ -346,4 +364,5 @@ pub enum PosMessage {
     Evidence(Evidence),
     Deposit(Deposit),
     Exit(Exit),
+    Transfer(Transfer),
 }

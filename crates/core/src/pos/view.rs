@@ -236,6 +236,97 @@ pub struct PowRun {
     pub blocks: u64,
     /// Expected hashes behind the best chain (the fork-choice weight).
     pub expected_hashes: u128,
+    /// Transactions applied on the best chain.
+    pub transactions: u64,
+}
+
+impl PowRun {
+    /// The numbers of a proof-of-work network: its heaviest node's chain.
+    pub fn of(net: &crate::node::network::Network) -> Self {
+        let best = net
+            .nodes()
+            .iter()
+            .map(|n| (n.chain().total_work(), n))
+            .max_by_key(|(w, _)| *w)
+            .map(|(_, n)| n);
+        best.map_or_else(Self::default, |n| Self {
+            blocks: n.chain().tip().header.height,
+            expected_hashes: n.chain().total_work(),
+            transactions: transactions_applied(n.chain().state()),
+        })
+    }
+}
+
+/// How many transactions a ledger has applied: the sum of its accounts' nonces (each applied
+/// transaction advances its sender's nonce by one).
+pub fn transactions_applied(ledger: &crate::state::State) -> u64 {
+    ledger
+        .accounts()
+        .values()
+        .fold(0u64, |acc, a| acc.saturating_add(a.nonce))
+}
+
+/// One account of the execution ledger, as a node's head sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub address: Address,
+    pub balance: Wei,
+    pub nonce: u64,
+    /// The deposit address, or a genesis validator's ("validator #i").
+    pub role: Option<String>,
+}
+
+/// The ledger's accounts on node `node`'s head, the richest first, then by address.
+pub fn account_rows(net: &PosNetwork, node: usize) -> Vec<AccountRow> {
+    let Some(state) = net.nodes().get(node).and_then(|n| n.head_state()) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<AccountRow> = state
+        .ledger
+        .accounts()
+        .iter()
+        .map(|(address, a)| AccountRow {
+            address: *address,
+            balance: a.balance,
+            nonce: a.nonce,
+            role: if *address == super::DEPOSIT_ADDRESS {
+                Some("deposit address".to_owned())
+            } else {
+                state.index_of(address).map(|i| format!("validator #{i}"))
+            },
+        })
+        .collect();
+    rows.sort_by(|a, b| b.balance.cmp(&a.balance).then(a.address.cmp(&b.address)));
+    rows
+}
+
+/// One transfer waiting on a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingRow {
+    pub hash: crate::hash::TxHash,
+    pub from: Address,
+    pub to: Option<Address>,
+    pub value: Wei,
+    pub nonce: u64,
+}
+
+/// The transfers waiting on node `node` (pooled, not in its head's branch).
+pub fn waiting_rows(net: &PosNetwork, node: usize) -> Vec<WaitingRow> {
+    net.nodes()
+        .get(node)
+        .map(|n| {
+            n.waiting_transfers()
+                .iter()
+                .map(|t| WaitingRow {
+                    hash: t.hash(),
+                    from: t.sender(),
+                    to: t.tx().to().copied(),
+                    value: Wei::from_wei(u128::try_from(t.tx().value()).unwrap_or(u128::MAX)),
+                    nonce: t.tx().nonce(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// One row of the comparison panel: what it is, for proof of work, for proof of stake.
@@ -266,6 +357,18 @@ pub fn compare(pow: PowRun, net: &PosNetwork) -> Vec<CompareRow> {
             label: "Blocks",
             pow: pow.blocks.to_string(),
             pos: format!("{} in {} slots ({} missed)", s.blocks, s.slot, s.missed),
+        },
+        CompareRow {
+            key: "transactions",
+            label: "Transactions",
+            pow: format!("{} applied on the best chain", pow.transactions),
+            pos: format!(
+                "{} applied on node A's head (transfers and deposits, by the same ledger rules)",
+                net.nodes()
+                    .first()
+                    .and_then(|n| n.head_state())
+                    .map_or(0, |s| transactions_applied(&s.ledger))
+            ),
         },
         CompareRow {
             key: "finality",

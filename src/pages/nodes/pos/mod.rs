@@ -2,11 +2,11 @@
 //! nodes' checkpoints, every validator's stake and duties, the log of what nodes accepted and
 //! refused, and the comparison with the proof-of-work run. Rules and rows: the core's `pos`.
 
+mod ledger;
 pub mod state;
 mod tabs;
 
 use blocklab_core::node::network::node_name;
-use blocklab_core::node::network::view::node_cards;
 use blocklab_core::pos::sim::EventKind;
 use blocklab_core::pos::view::{compare, node_rows, summary, validator_rows, PowRun};
 use leptos::prelude::*;
@@ -57,6 +57,7 @@ pub fn PosLab() -> impl IntoView {
         </section>
         <Experiments />
         <tabs::TabsCard />
+        <ledger::LedgerCard />
         <NodesTable />
         <ValidatorsTable />
         <EventLog />
@@ -242,13 +243,7 @@ fn Comparison() -> impl IntoView {
     let p = expect_context::<PosState>();
     let work = expect_context::<NodesState>();
     let rows = move || {
-        let pow = work.net.with(|n| {
-            let cards = node_cards(n);
-            PowRun {
-                blocks: cards.iter().map(|c| c.height.0).max().unwrap_or(0),
-                expected_hashes: cards.iter().map(|c| c.work).max().unwrap_or(0),
-            }
-        });
+        let pow = work.net.with(PowRun::of);
         p.net
             .with(|n| n.as_ref().map(|n| compare(pow, n)).unwrap_or_default())
     };

@@ -398,6 +398,29 @@ impl PosState {
         self.message.set(Some(result));
     }
 
+    /// Sends `amount` ETH from the unlocked wallet's selected account to `to` (checked
+    /// address): a signed transfer, pooled on node A and gossiped.
+    pub fn transfer(self, account: &blocklab_core::wallet::Account, to: &str, amount: &str) {
+        let to = match to.trim().parse::<blocklab_core::address::Address>() {
+            Ok(a) => a,
+            Err(e) => return self.fail(format!("Recipient: {e}")),
+        };
+        let value = match blocklab_core::Wei::parse_coins(amount) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("Amount: {e}")),
+        };
+        let mut result = Err("Start the network first".to_owned());
+        self.net.update(|net| {
+            if let Some(net) = net {
+                result = net
+                    .transfer_from(account, to, value, 0)
+                    .map(|h| format!("Transfer of {} ETH to {} signed and sent ({}); a coming proposer includes it", value.to_coins(), to.short(), h.short()))
+                    .map_err(|e| capital(&e));
+            }
+        });
+        self.message.set(Some(result));
+    }
+
     /// Deposits from the unlocked wallet's selected account: a signed transfer to the
     /// deposit address, whose signer becomes the validator.
     pub fn deposit(self, account: &blocklab_core::wallet::Account, amount: &str) {

@@ -70,6 +70,7 @@ impl PosNode {
             let p = self.params;
             self.deposits
                 .retain(|d| s.check_deposit(&d.raw, &p).is_ok());
+            self.transfers.promote(&s.ledger);
         }
     }
 

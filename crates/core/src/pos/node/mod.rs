@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod fork_choice;
 mod propose;
+mod transfers;
 
 use crate::hash::Hash32;
 
@@ -81,6 +82,12 @@ pub struct PosNode {
     evidence: BTreeMap<Hash32, Evidence>,
     deposits: Vec<Deposit>,
     exits: Vec<Exit>,
+    /// Transfers waiting for a block: the core's own mempool (admission, replacement, order by
+    /// tip) checked against the head's ledger. Kept until finalized, so a transfer in a block
+    /// that loses fork choice is proposed again.
+    transfers: crate::mempool::Mempool,
+    /// Hashes of the transfers seen (pooled or in a block): a late copy is known, not refused.
+    seen_transfers: BTreeSet<crate::hash::TxHash>,
     orphans: Vec<Block>,
     /// Finalized blocks whose states were let go, oldest first (at most [`ARCHIVE_KEPT`]): a
     /// peer that was cut off replays them to catch up.
@@ -126,6 +133,8 @@ impl PosNode {
             evidence: BTreeMap::new(),
             deposits: Vec::new(),
             exits: Vec::new(),
+            transfers: crate::mempool::Mempool::with_capacity(transfers::POOL_CAPACITY),
+            seen_transfers: BTreeSet::new(),
             orphans: Vec::new(),
             archive: std::collections::VecDeque::new(),
             head: core::cell::Cell::new(genesis_root),
@@ -301,6 +310,7 @@ impl PosNode {
         for v in &votes {
             self.note_vote(v);
         }
+        self.note_transfers(&root);
         self.update_checkpoints(&root);
         self.head_stale.set(true);
         let mut adopted = Vec::new();

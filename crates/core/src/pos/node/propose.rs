@@ -9,7 +9,7 @@ use super::PosNode;
 use crate::pos::duties::epoch_of;
 use crate::pos::state::randao_root;
 use crate::pos::types::{
-    Attestation, Block, BlockBody, BlockHeader, Domain, PosMessage, Slot, ValidatorIndex,
+    Attestation, Block, BlockBody, BlockHeader, Domain, PosMessage, Slot, Transfer, ValidatorIndex,
     MAX_ATTESTATIONS, MAX_GRAFFITI, MAX_OPERATIONS,
 };
 use crate::signature::Signature;
@@ -85,6 +85,13 @@ impl PosNode {
                 exits.push(*x);
             }
         }
+        let transfers = self
+            .transfers_for(&scratch)
+            .iter()
+            .map(|t| Transfer {
+                raw: t.signed().raw_hex(),
+            })
+            .collect();
         let mut graffiti = graffiti.to_string();
         while graffiti.len() > MAX_GRAFFITI {
             graffiti.pop();
@@ -96,6 +103,7 @@ impl PosNode {
             evidence,
             deposits,
             exits,
+            transfers,
         };
         let header = BlockHeader {
             slot,

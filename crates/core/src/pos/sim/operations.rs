@@ -7,7 +7,7 @@ use super::{EventKind, PosNetwork};
 use crate::address::Address;
 use crate::node::network::node_name;
 use crate::pos::client::Client;
-use crate::pos::types::{Deposit, Domain, Exit, PosMessage, Slot, ValidatorIndex};
+use crate::pos::types::{Deposit, Domain, Exit, PosMessage, Slot, Transfer, ValidatorIndex};
 use crate::pos::PosParams;
 
 impl PosNetwork {
@@ -47,6 +47,82 @@ impl PosNetwork {
         Ok(address)
     }
 
+    /// Sends a signed transfer from `host`: checked and pooled there first, then gossiped;
+    /// the next proposers include it.
+    ///
+    /// # Errors
+    /// Why the host refuses it.
+    pub fn transfer(
+        &mut self,
+        raw: &str,
+        host: usize,
+    ) -> Result<crate::hash::TxHash, crate::pos::refusal::TransferRefusal> {
+        let host = host.min(self.nodes.len().saturating_sub(1));
+        let t = Transfer {
+            raw: raw.to_string(),
+        };
+        let tx = crate::pos::state::BeaconState::read_transfer(raw)?;
+        let node = self
+            .nodes
+            .get_mut(host)
+            .ok_or_else(|| crate::pos::refusal::TransferRefusal::Ledger("no such node".into()))?;
+        if !node.receive_transfer(&t)? {
+            return Err(crate::pos::refusal::TransferRefusal::Ledger(
+                "this transfer is already known, waiting or in a block: a replay changes nothing"
+                    .into(),
+            ));
+        }
+        self.broadcast(host, &PosMessage::Transfer(t), None);
+        self.log(
+            EventKind::Info,
+            format!(
+                "transfer of {} ETH from {} to {} sent from node {}",
+                crate::amount::Wei::from_wei(u128::try_from(tx.tx().value()).unwrap_or(u128::MAX))
+                    .to_coins(),
+                tx.sender().short(),
+                tx.tx().to().map_or_else(|| "?".into(), Address::short),
+                node_name(host)
+            ),
+        );
+        Ok(tx.hash())
+    }
+
+    /// Signs a transfer of `value` from `account` to `to` (at the account's next nonce on
+    /// `host`, past its waiting transfers; 1 gwei gas price) and sends it as [`Self::transfer`]
+    /// does.
+    ///
+    /// # Errors
+    /// Why it could not be signed, or why it is refused, in words.
+    pub fn transfer_from(
+        &mut self,
+        account: &crate::wallet::Account,
+        to: Address,
+        value: crate::amount::Wei,
+        host: usize,
+    ) -> Result<crate::hash::TxHash, String> {
+        let nonce = self.next_nonce(&account.address, host);
+        let signed = crate::tx::TxRequest::transfer(self.params.chain_id, nonce, to, value)
+            .legacy(1_000_000_000)
+            .and_then(|tx| tx.sign(account))
+            .map_err(|e| e.to_string())?;
+        self.transfer(&signed.raw_hex(), host)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The nonce `address`'s next transaction should carry on `host`: its head's, past the
+    /// transfers waiting there.
+    pub fn next_nonce(&self, address: &Address, host: usize) -> u64 {
+        let Some(node) = self.nodes.get(host) else {
+            return 0;
+        };
+        let head = node.head_state().map_or(0, |s| s.ledger.nonce(address));
+        node.waiting_transfers()
+            .iter()
+            .filter(|t| t.sender() == *address)
+            .map(|t| t.tx().nonce().saturating_add(1))
+            .fold(head, u64::max)
+    }
+
     /// Signs a deposit of `value` from `account` (a transfer to [`crate::pos::DEPOSIT_ADDRESS`] at
     /// the account's next nonce in `host`'s head state, 1 gwei gas price) and sends it as
     /// [`Self::deposit`] does; the account's key becomes the validator's.
@@ -59,12 +135,7 @@ impl PosNetwork {
         value: crate::amount::Wei,
         host: usize,
     ) -> Result<Address, String> {
-        let nonce = self
-            .nodes
-            .get(host)
-            .and_then(crate::pos::node::PosNode::head_state)
-            .map(|s| s.ledger.nonce(&account.address))
-            .unwrap_or(0);
+        let nonce = self.next_nonce(&account.address, host);
         let signed = crate::tx::TxRequest::transfer(
             self.params.chain_id,
             nonce,

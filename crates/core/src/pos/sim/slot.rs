@@ -222,6 +222,13 @@ impl PosNetwork {
                 }
                 Err(r) => Some(format!("deposit: {r}")),
             },
+            PosMessage::Transfer(t) => match node.receive_transfer(t) {
+                Ok(new) => {
+                    forward = new;
+                    None
+                }
+                Err(r) => Some(format!("transfer: {r}")),
+            },
             PosMessage::Exit(x) => match node.receive_exit(*x) {
                 Ok(new) => {
                     forward = new;

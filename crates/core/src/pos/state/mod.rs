@@ -5,6 +5,7 @@
 //! from the same blocks.
 
 mod operations;
+pub(crate) use operations::ledger_params;
 mod votes;
 
 use k256::ecdsa::VerifyingKey;
@@ -16,7 +17,7 @@ use super::duties::{self, epoch_of};
 use super::refusal::BlockRefusal;
 use super::types::{
     Block, Checkpoint, Domain, Epoch, Slot, ValidatorIndex, MAX_ATTESTATIONS, MAX_GRAFFITI,
-    MAX_OPERATIONS,
+    MAX_OPERATIONS, MAX_TRANSFERS,
 };
 use super::verify::verify;
 use super::{PosParams, ETH};
@@ -60,6 +61,7 @@ pub struct Applied {
     pub slashed: Vec<ValidatorIndex>,
     pub deposits: Vec<ValidatorIndex>,
     pub exits: Vec<ValidatorIndex>,
+    pub transfers: usize,
     /// Signatures checked applying it.
     pub signatures: u64,
 }
@@ -408,6 +410,12 @@ impl BeaconState {
                 most: MAX_ATTESTATIONS,
             });
         }
+        if b.transfers.len() > MAX_TRANSFERS {
+            return Err(BlockRefusal::TooLarge {
+                what: "transfers",
+                most: MAX_TRANSFERS,
+            });
+        }
         if b.evidence.len() > MAX_OPERATIONS
             || b.deposits.len() > MAX_OPERATIONS
             || b.exits.len() > MAX_OPERATIONS
@@ -431,6 +439,7 @@ impl BeaconState {
             return Err(BlockRefusal::ProposerSlashed { proposer: expected });
         }
         let key = proposer.key;
+        let proposer_address = proposer.address;
         let mut applied = Applied {
             signatures: 2,
             ..Applied::default()
@@ -462,19 +471,7 @@ impl BeaconState {
             applied.votes += usize::from(counted);
             applied.signatures += 1;
         }
-        for (i, d) in b.deposits.iter().enumerate() {
-            let v = self
-                .apply_deposit(d.raw.as_str(), params)
-                .map_err(|reason| BlockRefusal::Deposit { index: i, reason })?;
-            applied.deposits.push(v);
-            applied.signatures += 1;
-        }
-        for (i, x) in b.exits.iter().enumerate() {
-            self.apply_exit(x, params)
-                .map_err(|reason| BlockRefusal::Exit { index: i, reason })?;
-            applied.exits.push(x.validator);
-            applied.signatures += 1;
-        }
+        self.apply_operations(b, proposer_address, &mut applied, params)?;
         self.latest_block_root = h.root();
         Ok(applied)
     }

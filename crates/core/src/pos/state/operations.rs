@@ -2,13 +2,18 @@
 
 use k256::ecdsa::VerifyingKey;
 
-use super::{effective_of, BeaconState, Validator, FAR_FUTURE};
+use super::{effective_of, Applied, BeaconState, Validator, FAR_FUTURE};
 use crate::address::Address;
-use crate::pos::refusal::{DepositRefusal, EvidenceRefusal, ExitRefusal};
-use crate::pos::types::{Attestation, Domain, Evidence, Exit, SignedHeader, ValidatorIndex};
+use crate::amount::Wei;
+use crate::pos::refusal::{
+    BlockRefusal, DepositRefusal, EvidenceRefusal, ExitRefusal, TransferRefusal,
+};
+use crate::pos::types::{
+    Attestation, BlockBody, Domain, Evidence, Exit, SignedHeader, ValidatorIndex,
+};
 use crate::pos::verify::verify;
 use crate::pos::{PosParams, DEPOSIT_ADDRESS, ETH, MAX_VALIDATORS};
-use crate::tx::SignedTx;
+use crate::tx::{Recovered, SignedTx};
 
 /// The ledger's rules for deposits: the lab chain's, on this network's chain id.
 pub(crate) fn ledger_params(params: &PosParams) -> crate::chain::ChainParams {
@@ -145,11 +150,12 @@ impl BeaconState {
         Ok((key, address, value, nonce))
     }
 
+    /// Applies a deposit; returns the new validator and the priority fee the proposer earns.
     pub(crate) fn apply_deposit(
         &mut self,
         raw: &str,
         params: &PosParams,
-    ) -> Result<ValidatorIndex, DepositRefusal> {
+    ) -> Result<(ValidatorIndex, Wei), DepositRefusal> {
         let (key, address, value, _) = self.check_deposit(raw, params)?;
         let index = ValidatorIndex::try_from(self.validators.len())
             .map_err(|_| DepositRefusal::RegistryFull)?;
@@ -158,7 +164,8 @@ impl BeaconState {
         }
         let signed =
             SignedTx::from_raw_hex(raw).map_err(|e| DepositRefusal::Malformed(e.to_string()))?;
-        self.ledger
+        let receipt = self
+            .ledger
             .apply_tx(&address, &signed, &ledger_params(params))
             .map_err(|e| DepositRefusal::Ledger(e.to_string()))?;
         self.validators.push(Validator {
@@ -173,7 +180,80 @@ impl BeaconState {
         });
         self.current_participation.push(0);
         self.previous_participation.push(0);
-        Ok(index)
+        Ok((index, receipt.cost.priority_fee))
+    }
+
+    /// Reads a transfer: the signed transaction and its recovered sender, on this chain and not
+    /// to the deposit address. The ledger's rules are checked where it is applied or pooled.
+    ///
+    /// # Errors
+    /// Why it is not a transfer of this chain.
+    pub fn read_transfer(raw: &str) -> Result<Recovered, TransferRefusal> {
+        let signed =
+            SignedTx::from_raw_hex(raw).map_err(|e| TransferRefusal::Malformed(e.to_string()))?;
+        if signed.tx().to() == Some(&DEPOSIT_ADDRESS) {
+            return Err(TransferRefusal::ToDepositAddress);
+        }
+        signed
+            .recover()
+            .map_err(|e| TransferRefusal::Malformed(e.to_string()))
+    }
+
+    /// Applies a transfer with the ledger's own [`crate::state::State::apply_tx`] (nonce, chain
+    /// id, gas, fee against the base fee, funds); returns the priority fee the proposer earns.
+    /// Nothing changes on error.
+    ///
+    /// # Errors
+    /// Why the transfer is refused.
+    pub(crate) fn apply_transfer(
+        &mut self,
+        raw: &str,
+        params: &PosParams,
+    ) -> Result<Wei, TransferRefusal> {
+        let tx = Self::read_transfer(raw)?;
+        let receipt = self
+            .ledger
+            .apply_tx(&tx.sender(), tx.signed(), &ledger_params(params))
+            .map_err(|e| TransferRefusal::Ledger(e.to_string()))?;
+        Ok(receipt.cost.priority_fee)
+    }
+
+    /// A block's deposits, exits and transfers, in that order, then the priority fees to the
+    /// proposer's address (Ethereum's fee recipient).
+    pub(super) fn apply_operations(
+        &mut self,
+        b: &BlockBody,
+        proposer_address: Address,
+        applied: &mut Applied,
+        params: &PosParams,
+    ) -> Result<(), BlockRefusal> {
+        let mut fees = Wei::ZERO;
+        for (i, d) in b.deposits.iter().enumerate() {
+            let (v, fee) = self
+                .apply_deposit(d.raw.as_str(), params)
+                .map_err(|reason| BlockRefusal::Deposit { index: i, reason })?;
+            applied.deposits.push(v);
+            applied.signatures += 1;
+            fees = fees.checked_add(fee).ok_or(BlockRefusal::FeesOverflow)?;
+        }
+        for (i, x) in b.exits.iter().enumerate() {
+            self.apply_exit(x, params)
+                .map_err(|reason| BlockRefusal::Exit { index: i, reason })?;
+            applied.exits.push(x.validator);
+            applied.signatures += 1;
+        }
+        for (i, t) in b.transfers.iter().enumerate() {
+            let fee = self
+                .apply_transfer(t.raw.as_str(), params)
+                .map_err(|reason| BlockRefusal::Transfer { index: i, reason })?;
+            applied.transfers += 1;
+            applied.signatures += 1;
+            fees = fees.checked_add(fee).ok_or(BlockRefusal::FeesOverflow)?;
+        }
+        self.ledger
+            .pay_priority_fees(&proposer_address, fees)
+            .map_err(|_| BlockRefusal::FeesOverflow)?;
+        Ok(())
     }
 
     /// Checks a signed exit.

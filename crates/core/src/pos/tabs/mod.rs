@@ -73,7 +73,10 @@ fn slot_of(m: &PosMessage) -> Option<super::Slot> {
     match m {
         PosMessage::Block(b) => Some(b.slot()),
         PosMessage::Attestation(a) => Some(a.data.slot),
-        PosMessage::Evidence(_) | PosMessage::Deposit(_) | PosMessage::Exit(_) => None,
+        PosMessage::Evidence(_)
+        | PosMessage::Deposit(_)
+        | PosMessage::Exit(_)
+        | PosMessage::Transfer(_) => None,
     }
 }
 
@@ -426,5 +429,6 @@ fn describe(m: &PosMessage) -> String {
         PosMessage::Evidence(e) => format!("slashing evidence against #{}", e.offender()),
         PosMessage::Deposit(_) => "a deposit".into(),
         PosMessage::Exit(x) => format!("the exit of validator #{}", x.validator),
+        PosMessage::Transfer(_) => "a transfer".into(),
     }
 }

@@ -1,0 +1,98 @@
+//! Ordinary transfers on proof of stake: a node pools them with the core's own mempool against
+//! its head's ledger, and a proposer takes the best-paying ones that the branch accepts.
+
+use super::PosNode;
+use crate::hash::TxHash;
+use crate::mempool::MempoolError;
+use crate::pos::refusal::TransferRefusal;
+use crate::pos::state::{ledger_params, BeaconState};
+use crate::pos::types::{Transfer, MAX_TRANSFERS};
+use crate::tx::{Recovered, SignedTx};
+
+/// Transfers one node pools, at most.
+pub(super) const POOL_CAPACITY: usize = 1024;
+/// Transfer hashes remembered, at most (then forgotten at once: a late copy is then checked
+/// again and refused by its nonce, which changes nothing).
+const SEEN_KEPT: usize = 100_000;
+
+impl PosNode {
+    /// Checks a transfer (signature, chain, the deposit address, then the pool's rules against
+    /// the head's ledger) and pools it for a block.
+    ///
+    /// # Errors
+    /// Why it is refused. `Ok(false)`: already seen.
+    pub fn receive_transfer(&mut self, t: &Transfer) -> Result<bool, TransferRefusal> {
+        let hash = SignedTx::from_raw_hex(&t.raw)
+            .map_err(|e| TransferRefusal::Malformed(e.to_string()))?
+            .hash();
+        if self.seen_transfers.contains(&hash) {
+            return Ok(false);
+        }
+        let tx = BeaconState::read_transfer(&t.raw);
+        self.checked += 1;
+        let tx = tx?;
+        let Some(state) = self.head_state() else {
+            return Err(TransferRefusal::Ledger("the node has no head".into()));
+        };
+        let ledger = state.ledger.clone();
+        match self
+            .transfers
+            .add(tx, &ledger, &ledger_params(&self.params))
+        {
+            Ok(_) => {
+                self.remember_transfer(hash);
+                Ok(true)
+            }
+            Err(MempoolError::AlreadyKnown { .. }) => Ok(false),
+            Err(e) => Err(TransferRefusal::Ledger(e.to_string())),
+        }
+    }
+
+    fn remember_transfer(&mut self, hash: TxHash) {
+        if self.seen_transfers.len() >= SEEN_KEPT {
+            self.seen_transfers.clear();
+        }
+        self.seen_transfers.insert(hash);
+    }
+
+    /// Remembers the transfers of a block just stored.
+    pub(super) fn note_transfers(&mut self, root: &crate::hash::Hash32) {
+        let hashes: Vec<TxHash> = self
+            .entries
+            .get(root)
+            .and_then(|e| e.block.as_ref())
+            .map(|b| {
+                b.body
+                    .transfers
+                    .iter()
+                    .filter_map(|t| SignedTx::from_raw_hex(&t.raw).ok())
+                    .map(|s| s.hash())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for h in hashes {
+            self.remember_transfer(h);
+        }
+    }
+
+    /// The pooled transfers not yet in the head's branch, in the order a proposer would take
+    /// them against `state` (the state the block is built on): the best tip first, nonce order
+    /// within a sender, while the ledger's block gas limit allows.
+    pub fn transfers_for(&self, state: &BeaconState) -> Vec<Recovered> {
+        let mut pool = self.transfers.clone();
+        pool.promote(&state.ledger);
+        let mut out = pool.select_for_block(&state.ledger, &ledger_params(&self.params));
+        out.truncate(MAX_TRANSFERS);
+        out
+    }
+
+    /// The transfers waiting on this node: pooled and not in its head's branch.
+    pub fn waiting_transfers(&self) -> Vec<Recovered> {
+        let Some(state) = self.head_state() else {
+            return Vec::new();
+        };
+        let mut pool = self.transfers.clone();
+        pool.promote(&state.ledger);
+        pool.iter().map(|(tx, _)| tx.clone()).collect()
+    }
+}
