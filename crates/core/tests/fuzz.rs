@@ -760,6 +760,24 @@ fn pos_seeds() -> Vec<Vec<u8>> {
         ));
     }
     out.push(PosMessage::Block(block));
+    // A transfer signed by development account 0.
+    let account = blocklab_core::wallet::Account::from_private_key(
+        &blocklab_core::pos::genesis_keys(1)[0].to_bytes().into(),
+    )
+    .expect("a key");
+    let raw = blocklab_core::tx::TxRequest::transfer(
+        blocklab_core::params::LAB_CHAIN_ID,
+        0,
+        account.address,
+        blocklab_core::Wei::from_wei(ETH),
+    )
+    .legacy(1_000_000_000)
+    .and_then(|tx| tx.sign(&account))
+    .expect("signed")
+    .raw_hex();
+    out.push(PosMessage::Transfer(blocklab_core::pos::types::Transfer {
+        raw,
+    }));
     out.into_iter()
         .map(|m| codec::encode(&m).into_bytes())
         .collect()
@@ -785,7 +803,10 @@ fuzz_target!(
 #[test]
 fn pos_seeds_decode() {
     let seeds = pos_seeds();
-    assert!(seeds.len() >= 4);
+    assert!(seeds.len() >= 5);
+    assert!(seeds
+        .iter()
+        .any(|s| String::from_utf8_lossy(s).contains("\"transfer\"")));
     for s in seeds {
         blocklab_core::pos::codec::decode(&text(&s)).expect("a seed decodes");
     }

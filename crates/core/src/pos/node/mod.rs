@@ -6,15 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod fork_choice;
+mod pools;
 mod propose;
-mod transfers;
 
 use crate::hash::Hash32;
 
 use super::duties::{epoch_of, start_slot};
-use super::refusal::{
-    AttestationRefusal, BlockRefusal, DepositRefusal, EvidenceRefusal, ExitRefusal,
-};
+use super::refusal::{AttestationRefusal, BlockRefusal, EvidenceRefusal};
 use super::state::{Applied, BeaconState};
 use super::types::{
     Attestation, AttestationData, Block, Checkpoint, Deposit, Epoch, Evidence, Exit, SignedHeader,
@@ -133,7 +131,7 @@ impl PosNode {
             evidence: BTreeMap::new(),
             deposits: Vec::new(),
             exits: Vec::new(),
-            transfers: crate::mempool::Mempool::with_capacity(transfers::POOL_CAPACITY),
+            transfers: crate::mempool::Mempool::with_capacity(pools::POOL_CAPACITY),
             seen_transfers: BTreeSet::new(),
             orphans: Vec::new(),
             archive: std::collections::VecDeque::new(),
@@ -453,40 +451,6 @@ impl PosNode {
         }
         checked?;
         self.evidence.insert(e.root(), e);
-        Ok(true)
-    }
-
-    /// Checks a deposit against the head's state and keeps it for a block.
-    ///
-    /// # Errors
-    /// Why the deposit is refused. `Ok(false)`: already held.
-    pub fn receive_deposit(&mut self, d: Deposit) -> Result<bool, DepositRefusal> {
-        if self.deposits.contains(&d) {
-            return Ok(false);
-        }
-        let state = self.head_state().ok_or(DepositRefusal::RegistryFull)?;
-        let checked = state.check_deposit(&d.raw, &self.params).map(|_| ());
-        self.checked += 1;
-        checked?;
-        self.deposits.push(d);
-        Ok(true)
-    }
-
-    /// Checks an exit against the head's state and keeps it for a block.
-    ///
-    /// # Errors
-    /// Why the exit is refused. `Ok(false)`: already held.
-    pub fn receive_exit(&mut self, x: Exit) -> Result<bool, ExitRefusal> {
-        if self.exits.contains(&x) {
-            return Ok(false);
-        }
-        let state = self.head_state().ok_or(ExitRefusal::UnknownValidator {
-            validator: x.validator,
-        })?;
-        let checked = state.check_exit(&x, &self.params);
-        self.checked += 1;
-        checked?;
-        self.exits.push(x);
         Ok(true)
     }
 

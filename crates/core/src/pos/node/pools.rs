@@ -1,12 +1,13 @@
-//! Ordinary transfers on proof of stake: a node pools them with the core's own mempool against
-//! its head's ledger, and a proposer takes the best-paying ones that the branch accepts.
+//! What a node pools for proposers besides votes: deposits and exits checked against its head,
+//! and ordinary transfers, pooled with the core's own mempool against its head's ledger (a
+//! proposer takes the best-paying ones that the branch accepts).
 
 use super::PosNode;
 use crate::hash::TxHash;
 use crate::mempool::MempoolError;
-use crate::pos::refusal::TransferRefusal;
+use crate::pos::refusal::{DepositRefusal, ExitRefusal, TransferRefusal};
 use crate::pos::state::{ledger_params, BeaconState};
-use crate::pos::types::{Transfer, MAX_TRANSFERS};
+use crate::pos::types::{Deposit, Exit, Transfer, MAX_TRANSFERS};
 use crate::tx::{Recovered, SignedTx};
 
 /// Transfers one node pools, at most.
@@ -16,6 +17,40 @@ pub(super) const POOL_CAPACITY: usize = 1024;
 const SEEN_KEPT: usize = 100_000;
 
 impl PosNode {
+    /// Checks a deposit against the head's state and keeps it for a block.
+    ///
+    /// # Errors
+    /// Why the deposit is refused. `Ok(false)`: already held.
+    pub fn receive_deposit(&mut self, d: Deposit) -> Result<bool, DepositRefusal> {
+        if self.deposits.contains(&d) {
+            return Ok(false);
+        }
+        let state = self.head_state().ok_or(DepositRefusal::RegistryFull)?;
+        let checked = state.check_deposit(&d.raw, &self.params).map(|_| ());
+        self.checked += 1;
+        checked?;
+        self.deposits.push(d);
+        Ok(true)
+    }
+
+    /// Checks an exit against the head's state and keeps it for a block.
+    ///
+    /// # Errors
+    /// Why the exit is refused. `Ok(false)`: already held.
+    pub fn receive_exit(&mut self, x: Exit) -> Result<bool, ExitRefusal> {
+        if self.exits.contains(&x) {
+            return Ok(false);
+        }
+        let state = self.head_state().ok_or(ExitRefusal::UnknownValidator {
+            validator: x.validator,
+        })?;
+        let checked = state.check_exit(&x, &self.params);
+        self.checked += 1;
+        checked?;
+        self.exits.push(x);
+        Ok(true)
+    }
+
     /// Checks a transfer (signature, chain, the deposit address, then the pool's rules against
     /// the head's ledger) and pools it for a block.
     ///
