@@ -8,7 +8,7 @@ use super::*;
 use crate::genesis::dev_allocations;
 use crate::hash::Hash32;
 
-fn net(nodes: usize, validators: usize) -> PosNetwork {
+pub(super) fn net(nodes: usize, validators: usize) -> PosNetwork {
     let accounts: Vec<(Address, u128)> = dev_allocations()
         .into_iter()
         .map(|(a, w)| (a, w.as_wei()))

@@ -3,28 +3,15 @@
 
 use super::refusal::{BlockRefusal, TransferRefusal};
 use super::sim::PosNetwork;
+use super::tests::net;
 use super::types::{Domain, Transfer};
 use super::*;
 use crate::amount::Wei;
-use crate::genesis::dev_allocations;
 use crate::signature::Signature;
 use crate::tx::TxRequest;
 use crate::wallet::Account;
 
 const GWEI: u128 = 1_000_000_000;
-
-fn net(nodes: usize, validators: usize) -> PosNetwork {
-    let accounts: Vec<(Address, u128)> = dev_allocations()
-        .into_iter()
-        .map(|(a, w)| (a, w.as_wei()))
-        .collect();
-    PosNetwork::new(
-        PosParams::default(),
-        nodes,
-        &vec![32 * ETH; validators],
-        &accounts,
-    )
-}
 
 /// Development account `i` (funded with 10,000 ETH; not a validator when `i` >= the count).
 fn dev(i: usize) -> Account {

@@ -17,18 +17,9 @@ pub fn LedgerCard() -> impl IntoView {
     let wallet = use_context::<WalletState>();
     let to = RwSignal::new(String::new());
     let amount = RwSignal::new("1".to_owned());
-    let send = move |_| {
-        let Some(w) = wallet else { return };
-        let account = w.unlocked.with_untracked(|u| {
-            u.as_ref()
-                .and_then(|u| u.accounts.get(w.selected.get_untracked()).cloned())
-        });
-        match account {
-            Some(a) => p.transfer(&a, &to.get_untracked(), &amount.get_untracked()),
-            None => p.fail(
-                "Unlock your wallet (Wallet screen) to send from its selected account".into(),
-            ),
-        }
+    let send = move |_| match super::state::selected_account(wallet, "send") {
+        Ok(a) => p.transfer(&a, &to.get_untracked(), &amount.get_untracked()),
+        Err(e) => p.fail(e),
     };
     let accounts = move || {
         p.net

@@ -94,18 +94,9 @@ fn Experiments() -> impl IntoView {
     let wallet = use_context::<WalletState>();
     let amount = RwSignal::new("32".to_owned());
     let node_count = move || p.net.with(|n| n.as_ref().map_or(0, |n| n.nodes().len()));
-    let deposit = move |_| {
-        let Some(w) = wallet else { return };
-        let account = w.unlocked.with_untracked(|u| {
-            u.as_ref()
-                .and_then(|u| u.accounts.get(w.selected.get_untracked()).cloned())
-        });
-        match account {
-            Some(a) => p.deposit(&a, &amount.get_untracked()),
-            None => p.message.set(Some(Err(
-                "Unlock your wallet (Wallet screen) to deposit from its selected account".into(),
-            ))),
-        }
+    let deposit = move |_| match state::selected_account(wallet, "deposit") {
+        Ok(a) => p.deposit(&a, &amount.get_untracked()),
+        Err(e) => p.fail(e),
     };
     view! {
         <section class="card" data-testid="pos-experiments">

@@ -441,6 +441,23 @@ impl PosState {
     }
 }
 
+/// The unlocked wallet's selected account (a copy whose key wipes itself when dropped), or
+/// why there is none, in words for `action` ("deposit", "send").
+pub(super) fn selected_account(
+    wallet: Option<crate::pages::wallet::state::WalletState>,
+    action: &str,
+) -> Result<blocklab_core::wallet::Account, String> {
+    let account = wallet.and_then(|w| {
+        w.unlocked.with_untracked(|u| {
+            u.as_ref()
+                .and_then(|u| u.accounts.get(w.selected.get_untracked()).cloned())
+        })
+    });
+    account.ok_or_else(|| {
+        format!("Unlock your wallet (Wallet screen) to {action} from its selected account")
+    })
+}
+
 pub(super) fn capital(text: &str) -> String {
     blocklab_core::words::capitalise(text)
 }
