@@ -98,6 +98,18 @@ impl PosState {
         self.message.set(Some(Ok(text)));
     }
 
+    /// Runs a user's action on the network and shows its outcome in words (an error when no
+    /// network has started).
+    fn act(self, f: impl FnOnce(&mut PosNetwork) -> Result<String, String>) {
+        let mut result = Err("Start the network first".to_owned());
+        self.net.update(|net| {
+            if let Some(net) = net {
+                result = f(net);
+            }
+        });
+        self.message.set(Some(result));
+    }
+
     pub(super) fn fail(self, text: String) {
         self.message.set(Some(Err(text)));
     }
@@ -386,16 +398,11 @@ impl PosState {
             self.fail("The validator is a whole number, its index in the table".into());
             return;
         };
-        let mut result = Err("Start the network first".to_owned());
-        self.net.update(|net| {
-            if let Some(net) = net {
-                result = net
-                    .exit(index)
-                    .map(|()| format!("Validator #{index} signed an exit; it leaves two epochs after a block includes it, and its stake returns to its address"))
-                    .map_err(|e| capital(&e));
-            }
+        self.act(|net| {
+            net.exit(index)
+                .map(|()| format!("Validator #{index} signed an exit; it leaves two epochs after a block includes it, and its stake returns to its address"))
+                .map_err(|e| capital(&e))
         });
-        self.message.set(Some(result));
     }
 
     /// Sends `amount` ETH from the unlocked wallet's selected account to `to` (checked
@@ -409,16 +416,11 @@ impl PosState {
             Ok(v) => v,
             Err(e) => return self.fail(format!("Amount: {e}")),
         };
-        let mut result = Err("Start the network first".to_owned());
-        self.net.update(|net| {
-            if let Some(net) = net {
-                result = net
-                    .transfer_from(account, to, value, 0)
-                    .map(|h| format!("Transfer of {} ETH to {} signed and sent ({}); a coming proposer includes it", value.to_coins(), to.short(), h.short()))
-                    .map_err(|e| capital(&e));
-            }
+        self.act(|net| {
+            net.transfer_from(account, to, value, 0)
+                .map(|h| format!("Transfer of {} ETH to {} signed and sent ({}); a coming proposer includes it", value.to_coins(), to.short(), h.short()))
+                .map_err(|e| capital(&e))
         });
-        self.message.set(Some(result));
     }
 
     /// Deposits from the unlocked wallet's selected account: a signed transfer to the
@@ -428,16 +430,11 @@ impl PosState {
             Ok(v) => v,
             Err(e) => return self.fail(format!("Amount: {e}")),
         };
-        let mut result = Err("Start the network first".to_owned());
-        self.net.update(|net| {
-            if let Some(net) = net {
-                result = net
-                    .deposit_from(account, value, 0)
-                    .map(|a| format!("Deposit of {} ETH from {} signed and sent; it becomes a validator two epochs after a block includes it", value.to_coins(), a.short()))
-                    .map_err(|e| capital(&e));
-            }
+        self.act(|net| {
+            net.deposit_from(account, value, 0)
+                .map(|a| format!("Deposit of {} ETH from {} signed and sent; it becomes a validator two epochs after a block includes it", value.to_coins(), a.short()))
+                .map_err(|e| capital(&e))
         });
-        self.message.set(Some(result));
     }
 }
 

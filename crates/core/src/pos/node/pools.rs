@@ -66,13 +66,13 @@ impl PosNode {
         let tx = BeaconState::read_transfer(&t.raw);
         self.checked += 1;
         let tx = tx?;
-        let Some(state) = self.head_state() else {
+        let head = self.head();
+        let Some(entry) = self.entries.get(&head) else {
             return Err(TransferRefusal::Ledger("the node has no head".into()));
         };
-        let ledger = state.ledger.clone();
         match self
             .transfers
-            .add(tx, &ledger, &ledger_params(&self.params))
+            .add(tx, &entry.state.ledger, &ledger_params(&self.params))
         {
             Ok(_) => {
                 self.remember_transfer(hash);
@@ -121,13 +121,26 @@ impl PosNode {
         out
     }
 
+    /// The pool as it stands against the head's ledger: what the head's branch included is
+    /// dropped, the rest classified from the head's nonces.
+    fn pool_at_head(&self) -> Option<(crate::mempool::Mempool, &crate::state::State)> {
+        let ledger = &self.head_state()?.ledger;
+        let mut pool = self.transfers.clone();
+        pool.promote(ledger);
+        Some((pool, ledger))
+    }
+
     /// The transfers waiting on this node: pooled and not in its head's branch.
     pub fn waiting_transfers(&self) -> Vec<Recovered> {
-        let Some(state) = self.head_state() else {
-            return Vec::new();
-        };
-        let mut pool = self.transfers.clone();
-        pool.promote(&state.ledger);
-        pool.iter().map(|(tx, _)| tx.clone()).collect()
+        self.pool_at_head()
+            .map(|(pool, _)| pool.iter().map(|(tx, _)| tx.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The nonce `address`'s next transfer should carry on this node: the mempool's own rule
+    /// ([`crate::mempool::Mempool::next_nonce`]) against the head's ledger.
+    pub fn next_nonce(&self, address: &crate::address::Address) -> u64 {
+        self.pool_at_head()
+            .map_or(0, |(pool, ledger)| pool.next_nonce(address, ledger))
     }
 }

@@ -112,15 +112,9 @@ impl PosNetwork {
     /// The nonce `address`'s next transaction should carry on `host`: its head's, past the
     /// transfers waiting there.
     pub fn next_nonce(&self, address: &Address, host: usize) -> u64 {
-        let Some(node) = self.nodes.get(host) else {
-            return 0;
-        };
-        let head = node.head_state().map_or(0, |s| s.ledger.nonce(address));
-        node.waiting_transfers()
-            .iter()
-            .filter(|t| t.sender() == *address)
-            .map(|t| t.tx().nonce().saturating_add(1))
-            .fold(head, u64::max)
+        self.nodes
+            .get(host)
+            .map_or(0, |node| node.next_nonce(address))
     }
 
     /// Signs a deposit of `value` from `account` (a transfer to [`crate::pos::DEPOSIT_ADDRESS`] at
