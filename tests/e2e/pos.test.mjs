@@ -109,6 +109,8 @@ describe('proof of stake', () => {
       await p.until('pos-message', (t) => t.startsWith('Node B sent its head block'));
       assert.match(await p.log(), /node [ACD] refused from node B: block 0x[0-9a-f]{6}…[0-9a-f]{4} of slot \d+: the body does not match the root the proposer signed: it was changed after signing/);
       await p.until('pos-node-B', (t) => t.includes('compromised'));
+      // As on the proof-of-work side, the refusal stays on the link it came over.
+      assert.match(await p.until('pos-link-rejection-A-B', (t) => t.length > 0), /^node A refused from node B: block 0x.+ it was changed after signing/);
     });
   });
 

@@ -1,12 +1,14 @@
-//! The consensus-specific rules, behind one enum so a second consensus plugs in beside proof
-//! of work: what seals a header (here: the difficulty range and the hash below the target) and
-//! the weight fork choice compares (here: the sum of 2^difficulty). Everything else (header
+//! The consensus-specific rules of proof of work's engine ([`crate::node`]), behind one enum:
+//! what seals a header (here: the difficulty range and the hash below the target) and the
+//! weight fork choice compares (here: the sum of 2^difficulty). Everything else (header
 //! links, bodies, the state pass, the mempool) is shared.
 //!
-//! A proof-of-stake variant would add its seal (a slot instead of a nonce, the proposer's
-//! signature over the header, attestations) and its weight (attested stake, a finalised
-//! checkpoint no branch may drop): its weight here, its seal in [`crate::check::check_seal`]
-//! (which matches on this enum, so the rules' modules never import each other back).
+//! Proof of stake ([`crate::pos`]) is a second engine beside this one, not a variant here: its
+//! blocks carry a slot and signatures instead of a nonce, and its fork choice (LMD-GHOST under
+//! Casper FFG's finalized checkpoint) needs votes, not headers. What both engines share is the
+//! ledger ([`crate::state::State`]: every account rule), the [`crate::mempool::Mempool`], the
+//! transaction format and the simulated wire ([`crate::net::Mesh`]: links, partitions,
+//! refusals, the queue).
 
 use crate::block::Header;
 use crate::pow;

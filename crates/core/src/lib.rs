@@ -25,6 +25,7 @@ pub mod json_words;
 pub mod learn;
 pub mod mempool;
 pub mod merkle;
+pub mod net;
 pub mod node;
 pub mod params;
 pub mod peer;

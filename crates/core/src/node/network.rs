@@ -2,12 +2,13 @@
 //! queue of messages delivered one at a time to connected neighbours. Deterministic: the
 //! caller decides what to deliver, drop, mine and tamper, and passes every timestamp.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use crate::address::Address;
 use crate::block::{Block, Height};
 use crate::chain::ChainParams;
 use crate::hash::BlockHash;
+use crate::net::{Mesh, Taken};
 use crate::tx::SignedTx;
 
 mod types;
@@ -36,20 +37,14 @@ pub fn node_name(index: usize) -> String {
     }
 }
 
-/// The simulated network: nodes, a full mesh of links, and the message queue.
+/// The simulated network: nodes, and the shared [`Mesh`] of links and queued messages.
 #[derive(Debug, Clone)]
 pub struct Network {
     params: ChainParams,
     genesis: Block,
     nodes: Vec<Node>,
-    /// Keyed by (lower index, higher index).
-    links: BTreeMap<(usize, usize), Link>,
-    queue: VecDeque<Envelope>,
+    mesh: Mesh<Message, LinkRejection>,
     last_reorg: Option<ReorgNotice>,
-}
-
-fn key(a: usize, b: usize) -> (usize, usize) {
-    (a.min(b), a.max(b))
 }
 
 impl Network {
@@ -59,8 +54,7 @@ impl Network {
             params,
             genesis,
             nodes: Vec::new(),
-            links: BTreeMap::new(),
-            queue: VecDeque::new(),
+            mesh: Mesh::new(0, MAX_QUEUE),
             last_reorg: None,
         };
         for _ in 0..n.clamp(1, MAX_NODES) {
@@ -92,7 +86,7 @@ impl Network {
 
     /// Messages waiting.
     pub fn pending(&self) -> usize {
-        self.queue.len()
+        self.mesh.pending()
     }
 
     /// The most recent reorganisation on any node.
@@ -102,11 +96,11 @@ impl Network {
 
     /// Every link, by (lower, higher) node index.
     pub fn links(&self) -> &BTreeMap<(usize, usize), Link> {
-        &self.links
+        self.mesh.links()
     }
 
     pub fn link(&self, a: usize, b: usize) -> Option<&Link> {
-        self.links.get(&key(a, b))
+        self.mesh.link(a, b)
     }
 
     /// Adds a node that knows only genesis, linked to every other; it asks its neighbours for
@@ -115,17 +109,10 @@ impl Network {
         if self.nodes.len() >= MAX_NODES {
             return None;
         }
-        let new = self.nodes.len();
+        let new = self.mesh.add_node();
         self.nodes
             .push(Node::new(self.genesis.clone(), self.params));
         for other in 0..new {
-            self.links.insert(
-                (other, new),
-                Link {
-                    up: true,
-                    last_rejection: None,
-                },
-            );
             self.announce_tip(other, new);
         }
         Some(new)
@@ -138,8 +125,7 @@ impl Network {
         }
         let gone = self.nodes.len() - 1;
         self.nodes.pop();
-        self.links.retain(|(a, b), _| *a != gone && *b != gone);
-        self.queue.retain(|e| e.from != gone && e.to != gone);
+        self.mesh.remove_last();
         if self.last_reorg.as_ref().is_some_and(|r| r.node == gone) {
             self.last_reorg = None;
         }
@@ -149,12 +135,7 @@ impl Network {
     /// Cuts or restores the link between `a` and `b`. Restoring makes both ends announce
     /// their tips to each other, so they sync what they missed.
     pub fn set_link(&mut self, a: usize, b: usize, up: bool) {
-        let Some(link) = self.links.get_mut(&key(a, b)) else {
-            return;
-        };
-        let was = link.up;
-        link.up = up;
-        if up && !was {
+        if self.mesh.set_up(a, b, up) {
             self.announce_tip(a, b);
             self.announce_tip(b, a);
         }
@@ -162,26 +143,19 @@ impl Network {
 
     /// Cuts every link between `side` and the other nodes (a partition).
     pub fn partition(&mut self, side: &[usize]) {
-        let keys: Vec<(usize, usize)> = self.links.keys().copied().collect();
-        for (a, b) in keys {
-            if side.contains(&a) != side.contains(&b) {
-                self.set_link(a, b, false);
-            }
-        }
+        self.mesh.partition(|i| side.contains(&i));
     }
 
     /// Restores every link, then every node announces its tip to every neighbour (so what
     /// was lost, on a cut link or a dropped message, is fetched again).
     pub fn heal(&mut self) {
-        for link in self.links.values_mut() {
-            link.up = true;
-        }
+        self.mesh.heal();
         self.announce_all();
     }
 
     /// Every node announces its tip to each connected neighbour.
     pub fn announce_all(&mut self) {
-        let keys: Vec<(usize, usize)> = self.links.keys().copied().collect();
+        let keys: Vec<(usize, usize)> = self.mesh.links().keys().copied().collect();
         for (a, b) in keys {
             self.announce_tip(a, b);
             self.announce_tip(b, a);
@@ -195,10 +169,7 @@ impl Network {
     }
 
     fn send(&mut self, from: usize, to: usize, message: Message) {
-        let up = self.link(from, to).is_some_and(|l| l.up);
-        if up && self.queue.len() < MAX_QUEUE {
-            self.queue.push_back(Envelope { from, to, message });
-        }
+        self.mesh.send(from, to, message);
     }
 
     /// Puts a message from `from` to `to` in the queue as if `from` had sent it (when their
@@ -209,11 +180,7 @@ impl Network {
 
     /// Sends `message` from `from` to every connected neighbour except `except`.
     fn broadcast(&mut self, from: usize, message: &Message, except: Option<usize>) {
-        for to in 0..self.nodes.len() {
-            if to != from && Some(to) != except {
-                self.send(from, to, message.clone());
-            }
-        }
+        self.mesh.broadcast(from, message, except);
     }
 
     /// Mines a block on node `i` and announces it. Returns the block, or `None` when `i` is
@@ -309,13 +276,14 @@ impl Network {
 
     /// Discards the next message (a lost packet). Returns false when none waits.
     pub fn drop_next(&mut self) -> bool {
-        self.queue.pop_front().is_some()
+        self.mesh.pop().is_some()
     }
 
     /// Delivers the next message, if any.
     pub fn deliver_next(&mut self) -> Option<Delivery> {
-        let Envelope { from, to, message } = self.queue.pop_front()?;
-        if !self.link(from, to).is_some_and(|l| l.up) {
+        let Taken { envelope, link_up } = self.mesh.pop()?;
+        let Envelope { from, to, message } = envelope;
+        if !link_up {
             return Some(Delivery::Lost { from, to });
         }
         let Some(node) = self.nodes.get_mut(to) else {
@@ -330,13 +298,15 @@ impl Network {
         for reception in receptions {
             self.note(to, reception);
             if let Reception::Rejected(rejection) = reception {
-                if let Some(link) = self.links.get_mut(&key(from, to)) {
-                    link.last_rejection = Some(LinkRejection {
+                self.mesh.note_rejection(
+                    from,
+                    to,
+                    LinkRejection {
                         from,
                         to,
                         rejection: rejection.clone(),
-                    });
-                }
+                    },
+                );
             }
         }
         for m in response.reply {

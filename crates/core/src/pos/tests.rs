@@ -226,6 +226,18 @@ fn a_tampered_block_is_refused_with_the_reason() {
         "{refused:?}"
     );
     assert!(n.is_compromised(1));
+    // The refusal stays on the links it came over (the shared wire's, as for proof of work);
+    // the link between the two honest nodes has none.
+    for other in [0, 2] {
+        let link = n.links().get(&crate::net::key(1, other)).unwrap();
+        assert!(
+            link.last_rejection.as_deref().is_some_and(
+                |r| r.contains("refused from node B") && r.contains("changed after signing")
+            ),
+            "{link:?}"
+        );
+    }
+    assert!(n.links().get(&(0, 2)).unwrap().last_rejection.is_none());
 }
 
 #[test]

@@ -158,8 +158,8 @@ fn NodesTable() -> impl IntoView {
             </div>
             <h3>"Links"</h3>
             <ul class="link-list">
-                {move || p.net.with(|n| n.as_ref().map(|n| n.links().iter().map(|(k, up)| (*k, *up)).collect::<Vec<_>>()).unwrap_or_default())
-                    .into_iter().map(|((a, b), up)| {
+                {move || p.net.with(|n| n.as_ref().map(|n| n.links().iter().map(|(k, l)| (*k, l.up, l.last_rejection.clone())).collect::<Vec<_>>()).unwrap_or_default())
+                    .into_iter().map(|((a, b), up, rejection)| {
                         let id = format!("{}-{}", node_name(a), node_name(b));
                         view! {
                             <li data-testid=format!("pos-link-{id}")>
@@ -167,6 +167,7 @@ fn NodesTable() -> impl IntoView {
                                 <span class=if up { "ok" } else { "error" }>{if up { "up" } else { "cut" }}</span>" "
                                 <button type="button" data-testid=format!("pos-link-toggle-{id}") on:click=move |_| p.set_link(a, b, !up)>
                                     {if up { "Cut" } else { "Restore" }}</button>
+                                {rejection.map(|r| view! { <p class="small error wrap" data-testid=format!("pos-link-rejection-{id}")>{r}</p> })}
                             </li>
                         }
                     }).collect_view()}

@@ -30,20 +30,11 @@ impl fmt::Display for LinkRejection {
     }
 }
 
-/// A link between two nodes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub up: bool,
-    pub last_rejection: Option<LinkRejection>,
-}
+/// A link between two nodes: up or cut, and the last block refused over it.
+pub type Link = crate::net::Link<LinkRejection>;
 
 /// A message in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Envelope {
-    pub from: usize,
-    pub to: usize,
-    pub message: Message,
-}
+pub type Envelope = crate::net::Envelope<Message>;
 
 /// What delivering one message did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::net::{Envelope, Link, Mesh};
+
 mod operations;
 mod slot;
 mod tabs;
@@ -72,24 +74,18 @@ pub struct Stats {
     pub finality: Vec<(Slot, Epoch)>,
 }
 
-#[derive(Debug, Clone)]
-struct Envelope {
-    from: usize,
-    to: usize,
-    message: PosMessage,
-}
-
 /// The network.
 #[derive(Debug, Clone)]
 pub struct PosNetwork {
     params: PosParams,
     nodes: Vec<PosNode>,
     clients: BTreeMap<Address, Client>,
-    links: BTreeMap<(usize, usize), bool>,
+    /// The links and the queue, the same wire as proof of work's; a link keeps the last
+    /// refusal over it in words.
+    mesh: Mesh<PosMessage, String>,
     compromised: BTreeSet<usize>,
     slot: Slot,
     phase: Phase,
-    queue: VecDeque<Envelope>,
     events: VecDeque<Event>,
     pub stats: Stats,
     best_finalized: Epoch,
@@ -106,10 +102,6 @@ pub struct PosNetwork {
     remote: BTreeMap<Address, bool>,
     /// Whether a slot phase has run (a network that has not may still [`Self::start_at`]).
     ran: bool,
-}
-
-fn key(a: usize, b: usize) -> (usize, usize) {
-    (a.min(b), a.max(b))
 }
 
 impl PosNetwork {
@@ -135,12 +127,6 @@ impl PosNetwork {
         let root = genesis_root(&genesis);
         let state = BeaconState::genesis(&params, &genesis, accounts, root);
         let n = nodes.clamp(1, MAX_POS_NODES);
-        let mut links = BTreeMap::new();
-        for a in 0..n {
-            for b in a + 1..n {
-                links.insert((a, b), true);
-            }
-        }
         let clients = keys
             .into_iter()
             .enumerate()
@@ -155,11 +141,10 @@ impl PosNetwork {
                 .map(|_| PosNode::new(params, state.clone(), root))
                 .collect(),
             clients,
-            links,
+            mesh: Mesh::new(n, MAX_QUEUE),
             compromised: BTreeSet::new(),
             slot: 0,
             phase: Phase::Done,
-            queue: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
             best_finalized: 0,
@@ -195,11 +180,11 @@ impl PosNetwork {
     }
 
     pub fn pending(&self) -> usize {
-        self.queue.len()
+        self.mesh.pending()
     }
 
-    pub fn links(&self) -> &BTreeMap<(usize, usize), bool> {
-        &self.links
+    pub fn links(&self) -> &BTreeMap<(usize, usize), Link<String>> {
+        self.mesh.links()
     }
 
     pub fn is_compromised(&self, node: usize) -> bool {
@@ -236,50 +221,40 @@ impl PosNetwork {
     }
 
     fn link_up(&self, a: usize, b: usize) -> bool {
-        a == b || self.links.get(&key(a, b)).copied().unwrap_or(false)
+        self.mesh.is_up(a, b)
     }
 
     /// Cuts or restores a link; restoring makes both ends send each other what they hold.
     pub fn set_link(&mut self, a: usize, b: usize, up: bool) {
-        let Some(link) = self.links.get_mut(&key(a, b)) else {
-            return;
-        };
-        let was = *link;
-        *link = up;
-        if up && !was {
-            for (from, to) in [(a, b), (b, a)] {
-                let now = self.slot;
-                let msgs = self
-                    .nodes
-                    .get(from)
-                    .map(|n| n.sync_messages(now))
-                    .unwrap_or_default();
-                for message in msgs {
-                    self.enqueue(Envelope { from, to, message });
-                }
+        if self.mesh.set_up(a, b, up) {
+            self.resync(a, b);
+        }
+    }
+
+    /// Both ends of a restored link send each other what they hold.
+    fn resync(&mut self, a: usize, b: usize) {
+        for (from, to) in [(a, b), (b, a)] {
+            let now = self.slot;
+            let msgs = self
+                .nodes
+                .get(from)
+                .map(|n| n.sync_messages(now))
+                .unwrap_or_default();
+            for message in msgs {
+                self.enqueue(from, to, message);
             }
         }
     }
 
     /// Splits the nodes into `0..at` and `at..`, cutting every link between the halves.
     pub fn partition(&mut self, at: usize) {
-        let n = self.nodes.len();
-        for a in 0..n {
-            for b in a + 1..n {
-                if (a < at) != (b < at) {
-                    self.set_link(a, b, false);
-                }
-            }
-        }
+        self.mesh.partition(|i| i < at);
     }
 
-    /// Restores every link.
+    /// Restores every link; both ends of each restored one resync.
     pub fn heal(&mut self) {
-        let n = self.nodes.len();
-        for a in 0..n {
-            for b in a + 1..n {
-                self.set_link(a, b, true);
-            }
+        for (a, b) in self.mesh.heal() {
+            self.resync(a, b);
         }
     }
 
@@ -304,10 +279,11 @@ impl PosNetwork {
             .map(|v| v.address)
     }
 
-    fn enqueue(&mut self, e: Envelope) {
-        if self.queue.len() < MAX_QUEUE {
-            self.queue.push_back(e);
-        } else {
+    /// Queues a message over an up link; one the full queue refuses counts as lost.
+    fn enqueue(&mut self, from: usize, to: usize, message: PosMessage) {
+        let before = self.mesh.overflowed();
+        self.mesh.send(from, to, message);
+        if self.mesh.overflowed() > before {
             self.stats.lost += 1;
         }
     }
@@ -317,20 +293,16 @@ impl PosNetwork {
             self.outbox.push(message.clone());
         }
         for to in 0..self.nodes.len() {
-            if to != from && Some(to) != except && self.link_up(from, to) {
-                self.enqueue(Envelope {
-                    from,
-                    to,
-                    message: message.clone(),
-                });
+            if to != from && Some(to) != except {
+                self.enqueue(from, to, message.clone());
             }
         }
     }
 
     /// Runs one unit of work: one message delivered, or one duty phase. Returns the slot.
     pub fn step(&mut self) -> Slot {
-        if let Some(e) = self.queue.pop_front() {
-            self.deliver(e);
+        if let Some(taken) = self.mesh.pop() {
+            self.deliver(taken.envelope);
             return self.slot;
         }
         self.ran = true;
@@ -354,14 +326,14 @@ impl PosNetwork {
 
     /// Runs until slot `slot` is over (every message of it delivered).
     pub fn run_to(&mut self, slot: Slot) {
-        while self.slot < slot || self.phase != Phase::Done || !self.queue.is_empty() {
+        while self.slot < slot || self.phase != Phase::Done || self.mesh.pending() > 0 {
             self.step();
         }
     }
 
     /// Whether the current slot is over.
     pub fn slot_done(&self) -> bool {
-        self.phase == Phase::Done && self.queue.is_empty()
+        self.phase == Phase::Done && self.mesh.pending() == 0
     }
 
     fn note_checkpoints(&mut self) {

@@ -74,12 +74,8 @@ impl PosNetwork {
                 // An equivocator sends its second block to the other half of the network.
                 for to in 0..self.nodes.len() {
                     let first_half = to % 2 == 0;
-                    if to != host && self.link_up(host, to) && (!split || first_half == (i == 0)) {
-                        self.enqueue(Envelope {
-                            from: host,
-                            to,
-                            message: message.clone(),
-                        });
+                    if to != host && (!split || first_half == (i == 0)) {
+                        self.enqueue(host, to, message.clone());
                     }
                 }
             }
@@ -154,7 +150,7 @@ impl PosNetwork {
         }
     }
 
-    pub(super) fn deliver(&mut self, e: Envelope) -> Delivered {
+    pub(super) fn deliver(&mut self, e: Envelope<PosMessage>) -> Delivered {
         if !self.link_up(e.from, e.to) {
             self.stats.lost += 1;
             return Delivered::Lost;
@@ -251,6 +247,17 @@ impl PosNetwork {
                 )
             };
             self.log(EventKind::Refused, text);
+            if from != to {
+                self.mesh.note_rejection(
+                    from,
+                    to,
+                    format!(
+                        "node {} refused from node {}: {why}",
+                        node_name(to),
+                        node_name(from)
+                    ),
+                );
+            }
             return Delivered::Refused(why);
         }
         if forward {

@@ -76,7 +76,7 @@ impl PosNetwork {
             Phase::Done => 2,
         };
         let at = self.slot.saturating_mul(3).saturating_add(phase);
-        if self.queue.is_empty() {
+        if self.mesh.pending() == 0 {
             at
         } else {
             at.saturating_sub(1)
@@ -86,7 +86,7 @@ impl PosNetwork {
     /// One unit of work, as [`Self::step`], except that a new phase starts only when its
     /// position is at most `limit` (queued messages are always delivered). Whether it worked.
     pub fn step_within(&mut self, limit: Option<u64>) -> bool {
-        if self.queue.is_empty() && limit.is_some_and(|l| self.position() >= l) {
+        if self.mesh.pending() == 0 && limit.is_some_and(|l| self.position() >= l) {
             return false;
         }
         self.step();
