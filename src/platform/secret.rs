@@ -39,9 +39,14 @@ pub fn take(element: &web_sys::Element) -> Zeroizing<String> {
 /// Overwrites the unused part of the wasm stack below the caller's frame. Cryptographic code
 /// (k256, hmac, pbkdf2) leaves key bytes in stack frames it does not wipe; the next deep call
 /// usually overwrites them, this makes sure (called on lock and after showing secrets).
+///
+/// 256 KiB of the 1 MiB stack: the lock can run from a shallower frame than the export did (a
+/// timer rather than a click), so the wipe reaches well past the deepest signing frames. (64
+/// KiB left one copy of a key's limbs about once in 84 e2e runs; not proven to be the stack.)
+/// The stack is first in memory, so a deeper wipe would trap, never overwrite data.
 #[inline(never)]
 pub fn wipe_stack() {
-    let mut scratch = [0u8; 64 * 1024];
+    let mut scratch = [0u8; 256 * 1024];
     scratch.zeroize();
     core::hint::black_box(&scratch);
 }

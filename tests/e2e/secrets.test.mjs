@@ -25,14 +25,20 @@ function countInMemory(needles) {
   const memory = window.__blocklabWasm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('no wasm memory captured');
   const heap = new Uint8Array(memory.buffer);
-  const counts = { memoryBytes: heap.length };
+  // Where the hits are (the first few offsets), so that a failure tells the stack (below the
+  // main module's `__heap_base`, 1 MiB) from the heap.
+  const heapBase = window.__blocklabWasm?.__heap_base?.value ?? null;
+  const counts = { memoryBytes: heap.length, at: { heapBase } };
   for (const [name, hex] of Object.entries(needles)) {
     const needle = Uint8Array.from(hex.match(/../g), (b) => parseInt(b, 16));
     let count = 0;
     for (let i = heap.indexOf(needle[0]); i !== -1 && i + needle.length <= heap.length; i = heap.indexOf(needle[0], i + 1)) {
       let j = 1;
       while (j < needle.length && heap[i + j] === needle[j]) j++;
-      if (j === needle.length) count++;
+      if (j === needle.length) {
+        count++;
+        if (count <= 4) (counts.at[name] ??= []).push(i);
+      }
     }
     counts[name] = count;
   }
@@ -92,7 +98,11 @@ async function unlock(page) {
 }
 
 const none = { phrase: 0, keyHex: 0, keyBytes: 0, keyBytesReversed: 0 };
-const found = ({ memoryBytes, ...counts }) => counts;
+const found = ({ memoryBytes, at, ...counts }) => counts;
+/** Asserts nothing of the secrets is in memory; on a hit, the message gives the offsets. */
+function assertWiped(counts, what) {
+  assert.deepEqual(found(counts), none, `${what} (offsets of the hits: ${JSON.stringify(counts.at)})`);
+}
 
 describe('secrets in wasm memory', () => {
   test('the phrase and an exported key are in memory while shown, and gone after Lock and after leaving the screen', () => withApp(suite, async ({ page, app }) => {
@@ -110,7 +120,7 @@ describe('secrets in wasm memory', () => {
     await id(page, 'lock-button').click();
     await id(page, 'unlock-password').waitFor();
     assert.equal(await id(page, 'revealed').count(), 0);
-    assert.deepEqual(found(await scan(page, n)), none, 'nothing of the secrets is left after Lock');
+    assertWiped(await scan(page, n), 'nothing of the secrets is left after Lock');
 
     // Leaving the screen wipes what was shown; the wallet stays unlocked (the phrase is still in
     // the unlocked wallet, the exported key's hex is not).
@@ -126,7 +136,7 @@ describe('secrets in wasm memory', () => {
     assert.equal(await id(page, 'exported-key').count(), 0, 'nothing is shown on coming back');
     await id(page, 'lock-button').click();
     await id(page, 'unlock-password').waitFor();
-    assert.deepEqual(found(await scan(page, n)), none, 'nothing is left after the second Lock');
+    assertWiped(await scan(page, n), 'nothing is left after the second Lock');
   }, { path: '#/wallet', beforeLoad: (page) => page.addInitScript(keepWasmExports) }));
 
   test('auto-lock wipes the phrase and the exported key', () => withApp(suite, async ({ page }) => {
@@ -141,7 +151,7 @@ describe('secrets in wasm memory', () => {
     await page.clock.runFor(70_000);
     await id(page, 'unlock-password').waitFor({ timeout: 5000 });
     assert.match(await id(page, 'wallet-message').innerText(), /locked after 1 minute/i);
-    assert.deepEqual(found(await scan(page, n)), none, 'nothing is left after the auto-lock');
+    assertWiped(await scan(page, n), 'nothing is left after the auto-lock');
   }, {
     path: '#/wallet',
     beforeLoad: async (page) => {
