@@ -12,7 +12,7 @@
 //   3. wasm-opt (release builds): -Oz for every module, as index.html's data-wasm-opt="z";
 //   4. the split modules and the loader get content-hashed names; the main module and its JS
 //      keep Trunk's names, replace Trunk's files in the staging folder, and index.html's
-//      integrity attributes are recomputed for them.
+//      integrity attributes are recomputed for them; the loader is preloaded beside the JS.
 // scripts/finish-site.mjs then adds the CSP and precaches every file (the split modules too).
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -104,6 +104,11 @@ export function splitApp(staging, profile = 'release') {
       if (!re.test(html)) throw new Error(`split-app: index.html has no integrity for ${file}`);
       html = html.replace(re, `$1${digest}"`);
     }
+    // The main module's JS imports the loader: preloaded beside it, the two arrive together
+    // instead of one after the other before the main module can start.
+    const preload = `<link rel="modulepreload" href="./${js}"`;
+    if (!html.includes(preload)) throw new Error(`split-app: index.html does not preload ${js}`);
+    html = html.replace(preload, `<link rel="modulepreload" href="./${linkName}" crossorigin="anonymous" integrity="${sri(Buffer.from(loader))}">${preload}`);
     writeFileSync(indexPath, html);
     const main = readFileSync(join(staging, `${stem}_bg.wasm`)).length;
     console.log(`split-app: ${stem}_bg.wasm ${main} B, ${modules.length} modules on demand ${splitBytes} B, loader ${linkName}`);

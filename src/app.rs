@@ -1,6 +1,6 @@
 //! The root component: the header and the home screen, rendered at once by the main module,
 //! and the shell ([`crate::shell`]: the stored chain, the wallet, every other screen), a split
-//! point requested on the first animation frame (its code arrives after the home screen's first
+//! point requested right after the first frame (its code arrives after the home screen's first
 //! paint).
 
 use leptos::prelude::*;
@@ -21,11 +21,15 @@ pub fn App() -> impl IntoView {
     learn_progress::land(learn);
     let route = use_route();
     let is_home = move || route.get() == Route::Home;
-    // The shell is requested on the first animation frame: the home screen is painted first,
-    // and a screen opened right after (the Ledger) finds its module on the way.
+    // The shell is requested right after the first frame: from the first animation frame, a
+    // task queued behind that frame's rendering (and behind any click or timer already
+    // waiting), so the home screen is painted and answers first, and a screen opened right
+    // after (the Ledger) finds its module on the way.
     let started = RwSignal::new(false);
     let ready = RwSignal::new(false);
-    request_animation_frame(move || start_shell(started));
+    request_animation_frame(move || {
+        set_timeout(move || start_shell(started), std::time::Duration::ZERO);
+    });
     // A shell that did not load (offline before the site was cached) is tried again when the
     // route changes; the home screen keeps working meanwhile.
     let attempt = RwSignal::new(0u32);

@@ -1,6 +1,7 @@
 // Code splitting (scripts/split-app.mjs): the first load fetches the main module only (the header
-// and the Learn home screen); the shell (the stored chain, the wallet, the Ledger screen) is a
-// split module requested on the first animation frame with the Wallet, Transactions, Network
+// and the Learn home screen; its JS and the split loader it imports are preloaded together); the
+// shell (the stored chain, the wallet, the Ledger screen) is a split module requested right
+// after the first frame with the Wallet, Transactions, Network
 // and the Learn screens beside the path, and `app-ready` marks it rendered; the Nodes, Explorer
 // and Attacks screens' code is in their own wasm modules (fewer split points, fewer shared chunks
 // for the shell to fetch), prefetched once the page is idle after the shell is rendered, or
@@ -9,7 +10,7 @@
 // opening a screen again retries.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_ROOT } from './server.mjs';
 import { LedgerPage, openApp, startSuite, withApp } from './harness.mjs';
 
@@ -33,6 +34,13 @@ describe('screens loaded on demand', () => {
   test('the built site has the shell module and one wasm module per screen beyond the shell', () => {
     const names = readdirSync(DEFAULT_ROOT).map((f) => `/${f}`.match(SPLIT)?.[1]).filter(Boolean).sort();
     assert.deepEqual(names, [SHELL, ...SCREENS.map(([, m]) => m)].sort());
+    // The loader the main module's JS imports is preloaded beside it (not fetched after it).
+    const files = readdirSync(DEFAULT_ROOT);
+    const js = files.find((f) => /^app-[0-9a-f]+\.js$/.test(f));
+    const loader = readFileSync(`${DEFAULT_ROOT}/${js}`, 'utf8').match(/from "\.\/(__wasm_split-[0-9a-f]{16}\.js)"/)?.[1];
+    assert.ok(loader && files.includes(loader), `${js} imports no loader`);
+    const html = readFileSync(`${DEFAULT_ROOT}/index.html`, 'utf8');
+    assert.match(html, new RegExp(`<link rel="modulepreload" href="\\./${loader.replace(/[.]/g, '\\.')}" crossorigin="anonymous" integrity="sha384-`));
   });
 
   test('the first load fetches none of them; once idle the page prefetches each once; opening a screen then fetches nothing', () => withApp(suite, async ({ page, context }) => {
