@@ -23,6 +23,9 @@ echo "ok"
 step "module circles: no module imports one that imports it back (app and core)"
 node scripts/module-cycles.mjs
 
+step "file sizes: no source file over 500 lines before its inline tests (app and core)"
+node scripts/file-sizes.mjs
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets --all-features -- -D warnings

@@ -14,7 +14,11 @@ use super::error::{malformed, truncate};
 use super::{parse_address, parse_u128, parse_u256, parse_u64, quantity, RpcError};
 use crate::address::Address;
 use crate::hash::{BlockHash, Hash32, TxHash};
-use crate::tx::{SignedTx, U256};
+use crate::tx::U256;
+
+mod pool;
+
+pub use pool::{check_sender, parse_pool, touches, Pool, SenderCheck};
 
 /// Which block: the newest, or one by number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,87 +483,6 @@ pub fn parse_ots_page(v: &Value) -> Result<OtsPage, RpcError> {
         .as_bool()
         .ok_or_else(|| malformed("the Otterscan page's lastPage is not true or false"))?;
     Ok(OtsPage { txs, more: !last })
-}
-
-/// The node's pool (`txpool_content`): executable and waiting transactions, by sender and
-/// nonce.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Pool {
-    pub pending: Vec<NodeTx>,
-    pub queued: Vec<NodeTx>,
-}
-
-fn pool_part(v: &Value, name: &str) -> Result<Vec<NodeTx>, RpcError> {
-    let Some(by_sender) = opt(v, name) else {
-        return Ok(Vec::new());
-    };
-    let by_sender = by_sender
-        .as_object()
-        .ok_or_else(|| malformed(format!("txpool_content's {name} is not an object")))?;
-    let mut txs = Vec::new();
-    for by_nonce in by_sender.values() {
-        let by_nonce = by_nonce
-            .as_object()
-            .ok_or_else(|| malformed(format!("a sender's {name} is not an object")))?;
-        for tx in by_nonce.values() {
-            txs.push(parse_tx(tx)?);
-        }
-    }
-    txs.sort_by_key(|t| (t.from, t.nonce));
-    Ok(txs)
-}
-
-/// Reads a `txpool_content` answer.
-///
-/// # Errors
-/// [`RpcError::Malformed`] naming the part.
-pub fn parse_pool(v: &Value) -> Result<Pool, RpcError> {
-    if !v.is_object() {
-        return Err(malformed("txpool_content is not an object"));
-    }
-    Ok(Pool {
-        pending: pool_part(v, "pending")?,
-        queued: pool_part(v, "queued")?,
-    })
-}
-
-/// What recovering a transaction's sender here says about the node's `from`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SenderCheck {
-    /// The raw bytes hash to the transaction's hash and their signature recovers `from`.
-    Agrees(Address),
-    /// The signature recovers another address than the node's `from`.
-    Differs { recovered: Address, node: Address },
-    /// The raw bytes do not hash to the transaction's hash.
-    WrongHash { raw_hash: TxHash },
-    /// The raw bytes could not be decoded or recovered (e.g. a type this lab does not decode).
-    Undecodable(String),
-}
-
-/// Decodes `raw`, checks its hash against `tx.hash` and recovers the sender.
-pub fn check_sender(raw: &[u8], tx: &NodeTx) -> SenderCheck {
-    let signed = match SignedTx::decode_raw(raw) {
-        Ok(s) => s,
-        Err(e) => return SenderCheck::Undecodable(e.to_string()),
-    };
-    if signed.hash() != tx.hash {
-        return SenderCheck::WrongHash {
-            raw_hash: signed.hash(),
-        };
-    }
-    match signed.recover_sender() {
-        Ok(a) if a == tx.from => SenderCheck::Agrees(a),
-        Ok(recovered) => SenderCheck::Differs {
-            recovered,
-            node: tx.from,
-        },
-        Err(e) => SenderCheck::Undecodable(e.to_string()),
-    }
-}
-
-/// Whether `tx` involves `address` as sender or recipient.
-pub fn touches(tx: &NodeTx, address: &Address) -> bool {
-    tx.from == *address || tx.to.as_ref() == Some(address)
 }
 
 #[cfg(test)]
