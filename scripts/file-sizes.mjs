@@ -5,24 +5,16 @@
 // and exits 1; prints "ok" and exits 0 otherwise.
 //
 // Usage: node scripts/file-sizes.mjs [dir ...]   (default: src crates/core/src)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isTestFile, rustFiles } from './rust-sources.mjs';
 
 const LIMIT = 500;
 const roots = process.argv.slice(2);
 if (roots.length === 0) roots.push('src', 'crates/core/src');
 
-function files(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.rs') ? [p] : [];
-  });
-}
-
-const isTest = (p) => /(^|\/)tests\.rs$|_tests\.rs$/.test(p);
 const over = [];
 for (const root of roots) {
-  for (const p of files(root).filter((f) => !isTest(f))) {
+  for (const p of rustFiles(root).filter((f) => !isTestFile(f))) {
     const lines = readFileSync(p, 'utf8').split('\n');
     const end = lines.findIndex((l) => l.startsWith('#[cfg(test)]'));
     const n = end === -1 ? lines.length - (lines.at(-1) === '' ? 1 : 0) : end;

@@ -13,19 +13,13 @@
 // a circle.
 //
 // Usage: node scripts/module-cycles.mjs [crate-src-dir ...]   (default: src crates/core/src)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { isTestFile, rustFiles } from './rust-sources.mjs';
 
 const roots = process.argv.slice(2);
 if (roots.length === 0) roots.push('src', 'crates/core/src');
 
-/** Every `.rs` file under `dir`. */
-function files(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.rs') ? [p] : [];
-  });
-}
 
 /** The module path (`a::b`) of a file relative to the crate's source root; '' is the root. */
 function moduleOf(rel) {
@@ -79,9 +73,9 @@ function expand(path) {
 const circles = [];
 for (const root of roots) {
   const modules = new Map(); // module path -> code
-  for (const file of files(root)) {
+  for (const file of rustFiles(root)) {
     const rel = relative(root, file);
-    if (/(^|[/\\])(tests|[a-z0-9_]+_tests)\.rs$/.test(rel)) continue;
+    if (isTestFile(rel)) continue;
     const module = moduleOf(rel);
     if (module === null) continue;
     modules.set(module, code(readFileSync(file, 'utf8')));
