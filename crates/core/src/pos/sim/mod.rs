@@ -292,11 +292,9 @@ impl PosNetwork {
         if from == GATEWAY && self.bridged && !self.inbound && self.outbox.len() < MAX_QUEUE {
             self.outbox.push(message.clone());
         }
-        for to in 0..self.nodes.len() {
-            if to != from && Some(to) != except {
-                self.enqueue(from, to, message.clone());
-            }
-        }
+        let before = self.mesh.overflowed();
+        self.mesh.broadcast(from, message, except);
+        self.stats.lost += self.mesh.overflowed() - before;
     }
 
     /// Runs one unit of work: one message delivered, or one duty phase. Returns the slot.
