@@ -246,18 +246,12 @@ impl PosNetwork {
                     node_name(from)
                 )
             };
-            self.log(EventKind::Refused, text);
+            // A refusal between two nodes (not from another tab, not a node's own) stays on
+            // their link, in the log's words.
             if from != to {
-                self.mesh.note_rejection(
-                    from,
-                    to,
-                    format!(
-                        "node {} refused from node {}: {why}",
-                        node_name(to),
-                        node_name(from)
-                    ),
-                );
+                self.mesh.note_rejection(from, to, text.clone());
             }
+            self.log(EventKind::Refused, text);
             return Delivered::Refused(why);
         }
         if forward {
