@@ -6,7 +6,7 @@
 //! engine's.
 //!
 //! A message is queued only while its link is up, and one whose link was cut while it waited
-//! is lost at delivery ([`Mesh::pop`] hands it over with [`Envelope::link_up`] false): the
+//! is lost at delivery ([`Mesh::pop`] hands it over with [`Taken::link_up`] false): the
 //! same partition rules for both engines.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -34,6 +34,16 @@ pub struct Taken<M> {
     pub link_up: bool,
 }
 
+/// What became of a message handed to [`Mesh::send`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    Queued,
+    /// Its link is down, or it was addressed to its sender: not sent.
+    NoLink,
+    /// The queue was full: the message is lost.
+    QueueFull,
+}
+
 /// Links keyed by (lower index, higher index), and the queue.
 #[derive(Debug, Clone)]
 pub struct Mesh<M, R> {
@@ -41,8 +51,6 @@ pub struct Mesh<M, R> {
     links: BTreeMap<(usize, usize), Link<R>>,
     queue: VecDeque<Envelope<M>>,
     capacity: usize,
-    /// Messages not queued because the queue was full.
-    overflowed: u64,
 }
 
 /// The key of the link between `a` and `b`.
@@ -58,7 +66,6 @@ impl<M: Clone, R> Mesh<M, R> {
             links: BTreeMap::new(),
             queue: VecDeque::new(),
             capacity,
-            overflowed: 0,
         };
         for _ in 0..nodes {
             mesh.add_node();
@@ -152,27 +159,31 @@ impl<M: Clone, R> Mesh<M, R> {
     }
 
     /// Queues `message` from `from` to `to` (another node) when their link is up and the
-    /// queue has room. Returns whether it was queued; a full queue counts it in
-    /// [`Self::overflowed`].
-    pub fn send(&mut self, from: usize, to: usize, message: M) -> bool {
+    /// queue has room.
+    pub fn send(&mut self, from: usize, to: usize, message: M) -> Sent {
         if from == to || !self.is_up(from, to) {
-            return false;
+            return Sent::NoLink;
         }
         if self.queue.len() >= self.capacity {
-            self.overflowed += 1;
-            return false;
+            return Sent::QueueFull;
         }
         self.queue.push_back(Envelope { from, to, message });
-        true
+        Sent::Queued
     }
 
-    /// Sends `message` from `from` to every connected node but itself and `except`.
-    pub fn broadcast(&mut self, from: usize, message: &M, except: Option<usize>) {
+    /// Sends `message` from `from` to every connected node but itself and `except`. Returns
+    /// how many copies the full queue lost.
+    pub fn broadcast(&mut self, from: usize, message: &M, except: Option<usize>) -> u64 {
+        let mut lost = 0;
         for to in 0..self.nodes {
-            if to != from && Some(to) != except {
-                self.send(from, to, message.clone());
+            if to != from
+                && Some(to) != except
+                && self.send(from, to, message.clone()) == Sent::QueueFull
+            {
+                lost += 1;
             }
         }
+        lost
     }
 
     /// Takes the next message, with whether its link is still up.
@@ -185,11 +196,6 @@ impl<M: Clone, R> Mesh<M, R> {
     /// Messages waiting.
     pub fn pending(&self) -> usize {
         self.queue.len()
-    }
-
-    /// Messages never queued because the queue was full.
-    pub fn overflowed(&self) -> u64 {
-        self.overflowed
     }
 }
 
@@ -229,16 +235,25 @@ mod tests {
         assert!(m.set_up(0, 1, true), "restored");
         assert!(!m.set_up(0, 1, true), "already up");
         assert!(m.is_up(1, 1), "a node reaches itself");
-        assert!(!m.send(1, 1, 3), "but does not queue to itself");
+        assert_eq!(
+            m.send(1, 1, 3),
+            Sent::NoLink,
+            "but does not queue to itself"
+        );
     }
 
     #[test]
-    fn the_queue_is_bounded_and_counts_what_it_refused() {
-        let mut m = TestMesh::new(2, 2);
-        for i in 0..5 {
-            m.send(0, 1, i);
-        }
-        assert_eq!((m.pending(), m.overflowed()), (2, 3));
+    fn the_queue_is_bounded_and_says_what_it_refused() {
+        let mut m = TestMesh::new(3, 3);
+        let sent: Vec<Sent> = (0..4).map(|i| m.send(0, 1, i)).collect();
+        assert_eq!(
+            sent,
+            [Sent::Queued, Sent::Queued, Sent::Queued, Sent::QueueFull]
+        );
+        assert_eq!(m.pending(), 3);
+        m.pop();
+        assert_eq!(m.broadcast(0, &9, None), 1, "one copy queued, one lost");
+        assert_eq!(m.pending(), 3);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::net::{Envelope, Link, Mesh};
+use crate::net::{Envelope, Link, Mesh, Sent};
 
 mod operations;
 mod slot;
@@ -281,9 +281,7 @@ impl PosNetwork {
 
     /// Queues a message over an up link; one the full queue refuses counts as lost.
     fn enqueue(&mut self, from: usize, to: usize, message: PosMessage) {
-        let before = self.mesh.overflowed();
-        self.mesh.send(from, to, message);
-        if self.mesh.overflowed() > before {
+        if self.mesh.send(from, to, message) == Sent::QueueFull {
             self.stats.lost += 1;
         }
     }
@@ -292,9 +290,7 @@ impl PosNetwork {
         if from == GATEWAY && self.bridged && !self.inbound && self.outbox.len() < MAX_QUEUE {
             self.outbox.push(message.clone());
         }
-        let before = self.mesh.overflowed();
-        self.mesh.broadcast(from, message, except);
-        self.stats.lost += self.mesh.overflowed() - before;
+        self.stats.lost += self.mesh.broadcast(from, message, except);
     }
 
     /// Runs one unit of work: one message delivered, or one duty phase. Returns the slot.
