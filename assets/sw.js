@@ -8,7 +8,8 @@
 // this worker never reads or writes.
 //
 // Strategy: files whose names Trunk hashes (app-<hash>.js/.wasm, main-<hash>.css) are served
-// from the cache, else fetched; everything else (index.html, the miner worker, the manifest)
+// from the cache, else fetched (by the browser itself through static routes where it has them,
+// so this worker need not start for them); everything else (index.html, the miner worker, the manifest)
 // goes to the network first, so an online visit always gets the latest build, and falls back
 // to the cached copy when the network is off. Requests to
 // other origins (the JSON-RPC URL the user entered on the Network screen) and non-GET requests
@@ -22,14 +23,34 @@ const CACHE = PREFIX + VERSION;
 const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
+  event.waitUntil(Promise.all([
     caches.open(CACHE)
       // A hashed file may come from the HTTP cache (the page just loaded it: no second
       // download); any other file is revalidated, so an update never caches a stale copy.
       .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: HASHED.test(f) ? 'default' : 'no-cache' }))))
       .then(() => self.skipWaiting()),
-  );
+    staticRoutes(event),
+  ]));
 });
+
+/**
+ * Where the browser supports static routes (Chromium 123 and later), the hashed files are
+ * answered from this version's cache by the browser itself, without starting this worker or
+ * running its fetch handler: on a returning visit the app's files no longer wait for the
+ * worker (issue 19's cold start). A file missing from the cache goes to the network. A browser
+ * without them, or one that refuses these rules, uses the fetch handler below as before.
+ */
+function staticRoutes(event) {
+  const hashed = FILES.filter((f) => HASHED.test(f));
+  if (typeof event.addRoutes !== 'function' || !hashed.length) return Promise.resolve();
+  const rules = hashed.map((f) => ({
+    condition: { urlPattern: { pathname: new URL(f, self.registration.scope).pathname }, requestMethod: 'GET' },
+    source: { cacheName: CACHE },
+  }));
+  return Promise.resolve()
+    .then(() => event.addRoutes(rules))
+    .catch((e) => console.warn('blocklab: the offline cache answers through the worker:', e));
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

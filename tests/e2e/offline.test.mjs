@@ -1,7 +1,8 @@
 // Offline first: the service worker (assets/sw.js, filled by scripts/finish-site.mjs) caches
 // the built site on the first visit, so the app loads and works with the network off; a new
-// build is picked up on the next visit without touching the stored chain; the web manifest
-// makes it installable. The site is served from /blocklab/ (a sub-folder) as on GitHub Pages.
+// build is picked up on the next visit without touching the stored chain; the hashed files come
+// straight from the cache (static routes, no worker on their path); the web manifest makes it
+// installable. The site is served from /blocklab/ (a sub-folder) as on GitHub Pages.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,12 @@ describe('offline first', () => {
       page.on('response', (r) => { answered.push(r.url()); if (!r.fromServiceWorker()) fromNetwork.push(r.url()); });
       await app.reload();
       assert.equal(await app.blockCount(), 2, 'the stored chain is back');
+      // The hashed files were answered by the browser from the cache (the worker's static
+      // routes), without running the worker's fetch handler ("fetch-event").
+      const routed = await page.evaluate(() => performance.getEntriesByType('resource')
+        .filter((e) => /-[0-9a-f]{16}(_bg)?\.[a-z]+$/.test(new URL(e.name).pathname))
+        .map((e) => [e.name.split('/').pop(), e.workerFinalSourceType]));
+      assert.ok(routed.length >= 4 && routed.every(([, source]) => source === 'cache'), JSON.stringify(routed));
       await app.addRecord({ memo: 'mined offline' });
       await app.mine();
       assert.equal(await app.blockCount(), 3);
