@@ -8,9 +8,9 @@
 // this worker never reads or writes.
 //
 // Strategy: files whose names Trunk hashes (app-<hash>.js/.wasm, main-<hash>.css) are served
-// from the cache, else fetched (by the browser itself through static routes where it has them,
-// so this worker need not start for them); everything else (index.html, the miner worker, the manifest)
-// goes to the network first, so an online visit always gets the latest build, and falls back
+// from the cache, else fetched (by the browser itself through static routes where it has
+// them, so this worker need not start for them); everything else (index.html, the miner
+// worker, the manifest) goes to the network first, so an online visit always gets the latest build, and falls back
 // to the cached copy when the network is off. Requests to
 // other origins (the JSON-RPC URL the user entered on the Network screen) and non-GET requests
 // are not handled here at all.
@@ -47,9 +47,13 @@ function staticRoutes(event) {
     condition: { urlPattern: { pathname: new URL(f, self.registration.scope).pathname }, requestMethod: 'GET' },
     source: { cacheName: CACHE },
   }));
-  return Promise.resolve()
-    .then(() => event.addRoutes(rules))
-    .catch((e) => console.warn('blocklab: the offline cache answers through the worker:', e));
+  let added;
+  try {
+    added = event.addRoutes(rules); // while the install event is being dispatched
+  } catch (e) {
+    added = Promise.reject(e);
+  }
+  return Promise.resolve(added).catch((e) => console.warn('blocklab: the offline cache answers through the worker:', e));
 }
 
 self.addEventListener('activate', (event) => {
