@@ -1050,13 +1050,19 @@ proptest! {
                 b.header.entries_root = b.computed_root();
                 mine(&mut b);
             }
-            let applied = chain.state().clone().apply_block(&b, chain.params(), &mut SenderCache::new()).is_ok();
+            let mut after = chain.state().clone();
+            let applied = after.apply_block(&b, chain.params(), &mut SenderCache::new()).is_ok();
+            // A refused block changes nothing (not an account created, not the supply).
+            if !applied {
+                prop_assert_eq!(&after, chain.state());
+            }
             let mut blocks = chain.blocks().to_vec();
             blocks.push(b.clone());
             let validated = Chain::from_blocks(blocks).unwrap().validate(&params()).is_valid();
             prop_assert_eq!(applied, validated);
             let appended = chain.append(b, &params()).is_ok();
             prop_assert_eq!(applied, appended);
+            prop_assert_eq!(&after, chain.state());
             prop_assert!(conserved(chain.state()));
             prop_assert!(chain.validate(&params()).is_valid());
         }
