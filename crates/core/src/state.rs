@@ -357,7 +357,6 @@ impl State {
         // Applied in place; a refused block is undone from what it touched (a clone of the
         // whole state per block cost more than the block's own work on long chains).
         let mut undo = Undo::new(self.supply);
-        let next = &mut *self;
         let mut problems = Vec::new();
         let mut outcome = BlockOutcome::default();
         let height = block.header.height;
@@ -372,10 +371,10 @@ impl State {
                         problems.push(BlockProblem::AllocOutsideGenesis { index });
                         continue;
                     }
-                    let allocated = next.supply.allocated.checked_add(*amount);
-                    undo.touch(next, to);
-                    match (next.credit(to, *amount), allocated) {
-                        (Ok(()), Some(total)) => next.supply.allocated = total,
+                    let allocated = self.supply.allocated.checked_add(*amount);
+                    undo.touch(self, to);
+                    match (self.credit(to, *amount), allocated) {
+                        (Ok(()), Some(total)) => self.supply.allocated = total,
                         _ => problems.push(BlockProblem::AllocOverflow { index }),
                     }
                 }
@@ -411,11 +410,11 @@ impl State {
                             continue;
                         }
                         Ok(_) => {
-                            undo.touch(next, from);
+                            undo.touch(self, from);
                             if let Some(to) = raw.tx().to() {
-                                undo.touch(next, to);
+                                undo.touch(self, to);
                             }
-                            next.apply_tx(from, raw, params)
+                            self.apply_tx(from, raw, params)
                         }
                     };
                     match result {
@@ -442,15 +441,15 @@ impl State {
             // Its amount cannot be judged while a transaction is invalid (its tip is unknown).
             Some(_) if tx_problems => {}
             // No coinbase: reward and priority fees are forfeited (counted as burned).
-            None => next.supply.burned = saturating_add(next.supply.burned, tips),
+            None => self.supply.burned = saturating_add(self.supply.burned, tips),
             Some(got) => {
                 let expected = saturating_add(tips, params.block_reward);
-                let minted = next.supply.minted.checked_add(params.block_reward);
-                undo.touch(next, &beneficiary);
-                if expected != got || minted.is_none() || next.credit(&beneficiary, got).is_err() {
+                let minted = self.supply.minted.checked_add(params.block_reward);
+                undo.touch(self, &beneficiary);
+                if expected != got || minted.is_none() || self.credit(&beneficiary, got).is_err() {
                     problems.push(BlockProblem::BadCoinbase { expected, got });
                 } else if let Some(minted) = minted {
-                    next.supply.minted = minted;
+                    self.supply.minted = minted;
                 }
             }
         }
